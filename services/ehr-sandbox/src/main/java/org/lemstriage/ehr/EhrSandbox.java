@@ -1,0 +1,102 @@
+package org.lemstriage.ehr;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.lemstriage.ehr.fhir.InMemoryResourceProvider;
+import org.lemstriage.ehr.fhir.SeedLoader;
+import org.lemstriage.ehr.fhir.TransactionProvider;
+import org.lemstriage.ehr.store.ResourceStore;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The stand-in EHR: HAPI FHIR's RestfulServer, in memory, on an embedded Jetty, FHIR base {@code /fhir}.
+ * Starts in-process (tests) or as its own JVM ({@link EhrSandboxMain}, the local stack).
+ */
+public final class EhrSandbox implements AutoCloseable {
+    public static final List<Class<? extends Resource>> TYPES = List.of(Patient.class, Observation.class,
+            Condition.class, Task.class, ServiceRequest.class, Provenance.class, Organization.class);
+
+    private final Server jetty;
+    private final ResourceStore store;
+
+    private EhrSandbox(Server jetty, ResourceStore store) {
+        this.jetty = jetty;
+        this.store = store;
+    }
+
+    /**
+     * Starts on {@code host:port} (port 0: any free port), loading the classpath seed and then every FHIR JSON
+     * file in {@code seedDir} (null: none).
+     */
+    public static EhrSandbox start(String host, int port, Path seedDir) throws Exception {
+        FhirContext fhir = FhirContext.forR4Cached();
+        ResourceStore store = new ResourceStore(fhir);
+        RestfulServer restful = new RestfulServer(fhir);
+        restful.setDefaultResponseEncoding(EncodingEnum.JSON);
+        restful.setPagingProvider(pagingProvider());
+        Set<String> typeNames = new LinkedHashSet<>();
+        for (Class<? extends Resource> type : TYPES) {
+            restful.registerProvider(new InMemoryResourceProvider<>(type, store));
+            typeNames.add(fhir.getResourceType(type));
+        }
+        restful.registerProvider(new TransactionProvider(store, typeNames));
+
+        SeedLoader seed = new SeedLoader(store, typeNames);
+        seed.loadClasspath();
+        if (seedDir != null) {
+            seed.loadFolder(seedDir);
+        }
+
+        Server jetty = new Server(new InetSocketAddress(host, port));
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.addServlet(new ServletHolder(restful), "/fhir/*");
+        jetty.setHandler(context);
+        jetty.start();
+        return new EhrSandbox(jetty, store);
+    }
+
+    private static FifoMemoryPagingProvider pagingProvider() {
+        FifoMemoryPagingProvider paging = new FifoMemoryPagingProvider(100);
+        paging.setDefaultPageSize(50);
+        paging.setMaximumPageSize(500);
+        return paging;
+    }
+
+    public int port() {
+        return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    }
+
+    /** The FHIR base URL, e.g. {@code http://localhost:8090/fhir}. */
+    public String baseUrl() {
+        return "http://localhost:" + port() + "/fhir";
+    }
+
+    public ResourceStore store() {
+        return store;
+    }
+
+    @Override
+    public void close() throws Exception {
+        jetty.stop();
+    }
+}

@@ -1,0 +1,132 @@
+package org.lemstriage.ehr;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The sandbox over real HTTP, driven by HAPI's generic client as the services drive it. */
+class EhrSandboxTest {
+    private static EhrSandbox sandbox;
+    private static IGenericClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sandbox = EhrSandbox.start("127.0.0.1", 0, null);
+        client = FhirContext.forR4Cached().newRestfulGenericClient(sandbox.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        sandbox.close();
+    }
+
+    @Test
+    void answersMetadataWithEveryType() {
+        CapabilityStatement cs = client.capabilities().ofType(CapabilityStatement.class).execute();
+        assertThat(cs.getRestFirstRep().getResource()).extracting(r -> r.getType())
+                .contains("Patient", "Observation", "Condition", "Task", "ServiceRequest", "Provenance", "Organization");
+    }
+
+    @Test
+    void seedPatientsAreReadable() {
+        Patient p = client.read().resource(Patient.class).withId("lt-p001").execute();
+        assertThat(p.getBirthDateElement().getValueAsString()).isEqualTo("1958-03-14");
+    }
+
+    @Test
+    void updateWithClientIdCreatesThenVersions() {
+        Patient p = new Patient();
+        p.setId("client-assigned-1");
+        MethodOutcome first = client.update().resource(p).execute();
+        assertThat(first.getResponseStatusCode()).isEqualTo(201);
+        MethodOutcome second = client.update().resource(p).execute();
+        assertThat(second.getResponseStatusCode()).isEqualTo(200);
+        assertThat(second.getId().getVersionIdPart()).isEqualTo("2");
+    }
+
+    @Test
+    void conditionalCreateMatchesAnExistingIdentifier() {
+        ServiceRequest sr = new ServiceRequest().addIdentifier(new Identifier().setSystem("urn:test").setValue("cc-1"));
+        sr.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE).setIntent(ServiceRequest.ServiceRequestIntent.ORDER)
+                .setSubject(new Reference("Patient/lt-p001"));
+        MethodOutcome first = client.create().resource(sr).conditionalByUrl("ServiceRequest?identifier=urn:test|cc-1").execute();
+        MethodOutcome again = client.create().resource(sr).conditionalByUrl("ServiceRequest?identifier=urn:test|cc-1").execute();
+        assertThat(first.getCreated()).isTrue();
+        assertThat(again.getCreated()).isNotEqualTo(Boolean.TRUE);
+        assertThat(again.getId().getIdPart()).isEqualTo(first.getId().getIdPart());
+        Bundle found = client.search().forResource(ServiceRequest.class)
+                .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode("urn:test", "cc-1")).returnBundle(Bundle.class).execute();
+        assertThat(found.getEntry()).hasSize(1);
+    }
+
+    @Test
+    void transactionResolvesUrnReferencesAndIsIdempotentWithIfNoneExist() {
+        Bundle tx = episode("tx-1");
+        Bundle firstResponse = client.transaction().withBundle(tx).execute();
+        Bundle secondResponse = client.transaction().withBundle(episode("tx-1")).execute();
+        assertThat(firstResponse.getEntry()).extracting(e -> e.getResponse().getStatus()).containsExactly("201 Created", "201 Created");
+        assertThat(secondResponse.getEntry()).extracting(e -> e.getResponse().getStatus()).containsExactly("200 OK", "200 OK");
+
+        Bundle tasks = client.search().forResource(Task.class)
+                .where(Task.GROUP_IDENTIFIER.exactly().systemAndCode("urn:test:episode", "tx-1"))
+                .and(Task.PATIENT.hasId("Patient/lt-p002")).and(Task.STATUS.exactly().code("requested"))
+                .returnBundle(Bundle.class).execute();
+        assertThat(tasks.getEntry()).hasSize(1);
+        Task task = (Task) tasks.getEntryFirstRep().getResource();
+        String srLocation = firstResponse.getEntry().get(0).getResponse().getLocation();
+        assertThat(task.getFocus().getReference()).isEqualTo(new org.hl7.fhir.r4.model.IdType(srLocation).toVersionless().getValue());
+        client.read().resource(ServiceRequest.class).withId(task.getFocus().getReferenceElement()).execute();
+    }
+
+    @Test
+    void searchListsAllOfATypeWithPaging() {
+        Bundle page = client.search().forResource(Patient.class).count(3).returnBundle(Bundle.class).execute();
+        assertThat(page.getEntry()).hasSize(3);
+        assertThat(page.getLink(Bundle.LINK_NEXT)).isNotNull();
+        Bundle next = client.loadPage().next(page).execute();
+        assertThat(next.getEntry()).isNotEmpty();
+    }
+
+    @Test
+    void unsupportedSearchParameterIsA400NotASilentMatch() {
+        assertThatThrownBy(() -> client.search().byUrl("Patient?birthdate=1958-03-14").returnBundle(Bundle.class).execute())
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("birthdate");
+    }
+
+    @Test
+    void unknownIdIs404() {
+        assertThatThrownBy(() -> client.read().resource(Patient.class).withId("nope").execute())
+                .isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    private static Bundle episode(String episode) {
+        Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        ServiceRequest sr = new ServiceRequest().addIdentifier(new Identifier().setSystem("urn:test:episode").setValue(episode));
+        sr.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE).setIntent(ServiceRequest.ServiceRequestIntent.ORDER)
+                .setSubject(new Reference("Patient/lt-p002"));
+        tx.addEntry().setFullUrl("urn:uuid:11111111-1111-1111-1111-111111111111").setResource(sr).getRequest()
+                .setMethod(Bundle.HTTPVerb.POST).setUrl("ServiceRequest").setIfNoneExist("identifier=urn:test:episode|" + episode);
+        Task task = new Task().setStatus(Task.TaskStatus.REQUESTED).setIntent(Task.TaskIntent.ORDER)
+                .setFor(new Reference("Patient/lt-p002")).setFocus(new Reference("urn:uuid:11111111-1111-1111-1111-111111111111"));
+        task.setGroupIdentifier(new Identifier().setSystem("urn:test:episode").setValue(episode));
+        task.addIdentifier(new Identifier().setSystem("urn:test:task").setValue(episode + "-1"));
+        tx.addEntry().setFullUrl("urn:uuid:22222222-2222-2222-2222-222222222222").setResource(task).getRequest()
+                .setMethod(Bundle.HTTPVerb.POST).setUrl("Task").setIfNoneExist("identifier=urn:test:task|" + episode + "-1");
+        return tx;
+    }
+}

@@ -1,0 +1,54 @@
+package org.lemstriage.model.event;
+
+import org.lemstriage.model.terminology.Analyte;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One tracked antibody result, as published on {@code lab.observation.v1} (key: patient key).
+ *
+ * @param patientKey        the Kafka key, see {@link org.lemstriage.model.PatientKey}
+ * @param patientReference  the subject as the EHR knows it (relative reference or identifier token)
+ * @param analyte           the canonical analyte the lab code mapped to
+ * @param labCode           the lab's own code, as {@code system|code}
+ * @param observationId     source Observation logical id (as the sender gave it)
+ * @param observationVersion source Observation version id, or null when the sender gave none
+ * @param sourceSystem      the sender's base URL or meta.source, when known
+ * @param status            Observation.status, unchanged (final, amended, corrected, preliminary, entered-in-error, ...)
+ * @param effective         Observation.effective[x] (dateTime, or the start of a Period)
+ * @param quantity          the value normalised to the analyte's canonical UCUM unit, or null for a qualitative result
+ * @param qualitative       the result's own qualitative statement, or null
+ * @param interpretation    Observation.interpretation codes (v3 ObservationInterpretation), unchanged
+ * @param referenceRange    the lab's own reference range, normalised to the canonical unit, or null
+ * @param resource          the original Observation as FHIR JSON, for audit and re-evaluation
+ */
+public record LabResult(
+        String patientKey,
+        String patientReference,
+        Analyte analyte,
+        String labCode,
+        String observationId,
+        String observationVersion,
+        String sourceSystem,
+        String status,
+        Instant effective,
+        NormalisedQuantity quantity,
+        Qualitative qualitative,
+        List<String> interpretation,
+        ReferenceRange referenceRange,
+        String resource) {
+
+    /** A value in the analyte's canonical unit, with the comparator and the value as the lab sent it. */
+    public record NormalisedQuantity(BigDecimal value, String unit, String comparator, BigDecimal originalValue,
+                                     String originalUnit) {
+    }
+
+    /** The lab's own range, in the canonical unit; either bound may be null. */
+    public record ReferenceRange(BigDecimal low, BigDecimal high, String text) {
+    }
+
+    /** A result stated as words or codes rather than a number. */
+    public enum Qualitative { POSITIVE, NEGATIVE, EQUIVOCAL }
+}
