@@ -9,8 +9,7 @@ import java.util.List;
 /**
  * One tracked antibody result, as published on {@code lab.observation.v1} (key: patient key).
  *
- * @param patientKey        the Kafka key, see {@link org.lemstriage.model.PatientKey}
- * @param patientReference  the subject as the EHR knows it (relative reference or identifier token)
+ * @param patientKey        the Kafka key and the subject as the EHR knows it, see {@link org.lemstriage.model.PatientKey}
  * @param analyte           the canonical analyte the lab code mapped to
  * @param labCode           the lab's own code, as {@code system|code}
  * @param observationId     source Observation logical id (as the sender gave it)
@@ -26,7 +25,6 @@ import java.util.List;
  */
 public record LabResult(
         String patientKey,
-        String patientReference,
         Analyte analyte,
         String labCode,
         String observationId,
@@ -39,6 +37,17 @@ public record LabResult(
         List<String> interpretation,
         ReferenceRange referenceRange,
         String resource) {
+
+    /** The same result without the original resource, for state that must stay small. */
+    public LabResult withoutResource() {
+        return new LabResult(patientKey, analyte, labCode, observationId, observationVersion, sourceSystem, status,
+                effective, quantity, qualitative, interpretation, referenceRange, null);
+    }
+
+    /** Entered-in-error and cancelled withdraw what the Observation had contributed (DESIGN.md). */
+    public boolean withdrawn() {
+        return "entered-in-error".equals(status) || "cancelled".equals(status);
+    }
 
     /** A value in the analyte's canonical unit, with the comparator and the value as the lab sent it. */
     public record NormalisedQuantity(BigDecimal value, String unit, String comparator, BigDecimal originalValue,

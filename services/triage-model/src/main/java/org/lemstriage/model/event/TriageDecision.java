@@ -13,8 +13,7 @@ import java.util.List;
  * @param decisionId      stable per episode and version: {@code episodeId + "/" + version}; a resend is the same id
  * @param episodeId       one screening episode per patient; every business identifier written to the EHR derives from it
  * @param version         1 for OPEN, incremented by every UPDATE or RETRACT of the episode
- * @param patientKey      the Kafka key
- * @param patientReference reference to the patient in the EHR
+ * @param patientKey      the Kafka key; {@link org.lemstriage.model.PatientKey#toReference} gives the EHR reference
  * @param action          what the EHR must do with the episode
  * @param tier            the screening tier
  * @param evidence        the antibody results the decision rests on
@@ -29,7 +28,6 @@ public record TriageDecision(
         String episodeId,
         int version,
         String patientKey,
-        String patientReference,
         Action action,
         Tier tier,
         List<Evidence> evidence,

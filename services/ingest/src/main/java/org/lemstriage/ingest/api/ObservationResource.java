@@ -1,0 +1,82 @@
+package org.lemstriage.ingest.api;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Response;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.jboss.logging.Logger;
+import org.lemstriage.ingest.fhir.FhirInputException;
+import org.lemstriage.ingest.fhir.LabResultMapper;
+import org.lemstriage.ingest.fhir.ObservationReader;
+import org.lemstriage.ingest.kafka.LabResultPublisher;
+import org.lemstriage.model.Topics;
+import org.lemstriage.model.event.LabResult;
+import org.lemstriage.model.metrics.RecordCounters;
+
+import java.util.Optional;
+
+/**
+ * {@code POST /fhir/Observation}: 201 once a tracked result is durably on {@code lab.observation.v1}; 200 for an
+ * untracked lab code (acknowledged, counted, not published); 4xx for bad input; 503 when Kafka did not confirm.
+ */
+@Path("/fhir")
+public class ObservationResource {
+    private static final Logger LOG = Logger.getLogger(ObservationResource.class);
+    /** Seconds a sender should wait before resending after a 503. */
+    private static final String RETRY_AFTER_SECONDS = "5";
+
+    private final ObservationReader reader;
+    private final LabResultMapper mapper;
+    private final LabResultPublisher publisher;
+    private final RecordCounters counters;
+
+    public ObservationResource(ObservationReader reader, LabResultMapper mapper, LabResultPublisher publisher,
+                               RecordCounters counters) {
+        this.reader = reader;
+        this.mapper = mapper;
+        this.publisher = publisher;
+        this.counters = counters;
+    }
+
+    @POST
+    @Path("/Observation")
+    @Consumes({OperationOutcomes.FHIR_JSON, "application/json"})
+    @Produces(OperationOutcomes.FHIR_JSON)
+    public Uni<Response> create(String body) {
+        counters.in();
+        Optional<LabResult> result;
+        try {
+            Observation observation = reader.read(body);
+            result = mapper.map(observation);
+        } catch (FhirInputException e) {
+            counters.rejected(e.expression() == null ? "unparseable" : e.expression());
+            throw e;
+        }
+        if (result.isEmpty()) {
+            counters.skipped("untracked-code");
+            return Uni.createFrom().item(OperationOutcomes.information(200,
+                    "Accepted; the lab code is not a tracked analyte, so nothing was published"));
+        }
+        LabResult labResult = result.get();
+        return publisher.publish(labResult)
+                .onItem().transform(done -> {
+                    counters.out();
+                    LOG.debugf("published observation %s for %s", labResult.observationId(), labResult.patientKey());
+                    return OperationOutcomes.information(201, "Accepted; " + labResult.analyte().display()
+                            + " result published to " + Topics.LAB_OBSERVATION);
+                })
+                .onFailure().recoverWithItem(failure -> {
+                    counters.rejected("kafka-unavailable");
+                    LOG.warnf("observation %s not accepted: Kafka did not confirm (%s)", labResult.observationId(),
+                            failure.getClass().getSimpleName());
+                    Response unavailable = OperationOutcomes.response(503, IssueSeverity.ERROR, IssueType.TRANSIENT,
+                            "Kafka did not confirm the write; nothing was accepted, send the Observation again", null);
+                    return Response.fromResponse(unavailable).header("Retry-After", RETRY_AFTER_SECONDS).build();
+                });
+    }
+}

@@ -1,0 +1,161 @@
+package org.lemstriage.ingest.fhir;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Quantity;
+import org.lemstriage.model.PatientKey;
+import org.lemstriage.model.event.LabResult;
+import org.lemstriage.model.event.LabResult.NormalisedQuantity;
+import org.lemstriage.model.event.LabResult.Qualitative;
+import org.lemstriage.model.event.LabResult.ReferenceRange;
+import org.lemstriage.model.fhir.Fhir;
+import org.lemstriage.model.terminology.Analyte;
+import org.lemstriage.model.terminology.AnalyteMap;
+import org.lemstriage.model.terminology.UnitNormaliser;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Turns an Observation of a tracked analyte into a {@link LabResult}; any other Observation maps to nothing. */
+@ApplicationScoped
+public class LabResultMapper {
+    private static final String SNOMED = "http://snomed.info/sct";
+    /** SNOMED CT qualifier values labs use for qualitative antibody results. */
+    private static final Map<String, Qualitative> SNOMED_RESULTS = Map.of(
+            "10828004", Qualitative.POSITIVE, "260385009", Qualitative.NEGATIVE, "42425007", Qualitative.EQUIVOCAL);
+    private static final Map<String, Qualitative> WORDS = Map.of(
+            "positive", Qualitative.POSITIVE, "detected", Qualitative.POSITIVE,
+            "negative", Qualitative.NEGATIVE, "not detected", Qualitative.NEGATIVE,
+            "equivocal", Qualitative.EQUIVOCAL, "indeterminate", Qualitative.EQUIVOCAL);
+
+    private final AnalyteMap analytes;
+    private final UnitNormaliser units;
+
+    public LabResultMapper(AnalyteMap analytes, UnitNormaliser units) {
+        this.analytes = analytes;
+        this.units = units;
+    }
+
+    public Optional<LabResult> map(Observation observation) {
+        Optional<AnalyteMap.Mapped> mapped = analytes.map(observation.getCode());
+        if (mapped.isEmpty()) {
+            return Optional.empty();
+        }
+        Analyte analyte = mapped.get().analyte();
+        String patientKey = PatientKey.of(observation.getSubject()).orElseThrow(() -> new FhirInputException(422,
+                "Observation.subject", "Observation.subject must reference a Patient (literal or by identifier)"));
+        return Optional.of(new LabResult(patientKey, analyte, mapped.get().labCode(),
+                observationId(observation), observation.getMeta().getVersionId(),
+                observation.getMeta().getSource(), observation.getStatus().toCode(), effective(observation),
+                quantity(observation, analyte), qualitative(observation), interpretation(observation),
+                referenceRange(observation, analyte), Fhir.r4().newJsonParser().encodeResourceToString(observation)));
+    }
+
+    /**
+     * The sender's logical id; without one, the first business identifier; without that, a digest of the content,
+     * so that a resend of the same content is recognised as the same result downstream.
+     */
+    static String observationId(Observation observation) {
+        if (observation.getIdElement().hasIdPart()) {
+            return observation.getIdElement().getIdPart();
+        }
+        if (observation.hasIdentifier() && observation.getIdentifierFirstRep().hasValue()) {
+            var identifier = observation.getIdentifierFirstRep();
+            return "identifier:" + identifier.getSystem() + "|" + identifier.getValue();
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
+                    Fhir.r4().newJsonParser().encodeResourceToString(observation).getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Instant effective(Observation observation) {
+        if (observation.hasEffectiveDateTimeType()) {
+            return observation.getEffectiveDateTimeType().getValue().toInstant();
+        }
+        if (observation.hasEffectivePeriod() && observation.getEffectivePeriod().hasStart()) {
+            return observation.getEffectivePeriod().getStart().toInstant();
+        }
+        if (observation.hasEffectiveInstantType()) {
+            return observation.getEffectiveInstantType().getValue().toInstant();
+        }
+        return observation.hasIssued() ? observation.getIssued().toInstant() : null;
+    }
+
+    private NormalisedQuantity quantity(Observation observation, Analyte analyte) {
+        if (!observation.hasValueQuantity()) {
+            return null;
+        }
+        Quantity q = observation.getValueQuantity();
+        if (!q.hasValue()) {
+            throw new FhirInputException(422, "Observation.valueQuantity.value", "valueQuantity has no value");
+        }
+        String comparator = q.hasComparator() ? q.getComparator().toCode() : null;
+        String unit = q.hasCode() ? q.getCode() : q.getUnit();
+        if (analyte.canonicalUnit() == null) {
+            return new NormalisedQuantity(q.getValue(), unit, comparator, q.getValue(), unit);
+        }
+        return new NormalisedQuantity(convert(q, analyte, "Observation.valueQuantity"), analyte.canonicalUnit(),
+                comparator, q.getValue(), unit);
+    }
+
+    private BigDecimal convert(Quantity q, Analyte analyte, String path) {
+        try {
+            return units.convert(q, analyte.canonicalUnit());
+        } catch (IllegalArgumentException e) {
+            throw new FhirInputException(422, path + ".code",
+                    analyte.display() + ": " + e.getMessage() + " (a UCUM unit convertible to " + analyte.canonicalUnit() + " is required)");
+        }
+    }
+
+    private static Qualitative qualitative(Observation observation) {
+        if (observation.hasValueCodeableConcept()) {
+            CodeableConcept value = observation.getValueCodeableConcept();
+            for (Coding coding : value.getCoding()) {
+                if (SNOMED.equals(coding.getSystem()) && SNOMED_RESULTS.containsKey(coding.getCode())) {
+                    return SNOMED_RESULTS.get(coding.getCode());
+                }
+            }
+            return value.hasText() ? WORDS.get(value.getText().trim().toLowerCase(Locale.ROOT)) : null;
+        }
+        if (observation.hasValueStringType()) {
+            return WORDS.get(observation.getValueStringType().getValue().trim().toLowerCase(Locale.ROOT));
+        }
+        return null;
+    }
+
+    private static List<String> interpretation(Observation observation) {
+        return observation.getInterpretation().stream().flatMap(c -> c.getCoding().stream())
+                .filter(Coding::hasCode).map(Coding::getCode).distinct().toList();
+    }
+
+    private ReferenceRange referenceRange(Observation observation, Analyte analyte) {
+        if (!observation.hasReferenceRange()) {
+            return null;
+        }
+        var range = observation.getReferenceRangeFirstRep();
+        BigDecimal low = range.hasLow() ? bound(range.getLow(), analyte, "Observation.referenceRange[0].low") : null;
+        BigDecimal high = range.hasHigh() ? bound(range.getHigh(), analyte, "Observation.referenceRange[0].high") : null;
+        return new ReferenceRange(low, high, range.getText());
+    }
+
+    private BigDecimal bound(Quantity q, Analyte analyte, String path) {
+        if (!q.hasValue()) {
+            return null;
+        }
+        return analyte.canonicalUnit() == null ? q.getValue() : convert(q, analyte, path);
+    }
+}

@@ -1,0 +1,99 @@
+package org.lemstriage.ingest.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.lemstriage.ingest.Samples;
+import org.lemstriage.model.Topics;
+import org.lemstriage.model.event.EventJson;
+import org.lemstriage.testsupport.Fixtures;
+import org.lemstriage.testsupport.KafkaBroker;
+import org.lemstriage.testsupport.KafkaBrokerResource;
+import org.lemstriage.testsupport.TopicProbe;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+/** ingest over HTTP, writing to the real broker. */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+class ObservationIngestIT {
+    private static final String FHIR_JSON = "application/fhir+json";
+
+    @Test
+    void positiveVgccIsPublishedKeyedByPatientBeforeThe201() throws Exception {
+        String patient = "Patient/it-" + UUID.randomUUID();
+        try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.LAB_OBSERVATION)) {
+            given().contentType(FHIR_JSON).body(Samples.vgcc("obs-1", patient, "https://www.labcorp.com/tests", "140640", "80", "pmol/L"))
+                    .when().post("/fhir/Observation")
+                    .then().statusCode(201).contentType(FHIR_JSON)
+                    .body("resourceType", equalTo("OperationOutcome"));
+            // acks=all before the 201: the record is already on the broker, no waiting needed beyond a poll
+            List<ConsumerRecord<String, String>> seen = probe.pollUntil(r -> patient.equals(r.key()), Duration.ofSeconds(10));
+            ConsumerRecord<String, String> record = seen.get(seen.size() - 1);
+            assertThat(record.key()).isEqualTo(patient);
+            JsonNode value = EventJson.mapper().readTree(record.value());
+            assertThat(value.get("analyte").asText()).isEqualTo("VGCC_PQ");
+            assertThat(value.at("/quantity/value").decimalValue()).isEqualByComparingTo("0.08");
+            assertThat(value.at("/quantity/unit").asText()).isEqualTo("nmol/L");
+            assertThat(value.get("observationId").asText()).isEqualTo("obs-1");
+        }
+    }
+
+    @Test
+    void usCoreRoutineLabsAreAcceptedAndNothingIsPublished() {
+        List<Path> labs = Fixtures.usCore("observation-");
+        assertThat(labs).hasSizeGreaterThan(10);
+        try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.LAB_OBSERVATION)) {
+            long before = probe.endOffsetSum();
+            for (Path lab : labs) {
+                given().contentType(FHIR_JSON).body(Fixtures.read(lab))
+                        .when().post("/fhir/Observation")
+                        .then().statusCode(200).body("issue.severity", hasItem("information"));
+            }
+            assertThat(probe.endOffsetSum()).isEqualTo(before);
+            assertThat(probe.pollFor(Duration.ofSeconds(1))).isEmpty();
+        }
+    }
+
+    @Test
+    void malformedJsonIs400WithAnOperationOutcome() {
+        given().contentType(FHIR_JSON).body("{\"resourceType\":\"Observation\", \"status\": ")
+                .when().post("/fhir/Observation")
+                .then().statusCode(400).contentType(FHIR_JSON)
+                .body("resourceType", equalTo("OperationOutcome"))
+                .body("issue[0].severity", equalTo("error"));
+    }
+
+    @Test
+    void missingSubjectIs422NamingTheElement() {
+        String noSubject = Samples.mayoVgcc("obs-2", "Patient/x", "0.5").replace("\"subject\":{\"reference\":\"Patient/x\"},", "");
+        given().contentType(FHIR_JSON).body(noSubject)
+                .when().post("/fhir/Observation")
+                .then().statusCode(422).body("issue[0].expression[0]", equalTo("Observation.subject"));
+    }
+
+    @Test
+    void otherResourceTypeIs400() {
+        given().contentType(FHIR_JSON).body("{\"resourceType\":\"Patient\",\"id\":\"p\"}")
+                .when().post("/fhir/Observation")
+                .then().statusCode(400).body("issue[0].expression[0]", equalTo("resourceType"));
+    }
+
+    @Test
+    void healthAndMetricsAnswer() {
+        given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get("/q/health/live").then().statusCode(200);
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("lemstriage_records_in_total"));
+    }
+}

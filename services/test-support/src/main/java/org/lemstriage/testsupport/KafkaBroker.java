@@ -1,0 +1,72 @@
+package org.lemstriage.testsupport;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.lemstriage.model.Topics;
+
+import java.util.Map;
+
+/**
+ * A real single-node Kafka broker (KRaft, combined broker and controller) in this JVM, from Apache Kafka's own
+ * KafkaClusterTestKit. One per JVM, started on first use and stopped when the JVM exits, so test classes share it.
+ * The pipeline's topics exist before any test runs.
+ */
+public final class KafkaBroker {
+    /** Partitions per topic: more than one, so per-patient ordering by key is actually exercised. */
+    public static final int PARTITIONS = 3;
+    private static KafkaClusterTestKit cluster;
+
+    private KafkaBroker() {
+    }
+
+    /** Starts the broker if it is not running; returns its bootstrap servers. */
+    public static synchronized String bootstrapServers() {
+        if (cluster == null) {
+            cluster = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(KafkaBroker::stop));
+        }
+        return cluster.bootstrapServers();
+    }
+
+    private static KafkaClusterTestKit start() {
+        try {
+            KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                    // A single node cannot hold 3 replicas: without these, consumer groups and transactions hang
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("offsets.topic.num.partitions", "3")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("transaction.state.log.num.partitions", "3")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .build();
+            kit.format();
+            kit.startup();
+            kit.waitForReadyBrokers();
+            createTopics(kit.bootstrapServers());
+            return kit;
+        } catch (Exception e) {
+            throw new IllegalStateException("Kafka test broker did not start", e);
+        }
+    }
+
+    private static void createTopics(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(Topics.ALL.stream().map(t -> new NewTopic(t, PARTITIONS, (short) 1)).toList()).all().get();
+        }
+    }
+
+    private static synchronized void stop() {
+        if (cluster != null) {
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                System.err.println("Kafka test broker did not stop cleanly: " + e);
+            }
+            cluster = null;
+        }
+    }
+}
