@@ -4,13 +4,12 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.util.Map;
 
-/** Points a Quarkus test's Kafka clients (SmallRye connector, Kafka Streams) at the real in-JVM broker. */
+/** Points a Quarkus test's Kafka clients (SmallRye connector, Kafka Streams, health) at the real in-JVM broker. */
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
-        String bootstrap = KafkaBroker.bootstrapServers();
-        return Map.of("kafka.bootstrap.servers", bootstrap,
-                "quarkus.kafka-streams.bootstrap-servers", bootstrap);
+        // Kafka Streams reads the same property (quarkus.kafka-streams.bootstrap-servers refers to it)
+        return Map.of("kafka.bootstrap.servers", KafkaBroker.bootstrapServers());
     }
 
     @Override

@@ -1,0 +1,18 @@
+package org.lemstriage.notifier.ehr;
+
+/**
+ * Business identifier systems of what lems-triage writes to the EHR. Values derive from the decision's episode id,
+ * so any redelivery or replay addresses the same resources (conditional create), never new ones.
+ */
+public final class EhrIdentifiers {
+    public static final String EPISODE = "https://lemstriage.org/fhir/sid/screening-episode";
+    public static final String ROUND = "https://lemstriage.org/fhir/sid/screening-round";
+    public static final String TASK_CODE_SYSTEM = "https://lemstriage.org/fhir/CodeSystem/task-code";
+
+    private EhrIdentifiers() {
+    }
+
+    public static String round(String episodeId, int round) {
+        return episodeId + "/round-" + round;
+    }
+}

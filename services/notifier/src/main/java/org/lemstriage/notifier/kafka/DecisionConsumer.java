@@ -1,0 +1,43 @@
+package org.lemstriage.notifier.kafka;
+
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+import org.lemstriage.model.event.TriageDecision;
+import org.lemstriage.model.metrics.RecordCounters;
+import org.lemstriage.notifier.ehr.EhrFailure;
+import org.lemstriage.notifier.ehr.EpisodeWriter;
+
+/**
+ * triage.decision.v1 -> EHR. The message is acknowledged (and its offset later committed) only after the EHR
+ * confirmed; a failure nacks it, and the dead-letter-queue strategy parks it on triage.decision.dlq with the reason.
+ */
+@ApplicationScoped
+public class DecisionConsumer {
+    public static final String CHANNEL = "triage-decisions";
+    private static final Logger LOG = Logger.getLogger(DecisionConsumer.class);
+
+    private final EpisodeWriter writer;
+    private final RecordCounters counters;
+
+    public DecisionConsumer(EpisodeWriter writer, RecordCounters counters) {
+        this.writer = writer;
+        this.counters = counters;
+    }
+
+    @Incoming(CHANNEL)
+    @Blocking
+    public void onDecision(TriageDecision decision) {
+        counters.in();
+        try {
+            writer.write(decision);
+            counters.out();
+        } catch (EhrFailure e) {
+            String reason = e instanceof EhrFailure.Permanent ? "ehr-rejected" : "ehr-unavailable";
+            counters.rejected(reason);
+            LOG.warnf("decision %s parked: %s", decision.decisionId(), reason);
+            throw e;
+        }
+    }
+}
