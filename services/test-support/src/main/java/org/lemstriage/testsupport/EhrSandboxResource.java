@@ -16,6 +16,6 @@ public class EhrSandboxResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        // Shared by every test class of the JVM; stopped at JVM exit
+        // Shared by every test class of the JVM; TestSession stops it
     }
 }

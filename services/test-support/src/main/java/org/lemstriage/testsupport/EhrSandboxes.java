@@ -2,7 +2,7 @@ package org.lemstriage.testsupport;
 
 import org.lemstriage.ehr.EhrSandbox;
 
-/** One EHR sandbox per JVM on a free port, shared by test classes, stopped at JVM exit. */
+/** One EHR sandbox per JVM on a free port, shared by test classes, stopped by {@link TestSession}. */
 public final class EhrSandboxes {
     private static EhrSandbox sandbox;
 
@@ -16,15 +16,18 @@ public final class EhrSandboxes {
             } catch (Exception e) {
                 throw new IllegalStateException("EHR sandbox did not start", e);
             }
-            EhrSandbox started = sandbox;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    started.close();
-                } catch (Exception e) {
-                    System.err.println("EHR sandbox did not stop cleanly: " + e);
-                }
-            }));
         }
         return sandbox;
+    }
+
+    static synchronized void stop() {
+        if (sandbox != null) {
+            try {
+                sandbox.close();
+            } catch (Exception e) {
+                System.err.println("EHR sandbox did not stop cleanly: " + e);
+            }
+            sandbox = null;
+        }
     }
 }

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) in this JVM, from Apache Kafka's own
- * KafkaClusterTestKit. One per JVM, started on first use and stopped when the JVM exits, so test classes share it.
+ * KafkaClusterTestKit. One per JVM, started on first use and stopped by {@link TestSession} when the test session
+ * ends (not in a shutdown hook: a broker stopping while the JVM exits can hang the exit), so test classes share it.
  * The pipeline's topics exist before any test runs.
  */
 public final class KafkaBroker {
@@ -26,7 +27,6 @@ public final class KafkaBroker {
     public static synchronized String bootstrapServers() {
         if (cluster == null) {
             cluster = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(KafkaBroker::stop));
         }
         return cluster.bootstrapServers();
     }
@@ -59,7 +59,7 @@ public final class KafkaBroker {
         }
     }
 
-    private static synchronized void stop() {
+    static synchronized void stop() {
         if (cluster != null) {
             try {
                 cluster.close();

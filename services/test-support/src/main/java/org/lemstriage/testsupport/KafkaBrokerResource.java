@@ -14,6 +14,6 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public void stop() {
-        // Shared by every test class of the JVM; stopped at JVM exit
+        // Shared by every test class of the JVM; TestSession stops it
     }
 }
