@@ -3,19 +3,50 @@ package org.lemstriage.classifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.lemstriage.classifier.rules.Cutoffs;
+import org.lemstriage.classifier.rules.DeltaPCodes;
 import org.lemstriage.classifier.rules.Ruleset;
 import org.lemstriage.classifier.rules.ScreeningPlanner;
 import org.lemstriage.classifier.triage.TriageStep;
+import org.lemstriage.model.fhir.EhrClient;
 import org.lemstriage.model.metrics.RecordCounters;
+import org.lemstriage.model.terminology.UnitNormaliser;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /** The ruleset in force and the plain objects around it, made injectable. */
 public class ClassifierBeans {
 
     @Produces
     @ApplicationScoped
-    TriageStep triageStep() {
-        return new TriageStep(Ruleset.foundation(Cutoffs.defaults()), new ScreeningPlanner());
+    Ruleset ruleset(@ConfigProperty(name = "lemstriage.rules.delta-p-codes") Optional<Path> codes) {
+        return Ruleset.v1(Cutoffs.defaults(), DeltaPCodes.load(codes));
+    }
+
+    @Produces
+    @ApplicationScoped
+    TriageStep triageStep(Ruleset ruleset,
+                          @ConfigProperty(name = "lemstriage.context.hold", defaultValue = "10s") Duration hold,
+                          @ConfigProperty(name = "lemstriage.context.first-retry", defaultValue = "30s") Duration firstRetry,
+                          @ConfigProperty(name = "lemstriage.context.max-retry", defaultValue = "30m") Duration maxRetry) {
+        return new TriageStep(ruleset, new ScreeningPlanner(), new TriageStep.ContextTiming(hold, firstRetry, maxRetry));
+    }
+
+    @Produces
+    @ApplicationScoped
+    EhrClient ehrClient(@ConfigProperty(name = "lemstriage.ehr.base-url") String baseUrl,
+                        @ConfigProperty(name = "lemstriage.ehr.connect-timeout-ms", defaultValue = "3000") int connectTimeout,
+                        @ConfigProperty(name = "lemstriage.ehr.read-timeout-ms", defaultValue = "5000") int readTimeout) {
+        return new EhrClient(baseUrl, connectTimeout, readTimeout);
+    }
+
+    @Produces
+    @ApplicationScoped
+    UnitNormaliser unitNormaliser() {
+        return new UnitNormaliser();
     }
 
     @Produces

@@ -1,5 +1,6 @@
 package org.lemstriage.notifier;
 
+import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
@@ -25,7 +26,9 @@ public final class Decisions {
         return new TriageDecision(episodeId + "/" + version, episodeId, version, patient, action, tier,
                 List.of(new TriageDecision.Evidence("Observation/obs-1", Analyte.VGCC_PQ, "final", new BigDecimal("0.45"),
                         "nmol/L", null, LabResult.Qualitative.POSITIVE)),
-                List.of("VGCC-PQ-POSITIVE@1"), "test", "P/Q-type VGCC antibody positive (test).", plan,
-                Instant.parse("2026-11-03T10:00:00Z"));
+                List.of("VGCC-PQ-DELTA-P-INTERMEDIATE@1"), "test", "P/Q-type VGCC antibody positive (test).", plan,
+                Instant.parse("2026-11-03T10:00:00Z"), TriageDecision.ContextStatus.UNAVAILABLE,
+                java.util.Arrays.stream(DeltaPItem.Item.values())
+                        .map(i -> new DeltaPItem(i, DeltaPItem.Presence.UNKNOWN, null, "test")).toList(), 0);
     }
 }

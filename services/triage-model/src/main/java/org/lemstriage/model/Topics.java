@@ -7,10 +7,15 @@ public final class Topics {
     public static final String TRIAGE_DECISION = "triage.decision.v1";
     public static final String TRIAGE_DECISION_DLQ = "triage.decision.dlq";
     public static final String TRIAGE_AUDIT = "triage.audit.v1";
+    /** The classifier's requests for clinical context, and the answers: internal to the classifier service. */
+    public static final String CONTEXT_REQUEST = "triage.context-request.v1";
+    public static final String CONTEXT = "triage.context.v1";
+    public static final String CONTEXT_REQUEST_DLQ = "triage.context-request.dlq";
 
     /** All topics of the pipeline, for provisioning a broker (tests, local stack). */
     public static final java.util.List<String> ALL =
-            java.util.List.of(LAB_OBSERVATION, LAB_OBSERVATION_DLQ, TRIAGE_DECISION, TRIAGE_DECISION_DLQ, TRIAGE_AUDIT);
+            java.util.List.of(LAB_OBSERVATION, LAB_OBSERVATION_DLQ, TRIAGE_DECISION, TRIAGE_DECISION_DLQ, TRIAGE_AUDIT,
+                    CONTEXT_REQUEST, CONTEXT, CONTEXT_REQUEST_DLQ);
 
     private Topics() {
     }

@@ -1,60 +1,108 @@
 package org.lemstriage.classifier.kafka;
 
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 import org.lemstriage.classifier.triage.PatientTriage;
 import org.lemstriage.classifier.triage.TriageStep;
+import org.lemstriage.model.event.ClinicalContext;
 import org.lemstriage.model.event.LabResult;
-import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.metrics.RecordCounters;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Applies each lab result to its patient's state in the store and forwards a decision when one is due. Under
- * exactly_once_v2 the store write, the decision and the input offset commit together or not at all.
+ * Applies lab results and clinical contexts to each patient's state, and on a wall-clock timer the context holds
+ * and retries that fell due. Forwards decisions and context requests to their sinks. Under exactly_once_v2 the
+ * store writes, the outputs and the input offsets commit together or not at all.
  */
-public class PatientTriageProcessor implements Processor<String, LabResult, String, TriageDecision> {
+public class PatientTriageProcessor implements Processor<String, Object, String, Object> {
     private static final Logger LOG = Logger.getLogger(PatientTriageProcessor.class);
 
     private final TriageStep step;
     private final RecordCounters counters;
-    private KeyValueStore<String, PatientTriage> store;
-    private ProcessorContext<String, TriageDecision> context;
+    private final Duration tick;
+    private KeyValueStore<String, PatientTriage> patients;
+    /** Patients with a context hold or retry pending, by when it falls due (epoch ms): the timer scans only these. */
+    private KeyValueStore<String, Long> waits;
+    private ProcessorContext<String, Object> context;
 
-    public PatientTriageProcessor(TriageStep step, RecordCounters counters) {
+    public PatientTriageProcessor(TriageStep step, RecordCounters counters, Duration tick) {
         this.step = step;
         this.counters = counters;
+        this.tick = tick;
     }
 
     @Override
-    public void init(ProcessorContext<String, TriageDecision> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.store = context.getStateStore(TriageTopology.PATIENT_STORE);
+        this.patients = context.getStateStore(TriageTopology.PATIENT_STORE);
+        this.waits = context.getStateStore(TriageTopology.WAIT_STORE);
+        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTimer);
     }
 
     @Override
-    public void process(Record<String, LabResult> record) {
+    public void process(Record<String, Object> record) {
         counters.in();
-        if (record.key() == null || record.value() == null || !record.key().equals(record.value().patientKey())) {
-            // Not from ingest's contract: skip it (its offset is still committed) rather than stall the partition
+        Instant at = Instant.ofEpochMilli(record.timestamp());
+        if (record.value() instanceof LabResult result && record.key() != null && record.key().equals(result.patientKey())) {
+            apply(record.key(), step.onResult(patients.get(record.key()), result, at), record.timestamp());
+        } else if (record.value() instanceof ClinicalContext ctx && record.key() != null && record.key().equals(ctx.patientKey())) {
+            apply(record.key(), step.onContext(patients.get(record.key()), ctx, at), record.timestamp());
+        } else {
+            // Not from the contract: skip it (its offset is still committed) rather than stall the partition
             counters.rejected("key-mismatch");
             LOG.warnf("skipped a record at %s offset %d: key and patient key disagree or are missing",
                     context.recordMetadata().map(m -> m.topic() + "-" + m.partition()).orElse("?"),
                     context.recordMetadata().map(m -> m.offset()).orElse(-1L));
-            return;
         }
-        TriageStep.Outcome outcome = step.apply(store.get(record.key()), record.value(),
-                Instant.ofEpochMilli(record.timestamp()));
-        store.put(record.key(), outcome.state());
+    }
+
+    private void onTimer(long nowMs) {
+        List<String> due = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = waits.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, Long> wait = all.next();
+                if (wait.value <= nowMs) {
+                    due.add(wait.key);
+                }
+            }
+        }
+        for (String key : due) {
+            PatientTriage state = patients.get(key);
+            if (state == null) {
+                waits.delete(key);
+            } else {
+                apply(key, step.onTimer(state, Instant.ofEpochMilli(nowMs)), nowMs);
+            }
+        }
+    }
+
+    private void apply(String key, TriageStep.Outcome outcome, long timestamp) {
+        PatientTriage state = outcome.state();
+        patients.put(key, state);
+        if (state.contextWait() != null && state.contextWait().due() != null) {
+            waits.put(key, state.contextWait().due().toEpochMilli());
+        } else {
+            waits.delete(key);
+        }
+        outcome.contextRequest().ifPresent(request -> {
+            LOG.debugf("context request %s for %s", request.requestId(), key);
+            context.forward(new Record<>(key, request, timestamp), TriageTopology.CONTEXT_REQUEST_SINK);
+        });
         outcome.decision().ifPresent(decision -> {
             counters.out();
-            LOG.infof("decision %s %s tier %s for %s", decision.decisionId(), decision.action(), decision.tier(),
-                    decision.patientKey());
-            context.forward(record.withValue(decision));
+            LOG.infof("decision %s %s tier %s context %s for %s", decision.decisionId(), decision.action(),
+                    decision.tier(), decision.context(), key);
+            context.forward(new Record<>(key, decision, timestamp), TriageTopology.DECISION_SINK);
         });
     }
 }

@@ -43,9 +43,20 @@ public final class Positivity {
         if (result.quantity() == null) {
             return Optional.empty();
         }
+        // A lab's indeterminate band is checked before its reference range: a value in it stays EQUIVOCAL
+        // even where a range alone would call it positive (DESIGN.md: never silently rounded)
+        Optional<Cutoffs.Band> band = cutoffs.band(result.labCode());
+        if (band.isPresent() && result.quantity().comparator() == null && band.get().contains(result.quantity().value())) {
+            return Optional.of(new Reading(Qualitative.EQUIVOCAL, band.get().lab() + "'s indeterminate band ("
+                    + plain(band.get().low()) + "-" + plain(band.get().high()) + " " + result.quantity().unit() + ")"));
+        }
         if (result.referenceRange() != null && result.referenceRange().high() != null) {
             return Optional.of(against(result.quantity(), result.referenceRange().high(),
                     "the lab's reference range (upper limit " + plain(result.referenceRange().high()) + " " + result.quantity().unit() + ")"));
+        }
+        if (band.isPresent()) {
+            return Optional.of(against(result.quantity(), band.get().high(),
+                    band.get().lab() + "'s positive limit (above " + plain(band.get().high()) + " " + result.quantity().unit() + ")"));
         }
         return cutoffs.of(result.analyte()).map(cutoff -> against(result.quantity(), cutoff,
                 "the default cutoff " + plain(cutoff) + " " + result.quantity().unit()));

@@ -1,51 +1,86 @@
 package org.lemstriage.classifier.rules;
 
+import org.lemstriage.model.event.ClinicalContext;
+import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.LabResult;
+import org.lemstriage.model.event.TriageDecision.ContextStatus;
 import org.lemstriage.model.event.TriageDecision.Evidence;
 import org.lemstriage.model.event.TriageDecision.Tier;
+import org.lemstriage.model.terminology.Analyte;
 
+import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * The rules in force and how their findings combine: the highest tier any rule supports wins; no finding is NONE.
+ * Ruleset v1 (DESIGN.md, "Clinical logic"): the rules in force and how their findings combine. The highest tier any
+ * rule supports wins; a rule that excludes screening (known lung cancer) wins over every tier; no finding is NONE.
  * The version goes into every decision, so an audit can tell which logic decided.
  */
 public final class Ruleset {
-    /**
-     * Foundation ruleset: VGCC P/Q positivity only. The full v1 (SOX1/AGNA-1, DELTA-P from the EHR, known lung
-     * cancer) replaces it, with its own version.
-     */
-    public static final String VERSION = "1.0-foundation";
+    public static final String VERSION = "1.0";
+    /** Antibodies whose decisive positive result starts screening, and whose first date is taken as onset. */
+    static final List<Analyte> SCREENING_ANTIBODIES = List.of(Analyte.VGCC_PQ, Analyte.SOX1, Analyte.AGNA1);
 
     private final Positivity positivity;
+    private final DeltaPAssessor deltaP;
     private final List<TriageRule> rules;
 
-    public Ruleset(Positivity positivity, List<TriageRule> rules) {
+    public Ruleset(Positivity positivity, DeltaPAssessor deltaP, List<TriageRule> rules) {
         this.positivity = positivity;
+        this.deltaP = deltaP;
         this.rules = List.copyOf(rules);
     }
 
-    public static Ruleset foundation(Cutoffs cutoffs) {
-        return new Ruleset(new Positivity(cutoffs), List.of(new VgccPqPositiveRule()));
+    public static Ruleset v1(Cutoffs cutoffs, DeltaPCodes codes) {
+        return new Ruleset(new Positivity(cutoffs), new DeltaPAssessor(codes), List.of(
+                new KnownLungCancerRule(), new SoxPositiveRule(), new VgccPqDeltaPRule(), new VgccNSupportiveRule()));
     }
 
-    public PatientEvidence read(String patientKey, List<LabResult> results) {
-        return new PatientEvidence(patientKey, results.stream()
-                .map(r -> new PatientEvidence.ReadResult(r, positivity.read(r).orElse(null))).toList());
+    /** Reads every result and, when the context is available, judges the DELTA-P items at onset. */
+    public PatientEvidence read(String patientKey, List<LabResult> results, ClinicalContext context) {
+        List<PatientEvidence.ReadResult> read = results.stream()
+                .map(r -> new PatientEvidence.ReadResult(r, positivity.read(r).orElse(null))).toList();
+        Optional<LocalDate> onset = onset(read);
+        ContextStatus status = context != null && context.status() == ClinicalContext.Status.AVAILABLE
+                ? ContextStatus.AVAILABLE : ContextStatus.UNAVAILABLE;
+        List<DeltaPItem> items = onset.isPresent() ? deltaP.assess(context, onset.get())
+                : DeltaPAssessor.unknown("no positive antibody result");
+        return new PatientEvidence(patientKey, read, status, items, deltaP.knownLungCancer(context).orElse(null));
+    }
+
+    /** The date of the first decisive positive screening antibody: DELTA-P items and screening start from it. */
+    public static Optional<LocalDate> onset(List<PatientEvidence.ReadResult> results) {
+        return results.stream().filter(PatientEvidence.ReadResult::positive)
+                .filter(r -> SCREENING_ANTIBODIES.contains(r.result().analyte()))
+                .map(r -> r.result().effective()).filter(Objects::nonNull).min(Comparator.naturalOrder())
+                .map(i -> i.atZone(ZoneOffset.UTC).toLocalDate());
+    }
+
+    /** Whether any decisive positive screening antibody is present: then the EHR's context is needed. */
+    public static boolean needsContext(PatientEvidence evidence) {
+        return SCREENING_ANTIBODIES.stream().anyMatch(a -> !evidence.positive(a).isEmpty());
     }
 
     public Assessment assess(PatientEvidence evidence) {
-        List<TriageRule.Finding> findings = rules.stream().map(r -> r.apply(evidence))
-                .flatMap(Optional::stream).toList();
-        Tier tier = findings.stream().map(TriageRule.Finding::tier)
+        List<TriageRule.Finding> findings = rules.stream().map(r -> r.apply(evidence)).flatMap(Optional::stream).toList();
+        Tier tier = findings.stream().map(TriageRule.Finding::tier).filter(t -> t != Tier.NONE)
                 .min(Comparator.naturalOrder()).orElse(Tier.NONE); // enum order: HIGH first
-        List<PatientEvidence.ReadResult> basis = findings.stream().flatMap(f -> f.basis().stream()).distinct().toList();
-        return new Assessment(tier, findings.stream().map(TriageRule.Finding::ruleId).toList(),
-                basis.stream().map(Ruleset::evidence).toList(), explain(tier, findings));
+        Optional<TriageRule.Finding> exclusion = findings.stream().filter(TriageRule.Finding::excludesScreening).findFirst();
+        boolean screening = tier != Tier.NONE && exclusion.isEmpty();
+        // Equivocal results set no tier but are always shown, never silently rounded
+        List<PatientEvidence.ReadResult> shown = Stream.concat(findings.stream().flatMap(f -> f.basis().stream()),
+                evidence.results().stream().filter(r -> r.reading() != null
+                        && r.reading().result() == LabResult.Qualitative.EQUIVOCAL)).distinct().toList();
+        return new Assessment(tier, screening, findings.stream().map(TriageRule.Finding::ruleId).toList(),
+                shown.stream().map(Ruleset::evidence).toList(), evidence.deltaP(), evidence.deltaPScore(),
+                evidence.context(), explain(tier, screening, findings, shown, evidence));
     }
 
     private static Evidence evidence(PatientEvidence.ReadResult r) {
@@ -56,28 +91,50 @@ public final class Ruleset {
                 r.reading() == null ? null : r.reading().result());
     }
 
-    private static String explain(Tier tier, List<TriageRule.Finding> findings) {
+    private static String explain(Tier tier, boolean screening, List<TriageRule.Finding> findings,
+                                  List<PatientEvidence.ReadResult> shown, PatientEvidence evidence) {
+        List<String> parts = new ArrayList<>();
         if (findings.isEmpty()) {
-            return "No positive tracked antibody result: no screening indicated (ruleset " + VERSION + ").";
+            parts.add("No positive tracked antibody result: no screening indicated.");
+        } else {
+            parts.add(screening ? "Tier " + tier + ": screen for small-cell lung cancer." : "No screening Task.");
+            for (TriageRule.Finding f : findings) {
+                parts.add(capitalise(f.reason()) + " [rule " + f.ruleId() + "].");
+            }
         }
-        StringBuilder text = new StringBuilder("Tier ").append(tier).append(" (ruleset ").append(VERSION).append("). ");
-        for (TriageRule.Finding finding : findings) {
-            text.append(finding.reason()).append(" [rule ").append(finding.ruleId()).append("]. Results: ");
-            text.append(String.join("; ", finding.basis().stream().map(Ruleset::describe).toList())).append(". ");
+        if (!shown.isEmpty()) {
+            parts.add("Results: " + String.join("; ", shown.stream().map(Ruleset::describe).toList()) + ".");
         }
-        return text.toString().trim();
+        if (needsContext(evidence)) {
+            parts.add("DELTA-P items: " + String.join("; ", evidence.deltaP().stream().map(Ruleset::describe).toList()) + ".");
+        }
+        parts.add("Ruleset " + VERSION + ".");
+        return String.join(" ", parts);
     }
 
     private static String describe(PatientEvidence.ReadResult r) {
         LabResult result = r.result();
-        String value = result.quantity() == null ? "" : " " + (result.quantity().comparator() == null ? "" : result.quantity().comparator())
-                + Positivity.plain(result.quantity().value()) + " " + result.quantity().unit();
-        String when = result.effective() == null ? "" : " on " + DateTimeFormatter.ISO_LOCAL_DATE.format(result.effective().atZone(ZoneOffset.UTC));
+        var q = result.quantity();
+        String value = q == null ? "" : " " + Objects.toString(q.comparator(), "") + Positivity.plain(q.value()) + " " + q.unit()
+                + (q.unit().equals(q.originalUnit()) ? "" : " (" + Positivity.plain(q.originalValue()) + " " + q.originalUnit() + ")");
+        String when = result.effective() == null ? "" : " on " + result.effective().atZone(ZoneOffset.UTC).toLocalDate();
+        String reading = r.reading() == null ? "not interpretable"
+                : r.reading().result().name().toLowerCase(Locale.ROOT) + " by " + r.reading().basis();
         return result.analyte().display() + value + when + " (Observation/" + result.observationId() + ", "
-                + result.status() + "), " + r.reading().result().name().toLowerCase() + " by " + r.reading().basis();
+                + result.status() + "), " + reading;
+    }
+
+    private static String describe(DeltaPItem item) {
+        String name = item.item().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        return name + " " + item.value() + (item.detail() == null ? "" : " (" + item.detail() + ")");
+    }
+
+    private static String capitalise(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     /** What the rules concluded for a patient now. */
-    public record Assessment(Tier tier, List<String> rulesFired, List<Evidence> evidence, String explanation) {
+    public record Assessment(Tier tier, boolean screening, List<String> rulesFired, List<Evidence> evidence,
+                             List<DeltaPItem> deltaP, int deltaPScore, ContextStatus context, String explanation) {
     }
 }

@@ -3,44 +3,59 @@ package org.lemstriage.classifier.triage;
 import org.lemstriage.classifier.rules.PatientEvidence;
 import org.lemstriage.classifier.rules.Ruleset;
 import org.lemstriage.classifier.rules.ScreeningPlanner;
+import org.lemstriage.classifier.triage.PatientTriage.ContextWait;
 import org.lemstriage.classifier.triage.PatientTriage.DecisionSummary;
 import org.lemstriage.classifier.triage.PatientTriage.Episode;
+import org.lemstriage.model.event.ClinicalContext;
+import org.lemstriage.model.event.ContextRequest;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
 import org.lemstriage.model.event.TriageDecision.ScreeningRound;
-import org.lemstriage.model.event.TriageDecision.Tier;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * One result applied to one patient's state: the new state, and a decision only when what the EHR was told must
- * change (OPEN a new episode, UPDATE it, RETRACT it). Pure and deterministic, so a replay decides the same.
+ * One event applied to one patient's state: a lab result, a clinical context from the EHR, or the timer. The outcome
+ * is the new state, a decision only when what the EHR was told must change (OPEN, UPDATE, RETRACT), and a context
+ * request when the EHR must be read. Pure: given the same events and times it decides the same.
+ *
+ * <p>A positive result needs the EHR's clinical context. Decisions wait for it up to {@code hold}; then they are made
+ * on the antibodies alone (never LOW) and the request is repeated with backoff until the EHR answers.
  */
 public final class TriageStep {
     /** Decision summaries kept per patient for the triage view; older ones stay on the decision topic. */
     static final int HISTORY_LIMIT = 50;
+    static final String NO_SCREENING = "NO_SCREENING";
 
     private final Ruleset ruleset;
     private final ScreeningPlanner planner;
+    private final ContextTiming timing;
 
-    public TriageStep(Ruleset ruleset, ScreeningPlanner planner) {
+    public TriageStep(Ruleset ruleset, ScreeningPlanner planner, ContextTiming timing) {
         this.ruleset = ruleset;
         this.planner = planner;
+        this.timing = timing;
     }
 
-    public Outcome apply(PatientTriage current, LabResult incoming, Instant now) {
+    /** How long decisions wait for the EHR, and how often an unanswered request is repeated. */
+    public record ContextTiming(Duration hold, Duration firstRetry, Duration maxRetry) {
+        Duration retryAfter(int attempts) {
+            Duration delay = firstRetry.multipliedBy(1L << Math.min(attempts, 20));
+            return delay.compareTo(maxRetry) > 0 ? maxRetry : delay;
+        }
+    }
+
+    public Outcome onResult(PatientTriage current, LabResult incoming, Instant now) {
         PatientTriage state = current != null ? current : PatientTriage.empty(incoming.patientKey());
         Map<String, LabResult> results = new TreeMap<>(state.results());
         if (incoming.withdrawn()) {
@@ -48,50 +63,126 @@ public final class TriageStep {
         } else if (!isOlder(incoming, results.get(incoming.observationId()))) {
             results.put(incoming.observationId(), incoming.withoutResource());
         }
+        return evaluate(with(state, results, state.context(), state.contextWait()), now, null);
+    }
 
-        PatientEvidence evidence = ruleset.read(state.patientKey(), List.copyOf(results.values()));
+    public Outcome onContext(PatientTriage current, ClinicalContext context, Instant now) {
+        PatientTriage state = current != null ? current : PatientTriage.empty(context.patientKey());
+        boolean available = context.status() == ClinicalContext.Status.AVAILABLE;
+        if (!available && state.context() != null && state.context().status() == ClinicalContext.Status.AVAILABLE) {
+            // A failed re-read never replaces a good context
+            return evaluate(with(state, state.results(), state.context(), null), now, null);
+        }
+        ContextWait wait = available ? null : retryLater(state.contextWait(), now);
+        return evaluate(with(state, state.results(), context, wait), now, null);
+    }
+
+    /** The timer: a hold that ran out, or a request due to be repeated. */
+    public Outcome onTimer(PatientTriage state, Instant now) {
+        ContextWait wait = state.contextWait();
+        if (wait == null || now.isBefore(wait.due())) {
+            return new Outcome(state, Optional.empty(), Optional.empty());
+        }
+        if (wait.holdUntil() != null) {
+            ClinicalContext silent = state.context() != null ? state.context() : ClinicalContext.unavailable(
+                    new ContextRequest(state.patientKey(), wait.requestId(), null),
+                    "the EHR did not answer within " + timing.hold().toSeconds() + " s", now);
+            return evaluate(with(state, state.results(), silent, retryLater(wait, now)), now, null);
+        }
+        return evaluate(state, now, "retry");
+    }
+
+    private Outcome evaluate(PatientTriage state, Instant now, String retry) {
+        PatientEvidence evidence = ruleset.read(state.patientKey(), List.copyOf(state.results().values()), state.context());
+        boolean needsContext = Ruleset.needsContext(evidence);
+        boolean haveContext = state.context() != null && state.context().status() == ClinicalContext.Status.AVAILABLE;
+        Optional<ContextRequest> request = Optional.empty();
+        ContextWait wait = state.contextWait();
+        if (!needsContext || haveContext) {
+            wait = null;
+        } else if (wait == null || retry != null) {
+            // First need (hold decisions for the answer), or a retry after the EHR failed (decide meanwhile)
+            int n = state.contextRequests() + 1;
+            String requestId = UUID.nameUUIDFromBytes((state.patientKey() + "#context-" + n).getBytes(StandardCharsets.UTF_8)).toString();
+            request = Optional.of(new ContextRequest(state.patientKey(), requestId, Ruleset.onset(evidence.results()).orElse(null)));
+            int attempts = wait == null ? 0 : wait.attempts() + 1;
+            wait = state.context() == null
+                    ? new ContextWait(requestId, now.plus(timing.hold()), null, attempts)
+                    : new ContextWait(requestId, null, now.plus(timing.retryAfter(attempts)), attempts);
+            state = new PatientTriage(state.patientKey(), state.results(), state.context(), wait, state.episode(),
+                    state.episodesOpened(), n, state.history());
+        }
+        state = with(state, state.results(), state.context(), wait);
+        if (wait != null && wait.holdUntil() != null) {
+            return new Outcome(state, Optional.empty(), request); // waiting for the EHR's answer
+        }
+        return decide(state, evidence, now, request);
+    }
+
+    private Outcome decide(PatientTriage state, PatientEvidence evidence, Instant now, Optional<ContextRequest> request) {
         Ruleset.Assessment assessment = ruleset.assess(evidence);
-        List<ScreeningRound> plan = assessment.tier() == Tier.NONE ? List.of()
-                : planner.plan(assessment.tier(), startOf(evidence, now));
-
+        List<ScreeningRound> plan = assessment.screening()
+                ? planner.plan(assessment.tier(), Ruleset.onset(evidence.results()).orElse(now.atZone(ZoneOffset.UTC).toLocalDate()))
+                : List.of();
         Episode episode = state.episode();
         int opened = state.episodesOpened();
         Action action = null;
-        if (episode == null && assessment.tier() != Tier.NONE) {
+        if (episode == null && assessment.screening()) {
             opened++;
             action = Action.OPEN;
-            episode = new Episode(episodeId(state.patientKey(), opened), 1, assessment.tier(), plan,
-                    assessment.rulesFired(), assessment.evidence());
-        } else if (episode != null && assessment.tier() == Tier.NONE) {
+            episode = episode(episodeId(state.patientKey(), opened), 1, assessment, plan);
+        } else if (episode != null && !assessment.screening()) {
             action = Action.RETRACT;
-            episode = new Episode(episode.episodeId(), episode.version() + 1, Tier.NONE, List.of(),
-                    assessment.rulesFired(), assessment.evidence());
+            episode = new Episode(episode.episodeId(), episode.version() + 1, TriageDecision.Tier.NONE, List.of(),
+                    assessment.rulesFired(), assessment.evidence(), assessment.deltaP(), assessment.context());
         } else if (episode != null && changed(episode, assessment, plan)) {
             action = Action.UPDATE;
-            episode = new Episode(episode.episodeId(), episode.version() + 1, assessment.tier(), plan,
-                    assessment.rulesFired(), assessment.evidence());
+            episode = episode(episode.episodeId(), episode.version() + 1, assessment, plan);
         }
-        if (action == null) {
-            return new Outcome(new PatientTriage(state.patientKey(), results, state.episode(), opened, state.history()),
-                    Optional.empty());
-        }
-        TriageDecision decision = new TriageDecision(episode.episodeId() + "/" + episode.version(),
-                episode.episodeId(), episode.version(), state.patientKey(), action, episode.tier(), episode.evidence(),
-                episode.rulesFired(), Ruleset.VERSION, assessment.explanation(), episode.plan(), now);
         List<DecisionSummary> history = new ArrayList<>(state.history());
-        history.add(new DecisionSummary(decision.decisionId(), action, decision.tier(), now));
-        if (history.size() > HISTORY_LIMIT) {
-            history = history.subList(history.size() - HISTORY_LIMIT, history.size());
+        if (action == null) {
+            if (!assessment.screening() && assessment.tier() != TriageDecision.Tier.NONE && !lastIs(history, NO_SCREENING)) {
+                history.add(new DecisionSummary(null, NO_SCREENING, assessment.tier(), now, assessment.explanation()));
+            }
+            return new Outcome(new PatientTriage(state.patientKey(), state.results(), state.context(), state.contextWait(),
+                    state.episode(), opened, state.contextRequests(), trim(history)), Optional.empty(), request);
         }
-        Episode open = action == Action.RETRACT ? null : episode;
-        return new Outcome(new PatientTriage(state.patientKey(), results, open, opened, List.copyOf(history)),
-                Optional.of(decision));
+        TriageDecision decision = new TriageDecision(episode.episodeId() + "/" + episode.version(), episode.episodeId(),
+                episode.version(), state.patientKey(), action, episode.tier(), episode.evidence(), episode.rulesFired(),
+                Ruleset.VERSION, assessment.explanation(), episode.plan(), now, assessment.context(), assessment.deltaP(),
+                assessment.deltaPScore());
+        history.add(new DecisionSummary(decision.decisionId(), action.name(), decision.tier(), now, decision.explanation()));
+        return new Outcome(new PatientTriage(state.patientKey(), state.results(), state.context(), state.contextWait(),
+                action == Action.RETRACT ? null : episode, opened, state.contextRequests(), trim(history)),
+                Optional.of(decision), request);
     }
 
-    private static boolean changed(Episode episode, Ruleset.Assessment assessment, List<ScreeningRound> plan) {
-        return episode.tier() != assessment.tier() || !episode.plan().equals(plan)
-                || !episode.rulesFired().equals(assessment.rulesFired())
-                || !episode.evidence().equals(assessment.evidence());
+    private static Episode episode(String id, int version, Ruleset.Assessment a, List<ScreeningRound> plan) {
+        return new Episode(id, version, a.tier(), plan, a.rulesFired(), a.evidence(), a.deltaP(), a.context());
+    }
+
+    private static boolean changed(Episode episode, Ruleset.Assessment a, List<ScreeningRound> plan) {
+        return episode.tier() != a.tier() || !episode.plan().equals(plan) || !episode.rulesFired().equals(a.rulesFired())
+                || !episode.evidence().equals(a.evidence()) || !episode.deltaP().equals(a.deltaP())
+                || episode.context() != a.context();
+    }
+
+    private ContextWait retryLater(ContextWait wait, Instant now) {
+        int attempts = wait == null ? 0 : wait.attempts();
+        return new ContextWait(wait == null ? null : wait.requestId(), null, now.plus(timing.retryAfter(attempts)), attempts);
+    }
+
+    private static PatientTriage with(PatientTriage s, Map<String, LabResult> results, ClinicalContext context, ContextWait wait) {
+        return new PatientTriage(s.patientKey(), results, context, wait, s.episode(), s.episodesOpened(),
+                s.contextRequests(), s.history());
+    }
+
+    private static boolean lastIs(List<DecisionSummary> history, String action) {
+        return !history.isEmpty() && action.equals(history.get(history.size() - 1).action());
+    }
+
+    private static List<DecisionSummary> trim(List<DecisionSummary> history) {
+        return List.copyOf(history.size() > HISTORY_LIMIT ? history.subList(history.size() - HISTORY_LIMIT, history.size()) : history);
     }
 
     /** A resent or reordered older version never replaces a newer one (numeric FHIR version ids). */
@@ -106,18 +197,12 @@ public final class TriageStep {
         }
     }
 
-    /** Screening starts from the earliest positive result's date (stable under re-evaluation), else today. */
-    private static LocalDate startOf(PatientEvidence evidence, Instant now) {
-        return evidence.results().stream().filter(PatientEvidence.ReadResult::positive)
-                .map(r -> r.result().effective()).filter(Objects::nonNull).min(Comparator.naturalOrder())
-                .orElse(now).atZone(ZoneOffset.UTC).toLocalDate();
-    }
-
     /** Stable per patient and episode number: every identifier written to the EHR derives from it. */
     static String episodeId(String patientKey, int episodeNumber) {
         return UUID.nameUUIDFromBytes((patientKey + "#episode-" + episodeNumber).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    public record Outcome(PatientTriage state, Optional<TriageDecision> decision) {
+    /** The new state, the decision to publish if any, and the context request to publish if any. */
+    public record Outcome(PatientTriage state, Optional<TriageDecision> decision, Optional<ContextRequest> contextRequest) {
     }
 }

@@ -2,55 +2,110 @@ package org.lemstriage.classifier.kafka;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.classifier.Results;
 import org.lemstriage.model.Topics;
+import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.EventJson;
+import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
+import org.lemstriage.testsupport.EhrSandboxResource;
 import org.lemstriage.testsupport.KafkaBroker;
 import org.lemstriage.testsupport.KafkaBrokerResource;
 import org.lemstriage.testsupport.TopicProbe;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 
-/** The classifier against the real broker, exactly_once_v2: decisions are read as a read_committed consumer would. */
+/**
+ * The classifier against the real broker (exactly_once_v2; decisions read as a read_committed consumer would) and
+ * the EHR sandbox over HTTP for the clinical context. The seed patient lt-p001 is 68, a daily smoker who lost
+ * 6.7 % of his weight: DELTA-P 3.
+ */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(EhrSandboxResource.class)
 class ClassifierIT {
+    private KafkaProducer<String, String> producer;
+
+    @BeforeEach
+    void connect() {
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()),
+                new StringSerializer(), new StringSerializer());
+    }
+
+    @AfterEach
+    void close() {
+        producer.close();
+    }
 
     @Test
-    void positiveResultOnTheTopicBecomesOneOpenDecision() throws Exception {
-        String patient = "Patient/cl-" + UUID.randomUUID();
-        var result = Results.vgcc(patient, "obs-" + UUID.randomUUID(), "0.45", "final");
-        try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_DECISION);
-             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()),
-                     new StringSerializer(), new StringSerializer())) {
-            String json = EventJson.mapper().writeValueAsString(result);
-            producer.send(new ProducerRecord<>(Topics.LAB_OBSERVATION, patient, json)).get();
-            producer.send(new ProducerRecord<>(Topics.LAB_OBSERVATION, patient, json)).get(); // resent
+    void contextFromTheEhrMakesASeedPatientHigh() throws Exception {
+        String patient = "Patient/lt-p001";
+        TriageDecision decision = decisionFor(patient, Results.vgcc(patient, "obs-" + UUID.randomUUID(), "0.45", "final"));
+        assertThat(decision.action()).isEqualTo(TriageDecision.Action.OPEN);
+        assertThat(decision.context()).isEqualTo(TriageDecision.ContextStatus.AVAILABLE);
+        assertThat(decision.tier()).isEqualTo(TriageDecision.Tier.HIGH);
+        assertThat(decision.deltaPScore()).isEqualTo(3);
+        assertThat(decision.deltaP()).filteredOn(i -> i.value() == DeltaPItem.Presence.PRESENT)
+                .extracting(DeltaPItem::source).contains("Patient/lt-p001.birthDate", "Observation/lt-p001-smoking");
 
-            var seen = probe.pollUntil(r -> patient.equals(r.key()), Duration.ofSeconds(60));
-            assertThat(seen).as("a decision for the patient").anyMatch(r -> patient.equals(r.key()));
+        given().when().get("/patients/" + patient + "/triage").then().statusCode(200)
+                .body("tier", equalTo("HIGH")).body("context", equalTo("AVAILABLE"))
+                .body("history.action", hasItem("OPEN"));
+    }
+
+    @Test
+    void patientUnknownToTheEhrIsDecidedOnTheAntibodiesAloneAndOnlyOnce() throws Exception {
+        String patient = "Patient/cl-" + UUID.randomUUID();
+        LabResult result = Results.vgcc(patient, "obs-" + UUID.randomUUID(), "0.45", "final");
+        try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_DECISION)) {
+            send(result);
+            send(result); // resent
+            List<ConsumerRecord<String, String>> seen = probe.pollUntil(r -> patient.equals(r.key()), Duration.ofSeconds(60));
             TriageDecision decision = EventJson.mapper().readValue(seen.get(seen.size() - 1).value(), TriageDecision.class);
-            assertThat(decision.action()).isEqualTo(TriageDecision.Action.OPEN);
-            assertThat(decision.patientKey()).isEqualTo(patient);
-            // The resent record must not produce a second decision
+            assertThat(decision.context()).isEqualTo(TriageDecision.ContextStatus.UNAVAILABLE);
+            assertThat(decision.tier()).isEqualTo(TriageDecision.Tier.INTERMEDIATE);
+            assertThat(decision.explanation()).contains("the EHR answered 404");
             assertThat(probe.pollFor(Duration.ofSeconds(3))).noneMatch(r -> patient.equals(r.key()));
         }
     }
 
     @Test
+    void unknownPatientIs404() {
+        given().when().get("/patients/Patient/nobody-" + UUID.randomUUID() + "/triage").then().statusCode(404);
+    }
+
+    @Test
     void readyOnceStreamsRuns() {
         given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    private TriageDecision decisionFor(String patient, LabResult result) throws Exception {
+        try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_DECISION)) {
+            send(result);
+            List<ConsumerRecord<String, String>> seen = probe.pollUntil(r -> patient.equals(r.key()), Duration.ofSeconds(60));
+            assertThat(seen).as("a decision for %s", patient).anyMatch(r -> patient.equals(r.key()));
+            return EventJson.mapper().readValue(seen.get(seen.size() - 1).value(), TriageDecision.class);
+        }
+    }
+
+    private void send(LabResult result) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.LAB_OBSERVATION, result.patientKey(),
+                EventJson.mapper().writeValueAsString(result))).get();
     }
 }

@@ -38,6 +38,16 @@ class PositivityTest {
     }
 
     @Test
+    void arupIndeterminateBandIsEquivocalEvenAboveTheLabRange() {
+        // ARUP 0092628: indeterminate 24.6-45.6 pmol/L = 0.0246-0.0456 nmol/L
+        LabResult arup = new LabResult("Patient/1", org.lemstriage.model.terminology.Analyte.VGCC_PQ,
+                "https://ltd.aruplab.com/Tests/Pub|0092628", "o", "1", null, "final", Instant.now(),
+                new LabResult.NormalisedQuantity(new BigDecimal("0.030"), "nmol/L", null, new BigDecimal("30"), "pmol/L"),
+                null, List.of(), new LabResult.ReferenceRange(BigDecimal.ZERO, new BigDecimal("0.0245"), null), null);
+        assertThat(read(arup)).isEqualTo(Qualitative.EQUIVOCAL);
+    }
+
+    @Test
     void comparatorStraddlingTheCutoffIsEquivocalNeverRounded() {
         LabResult lessThanHigh = new LabResult("Patient/1", org.lemstriage.model.terminology.Analyte.VGCC_PQ, "x|y", "o", "1",
                 null, "final", Instant.now(), new LabResult.NormalisedQuantity(new BigDecimal("0.05"), "nmol/L", "<",

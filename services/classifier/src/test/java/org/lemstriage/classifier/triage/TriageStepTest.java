@@ -3,92 +3,77 @@ package org.lemstriage.classifier.triage;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.classifier.Results;
 import org.lemstriage.classifier.rules.Cutoffs;
+import org.lemstriage.classifier.rules.DeltaPCodes;
 import org.lemstriage.classifier.rules.Ruleset;
 import org.lemstriage.classifier.rules.ScreeningPlanner;
-import org.lemstriage.classifier.rules.VgccPqPositiveRule;
-import org.lemstriage.model.event.LabResult;
+import org.lemstriage.model.event.ClinicalContext;
+import org.lemstriage.model.event.ContextRequest;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
 import org.lemstriage.model.event.TriageDecision.Tier;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** The step's handling of the EHR's context: hold, decide without it, retry with backoff. The cases table covers the rules. */
 class TriageStepTest {
     private static final Instant NOW = Instant.parse("2026-11-03T10:00:00Z");
-    private final TriageStep step = new TriageStep(Ruleset.foundation(Cutoffs.defaults()), new ScreeningPlanner());
+    private final TriageStep step = new TriageStep(Ruleset.v1(Cutoffs.defaults(), DeltaPCodes.load(Optional.empty())),
+            new ScreeningPlanner(), new TriageStep.ContextTiming(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(2)));
 
     @Test
-    void positiveVgccOpensAnExplainedEpisode() {
-        TriageStep.Outcome out = step.apply(null, Results.vgcc("Patient/1", "obs-1", "0.45", "final"), NOW);
-        TriageDecision d = out.decision().orElseThrow();
-        assertThat(d.action()).isEqualTo(Action.OPEN);
-        assertThat(d.tier()).isEqualTo(Tier.INTERMEDIATE);
-        assertThat(d.rulesFired()).containsExactly(VgccPqPositiveRule.ID);
-        assertThat(d.rulesetVersion()).isEqualTo(Ruleset.VERSION);
-        assertThat(d.decisionId()).isEqualTo(d.episodeId() + "/1");
-        assertThat(d.evidence()).singleElement().satisfies(e -> {
-            assertThat(e.observationReference()).isEqualTo("Observation/obs-1");
-            assertThat(e.result()).isEqualTo(LabResult.Qualitative.POSITIVE);
-        });
-        assertThat(d.explanation()).contains("0.45 nmol/L", "Observation/obs-1", "default cutoff 0.02 nmol/L", VgccPqPositiveRule.ID);
-        // INTERMEDIATE: now, then every 6 months for 2 years, from the result's date
-        assertThat(d.plan()).extracting(TriageDecision.ScreeningRound::dueFrom).containsExactly(
-                LocalDate.parse("2026-11-02"), LocalDate.parse("2027-05-02"), LocalDate.parse("2027-11-02"),
-                LocalDate.parse("2028-05-02"), LocalDate.parse("2028-11-02"));
-        assertThat(d.decidedAt()).isEqualTo(NOW);
-    }
-
-    @Test
-    void resentResultChangesNothing() {
-        LabResult r = Results.vgcc("Patient/1", "obs-1", "0.45", "final");
-        TriageStep.Outcome first = step.apply(null, r, NOW);
-        TriageStep.Outcome again = step.apply(first.state(), r, NOW.plusSeconds(60));
+    void positiveResultAsksForContextAndHoldsTheDecision() {
+        TriageStep.Outcome out = step.onResult(null, Results.vgcc("Patient/1", "obs-1", "0.45", "final"), NOW);
+        assertThat(out.decision()).isEmpty();
+        ContextRequest request = out.contextRequest().orElseThrow();
+        assertThat(request.onset()).isEqualTo(LocalDate.parse("2026-11-02"));
+        assertThat(out.state().contextWait().holdUntil()).isEqualTo(NOW.plusSeconds(10));
+        // Another result while waiting asks nothing more and still holds
+        TriageStep.Outcome again = step.onResult(out.state(), Results.vgcc("Patient/1", "obs-2", "0.9", "final"), NOW.plusSeconds(1));
+        assertThat(again.contextRequest()).isEmpty();
         assertThat(again.decision()).isEmpty();
-        assertThat(again.state().episode()).isEqualTo(first.state().episode());
     }
 
     @Test
-    void negativeAndPreliminaryResultsOpenNothing() {
-        assertThat(step.apply(null, Results.vgcc("Patient/1", "obs-1", "0.01", "final"), NOW).decision()).isEmpty();
-        assertThat(step.apply(null, Results.vgcc("Patient/1", "obs-2", "0.90", "preliminary"), NOW).decision()).isEmpty();
+    void holdRunsOutThenDecidesWithoutContextAndRetriesWithBackoff() {
+        TriageStep.Outcome held = step.onResult(null, Results.vgcc("Patient/1", "obs-1", "0.45", "final"), NOW);
+        assertThat(step.onTimer(held.state(), NOW.plusSeconds(5)).decision()).as("hold not over yet").isEmpty();
+        TriageStep.Outcome decided = step.onTimer(held.state(), NOW.plusSeconds(10));
+        TriageDecision d = decided.decision().orElseThrow();
+        assertThat(d.action()).isEqualTo(Action.OPEN);
+        assertThat(d.context()).isEqualTo(TriageDecision.ContextStatus.UNAVAILABLE);
+        assertThat(d.tier()).isEqualTo(Tier.INTERMEDIATE);
+        assertThat(d.explanation()).contains("did not answer within 10 s");
+        Instant firstRetry = decided.state().contextWait().retryAt();
+        assertThat(firstRetry).isEqualTo(NOW.plusSeconds(40));
+        TriageStep.Outcome retried = step.onTimer(decided.state(), firstRetry);
+        assertThat(retried.contextRequest()).isPresent();
+        assertThat(retried.decision()).isEmpty();
+        assertThat(retried.state().contextWait().retryAt()).isEqualTo(firstRetry.plusSeconds(60)); // doubled
     }
 
     @Test
-    void enteredInErrorRetractsTheEpisodeItOpened() {
-        LabResult r = Results.vgcc("Patient/1", "obs-1", "0.45", "final");
-        TriageStep.Outcome opened = step.apply(null, r, NOW);
-        TriageStep.Outcome retracted = step.apply(opened.state(), Results.withVersion(r, "2", "entered-in-error"), NOW);
-        TriageDecision d = retracted.decision().orElseThrow();
-        assertThat(d.action()).isEqualTo(Action.RETRACT);
-        assertThat(d.tier()).isEqualTo(Tier.NONE);
-        assertThat(d.episodeId()).isEqualTo(opened.decision().orElseThrow().episodeId());
-        assertThat(d.version()).isEqualTo(2);
-        assertThat(retracted.state().episode()).isNull();
-        // A later positive opens a new episode with a new id
-        TriageDecision reopened = step.apply(retracted.state(), Results.vgcc("Patient/1", "obs-3", "0.5", "final"), NOW)
-                .decision().orElseThrow();
-        assertThat(reopened.action()).isEqualTo(Action.OPEN);
-        assertThat(reopened.episodeId()).isNotEqualTo(d.episodeId());
+    void unavailableAnswerNeverReplacesAGoodContext() {
+        var result = Results.vgcc("Patient/1", "obs-1", "0.45", "final");
+        TriageStep.Outcome held = step.onResult(null, result, NOW);
+        ContextRequest request = held.contextRequest().orElseThrow();
+        ClinicalContext good = new ClinicalContext("Patient/1", request.requestId(), ClinicalContext.Status.AVAILABLE, null,
+                NOW, request.onset(), "Patient/1", LocalDate.parse("1950-01-01"), "male", java.util.List.of(),
+                java.util.List.of(), java.util.List.of(), java.util.List.of());
+        TriageStep.Outcome decided = step.onContext(held.state(), good, NOW.plusSeconds(1));
+        assertThat(decided.decision().orElseThrow().context()).isEqualTo(TriageDecision.ContextStatus.AVAILABLE);
+        TriageStep.Outcome later = step.onContext(decided.state(), ClinicalContext.unavailable(request, "down", NOW), NOW.plusSeconds(2));
+        assertThat(later.decision()).isEmpty();
+        assertThat(later.state().context().status()).isEqualTo(ClinicalContext.Status.AVAILABLE);
     }
 
     @Test
-    void secondPositiveUpdatesTheSameEpisode() {
-        TriageStep.Outcome opened = step.apply(null, Results.vgcc("Patient/1", "obs-1", "0.45", "final"), NOW);
-        TriageDecision update = step.apply(opened.state(), Results.vgcc("Patient/1", "obs-2", "1.2", "final"), NOW)
-                .decision().orElseThrow();
-        assertThat(update.action()).isEqualTo(Action.UPDATE);
-        assertThat(update.episodeId()).isEqualTo(opened.decision().orElseThrow().episodeId());
-        assertThat(update.evidence()).hasSize(2);
-    }
-
-    @Test
-    void olderVersionNeverReplacesANewerOne() {
-        LabResult v2 = Results.withVersion(Results.vgcc("Patient/1", "obs-1", "0.01", "corrected"), "2", "corrected");
-        TriageStep.Outcome corrected = step.apply(null, v2, NOW);
-        LabResult v1 = Results.vgcc("Patient/1", "obs-1", "0.45", "final");
-        assertThat(step.apply(corrected.state(), v1, NOW).decision()).isEmpty();
+    void episodeIdsAreStablePerPatientAndNumber() {
+        assertThat(TriageStep.episodeId("Patient/1", 1)).isEqualTo(TriageStep.episodeId("Patient/1", 1))
+                .isNotEqualTo(TriageStep.episodeId("Patient/1", 2)).isNotEqualTo(TriageStep.episodeId("Patient/2", 1));
     }
 }

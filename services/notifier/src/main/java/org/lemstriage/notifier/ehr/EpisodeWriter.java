@@ -8,6 +8,8 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Task;
 import org.jboss.logging.Logger;
 import org.lemstriage.model.event.TriageDecision;
+import org.lemstriage.model.fhir.EhrClient;
+import org.lemstriage.model.fhir.EhrFailure;
 
 import java.time.temporal.ChronoUnit;
 

@@ -5,8 +5,8 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.hl7.fhir.r4.model.CapabilityStatement;
-import org.lemstriage.notifier.ehr.EhrClient;
-import org.lemstriage.notifier.ehr.EhrFailure;
+import org.lemstriage.model.fhir.EhrClient;
+import org.lemstriage.model.fhir.EhrFailure;
 
 /** Ready only while the EHR answers its CapabilityStatement. */
 @Readiness

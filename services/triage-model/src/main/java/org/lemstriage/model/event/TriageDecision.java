@@ -22,6 +22,9 @@ import java.util.List;
  * @param explanation     plain-language text for a clinician
  * @param plan            the screening rounds, empty when no screening is indicated
  * @param decidedAt       when the classifier decided
+ * @param context         whether the EHR's clinical context was read
+ * @param deltaP          the six DELTA-P items with value and source; all UNKNOWN when the context was not read
+ * @param deltaPScore     points from PRESENT items only
  */
 public record TriageDecision(
         String decisionId,
@@ -35,7 +38,13 @@ public record TriageDecision(
         String rulesetVersion,
         String explanation,
         List<ScreeningRound> plan,
-        Instant decidedAt) {
+        Instant decidedAt,
+        ContextStatus context,
+        List<DeltaPItem> deltaP,
+        int deltaPScore) {
+
+    /** Whether the decision could use the EHR's clinical context. */
+    public enum ContextStatus { AVAILABLE, UNAVAILABLE }
 
     public enum Action { OPEN, UPDATE, RETRACT }
 

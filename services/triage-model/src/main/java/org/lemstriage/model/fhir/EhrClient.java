@@ -1,32 +1,36 @@
-package org.lemstriage.notifier.ehr;
+package org.lemstriage.model.fhir;
 
-import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.lemstriage.model.fhir.Fhir;
 
 import java.util.function.Function;
 
-/** The EHR's FHIR API through HAPI's generic client; every failure is classified as transient or permanent. */
-@ApplicationScoped
-public class EhrClient {
+/**
+ * The EHR's FHIR API through HAPI's generic client; every failure comes out as {@link EhrFailure}, transient or
+ * permanent, so callers decide between retrying and parking without knowing HAPI's exceptions.
+ */
+public final class EhrClient {
     private final IGenericClient client;
 
-    public EhrClient(@ConfigProperty(name = "lemstriage.ehr.base-url") String baseUrl,
-                     @ConfigProperty(name = "lemstriage.ehr.connect-timeout-ms", defaultValue = "5000") int connectTimeout,
-                     @ConfigProperty(name = "lemstriage.ehr.read-timeout-ms", defaultValue = "30000") int readTimeout) {
-        FhirContext fhir = Fhir.r4();
+    public EhrClient(String baseUrl, int connectTimeoutMs, int readTimeoutMs) {
+        var factory = Fhir.r4().getRestfulClientFactory();
         // No CapabilityStatement round trip before the first call: readiness checks the EHR instead
-        fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-        fhir.getRestfulClientFactory().setConnectTimeout(connectTimeout);
-        fhir.getRestfulClientFactory().setSocketTimeout(readTimeout);
-        this.client = fhir.newRestfulGenericClient(baseUrl);
+        factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
+        factory.setConnectTimeout(connectTimeoutMs);
+        factory.setSocketTimeout(readTimeoutMs);
+        this.client = Fhir.r4().newRestfulGenericClient(baseUrl);
     }
 
+    /** Adds an interceptor to every call (authentication, for instance). */
+    public EhrClient with(IClientInterceptor interceptor) {
+        client.registerInterceptor(interceptor);
+        return this;
+    }
+
+    /** Runs one interaction; {@code what} names it (ids only) in the failure's message. */
     public <T> T call(String what, Function<IGenericClient, T> call) {
         try {
             return call.apply(client);
@@ -38,7 +42,7 @@ public class EhrClient {
             if (status >= 500 || status == 408 || status == 429) {
                 throw new EhrFailure.Transient(answer);
             }
-            throw new EhrFailure.Permanent(answer);
+            throw new EhrFailure.Permanent(status, answer);
         }
     }
 

@@ -1,13 +1,13 @@
-package org.lemstriage.notifier.ehr;
+package org.lemstriage.model.fhir;
 
-/** The EHR did not confirm a write. Transient failures are retried; permanent ones park the decision on the DLQ. */
+/** The EHR did not do what was asked. Transient failures may succeed later; permanent ones never will. */
 public abstract sealed class EhrFailure extends RuntimeException permits EhrFailure.Transient, EhrFailure.Permanent {
 
     protected EhrFailure(String message) {
         super(message, null, false, false);
     }
 
-    /** Timeouts, connection failures, 5xx, 408, 429: the same write may succeed later. */
+    /** Timeouts, connection failures, 5xx, 408, 429: the same call may succeed later. */
     public static final class Transient extends EhrFailure {
         public Transient(String message) {
             super(message);
@@ -16,8 +16,15 @@ public abstract sealed class EhrFailure extends RuntimeException permits EhrFail
 
     /** A 4xx the EHR will answer the same way every time; the message carries the EHR's OperationOutcome. */
     public static final class Permanent extends EhrFailure {
-        public Permanent(String message) {
+        private final int status;
+
+        public Permanent(int status, String message) {
             super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
         }
     }
 }

@@ -1,0 +1,74 @@
+package org.lemstriage.classifier.api;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.ServiceUnavailableException;
+import jakarta.ws.rs.core.MediaType;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.lemstriage.classifier.kafka.TriageTopology;
+import org.lemstriage.classifier.rules.PatientEvidence;
+import org.lemstriage.classifier.rules.Ruleset;
+import org.lemstriage.classifier.triage.PatientTriage;
+import org.lemstriage.model.event.DeltaPItem;
+import org.lemstriage.model.event.LabResult;
+import org.lemstriage.model.event.TriageDecision;
+
+import java.util.List;
+
+/**
+ * {@code GET /patients/{key}/triage}: one patient's current evidence, tier, explanation and decision history, read
+ * from this instance's state store (interactive query). The key is the patient key, e.g. {@code Patient/123}.
+ * With several classifier instances a patient lives on one of them; routing to it is not built yet.
+ */
+@Path("/patients")
+public class PatientTriageResource {
+    private final KafkaStreams streams;
+    private final Ruleset ruleset;
+
+    public PatientTriageResource(KafkaStreams streams, Ruleset ruleset) {
+        this.streams = streams;
+        this.ruleset = ruleset;
+    }
+
+    @GET
+    @Path("/{key: .+}/triage")
+    @Produces(MediaType.APPLICATION_JSON)
+    public TriageView triage(@PathParam("key") String key) {
+        PatientTriage state;
+        try {
+            ReadOnlyKeyValueStore<String, PatientTriage> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    TriageTopology.PATIENT_STORE, QueryableStoreTypes.keyValueStore()));
+            state = store.get(key);
+        } catch (InvalidStateStoreException e) {
+            throw new ServiceUnavailableException("the triage state is being restored or rebalanced; retry shortly");
+        }
+        if (state == null) {
+            throw new NotFoundException("no triage state for " + key);
+        }
+        PatientEvidence evidence = ruleset.read(key, List.copyOf(state.results().values()), state.context());
+        Ruleset.Assessment now = ruleset.assess(evidence);
+        return new TriageView(key, now.tier(), now.screening(), now.explanation(), now.rulesFired(), now.context(),
+                state.context() == null ? null : state.context().reason(), now.deltaP(), now.deltaPScore(),
+                evidence.results().stream().map(r -> new ResultView(r.result(), r.reading() == null ? null
+                        : r.reading().result(), r.reading() == null ? null : r.reading().basis(), r.decisive())).toList(),
+                state.episode() == null ? null : state.episode().episodeId(),
+                state.episode() == null ? 0 : state.episode().version(), state.history());
+    }
+
+    /** What the classifier holds and concludes for one patient. */
+    public record TriageView(String patientKey, TriageDecision.Tier tier, boolean screening, String explanation,
+                             List<String> rulesFired, TriageDecision.ContextStatus context, String contextReason,
+                             List<DeltaPItem> deltaP, int deltaPScore, List<ResultView> results, String openEpisode,
+                             int episodeVersion, List<PatientTriage.DecisionSummary> history) {
+    }
+
+    public record ResultView(LabResult result, LabResult.Qualitative reading, String basis, boolean decisive) {
+    }
+}

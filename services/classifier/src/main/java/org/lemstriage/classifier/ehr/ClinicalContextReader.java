@@ -1,0 +1,173 @@
+package org.lemstriage.classifier.ehr;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.hl7.fhir.r4.model.BaseDateTimeType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Resource;
+import org.lemstriage.model.event.ClinicalContext;
+import org.lemstriage.model.event.ClinicalContext.CodedFact;
+import org.lemstriage.model.event.ClinicalContext.Measurement;
+import org.lemstriage.model.event.ContextRequest;
+import org.lemstriage.model.fhir.EhrClient;
+import org.lemstriage.model.fhir.EhrFailure;
+import org.lemstriage.model.terminology.UnitNormaliser;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads what DELTA-P needs from the EHR's FHIR API: the Patient (birth date, gender), smoking status (LOINC
+ * 72166-2), body weights (29463-7, converted to kg with UCUM), Karnofsky (89243-0) and ECOG (89247-1) scores, and
+ * the patient's Conditions. Facts only; the classifier's rules judge them. Any failed read fails the whole context.
+ */
+@ApplicationScoped
+public class ClinicalContextReader {
+    static final String LOINC = "http://loinc.org";
+    /** A bound on what one patient's reads may page through. */
+    private static final int MAX_PAGES = 20;
+
+    private final EhrClient ehr;
+    private final UnitNormaliser units;
+
+    public ClinicalContextReader(EhrClient ehr, UnitNormaliser units) {
+        this.ehr = ehr;
+        this.units = units;
+    }
+
+    /** @throws EhrFailure when the EHR cannot be read, or does not know the patient */
+    public ClinicalContext read(ContextRequest request) {
+        Patient patient = patient(request.patientKey());
+        String ref = "Patient/" + patient.getIdElement().getIdPart();
+        List<CodedFact> smoking = observations(ref, LOINC + "|72166-2").stream()
+                .map(o -> new CodedFact(reference(o), date(o), codes(o.hasValueCodeableConcept() ? o.getValueCodeableConcept() : null), null, null))
+                .toList();
+        List<Measurement> weights = new ArrayList<>();
+        for (Observation o : observations(ref, LOINC + "|29463-7")) {
+            kilograms(o).ifPresent(kg -> weights.add(new Measurement(reference(o), "29463-7", date(o), kg, "kg")));
+        }
+        List<Measurement> performance = new ArrayList<>();
+        for (Observation o : observations(ref, LOINC + "|89243-0," + LOINC + "|89247-1")) {
+            score(o).ifPresent(v -> performance.add(new Measurement(reference(o),
+                    o.getCode().getCoding().stream().filter(c -> LOINC.equals(c.getSystem())).map(c -> c.getCode()).findFirst().orElse(null),
+                    date(o), v, null)));
+        }
+        List<CodedFact> conditions = search(Condition.class, "Condition?patient=" + ref).stream()
+                .map(c -> new CodedFact(reference(c), conditionDate(c), codes(c.getCode()),
+                        c.hasClinicalStatus() ? c.getClinicalStatus().getCodingFirstRep().getCode() : null,
+                        c.hasVerificationStatus() ? c.getVerificationStatus().getCodingFirstRep().getCode() : null))
+                .toList();
+        return new ClinicalContext(request.patientKey(), request.requestId(), ClinicalContext.Status.AVAILABLE, null,
+                Instant.now(), request.onset(), ref,
+                birthDate(patient), patient.hasGender() ? patient.getGender().toCode() : null, smoking, weights, performance, conditions);
+    }
+
+    /** A partial birth date (year, or year and month) counts from its first day. */
+    private static LocalDate birthDate(Patient patient) {
+        if (!patient.hasBirthDate()) {
+            return null;
+        }
+        DateType d = patient.getBirthDateElement();
+        return LocalDate.of(d.getYear(), d.getMonth() == null ? 1 : d.getMonth() + 1, d.getDay() == null ? 1 : d.getDay());
+    }
+
+    private Patient patient(String patientKey) {
+        if (patientKey.startsWith("Patient/")) {
+            String id = patientKey.substring("Patient/".length());
+            return ehr.call("read " + patientKey, c -> c.read().resource(Patient.class).withId(id).execute());
+        }
+        String token = patientKey.substring("identifier:".length());
+        List<Patient> found = search(Patient.class, "Patient?identifier=" + token);
+        if (found.size() != 1) {
+            throw new EhrFailure.Permanent(404, "patient by identifier: " + found.size() + " matches in the EHR");
+        }
+        return found.get(0);
+    }
+
+    private List<Observation> observations(String patientRef, String codes) {
+        return search(Observation.class, "Observation?patient=" + patientRef + "&code=" + codes);
+    }
+
+    private <T extends Resource> List<T> search(Class<T> type, String url) {
+        String what = "search " + type.getSimpleName();
+        Bundle page = ehr.call(what, c -> c.search().byUrl(url).returnBundle(Bundle.class).execute());
+        List<T> found = new ArrayList<>();
+        for (int pages = 1; ; pages++) {
+            page.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).filter(type::isInstance)
+                    .map(type::cast).forEach(found::add);
+            if (page.getLink(Bundle.LINK_NEXT) == null || pages >= MAX_PAGES) {
+                return found;
+            }
+            Bundle current = page;
+            page = ehr.call(what + " (next page)", c -> next(c, current));
+        }
+    }
+
+    private static Bundle next(IGenericClient client, Bundle page) {
+        return client.loadPage().next(page).execute();
+    }
+
+    private Optional<BigDecimal> kilograms(Observation o) {
+        if (!o.hasValueQuantity() || !o.getValueQuantity().hasValue()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(units.convert(o.getValueQuantity(), "kg"));
+        } catch (IllegalArgumentException notAWeight) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<BigDecimal> score(Observation o) {
+        if (o.hasValueIntegerType()) {
+            return Optional.of(BigDecimal.valueOf(o.getValueIntegerType().getValue()));
+        }
+        if (o.hasValueQuantity() && o.getValueQuantity().hasValue()) {
+            Quantity q = o.getValueQuantity();
+            return Optional.of(q.getValue());
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> codes(CodeableConcept concept) {
+        return concept == null ? List.of() : concept.getCoding().stream().map(c -> c.getSystem() + "|" + c.getCode()).toList();
+    }
+
+    private static String reference(Resource r) {
+        return r.fhirType() + "/" + r.getIdElement().getIdPart();
+    }
+
+    private static LocalDate date(Observation o) {
+        if (o.hasEffectiveDateTimeType()) {
+            return toDate(o.getEffectiveDateTimeType());
+        }
+        if (o.hasEffectivePeriod() && o.getEffectivePeriod().hasStart()) {
+            return toDate(o.getEffectivePeriod().getStartElement());
+        }
+        return o.hasIssued() ? o.getIssued().toInstant().atZone(ZoneOffset.UTC).toLocalDate() : null;
+    }
+
+    private static LocalDate conditionDate(Condition c) {
+        if (c.hasOnsetDateTimeType()) {
+            return toDate(c.getOnsetDateTimeType());
+        }
+        return c.hasRecordedDate() ? c.getRecordedDate().toInstant().atZone(ZoneOffset.UTC).toLocalDate() : null;
+    }
+
+    private static LocalDate toDate(BaseDateTimeType value) {
+        Date date = value.getValue();
+        return date == null ? null : date.toInstant().atZone(ZoneOffset.UTC).toLocalDate();
+    }
+}

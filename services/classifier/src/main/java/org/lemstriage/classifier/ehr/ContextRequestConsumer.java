@@ -1,0 +1,51 @@
+package org.lemstriage.classifier.ehr;
+
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Outgoing;
+import org.jboss.logging.Logger;
+import org.lemstriage.model.event.ClinicalContext;
+import org.lemstriage.model.event.ContextRequest;
+import org.lemstriage.model.fhir.EhrFailure;
+
+import java.time.Instant;
+
+/**
+ * triage.context-request.v1 -> the EHR -> triage.context.v1, off the Kafka Streams thread. Every request gets an
+ * answer: the context, or UNAVAILABLE with the reason, so the classifier never waits longer than the EHR takes to
+ * fail. The request is acknowledged only once the answer is on the broker.
+ */
+@ApplicationScoped
+public class ContextRequestConsumer {
+    public static final String REQUESTS = "context-requests";
+    public static final String CONTEXTS = "clinical-contexts";
+    private static final Logger LOG = Logger.getLogger(ContextRequestConsumer.class);
+
+    private final ClinicalContextReader reader;
+
+    public ContextRequestConsumer(ClinicalContextReader reader) {
+        this.reader = reader;
+    }
+
+    @Incoming(REQUESTS)
+    @Outgoing(CONTEXTS)
+    @Blocking
+    public Message<ClinicalContext> answer(Message<ContextRequest> message) {
+        ContextRequest request = message.getPayload();
+        ClinicalContext context;
+        try {
+            context = reader.read(request);
+        } catch (EhrFailure e) {
+            // A short reason: it is quoted in the explanation a clinician reads
+            String reason = e instanceof EhrFailure.Permanent p ? "the EHR answered " + p.status()
+                    : "the EHR was unreachable or failing";
+            LOG.warnf("context %s for %s unavailable: %s", request.requestId(), request.patientKey(), reason);
+            context = ClinicalContext.unavailable(request, reason, Instant.now());
+        }
+        return message.withPayload(context)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(request.patientKey()).build());
+    }
+}

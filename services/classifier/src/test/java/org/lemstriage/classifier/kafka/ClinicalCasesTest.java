@@ -1,0 +1,285 @@
+package org.lemstriage.classifier.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.kafka.client.serialization.ObjectMapperDeserializer;
+import io.quarkus.kafka.client.serialization.ObjectMapperSerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.hl7.fhir.r4.model.Quantity;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.lemstriage.classifier.rules.Cutoffs;
+import org.lemstriage.classifier.rules.DeltaPCodes;
+import org.lemstriage.classifier.rules.Ruleset;
+import org.lemstriage.classifier.rules.ScreeningPlanner;
+import org.lemstriage.classifier.triage.PatientTriage;
+import org.lemstriage.classifier.triage.TriageStep;
+import org.lemstriage.model.Topics;
+import org.lemstriage.model.event.ClinicalContext;
+import org.lemstriage.model.event.ClinicalContext.CodedFact;
+import org.lemstriage.model.event.ClinicalContext.Measurement;
+import org.lemstriage.model.event.ContextRequest;
+import org.lemstriage.model.event.DeltaPItem;
+import org.lemstriage.model.event.EventJson;
+import org.lemstriage.model.event.LabResult;
+import org.lemstriage.model.event.TriageDecision;
+import org.lemstriage.model.metrics.RecordCounters;
+import org.lemstriage.model.terminology.Analyte;
+import org.lemstriage.model.terminology.UnitNormaliser;
+
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The clinical cases of {@code clinical-cases.json}, each through the real topology (state stores, timer) with
+ * TopologyTestDriver. The test plays the EHR: it answers the classifier's context requests as each case says.
+ */
+class ClinicalCasesTest {
+    static final Instant BASE = Instant.parse("2026-11-03T12:00:00Z");
+    static final String PATIENT = "Patient/case";
+    static final Map<String, String[]> LABS = Map.of(
+            "mayo-pq", new String[]{"https://www.mayocliniclabs.com/test-catalog|CCPQ", "VGCC_PQ"},
+            "arup-pq", new String[]{"https://ltd.aruplab.com/Tests/Pub|0092628", "VGCC_PQ"},
+            "labcorp-pq", new String[]{"https://www.labcorp.com/tests|140640", "VGCC_PQ"},
+            "mayo-n", new String[]{"https://www.mayocliniclabs.com/test-catalog|CCN", "VGCC_N"},
+            "sox1", new String[]{"http://loinc.org|82444-1", "SOX1"},
+            "sox1-csf", new String[]{"http://loinc.org|94383-7", "SOX1"},
+            "agna1-loinc", new String[]{"http://loinc.org|53709-2", "AGNA1"},
+            "agna1-mayo", new String[]{"https://www.mayocliniclabs.com/test-catalog|AGN1S", "AGNA1"});
+    private static final UnitNormaliser UNITS = new UnitNormaliser();
+
+    @TestFactory
+    Stream<DynamicTest> clinicalCases() throws Exception {
+        JsonNode doc;
+        try (InputStream in = getClass().getResourceAsStream("/clinical-cases.json")) {
+            doc = EventJson.mapper().readTree(in);
+        }
+        assertThat(doc.get("cases").size()).as("at least 30 clinical cases").isGreaterThanOrEqualTo(30);
+        return StreamSupport.stream(doc.get("cases").spliterator(), false)
+                .map(c -> DynamicTest.dynamicTest(c.get("id").asText() + " " + c.get("title").asText(), () -> run(c)));
+    }
+
+    private void run(JsonNode c) {
+        Ruleset ruleset = Ruleset.v1(Cutoffs.defaults(), DeltaPCodes.load(Optional.empty()));
+        TriageStep step = new TriageStep(ruleset, new ScreeningPlanner(),
+                new TriageStep.ContextTiming(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30)));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "cases");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        try (TopologyTestDriver driver = new TopologyTestDriver(TriageTopology.build(step,
+                new RecordCounters(new SimpleMeterRegistry(), "classifier"), Duration.ofSeconds(1)), props, BASE)) {
+            Harness h = new Harness(driver, c);
+            for (JsonNode event : c.get("events")) {
+                h.clock = h.clock.plusSeconds(1);
+                if (event.has("obs")) {
+                    h.results.pipeInput(PATIENT, labResult(event), h.clock);
+                    h.answerRequests();
+                }
+                if (event.path("ehrBack").asBoolean()) {
+                    h.ehr = "available";
+                }
+                if (event.has("advance")) {
+                    Duration d = Duration.parse(event.get("advance").asText());
+                    h.clock = h.clock.plus(d);
+                    driver.advanceWallClockTime(d.plusSeconds(1));
+                    h.answerRequests();
+                }
+            }
+            check(c.get("expect"), h, ruleset, driver.getKeyValueStore(TriageTopology.PATIENT_STORE));
+        }
+    }
+
+    private static void check(JsonNode expect, Harness h, Ruleset ruleset, KeyValueStore<String, PatientTriage> store) {
+        List<TriageDecision> decisions = h.decisions.readValuesToList();
+        assertThat(decisions).extracting(d -> d.action().name())
+                .containsExactlyElementsOf(strings(expect.get("actions")));
+        for (TriageDecision d : decisions) {
+            assertThat(d.deltaP()).as("six DELTA-P items").hasSize(6);
+            assertThat(d.deltaP()).as("every known DELTA-P item names its source")
+                    .filteredOn(i -> i.value() != DeltaPItem.Presence.UNKNOWN).allSatisfy(i -> assertThat(i.source()).isNotBlank());
+            assertThat(d.rulesetVersion()).isEqualTo(Ruleset.VERSION);
+            d.rulesFired().forEach(rule -> assertThat(d.explanation()).contains(rule));
+            assertThat(d.decisionId()).isEqualTo(d.episodeId() + "/" + d.version());
+        }
+        TriageDecision last = decisions.isEmpty() ? null : decisions.get(decisions.size() - 1);
+        TriageDecision first = decisions.isEmpty() ? null : decisions.get(0);
+        if (expect.has("tier")) {
+            assertThat(last.tier().name()).isEqualTo(expect.get("tier").asText());
+        }
+        if (expect.has("context")) {
+            assertThat(last.context().name()).isEqualTo(expect.get("context").asText());
+        }
+        if (expect.has("score")) {
+            assertThat(last.deltaPScore()).isEqualTo(expect.get("score").asInt());
+        }
+        if (expect.has("rules")) {
+            assertThat(last.rulesFired()).containsExactlyInAnyOrderElementsOf(strings(expect.get("rules")));
+        }
+        if (expect.has("rounds")) {
+            assertThat(last.plan()).hasSize(expect.get("rounds").asInt());
+        }
+        expect.path("deltaP").fields().forEachRemaining(item -> assertThat(last.deltaP())
+                .filteredOn(i -> i.item().name().equals(item.getKey())).singleElement()
+                .extracting(i -> i.value().name()).as(item.getKey()).isEqualTo(item.getValue().asText()));
+        if (expect.has("firstTier")) {
+            assertThat(first.tier().name()).isEqualTo(expect.get("firstTier").asText());
+        }
+        if (expect.has("firstContext")) {
+            assertThat(first.context().name()).isEqualTo(expect.get("firstContext").asText());
+        }
+        if (expect.path("sameEpisode").asBoolean()) {
+            assertThat(new HashSet<>(decisions.stream().map(TriageDecision::episodeId).toList())).hasSize(1);
+        }
+        if (expect.path("newEpisode").asBoolean()) {
+            assertThat(last.episodeId()).isNotEqualTo(first.episodeId());
+        }
+        if (expect.has("contextRequests")) {
+            assertThat(h.requestsSeen).isEqualTo(expect.get("contextRequests").asInt());
+        }
+        PatientTriage state = store.get(PATIENT);
+        if (expect.has("reading")) {
+            var read = ruleset.read(PATIENT, List.copyOf(state.results().values()), state.context());
+            assertThat(read.results().get(0).reading().result().name()).isEqualTo(expect.get("reading").asText());
+        }
+        if (expect.path("noScreening").asBoolean()) {
+            assertThat(state.history()).last().satisfies(s -> {
+                assertThat(s.action()).isEqualTo("NO_SCREENING");
+                assertThat(s.explanation()).contains("KNOWN-LUNG-CANCER@1", "Condition/");
+            });
+        }
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    static LabResult labResult(JsonNode e) {
+        String[] lab = LABS.get(e.get("lab").asText());
+        Analyte analyte = Analyte.valueOf(lab[1]);
+        String value = e.get("value").asText();
+        LabResult.NormalisedQuantity quantity = null;
+        LabResult.Qualitative qualitative = null;
+        LabResult.ReferenceRange range = null;
+        if (e.hasNonNull("unit")) {
+            String unit = e.get("unit").asText();
+            BigDecimal raw = new BigDecimal(value);
+            BigDecimal normalised = analyte.canonicalUnit() == null ? raw : normalise(raw, unit, analyte);
+            quantity = new LabResult.NormalisedQuantity(normalised, analyte.canonicalUnit() == null ? unit : analyte.canonicalUnit(),
+                    e.hasNonNull("comparator") ? e.get("comparator").asText() : null, raw, unit);
+            if (e.has("range")) {
+                range = new LabResult.ReferenceRange(normalise(new BigDecimal(e.get("range").get(0).asText()), unit, analyte),
+                        normalise(new BigDecimal(e.get("range").get(1).asText()), unit, analyte), null);
+            }
+        } else {
+            qualitative = LabResult.Qualitative.valueOf(value.toUpperCase());
+        }
+        Instant effective = e.has("effective") ? Instant.parse(e.get("effective").asText() + "T09:00:00Z")
+                : Instant.parse("2026-11-03T09:00:00Z");
+        return new LabResult(PATIENT, analyte, lab[0], e.get("obs").asText(), e.path("version").asText("1"), null,
+                e.get("status").asText(), effective, quantity, qualitative, strings(e.path("interpretation")), range, "{}");
+    }
+
+    private static BigDecimal normalise(BigDecimal value, String unit, Analyte analyte) {
+        return UNITS.convert(new Quantity().setValue(value).setSystem("http://unitsofmeasure.org").setCode(unit),
+                analyte.canonicalUnit());
+    }
+
+    static ClinicalContext context(ContextRequest request, JsonNode p, Instant at) {
+        List<CodedFact> smoking = new ArrayList<>();
+        if (p.has("smoking")) {
+            String code = switch (p.get("smoking").asText()) {
+                case "current" -> "449868002";
+                case "former" -> "8517006";
+                default -> "266919005";
+            };
+            smoking.add(new CodedFact("Observation/smoking", LocalDate.parse("2026-09-01"), List.of("http://snomed.info/sct|" + code), null, null));
+        }
+        List<Measurement> weights = new ArrayList<>();
+        int n = 0;
+        for (JsonNode w : p.path("weights")) {
+            weights.add(new Measurement("Observation/weight-" + (++n), "29463-7", LocalDate.parse(w.get(0).asText()),
+                    new BigDecimal(w.get(1).asText()), "kg"));
+        }
+        List<Measurement> performance = new ArrayList<>();
+        if (p.has("karnofsky")) {
+            performance.add(new Measurement("Observation/kps", "89243-0", LocalDate.parse("2026-10-25"), new BigDecimal(p.get("karnofsky").asText()), null));
+        }
+        if (p.has("ecog")) {
+            performance.add(new Measurement("Observation/ecog", "89247-1", LocalDate.parse("2026-10-25"), new BigDecimal(p.get("ecog").asText()), null));
+        }
+        List<CodedFact> conditions = new ArrayList<>();
+        for (JsonNode cond : p.path("conditions")) {
+            String name = cond.asText();
+            String code = switch (name.replace("-refuted", "").replace("-resolved", "")) {
+                case "bulbar" -> "http://snomed.info/sct|40739000";
+                case "ed" -> "http://snomed.info/sct|860914002";
+                case "sclc" -> "http://snomed.info/sct|254632001";
+                case "lung-cancer-icd10" -> "http://hl7.org/fhir/sid/icd-10-cm|C34.90";
+                default -> throw new IllegalArgumentException("unknown condition in case: " + name);
+            };
+            conditions.add(new CodedFact("Condition/" + name, LocalDate.parse("2026-10-01"), List.of(code),
+                    name.endsWith("-resolved") ? "resolved" : "active", name.endsWith("-refuted") ? "refuted" : "confirmed"));
+        }
+        return new ClinicalContext(request.patientKey(), request.requestId(), ClinicalContext.Status.AVAILABLE, null, at,
+                request.onset(), PATIENT, p.hasNonNull("birthDate") ? LocalDate.parse(p.get("birthDate").asText()) : null,
+                p.path("gender").asText(null), smoking, weights, performance, conditions);
+    }
+
+    /** The driver's topics and the simulated EHR of one case. */
+    private static final class Harness {
+        final TestInputTopic<String, LabResult> results;
+        final TestInputTopic<String, ClinicalContext> contexts;
+        final TestOutputTopic<String, ContextRequest> requests;
+        final TestOutputTopic<String, TriageDecision> decisions;
+        final JsonNode patient;
+        String ehr;
+        Instant clock = BASE;
+        int requestsSeen;
+
+        Harness(TopologyTestDriver driver, JsonNode c) {
+            results = driver.createInputTopic(Topics.LAB_OBSERVATION, new StringSerializer(), new ObjectMapperSerializer<>(EventJson.mapper()));
+            contexts = driver.createInputTopic(Topics.CONTEXT, new StringSerializer(), new ObjectMapperSerializer<>(EventJson.mapper()));
+            requests = driver.createOutputTopic(Topics.CONTEXT_REQUEST, new StringDeserializer(),
+                    new ObjectMapperDeserializer<>(ContextRequest.class, EventJson.mapper()));
+            decisions = driver.createOutputTopic(Topics.TRIAGE_DECISION, new StringDeserializer(),
+                    new ObjectMapperDeserializer<>(TriageDecision.class, EventJson.mapper()));
+            patient = c.get("patient");
+            ehr = c.path("ehr").asText("available");
+        }
+
+        void answerRequests() {
+            for (ContextRequest request : requests.readValuesToList()) {
+                requestsSeen++;
+                assertThat(request.patientKey()).isEqualTo(PATIENT);
+                switch (ehr) {
+                    case "available" -> contexts.pipeInput(PATIENT, context(request, patient, clock), clock);
+                    case "unavailable" -> contexts.pipeInput(PATIENT,
+                            ClinicalContext.unavailable(request, "the EHR answered 503", clock), clock);
+                    default -> { } // silent: the EHR never answers
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.lemstriage.model.event;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * What the EHR holds that DELTA-P needs, for one patient (topic {@code triage.context.v1}, key: patient key).
+ * Facts only: the classifier's rules turn them into DELTA-P items. Every fact names its source resource.
+ *
+ * @param status      AVAILABLE when the EHR answered every read, UNAVAILABLE otherwise (then every list is empty)
+ * @param reason      why the context is unavailable (e.g. "EHR answered 503"); null when available
+ * @param birthDate   Patient.birthDate, null when the EHR has none
+ * @param gender      Patient.gender code, null when absent
+ */
+public record ClinicalContext(
+        String patientKey,
+        String requestId,
+        Status status,
+        String reason,
+        Instant readAt,
+        LocalDate onset,
+        String patientReference,
+        LocalDate birthDate,
+        String gender,
+        List<CodedFact> smoking,
+        List<Measurement> weights,
+        List<Measurement> performance,
+        List<CodedFact> conditions) {
+
+    public enum Status { AVAILABLE, UNAVAILABLE }
+
+    /** A coded statement (smoking status, a Condition), with its codes as {@code system|code}. */
+    public record CodedFact(String reference, LocalDate date, List<String> codes, String clinicalStatus,
+                            String verificationStatus) {
+    }
+
+    /** A measured value: body weight in kg, or a Karnofsky (LOINC 89243-0) or ECOG (LOINC 89247-1) score. */
+    public record Measurement(String reference, String loinc, LocalDate date, BigDecimal value, String unit) {
+    }
+
+    public static ClinicalContext unavailable(ContextRequest request, String reason, Instant at) {
+        return new ClinicalContext(request.patientKey(), request.requestId(), Status.UNAVAILABLE, reason, at,
+                request.onset(), null, null, null, List.of(), List.of(), List.of(), List.of());
+    }
+}
