@@ -48,6 +48,8 @@ final class ServiceProcess implements AutoCloseable {
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        // Never leave a service behind, whatever way the test JVM ends
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         ServiceProcess service = new ServiceProcess(name, port, process, log);
         service.awaitReady(Duration.ofSeconds(90));
         return service;
@@ -81,6 +83,11 @@ final class ServiceProcess implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** SIGKILL: no shutdown hook, no commit, no goodbye, as a crash would. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     @Override

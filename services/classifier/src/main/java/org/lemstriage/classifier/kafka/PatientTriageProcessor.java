@@ -52,7 +52,9 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
     @Override
     public void process(Record<String, Object> record) {
         counters.in();
-        Instant at = Instant.ofEpochMilli(record.timestamp());
+        // The later of record time and processing time: after lag or a restart, a context hold still lasts its
+        // full length from when the result is actually processed
+        Instant at = Instant.ofEpochMilli(Math.max(record.timestamp(), context.currentSystemTimeMs()));
         if (record.value() instanceof LabResult result && record.key() != null && record.key().equals(result.patientKey())) {
             apply(record.key(), step.onResult(patients.get(record.key()), result, at), record.timestamp());
         } else if (record.value() instanceof ClinicalContext ctx && record.key() != null && record.key().equals(ctx.patientKey())) {

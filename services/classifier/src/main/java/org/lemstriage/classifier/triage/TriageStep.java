@@ -8,6 +8,7 @@ import org.lemstriage.classifier.triage.PatientTriage.DecisionSummary;
 import org.lemstriage.classifier.triage.PatientTriage.Episode;
 import org.lemstriage.model.event.ClinicalContext;
 import org.lemstriage.model.event.ContextRequest;
+import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
@@ -161,10 +162,15 @@ public final class TriageStep {
         return new Episode(id, version, a.tier(), plan, a.rulesFired(), a.evidence(), a.deltaP(), a.context());
     }
 
+    /** What the EHR must hear about: not a reworded reason, only a different value, source, tier or plan. */
     private static boolean changed(Episode episode, Ruleset.Assessment a, List<ScreeningRound> plan) {
         return episode.tier() != a.tier() || !episode.plan().equals(plan) || !episode.rulesFired().equals(a.rulesFired())
-                || !episode.evidence().equals(a.evidence()) || !episode.deltaP().equals(a.deltaP())
+                || !episode.evidence().equals(a.evidence()) || !items(episode.deltaP()).equals(items(a.deltaP()))
                 || episode.context() != a.context();
+    }
+
+    private static List<String> items(List<DeltaPItem> deltaP) {
+        return deltaP.stream().map(i -> i.item() + "=" + i.value() + "@" + i.source()).toList();
     }
 
     private ContextWait retryLater(ContextWait wait, Instant now) {

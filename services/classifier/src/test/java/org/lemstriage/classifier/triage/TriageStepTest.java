@@ -72,6 +72,17 @@ class TriageStepTest {
     }
 
     @Test
+    void anotherUnavailableAnswerWithOtherWordsChangesNothingTheEhrMustHear() {
+        TriageStep.Outcome held = step.onResult(null, Results.vgcc("Patient/1", "obs-1", "0.45", "final"), NOW);
+        ContextRequest request = held.contextRequest().orElseThrow();
+        TriageStep.Outcome timedOut = step.onTimer(held.state(), NOW.plusSeconds(10));
+        assertThat(timedOut.decision()).isPresent();
+        TriageStep.Outcome lateAnswer = step.onContext(timedOut.state(),
+                ClinicalContext.unavailable(request, "the EHR answered 404", NOW.plusSeconds(11)), NOW.plusSeconds(11));
+        assertThat(lateAnswer.decision()).isEmpty();
+    }
+
+    @Test
     void episodeIdsAreStablePerPatientAndNumber() {
         assertThat(TriageStep.episodeId("Patient/1", 1)).isEqualTo(TriageStep.episodeId("Patient/1", 1))
                 .isNotEqualTo(TriageStep.episodeId("Patient/1", 2)).isNotEqualTo(TriageStep.episodeId("Patient/2", 1));
