@@ -5,6 +5,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.testsupport.EhrSandboxes;
+import org.lemstriage.testsupport.Eventually;
 import org.lemstriage.testsupport.KafkaBroker;
 
 import java.net.URI;
@@ -18,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole pipeline for end-to-end tests, once per test JVM: the real broker and the EHR sandbox in-process, and
@@ -90,13 +89,6 @@ final class Pipeline {
     }
 
     static <T> T await(Supplier<T> read, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        T value = read.get();
-        while (!done.test(value) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            value = read.get();
-        }
-        assertThat(done.test(value)).as("reached within 60 s; last: %s", value).isTrue();
-        return value;
+        return Eventually.await(read, done, Duration.ofSeconds(60));
     }
 }

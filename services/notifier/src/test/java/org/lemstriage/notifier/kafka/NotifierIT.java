@@ -23,6 +23,7 @@ import org.lemstriage.notifier.Decisions;
 import org.lemstriage.notifier.ehr.EhrIdentifiers;
 import org.lemstriage.testsupport.EhrSandboxResource;
 import org.lemstriage.testsupport.EhrSandboxes;
+import org.lemstriage.testsupport.Eventually;
 import org.lemstriage.testsupport.KafkaBroker;
 import org.lemstriage.testsupport.KafkaBrokerResource;
 
@@ -108,13 +109,6 @@ class NotifierIT {
     }
 
     private static <T> T await(Supplier<T> read, java.util.function.Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        T value = read.get();
-        while (!done.test(value) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            value = read.get();
-        }
-        assertThat(done.test(value)).as("condition reached within 30 s, last value %s", value).isTrue();
-        return value;
+        return Eventually.await(read, done, Duration.ofSeconds(30));
     }
 }
