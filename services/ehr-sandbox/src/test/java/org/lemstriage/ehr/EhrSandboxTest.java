@@ -109,6 +109,18 @@ class EhrSandboxTest {
     }
 
     @Test
+    void loadsExtraSeedFromAFolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path seed) throws Exception {
+        java.nio.file.Files.writeString(seed.resolve("extra.json"),
+                "{\"resourceType\":\"Patient\",\"id\":\"from-folder\",\"birthDate\":\"1970-01-01\"}");
+        try (EhrSandbox withFolder = EhrSandbox.start("127.0.0.1", 0, seed)) {
+            IGenericClient other = FhirContext.forR4Cached().newRestfulGenericClient(withFolder.baseUrl());
+            assertThat(other.read().resource(Patient.class).withId("from-folder").execute().getBirthDateElement()
+                    .getValueAsString()).isEqualTo("1970-01-01");
+            assertThat(other.read().resource(Patient.class).withId("lt-p001").execute()).isNotNull();
+        }
+    }
+
+    @Test
     void unknownIdIs404() {
         assertThatThrownBy(() -> client.read().resource(Patient.class).withId("nope").execute())
                 .isInstanceOf(ResourceNotFoundException.class);

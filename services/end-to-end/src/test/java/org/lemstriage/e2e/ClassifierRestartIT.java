@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.lemstriage.testsupport.RealKafka;
 import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.EventJson;
 import org.lemstriage.testsupport.TopicProbe;
@@ -21,13 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The classifier killed with SIGKILL mid-stream and started again on the same state folder: its state is intact,
  * and every patient gets exactly one OPEN decision as a read_committed consumer sees them (exactly_once_v2).
  */
+@RealKafka
 class ClassifierRestartIT {
     private static final int PATIENTS = 12;
     private static Pipeline pipeline;
 
     @BeforeAll
-    static void start() throws Exception {
-        pipeline = Pipeline.get();
+    static void start(RealKafka.Infrastructure infrastructure) throws Exception {
+        pipeline = Pipeline.get(infrastructure);
     }
 
     @Test

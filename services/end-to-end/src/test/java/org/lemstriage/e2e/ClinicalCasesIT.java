@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.lemstriage.testsupport.RealKafka;
 import org.lemstriage.model.event.EventJson;
 
 import java.util.List;
@@ -16,12 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * context is in services/ehr-sandbox/src/main/resources/seed): HTTP in, real broker, the EHR read for DELTA-P, Tasks
  * and the classifier's triage view read back over HTTP.
  */
+@RealKafka
 class ClinicalCasesIT {
     private static Pipeline pipeline;
 
     @BeforeAll
-    static void start() throws Exception {
-        pipeline = Pipeline.get();
+    static void start(RealKafka.Infrastructure infrastructure) throws Exception {
+        pipeline = Pipeline.get(infrastructure);
     }
 
     @Test

@@ -4,9 +4,8 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.fhir.Fhir;
-import org.lemstriage.testsupport.EhrSandboxes;
 import org.lemstriage.testsupport.Eventually;
-import org.lemstriage.testsupport.KafkaBroker;
+import org.lemstriage.testsupport.RealKafka;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,24 +27,28 @@ final class Pipeline {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Pipeline instance;
 
-    final String bootstrap = KafkaBroker.bootstrapServers();
-    final String ehrBase = EhrSandboxes.shared().baseUrl();
-    final IGenericClient ehr = Fhir.r4().newRestfulGenericClient(ehrBase);
+    final String bootstrap;
+    final String ehrBase;
+    final IGenericClient ehr;
     final Path classifierState;
     final ServiceProcess ingest;
     ServiceProcess classifier;
     final ServiceProcess notifier;
 
-    private Pipeline() throws Exception {
+    private Pipeline(RealKafka.Infrastructure infrastructure) throws Exception {
+        bootstrap = infrastructure.bootstrapServers();
+        ehrBase = infrastructure.ehrBaseUrl();
+        ehr = Fhir.r4().newRestfulGenericClient(ehrBase);
         classifierState = Files.createTempDirectory("e2e-classifier-state");
         ingest = ServiceProcess.start("ingest", Map.of("kafka.bootstrap.servers", bootstrap));
         classifier = startClassifier();
         notifier = ServiceProcess.start("notifier", Map.of("kafka.bootstrap.servers", bootstrap, "lemstriage.ehr.base-url", ehrBase));
     }
 
-    static synchronized Pipeline get() throws Exception {
+    /** The services, started on first use against the broker and sandbox that {@link RealKafka} gives. */
+    static synchronized Pipeline get(RealKafka.Infrastructure infrastructure) throws Exception {
         if (instance == null) {
-            instance = new Pipeline();
+            instance = new Pipeline(infrastructure);
         }
         return instance;
     }

@@ -5,6 +5,7 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.lemstriage.testsupport.RealKafka;
 import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.EventJson;
 import org.lemstriage.testsupport.Fixtures;
@@ -22,12 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The whole pipeline: ingest, classifier and notifier as separate JVMs, a real Kafka broker between every step, the
  * EHR sandbox as a real FHIR server. Everything is driven and checked over HTTP, as a hospital would.
  */
+@RealKafka
 class PipelineIT {
     private static Pipeline pipeline;
 
     @BeforeAll
-    static void start() throws Exception {
-        pipeline = Pipeline.get();
+    static void start(RealKafka.Infrastructure infrastructure) throws Exception {
+        pipeline = Pipeline.get(infrastructure);
     }
 
     @Test

@@ -2,7 +2,9 @@ package org.lemstriage.ingest;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.lemstriage.model.metrics.RecordCounters;
 import org.lemstriage.model.terminology.AnalyteMap;
@@ -28,8 +30,10 @@ public class IngestBeans {
         return new UnitNormaliser();
     }
 
+    /** Created at start, so every counter is exported (at 0) before the first record, not after. */
     @Produces
-    @ApplicationScoped
+    @Singleton
+    @Startup
     RecordCounters recordCounters(MeterRegistry registry) {
         return new RecordCounters(registry, "ingest");
     }

@@ -2,7 +2,9 @@ package org.lemstriage.notifier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.lemstriage.model.fhir.EhrClient;
 import org.lemstriage.model.metrics.RecordCounters;
@@ -17,8 +19,10 @@ public class NotifierBeans {
         return new EhrClient(baseUrl, connectTimeout, readTimeout);
     }
 
+    /** Created at start, so every counter is exported (at 0) before the first record, not after. */
     @Produces
-    @ApplicationScoped
+    @Singleton
+    @Startup
     RecordCounters recordCounters(MeterRegistry registry) {
         return new RecordCounters(registry, "notifier");
     }

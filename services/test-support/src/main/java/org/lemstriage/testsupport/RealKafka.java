@@ -11,7 +11,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * For plain JUnit 5 tests: starts the real in-JVM broker and the EHR sandbox, and injects a {@link Pipeline}
+ * For plain JUnit 5 tests: starts the real in-JVM broker and the EHR sandbox, and injects an {@link Infrastructure}
  * parameter that holds their addresses.
  */
 @Target(ElementType.TYPE)
@@ -20,18 +20,18 @@ import java.lang.annotation.Target;
 public @interface RealKafka {
 
     /** Addresses of the real infrastructure a test runs against. */
-    record Pipeline(String bootstrapServers, String ehrBaseUrl) {
+    record Infrastructure(String bootstrapServers, String ehrBaseUrl) {
     }
 
     class Extension implements ParameterResolver {
         @Override
         public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-            return parameter.getParameter().getType() == Pipeline.class;
+            return parameter.getParameter().getType() == Infrastructure.class;
         }
 
         @Override
         public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            return new Pipeline(KafkaBroker.bootstrapServers(), EhrSandboxes.shared().baseUrl());
+            return new Infrastructure(KafkaBroker.bootstrapServers(), EhrSandboxes.shared().baseUrl());
         }
     }
 }

@@ -91,8 +91,10 @@ class ClassifierIT {
     }
 
     @Test
-    void readyOnceStreamsRuns() {
+    void readyOnceStreamsRunsAndCountsRecords() {
         given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("lemstriage_records_in_total{service=\"classifier\"}"));
     }
 
     private TriageDecision decisionFor(String patient, LabResult result) throws Exception {

@@ -92,8 +92,10 @@ class NotifierIT {
     }
 
     @Test
-    void readyWithKafkaAndEhr() {
+    void readyWithKafkaAndEhrAndCountsRecords() {
         given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("lemstriage_records_in_total{service=\"notifier\"}"));
     }
 
     private void send(TriageDecision decision) throws Exception {
