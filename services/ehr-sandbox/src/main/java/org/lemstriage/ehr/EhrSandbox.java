@@ -37,10 +37,12 @@ public final class EhrSandbox implements AutoCloseable {
 
     private final Server jetty;
     private final ResourceStore store;
+    private final int port;
 
     private EhrSandbox(Server jetty, ResourceStore store) {
         this.jetty = jetty;
         this.store = store;
+        this.port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
 
     /**
@@ -83,12 +85,23 @@ public final class EhrSandbox implements AutoCloseable {
     }
 
     public int port() {
-        return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+        return port;
     }
 
     /** The FHIR base URL, e.g. {@code http://localhost:8090/fhir}. */
     public String baseUrl() {
         return "http://localhost:" + port() + "/fhir";
+    }
+
+    /** Stops answering (the port refuses connections) while keeping every resource: an EHR outage. */
+    public void pause() throws Exception {
+        ((ServerConnector) jetty.getConnectors()[0]).setPort(port); // come back on the same port
+        jetty.stop();
+    }
+
+    /** Answers again, on the same port, with the same resources. */
+    public void resume() throws Exception {
+        jetty.start();
     }
 
     public ResourceStore store() {

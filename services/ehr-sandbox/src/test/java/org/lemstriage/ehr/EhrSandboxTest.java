@@ -121,6 +121,50 @@ class EhrSandboxTest {
     }
 
     @Test
+    void taskForAPatientTheEhrDoesNotKnowIs422NamingTheElement() {
+        Task task = new Task().setStatus(Task.TaskStatus.REQUESTED).setIntent(Task.TaskIntent.ORDER)
+                .setFor(new Reference("Patient/nobody"));
+        assertThatThrownBy(() -> client.create().resource(task).execute())
+                .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException.class)
+                .hasMessageContaining("Task.for");
+        Bundle tx = episode("tx-unknown-patient");
+        ((Task) tx.getEntry().get(1).getResource()).setFor(new Reference("Patient/nobody"));
+        int before = sandbox.store().count("ServiceRequest");
+        assertThatThrownBy(() -> client.transaction().withBundle(tx).execute())
+                .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException.class);
+        assertThat(sandbox.store().count("ServiceRequest")).as("all or nothing").isEqualTo(before);
+    }
+
+    @Test
+    void staleIfMatchIs412() {
+        Patient p = new Patient();
+        p.setId("versioned-1");
+        client.update().resource(p).execute();
+        client.update().resource(p).execute(); // now at version 2
+        Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        tx.addEntry().setResource(p).getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Patient/versioned-1").setIfMatch("W/\"1\"");
+        assertThatThrownBy(() -> client.transaction().withBundle(tx).execute())
+                .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException.class);
+        tx.getEntryFirstRep().getRequest().setIfMatch("W/\"2\"");
+        assertThat(client.transaction().withBundle(tx).execute().getEntryFirstRep().getResponse().getStatus()).isEqualTo("200 OK");
+    }
+
+    @Test
+    void pausedSandboxRefusesThenAnswersWithTheSameData() throws Exception {
+        try (EhrSandbox own = EhrSandbox.start("127.0.0.1", 0, null)) {
+            IGenericClient c = FhirContext.forR4Cached().newRestfulGenericClient(own.baseUrl());
+            Patient p = new Patient();
+            p.setId("kept");
+            c.update().resource(p).execute();
+            own.pause();
+            assertThatThrownBy(() -> c.read().resource(Patient.class).withId("kept").execute())
+                    .isInstanceOf(ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException.class);
+            own.resume();
+            assertThat(c.read().resource(Patient.class).withId("kept").execute().getIdElement().getIdPart()).isEqualTo("kept");
+        }
+    }
+
+    @Test
     void unknownIdIs404() {
         assertThatThrownBy(() -> client.read().resource(Patient.class).withId("nope").execute())
                 .isInstanceOf(ResourceNotFoundException.class);

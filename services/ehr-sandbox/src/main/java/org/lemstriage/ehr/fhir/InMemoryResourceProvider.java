@@ -51,18 +51,21 @@ public class InMemoryResourceProvider<T extends Resource> implements IResourcePr
                     return new MethodOutcome(existing.get().getIdElement()).setCreated(false).setResource(existing.get());
                 }
             }
+            store.checkPatientReferences(resource, java.util.Set.of());
             Resource stored = store.create(resource);
             return new MethodOutcome(stored.getIdElement()).setCreated(true).setResource(stored);
         });
     }
 
     @Update
-    public MethodOutcome update(@IdParam IdType id, @ResourceParam T resource) {
+    public MethodOutcome update(@IdParam IdType id, @ResourceParam T resource, RequestDetails request) {
         if (!id.getIdPart().equals(resource.getIdElement().getIdPart())) {
             throw new InvalidRequestException(typeName + ".id '" + resource.getIdElement().getIdPart()
                     + "' does not match the id in the URL '" + id.getIdPart() + "'");
         }
         return store.atomically(() -> {
+            store.checkVersion(typeName, id.getIdPart(), request.getHeader("If-Match"));
+            store.checkPatientReferences(resource, java.util.Set.of());
             boolean created = !store.exists(typeName, id.getIdPart());
             Resource stored = store.update(resource);
             return new MethodOutcome(stored.getIdElement()).setCreated(created).setResource(stored);

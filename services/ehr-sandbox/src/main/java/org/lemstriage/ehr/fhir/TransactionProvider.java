@@ -57,10 +57,24 @@ public class TransactionProvider {
                         .orElseGet(() -> new IdType(type, java.util.UUID.randomUUID().toString()));
             } else {
                 id = new IdType(entry.getRequest().getUrl()).withResourceType(type);
+                store.checkVersion(type, id.getIdPart(), entry.getRequest().getIfMatch());
             }
             if (entry.hasFullUrl()) {
                 resolved.put(entry.getFullUrl(), id);
             }
+        }
+        // Every entry as it will be stored, references resolved, checked before anything is stored
+        java.util.Set<String> pending = new java.util.HashSet<>();
+        resolved.values().forEach(id -> pending.add(id.getResourceType() + "/" + id.getIdPart()));
+        Map<Integer, Resource> prepared = new HashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            if (matched.containsKey(i)) {
+                continue;
+            }
+            Resource resource = entries.get(i).getResource().copy();
+            rewriteReferences(resource, resolved);
+            store.checkPatientReferences(resource, pending);
+            prepared.put(i, resource);
         }
         Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
         for (int i = 0; i < entries.size(); i++) {
@@ -71,8 +85,7 @@ public class TransactionProvider {
                         .setLocation(existing.getIdElement().toUnqualified().getValue());
                 continue;
             }
-            Resource resource = entry.getResource().copy();
-            rewriteReferences(resource, resolved);
+            Resource resource = prepared.get(i);
             IdType id = entry.getFullUrl() != null && resolved.containsKey(entry.getFullUrl())
                     ? resolved.get(entry.getFullUrl())
                     : new IdType(entry.getRequest().getUrl()).withResourceType(store.typeOf(resource));

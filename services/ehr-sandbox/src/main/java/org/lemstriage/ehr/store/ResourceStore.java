@@ -2,6 +2,7 @@ package org.lemstriage.ehr.store;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.IdType;
@@ -101,6 +102,71 @@ public final class ResourceStore {
 
     private Map<String, TreeMap<Long, Resource>> versions(String type) {
         return resources.computeIfAbsent(type, k -> new LinkedHashMap<>());
+    }
+
+    /**
+     * Referential integrity for patients, as an EHR keeps it: every reference a resource's {@code patient} search
+     * parameter covers (Task.for, ServiceRequest.subject, ...) must name a Patient that exists, or one of
+     * {@code pendingIds} (created in the same transaction). A literal reference is checked by id, a logical one by
+     * identifier. Other references (to Observations, for instance) are not checked.
+     *
+     * @throws UnprocessableEntityException naming the element
+     */
+    public synchronized void checkPatientReferences(Resource resource, java.util.Set<String> pendingIds) {
+        String type = typeOf(resource);
+        var param = fhir.getResourceDefinition(type).getSearchParam("patient");
+        if (param == null) {
+            return;
+        }
+        var terser = fhir.newTerser();
+        for (String path : param.getPathsSplit()) {
+            String plain = path.trim().replaceAll("\\.where\\(.*\\)$", "");
+            if (!plain.startsWith(type + ".")) {
+                continue;
+            }
+            for (var value : terser.getValues(resource, plain)) {
+                if (value instanceof org.hl7.fhir.r4.model.Reference ref && !patientExists(ref, pendingIds)) {
+                    var outcome = new org.hl7.fhir.r4.model.OperationOutcome();
+                    outcome.addIssue().setSeverity(org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity.ERROR)
+                            .setCode(org.hl7.fhir.r4.model.OperationOutcome.IssueType.NOTFOUND)
+                            .setDiagnostics(plain + " names a patient this EHR does not know").addExpression(plain);
+                    throw new UnprocessableEntityException(fhir, outcome);
+                }
+            }
+        }
+    }
+
+    private boolean patientExists(org.hl7.fhir.r4.model.Reference ref, java.util.Set<String> pendingIds) {
+        if (ref.hasReference()) {
+            var id = ref.getReferenceElement();
+            if (!"Patient".equals(id.getResourceType())) {
+                return true; // a Group or other subject: not a patient reference
+            }
+            return pendingIds.contains("Patient/" + id.getIdPart()) || exists("Patient", id.getIdPart());
+        }
+        if (ref.hasIdentifier()) {
+            return search("Patient", java.util.Map.of("identifier",
+                    new String[]{ref.getIdentifier().getSystem() + "|" + ref.getIdentifier().getValue()})).size() == 1;
+        }
+        return true; // display only: nothing to check
+    }
+
+    /**
+     * Optimistic locking: an {@code If-Match} of {@code W/"n"} must name the current version.
+     *
+     * @throws PreconditionFailedException when it names another version, or the resource does not exist
+     */
+    public synchronized void checkVersion(String type, String id, String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank()) {
+            return;
+        }
+        String wanted = ifMatch.replace("W/", "").replace("\"", "").trim();
+        TreeMap<Long, Resource> versions = versions(type).get(id);
+        String current = versions == null ? null : Long.toString(versions.lastKey());
+        if (!wanted.equals(current)) {
+            throw new ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException(type + "/" + id + " is at version "
+                    + current + ", not " + wanted + " (If-Match): it changed since it was read");
+        }
     }
 
     /** Count of current resources of a type (tests, status). */

@@ -5,13 +5,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.lemstriage.model.event.TriageDecision;
-import org.lemstriage.model.metrics.RecordCounters;
 import org.lemstriage.model.fhir.EhrFailure;
+import org.lemstriage.model.metrics.RecordCounters;
+import org.lemstriage.notifier.audit.AuditTrail;
 import org.lemstriage.notifier.ehr.EpisodeWriter;
 
 /**
  * triage.decision.v1 -> EHR. The message is acknowledged (and its offset later committed) only after the EHR
- * confirmed; a failure nacks it, and the dead-letter-queue strategy parks it on triage.decision.dlq with the reason.
+ * confirmed and the audit record is on its topic; a failure nacks it, and the dead-letter-queue strategy parks it
+ * on triage.decision.dlq with the EHR's answer in the dead-letter-reason header.
  */
 @ApplicationScoped
 public class DecisionConsumer {
@@ -19,10 +21,12 @@ public class DecisionConsumer {
     private static final Logger LOG = Logger.getLogger(DecisionConsumer.class);
 
     private final EpisodeWriter writer;
+    private final AuditTrail audit;
     private final RecordCounters counters;
 
-    public DecisionConsumer(EpisodeWriter writer, RecordCounters counters) {
+    public DecisionConsumer(EpisodeWriter writer, AuditTrail audit, RecordCounters counters) {
         this.writer = writer;
+        this.audit = audit;
         this.counters = counters;
     }
 
@@ -31,12 +35,15 @@ public class DecisionConsumer {
     public void onDecision(TriageDecision decision) {
         counters.in();
         try {
-            writer.write(decision);
-            counters.out();
+            writer.write(decision).ifPresent(response -> {
+                audit.written(decision, response);
+                counters.out();
+            });
         } catch (EhrFailure e) {
-            String reason = e instanceof EhrFailure.Permanent ? "ehr-rejected" : "ehr-unavailable";
+            String reason = e instanceof EhrFailure.Permanent p ? "ehr-rejected-" + p.status() : "ehr-unavailable";
             counters.rejected(reason);
             LOG.warnf("decision %s parked: %s", decision.decisionId(), reason);
+            audit.parked(decision, e.getMessage());
             throw e;
         }
     }

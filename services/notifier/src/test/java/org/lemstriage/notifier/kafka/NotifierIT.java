@@ -3,11 +3,14 @@ package org.lemstriage.notifier.kafka;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +29,9 @@ import org.lemstriage.testsupport.EhrSandboxes;
 import org.lemstriage.testsupport.Eventually;
 import org.lemstriage.testsupport.KafkaBroker;
 import org.lemstriage.testsupport.KafkaBrokerResource;
+import org.lemstriage.testsupport.TopicProbe;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -57,28 +62,48 @@ class NotifierIT {
     }
 
     @Test
-    void openDecisionDeliveredThreeTimesLeavesOneEpisode() throws Exception {
+    void openDecisionDeliveredThreeTimesLeavesOneEpisodeWithItsProvenanceAndAudit() throws Exception {
         String episode = UUID.randomUUID().toString();
         TriageDecision open = Decisions.decision(episode, 1, "Patient/lt-p001", Action.OPEN, Tier.INTERMEDIATE, 3);
-        for (int i = 0; i < 3; i++) {
-            send(open);
+        try (TopicProbe audit = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_AUDIT)) {
+            for (int i = 0; i < 3; i++) {
+                send(open);
+            }
+            List<Task> tasks = await(() -> tasksOf(episode), t -> t.size() == 3);
+            assertThat(tasks).extracting(Task::getStatus).containsExactlyInAnyOrder(
+                    Task.TaskStatus.REQUESTED, Task.TaskStatus.ONHOLD, Task.TaskStatus.ONHOLD);
+            // A later decision on another episode proves the three deliveries were all consumed before we count
+            String marker = UUID.randomUUID().toString();
+            send(Decisions.decision(marker, 1, "Patient/lt-p001", Action.OPEN, Tier.LOW, 1));
+            await(() -> tasksOf(marker), t -> t.size() == 1);
+            assertThat(tasksOf(episode)).hasSize(3);
+            ServiceRequest sr = serviceRequestOf(episode);
+            assertThat(tasks).allSatisfy(t -> assertThat(t.getFocus().getReferenceElement().getIdPart())
+                    .isEqualTo(sr.getIdElement().getIdPart()));
+            Bundle provenances = ehr.search().forResource(Provenance.class)
+                    .where(Provenance.TARGET.hasId("ServiceRequest/" + sr.getIdElement().getIdPart())).returnBundle(Bundle.class).execute();
+            assertThat(provenances.getEntry()).hasSize(1);
+
+            List<AuditEvent> events = audit.pollFor(Duration.ofSeconds(2)).stream()
+                    .map(r -> Fhir.r4().newJsonParser().parseResource(AuditEvent.class, r.value()))
+                    .filter(e -> e.getEntity().stream().anyMatch(en -> (episode + "/1").equals(en.getWhat().getIdentifier().getValue())))
+                    .toList();
+            assertThat(events).as("one AuditEvent for the one write").hasSize(1);
+            assertThat(events.get(0).getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
         }
-        List<Task> tasks = await(() -> tasksOf(episode), t -> t.size() == 3);
-        assertThat(tasks).extracting(Task::getStatus).containsExactlyInAnyOrder(
-                Task.TaskStatus.REQUESTED, Task.TaskStatus.ONHOLD, Task.TaskStatus.ONHOLD);
-        assertThat(tasks).allSatisfy(t -> assertThat(t.getFor().getReference()).isEqualTo("Patient/lt-p001"));
-        // A later decision on another episode proves the three deliveries were all consumed before we count
-        String marker = UUID.randomUUID().toString();
-        send(Decisions.decision(marker, 1, "Patient/lt-p001", Action.OPEN, Tier.LOW, 1));
-        await(() -> tasksOf(marker), t -> t.size() == 1);
-        assertThat(tasksOf(episode)).hasSize(3);
-        Bundle requests = ehr.search().forResource(ServiceRequest.class)
-                .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episode))
-                .returnBundle(Bundle.class).execute();
-        assertThat(requests.getEntry()).hasSize(1);
-        ServiceRequest sr = (ServiceRequest) requests.getEntryFirstRep().getResource();
-        assertThat(tasks).allSatisfy(t -> assertThat(t.getFocus().getReferenceElement().getIdPart())
-                .isEqualTo(sr.getIdElement().getIdPart()));
+    }
+
+    @Test
+    void updateEscalatesTheSameEpisodeInPlace() throws Exception {
+        String episode = UUID.randomUUID().toString();
+        send(Decisions.decision(episode, 1, "Patient/lt-p003", Action.OPEN, Tier.INTERMEDIATE, 2));
+        List<Task> before = await(() -> tasksOf(episode), t -> t.size() == 2);
+        send(Decisions.decision(episode, 2, "Patient/lt-p003", Action.UPDATE, Tier.HIGH, 3));
+        List<Task> after = await(() -> tasksOf(episode), t -> t.size() == 3
+                && t.stream().allMatch(x -> x.getPriority() == Task.TaskPriority.URGENT));
+        assertThat(after).extracting(t -> t.getIdElement().getIdPart())
+                .containsAll(before.stream().map(t -> t.getIdElement().getIdPart()).toList());
+        assertThat(serviceRequestOf(episode).getPriority()).isEqualTo(ServiceRequest.ServiceRequestPriority.URGENT);
     }
 
     @Test
@@ -88,7 +113,44 @@ class NotifierIT {
         await(() -> tasksOf(episode), t -> t.size() == 2);
         send(Decisions.decision(episode, 2, "Patient/lt-p002", Action.RETRACT, Tier.NONE, 0));
         List<Task> tasks = await(() -> tasksOf(episode), t -> t.stream().allMatch(x -> x.getStatus() == Task.TaskStatus.CANCELLED));
-        assertThat(tasks).allSatisfy(t -> assertThat(t.getStatusReason().getText()).contains("withdrawn", episode + "/2"));
+        assertThat(tasks).allSatisfy(t -> assertThat(t.getStatusReason().getText()).contains("Withdrawn", episode + "/2"));
+        assertThat(serviceRequestOf(episode).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+    }
+
+    @Test
+    void permanentRejectionIsParkedWithTheEhrsAnswerAndTheNextDecisionGoesThrough() throws Exception {
+        String rejected = UUID.randomUUID().toString();
+        String next = UUID.randomUUID().toString();
+        try (TopicProbe dlq = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_DECISION_DLQ)) {
+            // The EHR does not know this patient: it answers 422 for good
+            send(Decisions.decision(rejected, 1, "Patient/unknown-" + rejected, Action.OPEN, Tier.HIGH, 1));
+            send(Decisions.decision(next, 1, "Patient/lt-p004", Action.OPEN, Tier.LOW, 1));
+            List<ConsumerRecord<String, String>> parked = dlq.pollUntil(r -> r.value().contains(rejected), Duration.ofSeconds(30));
+            ConsumerRecord<String, String> record = parked.get(parked.size() - 1);
+            assertThat(record.value()).contains(rejected);
+            String reason = new String(record.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+            assertThat(reason).contains("422", "names a patient this EHR does not know");
+            await(() -> tasksOf(next), t -> t.size() == 1);
+        }
+        assertThat(tasksOf(rejected)).isEmpty();
+    }
+
+    @Test
+    void ehrDownForThirtySecondsThenBackLosesNothingAndDuplicatesNothing() throws Exception {
+        String episode = UUID.randomUUID().toString();
+        EhrSandboxes.shared().pause();
+        try {
+            send(Decisions.decision(episode, 1, "Patient/lt-p005", Action.OPEN, Tier.INTERMEDIATE, 2));
+            Thread.sleep(30_000);
+        } finally {
+            EhrSandboxes.shared().resume();
+        }
+        List<Task> tasks = Eventually.await(() -> tasksOf(episode), t -> t.size() == 2, Duration.ofSeconds(90));
+        assertThat(tasks).extracting(Task::getStatus).containsExactlyInAnyOrder(Task.TaskStatus.REQUESTED, Task.TaskStatus.ONHOLD);
+        Bundle requests = ehr.search().forResource(ServiceRequest.class)
+                .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episode))
+                .returnBundle(Bundle.class).execute();
+        assertThat(requests.getEntry()).hasSize(1);
     }
 
     @Test
@@ -101,6 +163,14 @@ class NotifierIT {
     private void send(TriageDecision decision) throws Exception {
         producer.send(new ProducerRecord<>(Topics.TRIAGE_DECISION, decision.patientKey(),
                 EventJson.mapper().writeValueAsString(decision))).get();
+    }
+
+    private ServiceRequest serviceRequestOf(String episode) {
+        Bundle requests = ehr.search().forResource(ServiceRequest.class)
+                .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episode))
+                .returnBundle(Bundle.class).execute();
+        assertThat(requests.getEntry()).hasSize(1);
+        return (ServiceRequest) requests.getEntryFirstRep().getResource();
     }
 
     private List<Task> tasksOf(String episode) {

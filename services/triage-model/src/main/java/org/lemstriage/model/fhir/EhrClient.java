@@ -13,6 +13,8 @@ import java.util.function.Function;
  * permanent, so callers decide between retrying and parking without knowing HAPI's exceptions.
  */
 public final class EhrClient {
+    /** The longest Retry-After honoured; a longer one is left to the caller's backoff. */
+    static final long MAX_RETRY_AFTER_SECONDS = 60;
     private final IGenericClient client;
 
     public EhrClient(String baseUrl, int connectTimeoutMs, int readTimeoutMs) {
@@ -39,11 +41,34 @@ public final class EhrClient {
         } catch (BaseServerResponseException e) {
             int status = e.getStatusCode();
             String answer = what + ": EHR answered " + status + " " + outcome(e);
-            if (status >= 500 || status == 408 || status == 429) {
+            if (status == 429) {
+                honourRetryAfter(e);
+            }
+            // 409 and 412: the resource changed since it was read; reading and writing again will do
+            if (status >= 500 || status == 408 || status == 429 || status == 409 || status == 412) {
                 throw new EhrFailure.Transient(answer);
             }
             throw new EhrFailure.Permanent(status, answer);
         }
+    }
+
+    /** Waits out a 429's Retry-After (in seconds, at most a minute) before the caller's own retry delay. */
+    private static void honourRetryAfter(BaseServerResponseException e) {
+        var headers = e.getResponseHeaders();
+        if (headers == null) {
+            return;
+        }
+        headers.entrySet().stream().filter(h -> "retry-after".equalsIgnoreCase(h.getKey()))
+                .flatMap(h -> h.getValue().stream()).findFirst().ifPresent(value -> {
+                    try {
+                        long seconds = Math.min(Long.parseLong(value.trim()), MAX_RETRY_AFTER_SECONDS);
+                        Thread.sleep(seconds * 1000);
+                    } catch (NumberFormatException httpDate) {
+                        // An HTTP-date Retry-After: the caller's backoff applies
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
     }
 
     private static String outcome(BaseServerResponseException e) {

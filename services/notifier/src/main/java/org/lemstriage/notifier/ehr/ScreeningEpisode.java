@@ -3,11 +3,12 @@ package org.lemstriage.notifier.ehr;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.Annotation;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
@@ -18,46 +19,37 @@ import org.lemstriage.model.event.TriageDecision.ScreeningRound;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * One screening episode as a transaction Bundle of conditional creates: a ServiceRequest for CT thorax and a Task
- * per screening round, sharing Task.groupIdentifier (DESIGN.md, "Write-back to the EHR").
+ * What one screening episode should look like in the EHR after a decision (DESIGN.md, "Write-back to the EHR"): a
+ * ServiceRequest for CT thorax, a Task per screening round sharing Task.groupIdentifier, and a Provenance naming
+ * lems-triage and the decision. {@link EpisodeTransaction} turns it into writes against what already exists.
  */
 @ApplicationScoped
-public class ScreeningEpisodeBundle {
+public class ScreeningEpisode {
+    /** The decision version last applied to the episode, kept on its ServiceRequest: older decisions change nothing. */
+    public static final String DECISION_VERSION = "https://lemstriage.org/fhir/StructureDefinition/triage-decision-version";
+    static final String DECISION_SYSTEM = "https://lemstriage.org/fhir/sid/triage-decision";
+    static final String SOFTWARE_SYSTEM = "https://lemstriage.org/fhir/sid/software";
     /** A FHIR id: only such references are written as literal references. */
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
     private final Reference worklist;
 
-    public ScreeningEpisodeBundle(
+    public ScreeningEpisode(
             @ConfigProperty(name = "lemstriage.notifier.worklist", defaultValue = "Organization/oncology-screening-worklist")
             String worklist) {
         this.worklist = new Reference(worklist);
     }
 
-    public Bundle build(TriageDecision decision) {
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        String srUrl = "urn:uuid:" + UUID.nameUUIDFromBytes(("sr|" + decision.episodeId()).getBytes());
-        bundle.addEntry().setFullUrl(srUrl).setResource(serviceRequest(decision)).getRequest()
-                .setMethod(Bundle.HTTPVerb.POST).setUrl("ServiceRequest")
-                .setIfNoneExist("identifier=" + EhrIdentifiers.EPISODE + "|" + decision.episodeId());
-        for (ScreeningRound round : decision.plan()) {
-            String roundId = EhrIdentifiers.round(decision.episodeId(), round.round());
-            bundle.addEntry().setFullUrl("urn:uuid:" + UUID.nameUUIDFromBytes(("task|" + roundId).getBytes()))
-                    .setResource(task(decision, round, srUrl)).getRequest()
-                    .setMethod(Bundle.HTTPVerb.POST).setUrl("Task")
-                    .setIfNoneExist("identifier=" + EhrIdentifiers.ROUND + "|" + roundId);
-        }
-        return bundle;
-    }
-
-    private ServiceRequest serviceRequest(TriageDecision decision) {
+    public ServiceRequest serviceRequest(TriageDecision decision) {
         ServiceRequest sr = new ServiceRequest();
         sr.addIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(decision.episodeId()));
-        sr.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE).setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
+        sr.addExtension(DECISION_VERSION, new IntegerType(decision.version()));
+        sr.setStatus(decision.action() == TriageDecision.Action.RETRACT
+                ? ServiceRequest.ServiceRequestStatus.REVOKED : ServiceRequest.ServiceRequestStatus.ACTIVE);
+        sr.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
         sr.setPriority(decision.tier() == TriageDecision.Tier.HIGH
                 ? ServiceRequest.ServiceRequestPriority.URGENT : ServiceRequest.ServiceRequestPriority.ROUTINE);
         sr.setCode(new CodeableConcept()
@@ -70,32 +62,52 @@ public class ScreeningEpisodeBundle {
         return sr;
     }
 
-    private Task task(TriageDecision decision, ScreeningRound round, String serviceRequestUrl) {
+    /** The Task of one round, status as for a new episode: the first requested, later ones on hold until due. */
+    public Task task(TriageDecision decision, ScreeningRound round, Reference serviceRequest) {
         Task task = new Task();
         task.addIdentifier(new Identifier().setSystem(EhrIdentifiers.ROUND)
                 .setValue(EhrIdentifiers.round(decision.episodeId(), round.round())));
         task.setGroupIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(decision.episodeId()));
-        // Later rounds wait on hold until their window opens
         task.setStatus(round.round() == 1 ? Task.TaskStatus.REQUESTED : Task.TaskStatus.ONHOLD);
         task.setIntent(Task.TaskIntent.ORDER);
-        task.setPriority(decision.tier() == TriageDecision.Tier.HIGH ? Task.TaskPriority.URGENT : Task.TaskPriority.ROUTINE);
         task.setCode(new CodeableConcept().addCoding(
                 new Coding(EhrIdentifiers.TASK_CODE_SYSTEM, "oncology-screening", "Oncology screening")).setText("Oncology screening"));
         task.setFor(PatientKey.toReference(decision.patientKey()));
-        task.setFocus(new Reference(serviceRequestUrl));
-        List<Reference> observations = observations(decision);
-        if (!observations.isEmpty()) {
-            // R4 Task.reasonReference is 0..1: the first result here, all of them on the ServiceRequest
-            task.setReasonReference(observations.get(0));
-        }
+        task.setFocus(serviceRequest);
         task.setAuthoredOn(Date.from(decision.decidedAt()));
+        applyDecision(task, decision, round);
+        return task;
+    }
+
+    /** The fields a decision sets on a round's Task, also on one that exists: never its status or authoredOn. */
+    public void applyDecision(Task task, TriageDecision decision, ScreeningRound round) {
+        task.setPriority(decision.tier() == TriageDecision.Tier.HIGH ? Task.TaskPriority.URGENT : Task.TaskPriority.ROUTINE);
+        List<Reference> observations = observations(decision);
+        // R4 Task.reasonReference is 0..1: the first result here, all of them on the ServiceRequest
+        task.setReasonReference(observations.isEmpty() ? null : observations.get(0));
         task.setOwner(worklist);
         task.setDescription("Screening round " + round.round() + " of " + decision.plan().size() + ": "
                 + round.procedure() + ". " + decision.explanation());
         task.getRestriction().setPeriod(new Period()
                 .setStart(Date.from(round.dueFrom().atStartOfDay(ZoneOffset.UTC).toInstant()))
                 .setEnd(Date.from(round.dueTo().atStartOfDay(ZoneOffset.UTC).toInstant())));
-        return task;
+    }
+
+    /** lems-triage wrote the targets, on the strength of the decision. */
+    public Provenance provenance(TriageDecision decision, List<Reference> targets) {
+        Provenance provenance = new Provenance();
+        provenance.setTarget(targets);
+        provenance.setRecorded(Date.from(decision.decidedAt()));
+        provenance.addReason().setText(decision.action() + " " + decision.tier() + ", ruleset " + decision.rulesetVersion());
+        provenance.addAgent()
+                .setType(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/provenance-participant-type",
+                        "author", "Author")))
+                .setWho(new Reference().setType("Device").setDisplay("lems-triage")
+                        .setIdentifier(new Identifier().setSystem(SOFTWARE_SYSTEM).setValue("lems-triage")));
+        provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)
+                .setWhat(new Reference().setDisplay("lems-triage decision " + decision.decisionId())
+                        .setIdentifier(new Identifier().setSystem(DECISION_SYSTEM).setValue(decision.decisionId())));
+        return provenance;
     }
 
     private static List<Reference> observations(TriageDecision decision) {

@@ -1,0 +1,78 @@
+package org.lemstriage.notifier.audit;
+
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.lemstriage.model.PatientKey;
+import org.lemstriage.model.event.TriageDecision;
+import org.lemstriage.model.fhir.Fhir;
+
+import java.util.Date;
+
+/**
+ * One FHIR AuditEvent on triage.audit.v1 per write to the EHR, and per decision parked: what was written, for which
+ * decision and patient (ids only, no clinical values), and how it ended. Sent before the decision is acknowledged,
+ * so an acknowledged decision always has its audit record.
+ */
+@ApplicationScoped
+public class AuditTrail {
+    public static final String CHANNEL = "audit-events";
+    private static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
+
+    private final MutinyEmitter<String> emitter;
+
+    public AuditTrail(@Channel(CHANNEL) MutinyEmitter<String> emitter) {
+        this.emitter = emitter;
+    }
+
+    public void written(TriageDecision decision, Bundle response) {
+        AuditEvent event = event(decision, AuditEvent.AuditEventOutcome._0, null);
+        for (var entry : response.getEntry()) {
+            event.addEntity().setWhat(new Reference(entry.getResponse().getLocation()))
+                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"));
+        }
+        send(decision, event);
+    }
+
+    public void parked(TriageDecision decision, String reason) {
+        send(decision, event(decision, AuditEvent.AuditEventOutcome._8, reason));
+    }
+
+    private AuditEvent event(TriageDecision decision, AuditEvent.AuditEventOutcome outcome, String reason) {
+        AuditEvent event = new AuditEvent();
+        event.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
+        event.addSubtype(new Coding("http://hl7.org/fhir/restful-interaction", "transaction", "transaction"));
+        event.setAction(decision.action() == TriageDecision.Action.OPEN ? AuditEvent.AuditEventAction.C : AuditEvent.AuditEventAction.U);
+        event.setRecorded(new Date());
+        event.setOutcome(outcome);
+        if (reason != null) {
+            event.setOutcomeDesc(reason);
+        }
+        event.addAgent().setRequestor(true)
+                .setType(new CodeableConcept(new Coding(DCM, "110150", "Application")))
+                .setWho(new Reference().setDisplay("lems-triage notifier")
+                        .setIdentifier(new Identifier().setSystem("https://lemstriage.org/fhir/sid/software").setValue("lems-triage-notifier")));
+        event.getSource().setObserver(new Reference().setDisplay("lems-triage notifier"));
+        event.addEntity().setWhat(PatientKey.toReference(decision.patientKey()))
+                .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"));
+        event.addEntity().setName("decision " + decision.decisionId())
+                .setWhat(new Reference().setIdentifier(new Identifier()
+                        .setSystem("https://lemstriage.org/fhir/sid/triage-decision").setValue(decision.decisionId())))
+                .setDescription(decision.action() + " " + decision.tier() + ", ruleset " + decision.rulesetVersion());
+        return event;
+    }
+
+    private void send(TriageDecision decision, AuditEvent event) {
+        String json = Fhir.r4().newJsonParser().encodeResourceToString(event);
+        emitter.sendMessageAndAwait(Message.of(json)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(decision.patientKey()).build()));
+    }
+}

@@ -1,0 +1,157 @@
+package org.lemstriage.notifier.ehr;
+
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.lemstriage.model.event.TriageDecision;
+import org.lemstriage.model.event.TriageDecision.Action;
+import org.lemstriage.model.event.TriageDecision.Tier;
+import org.lemstriage.model.fhir.Fhir;
+import org.lemstriage.notifier.Decisions;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EpisodeTransactionTest {
+    private static FhirValidator validator;
+    private final EpisodeTransaction transactions = new EpisodeTransaction(new ScreeningEpisode("Organization/worklist"));
+
+    @BeforeAll
+    static void validator() {
+        var fhir = Fhir.r4();
+        var chain = new ValidationSupportChain(new DefaultProfileValidationSupport(fhir),
+                new InMemoryTerminologyServerValidationSupport(fhir), new CommonCodeSystemsTerminologyService(fhir));
+        validator = fhir.newValidator().registerValidatorModule(new FhirInstanceValidator(chain));
+    }
+
+    private static EpisodeTransaction.Current nothing() {
+        return new EpisodeTransaction.Current(null, List.of());
+    }
+
+    @Test
+    void openIsAServiceRequestATaskPerRoundAndAProvenanceAllIdempotent() {
+        Bundle tx = transactions.build(Decisions.decision("ep-1", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 3), nothing()).orElseThrow();
+        assertThat(tx.getEntry()).extracting(e -> e.getResource().fhirType())
+                .containsExactly("ServiceRequest", "Task", "Task", "Task", "Provenance");
+        assertThat(tx.getEntry().subList(0, 4)).allSatisfy(e -> {
+            assertThat(e.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.POST);
+            assertThat(e.getRequest().getIfNoneExist()).startsWith("identifier=https://lemstriage.org/fhir/sid/");
+        });
+        assertThat(tx.getEntry().get(4).getRequest().getMethod()).as("Provenance by a derived id").isEqualTo(Bundle.HTTPVerb.PUT);
+        ServiceRequest sr = (ServiceRequest) tx.getEntry().get(0).getResource();
+        assertThat(sr.getCode().getCoding()).extracting(c -> c.getCode()).containsExactly("24627-2", "169069000");
+        Task first = (Task) tx.getEntry().get(1).getResource();
+        Task second = (Task) tx.getEntry().get(2).getResource();
+        assertThat(first.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
+        assertThat(second.getStatus()).isEqualTo(Task.TaskStatus.ONHOLD);
+        assertThat(first.getFocus().getReference()).isEqualTo(tx.getEntry().get(0).getFullUrl());
+        assertThat(first.getGroupIdentifier().getValue()).isEqualTo("ep-1");
+        assertThat(first.getOwner().getReference()).isEqualTo("Organization/worklist");
+        assertThat(first.getReasonReference().getReference()).isEqualTo("Observation/obs-1");
+        assertThat(first.getDescription()).contains("P/Q-type VGCC antibody positive");
+        Provenance provenance = (Provenance) tx.getEntry().get(4).getResource();
+        assertThat(provenance.getTarget()).hasSize(4);
+        assertThat(provenance.getEntityFirstRep().getWhat().getIdentifier().getValue()).isEqualTo("ep-1/1");
+        // The same decision builds the same transaction
+        Bundle again = transactions.build(Decisions.decision("ep-1", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 3), nothing()).orElseThrow();
+        assertThat(Fhir.r4().newJsonParser().encodeResourceToString(again)).isEqualTo(Fhir.r4().newJsonParser().encodeResourceToString(tx));
+    }
+
+    @Test
+    void everythingWrittenValidatesAgainstFhirR4() {
+        TriageDecision high = Decisions.decision("ep-2", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 5);
+        Bundle tx = transactions.build(high, nothing()).orElseThrow();
+        List<SingleValidationMessage> errors = new ArrayList<>();
+        errors.addAll(errors(tx));
+        for (var entry : tx.getEntry()) {
+            errors.addAll(errors(entry.getResource()));
+        }
+        assertThat(errors).as("validation errors").isEmpty();
+        assertThat(((Task) tx.getEntry().get(1).getResource()).getPriority()).isEqualTo(Task.TaskPriority.URGENT);
+    }
+
+    @Test
+    void theValidatorDoesCatchAnInvalidTask() {
+        assertThat(errors(new Task())).as("status and intent are required").isNotEmpty();
+    }
+
+    @Test
+    void updateChangesOpenTasksInPlaceLeavesTakenUpOnesAndCancelsDroppedRounds() {
+        EpisodeTransaction.Current current = stored(transactions.build(
+                Decisions.decision("ep-3", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 3), nothing()).orElseThrow());
+        current.tasks().get(1).setStatus(Task.TaskStatus.INPROGRESS); // round 2 taken up by the oncology team
+        Bundle update = transactions.build(Decisions.decision("ep-3", 2, "Patient/p1", Action.UPDATE, Tier.HIGH, 2), current).orElseThrow();
+        assertThat(update.getEntry()).allSatisfy(e -> assertThat(e.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT));
+        assertThat(update.getEntry()).extracting(e -> e.getRequest().getUrl())
+                .containsExactly("ServiceRequest/sr", "Task/t1", "Task/t3", "Provenance/" + update.getEntry().get(3).getResource().getIdElement().getIdPart());
+        assertThat(update.getEntry().subList(0, 3)).allSatisfy(e -> assertThat(e.getRequest().getIfMatch()).isEqualTo("W/\"1\""));
+        Task round1 = (Task) update.getEntry().get(1).getResource();
+        assertThat(round1.getPriority()).isEqualTo(Task.TaskPriority.URGENT);
+        assertThat(round1.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
+        Task round3 = (Task) update.getEntry().get(2).getResource();
+        assertThat(round3.getStatus()).isEqualTo(Task.TaskStatus.CANCELLED);
+        assertThat(round3.getStatusReason().getText()).contains("No longer in the screening plan");
+    }
+
+    @Test
+    void aDecisionNoNewerThanTheEpisodeWritesNothing() {
+        EpisodeTransaction.Current current = stored(transactions.build(
+                Decisions.decision("ep-4", 2, "Patient/p1", Action.UPDATE, Tier.HIGH, 2),
+                stored(transactions.build(Decisions.decision("ep-4", 1, "Patient/p1", Action.OPEN, Tier.LOW, 2), nothing()).orElseThrow()))
+                .orElseThrow());
+        assertThat(transactions.build(Decisions.decision("ep-4", 2, "Patient/p1", Action.UPDATE, Tier.HIGH, 2), current)).isEmpty();
+        assertThat(transactions.build(Decisions.decision("ep-4", 1, "Patient/p1", Action.OPEN, Tier.LOW, 2), current)).isEmpty();
+    }
+
+    @Test
+    void retractCancelsEveryOpenTaskAndRevokesTheRequest() {
+        EpisodeTransaction.Current current = stored(transactions.build(
+                Decisions.decision("ep-5", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 2), nothing()).orElseThrow());
+        Bundle retract = transactions.build(Decisions.decision("ep-5", 2, "Patient/p1", Action.RETRACT, Tier.NONE, 0), current).orElseThrow();
+        assertThat(((ServiceRequest) retract.getEntry().get(0).getResource()).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+        assertThat(retract.getEntry().subList(1, 3)).allSatisfy(e ->
+                assertThat(((Task) e.getResource()).getStatus()).isEqualTo(Task.TaskStatus.CANCELLED));
+    }
+
+    /** The resources of a transaction as an EHR would hold them after it: ids sr, t1, t2, ...; version 1. */
+    private static EpisodeTransaction.Current stored(Bundle tx) {
+        ServiceRequest sr = null;
+        List<Task> tasks = new ArrayList<>();
+        int n = 0;
+        for (var entry : tx.getEntry()) {
+            var resource = entry.getResource().copy();
+            resource.getMeta().setVersionId("1");
+            if (resource instanceof ServiceRequest s) {
+                s.setId(new IdType("ServiceRequest", entry.getRequest().getMethod() == Bundle.HTTPVerb.PUT
+                        ? new IdType(entry.getRequest().getUrl()).getIdPart() : "sr"));
+                sr = s;
+            } else if (resource instanceof Task t) {
+                t.setId(new IdType("Task", "t" + (++n)));
+                if (t.getFocus().getReference().startsWith("urn:")) {
+                    t.setFocus(new org.hl7.fhir.r4.model.Reference("ServiceRequest/sr"));
+                }
+                tasks.add(t);
+            }
+        }
+        return new EpisodeTransaction.Current(sr, tasks);
+    }
+
+    private static List<SingleValidationMessage> errors(org.hl7.fhir.instance.model.api.IBaseResource resource) {
+        return validator.validateWithResult(resource).getMessages().stream()
+                .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal()).toList();
+    }
+}
