@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.lemstriage.classifier.rules.Cutoffs;
 import org.lemstriage.classifier.rules.DeltaPCodes;
@@ -37,12 +38,12 @@ public class ClassifierBeans {
         return new TriageStep(ruleset, new ScreeningPlanner(), new TriageStep.ContextTiming(hold, firstRetry, maxRetry));
     }
 
+    /** The EHR's FHIR API, with the authentication configured (none, bearer or SMART Backend Services). */
     @Produces
     @ApplicationScoped
-    EhrClient ehrClient(@ConfigProperty(name = "lemstriage.ehr.base-url") String baseUrl,
-                        @ConfigProperty(name = "lemstriage.ehr.connect-timeout-ms", defaultValue = "3000") int connectTimeout,
-                        @ConfigProperty(name = "lemstriage.ehr.read-timeout-ms", defaultValue = "5000") int readTimeout) {
-        return new EhrClient(baseUrl, connectTimeout, readTimeout);
+    EhrClient ehrClient() {
+        var config = ConfigProvider.getConfig();
+        return EhrClient.configured(name -> config.getOptionalValue(name, String.class), 5000);
     }
 
     @Produces

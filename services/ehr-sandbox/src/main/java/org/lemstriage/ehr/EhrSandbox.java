@@ -4,6 +4,8 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -16,6 +18,11 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
+import org.lemstriage.ehr.auth.SmartAuthorization;
+import org.lemstriage.ehr.auth.SmartConfigurationServlet;
+import org.lemstriage.ehr.auth.BearerTokenFilter;
+import org.lemstriage.ehr.auth.TokenServlet;
+import org.lemstriage.ehr.fhir.FaultInjection;
 import org.lemstriage.ehr.fhir.InMemoryResourceProvider;
 import org.lemstriage.ehr.fhir.SeedLoader;
 import org.lemstriage.ehr.fhir.TransactionProvider;
@@ -23,6 +30,7 @@ import org.lemstriage.ehr.store.ResourceStore;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,11 +45,13 @@ public final class EhrSandbox implements AutoCloseable {
 
     private final Server jetty;
     private final ResourceStore store;
+    private final FaultInjection faults;
     private final int port;
 
-    private EhrSandbox(Server jetty, ResourceStore store) {
+    private EhrSandbox(Server jetty, ResourceStore store, FaultInjection faults) {
         this.jetty = jetty;
         this.store = store;
+        this.faults = faults;
         this.port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
 
@@ -50,6 +60,15 @@ public final class EhrSandbox implements AutoCloseable {
      * file in {@code seedDir} (null: none).
      */
     public static EhrSandbox start(String host, int port, Path seedDir) throws Exception {
+        return start(host, port, seedDir, null);
+    }
+
+    /**
+     * As {@link #start(String, int, Path)}; with {@code smart} not null the sandbox also serves SMART Backend Services
+     * ({@code /auth/token}, {@code /fhir/.well-known/smart-configuration}) and requires a bearer token on every FHIR
+     * request but the CapabilityStatement.
+     */
+    public static EhrSandbox start(String host, int port, Path seedDir, SmartAuthorization smart) throws Exception {
         FhirContext fhir = FhirContext.forR4Cached();
         ResourceStore store = new ResourceStore(fhir);
         RestfulServer restful = new RestfulServer(fhir);
@@ -72,9 +91,16 @@ public final class EhrSandbox implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.addServlet(new ServletHolder(restful), "/fhir/*");
+        FaultInjection faults = new FaultInjection();
+        context.addFilter(new FilterHolder(faults), "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
+        if (smart != null) {
+            context.addServlet(new ServletHolder(new TokenServlet(smart)), "/auth/token");
+            context.addServlet(new ServletHolder(new SmartConfigurationServlet()), "/fhir/.well-known/smart-configuration");
+            context.addFilter(new FilterHolder(new BearerTokenFilter(smart)), "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
+        }
         jetty.setHandler(context);
         jetty.start();
-        return new EhrSandbox(jetty, store);
+        return new EhrSandbox(jetty, store, faults);
     }
 
     private static FifoMemoryPagingProvider pagingProvider() {
@@ -102,6 +128,11 @@ public final class EhrSandbox implements AutoCloseable {
     /** Answers again, on the same port, with the same resources. */
     public void resume() throws Exception {
         jetty.start();
+    }
+
+    /** Injected failures, for tests of retry, backoff and isolation. */
+    public FaultInjection faults() {
+        return faults;
     }
 
     public ResourceStore store() {

@@ -154,6 +154,45 @@ class NotifierIT {
     }
 
     @Test
+    void tooManyRequestsIsRetriedAfterItsRetryAfterAndWrittenOnce() throws Exception {
+        String episode = UUID.randomUUID().toString();
+        EhrSandboxes.shared().faults().fail(episode, 429, 2, 2);
+        long sent = System.nanoTime();
+        send(Decisions.decision(episode, 1, "Patient/lt-p006", Action.OPEN, Tier.LOW, 2));
+        // Generous: another test may have left the EHR circuit breaker open and the retries deep in their backoff
+        Eventually.await(() -> storedTasksOf(episode), t -> t.size() == 2, Duration.ofSeconds(90));
+        assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("two Retry-After: 2 honoured").isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+        assertThat(EhrSandboxes.shared().store().search("ServiceRequest",
+                Map.of("identifier", new String[]{EhrIdentifiers.EPISODE + "|" + episode}))).hasSize(1);
+    }
+
+    @Test
+    void aDecisionInRetryDoesNotHoldBackAnotherPartitionsPatients() throws Exception {
+        String stuck = UUID.randomUUID().toString();
+        String stuckPatient = "Patient/lt-p007";
+        String other = UUID.randomUUID().toString();
+        String otherPatient = List.of("Patient/lt-p001", "Patient/lt-p002", "Patient/lt-p003", "Patient/lt-p004", "Patient/lt-p005")
+                .stream().filter(p -> partition(p) != partition(stuckPatient)).findFirst().orElseThrow();
+        EhrSandboxes.shared().faults().fail(stuck, 503, null, -1);
+        try {
+            send(Decisions.decision(stuck, 1, stuckPatient, Action.OPEN, Tier.LOW, 1));
+            Thread.sleep(1_000); // the stuck decision is in its retries
+            send(Decisions.decision(other, 1, otherPatient, Action.OPEN, Tier.LOW, 1));
+            await(() -> storedTasksOf(other), t -> t.size() == 1);
+            assertThat(storedTasksOf(stuck)).as("still failing").isEmpty();
+        } finally {
+            EhrSandboxes.shared().faults().clear();
+        }
+        Eventually.await(() -> storedTasksOf(stuck), t -> t.size() == 1, Duration.ofSeconds(60));
+    }
+
+    /** The partition Kafka's default partitioner gives a key. */
+    private static int partition(String key) {
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                key.getBytes(StandardCharsets.UTF_8))) % KafkaBroker.PARTITIONS;
+    }
+
+    @Test
     void readyWithKafkaAndEhrAndCountsRecords() {
         given().when().get("/q/health/ready").then().statusCode(200);
         given().when().get("/q/metrics").then().statusCode(200)
@@ -178,6 +217,12 @@ class NotifierIT {
                 .where(Task.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episode))
                 .returnBundle(Bundle.class).execute();
         return found.getEntry().stream().map(e -> (Task) e.getResource()).toList();
+    }
+
+    /** Read in the sandbox's store directly, past the faults injected for the notifier's requests. */
+    private static List<org.hl7.fhir.r4.model.Resource> storedTasksOf(String episode) {
+        return EhrSandboxes.shared().store().search("Task",
+                Map.of("group-identifier", new String[]{EhrIdentifiers.EPISODE + "|" + episode}));
     }
 
     private static <T> T await(Supplier<T> read, java.util.function.Predicate<T> done) throws InterruptedException {

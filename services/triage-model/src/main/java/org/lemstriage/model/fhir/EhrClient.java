@@ -15,6 +15,7 @@ import java.util.function.Function;
 public final class EhrClient {
     /** The longest Retry-After honoured; a longer one is left to the caller's backoff. */
     static final long MAX_RETRY_AFTER_SECONDS = 60;
+    private static final RetryAfterCapture RETRY_AFTER = new RetryAfterCapture();
     private final IGenericClient client;
 
     public EhrClient(String baseUrl, int connectTimeoutMs, int readTimeoutMs) {
@@ -24,6 +25,21 @@ public final class EhrClient {
         factory.setConnectTimeout(connectTimeoutMs);
         factory.setSocketTimeout(readTimeoutMs);
         this.client = Fhir.r4().newRestfulGenericClient(baseUrl);
+        client.registerInterceptor(RETRY_AFTER);
+    }
+
+    /**
+     * From a service's configuration: {@code lemstriage.ehr.base-url}, {@code lemstriage.ehr.connect-timeout-ms}
+     * (default 3000), {@code lemstriage.ehr.read-timeout-ms} (default given), and authentication ({@link EhrAuth}).
+     */
+    public static EhrClient configured(java.util.function.Function<String, java.util.Optional<String>> config, int defaultReadTimeoutMs) {
+        String base = config.apply("lemstriage.ehr.base-url")
+                .orElseThrow(() -> new IllegalArgumentException("lemstriage.ehr.base-url is required"));
+        EhrClient client = new EhrClient(base,
+                config.apply("lemstriage.ehr.connect-timeout-ms").map(Integer::parseInt).orElse(3000),
+                config.apply("lemstriage.ehr.read-timeout-ms").map(Integer::parseInt).orElse(defaultReadTimeoutMs));
+        EhrAuth.from(config, base).ifPresent(client::with);
+        return client;
     }
 
     /** Adds an interceptor to every call (authentication, for instance). */
@@ -34,6 +50,7 @@ public final class EhrClient {
 
     /** Runs one interaction; {@code what} names it (ids only) in the failure's message. */
     public <T> T call(String what, Function<IGenericClient, T> call) {
+        RETRY_AFTER.seen.remove();
         try {
             return call.apply(client);
         } catch (FhirClientConnectionException e) {
@@ -42,7 +59,7 @@ public final class EhrClient {
             int status = e.getStatusCode();
             String answer = what + ": EHR answered " + status + " " + outcome(e);
             if (status == 429) {
-                honourRetryAfter(e);
+                honourRetryAfter(RETRY_AFTER.seen.get());
             }
             // 409 and 412: the resource changed since it was read; reading and writing again will do
             if (status >= 500 || status == 408 || status == 429 || status == 409 || status == 412) {
@@ -53,22 +70,39 @@ public final class EhrClient {
     }
 
     /** Waits out a 429's Retry-After (in seconds, at most a minute) before the caller's own retry delay. */
-    private static void honourRetryAfter(BaseServerResponseException e) {
-        var headers = e.getResponseHeaders();
-        if (headers == null) {
+    private static void honourRetryAfter(String value) {
+        if (value == null) {
             return;
         }
-        headers.entrySet().stream().filter(h -> "retry-after".equalsIgnoreCase(h.getKey()))
-                .flatMap(h -> h.getValue().stream()).findFirst().ifPresent(value -> {
-                    try {
-                        long seconds = Math.min(Long.parseLong(value.trim()), MAX_RETRY_AFTER_SECONDS);
-                        Thread.sleep(seconds * 1000);
-                    } catch (NumberFormatException httpDate) {
-                        // An HTTP-date Retry-After: the caller's backoff applies
-                    } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+        try {
+            long seconds = Math.min(Long.parseLong(value.trim()), MAX_RETRY_AFTER_SECONDS);
+            Thread.sleep(seconds * 1000);
+        } catch (NumberFormatException httpDate) {
+            // An HTTP-date Retry-After: the caller's backoff applies
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * HAPI's client drops the response headers from the exceptions it throws, so the Retry-After of the call in
+     * progress is caught on its way in, on the calling thread.
+     */
+    private static final class RetryAfterCapture implements IClientInterceptor {
+        final ThreadLocal<String> seen = new ThreadLocal<>();
+
+        @Override
+        public void interceptRequest(ca.uhn.fhir.rest.client.api.IHttpRequest request) {
+            // nothing to add
+        }
+
+        @Override
+        public void interceptResponse(ca.uhn.fhir.rest.client.api.IHttpResponse response) {
+            if (response.getStatus() == 429) {
+                var values = response.getHeaders("Retry-After");
+                seen.set(values == null || values.isEmpty() ? null : values.get(0));
+            }
+        }
     }
 
     private static String outcome(BaseServerResponseException e) {
