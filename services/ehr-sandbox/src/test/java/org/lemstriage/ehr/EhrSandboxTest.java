@@ -165,6 +165,27 @@ class EhrSandboxTest {
     }
 
     @Test
+    void theEnvironmentCanRequireSmartTokens(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        var keys = generator.generateKeyPair();
+        java.nio.file.Path pem = dir.resolve("client.pub.pem");
+        java.nio.file.Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        assertThat(EhrSandboxMain.smartFromEnvironment(java.util.Map.of())).as("open by default").isNull();
+        var smart = EhrSandboxMain.smartFromEnvironment(java.util.Map.of("EHR_SMART_CLIENT_ID", "c1", "EHR_SMART_PUBLIC_KEY", pem.toString()));
+        try (EhrSandbox secured = EhrSandbox.start("127.0.0.1", 0, null, smart)) {
+            IGenericClient c = FhirContext.forR4Cached().newRestfulGenericClient(secured.baseUrl());
+            assertThatThrownBy(() -> c.read().resource(Patient.class).withId("lt-p001").execute())
+                    .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.AuthenticationException.class);
+            var config = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(secured.baseUrl() + "/.well-known/smart-configuration")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(config.body()).contains("/auth/token", "private_key_jwt", "RS384");
+        }
+    }
+
+    @Test
     void unknownIdIs404() {
         assertThatThrownBy(() -> client.read().resource(Patient.class).withId("nope").execute())
                 .isInstanceOf(ResourceNotFoundException.class);
