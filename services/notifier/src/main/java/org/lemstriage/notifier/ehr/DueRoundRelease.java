@@ -1,0 +1,81 @@
+package org.lemstriage.notifier.ehr;
+
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Task;
+import org.jboss.logging.Logger;
+import org.lemstriage.model.fhir.EhrClient;
+import org.lemstriage.model.fhir.EhrFailure;
+
+import java.time.Instant;
+import java.util.Date;
+
+/**
+ * Later screening rounds wait on-hold until their window opens (DESIGN.md): on a schedule, every on-hold oncology
+ * screening Task whose restriction.period has started is moved to requested, with If-Match so a change by the
+ * oncology team is never overwritten. A failure is logged and the round is tried again next time.
+ */
+@ApplicationScoped
+public class DueRoundRelease {
+    private static final Logger LOG = Logger.getLogger(DueRoundRelease.class);
+    /** A bound on one run: a backlog is worked through over several runs. */
+    private static final int MAX_PAGES = 20;
+
+    private final EhrClient ehr;
+
+    public DueRoundRelease(EhrClient ehr) {
+        this.ehr = ehr;
+    }
+
+    @Scheduled(every = "{lemstriage.notifier.release-every}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void onSchedule() {
+        try {
+            release(Instant.now());
+        } catch (EhrFailure e) {
+            LOG.warnf("due screening rounds not released this time: %s", e instanceof EhrFailure.Permanent p
+                    ? "EHR answered " + p.status() : "EHR unreachable or failing");
+        }
+    }
+
+    /** Releases the rounds due at {@code now}; returns how many were moved to requested. */
+    public int release(Instant now) {
+        Bundle page = ehr.call("search on-hold screening rounds", c -> c.search().forResource(Task.class)
+                .where(Task.STATUS.exactly().code(Task.TaskStatus.ONHOLD.toCode()))
+                .and(Task.CODE.exactly().systemAndCode(EhrIdentifiers.TASK_CODE_SYSTEM, "oncology-screening"))
+                .returnBundle(Bundle.class).execute());
+        int released = 0;
+        for (int pages = 1; ; pages++) {
+            for (var entry : page.getEntry()) {
+                Task task = (Task) entry.getResource();
+                Date start = task.getRestriction().getPeriod().getStart();
+                if (start != null && !start.toInstant().isAfter(now) && release(task)) {
+                    released++;
+                }
+            }
+            if (page.getLink(Bundle.LINK_NEXT) == null || pages >= MAX_PAGES) {
+                break;
+            }
+            Bundle current = page;
+            page = ehr.call("next page of on-hold rounds", c -> c.loadPage().next(current).execute());
+        }
+        if (released > 0) {
+            LOG.infof("%d screening rounds released to the worklist", released);
+        }
+        return released;
+    }
+
+    private boolean release(Task task) {
+        String id = task.getIdElement().getIdPart();
+        String version = task.getMeta().getVersionId();
+        Task due = task.copy().setStatus(Task.TaskStatus.REQUESTED);
+        try {
+            ehr.call("release round " + id, c -> c.update().resource(due).withId(id)
+                    .withAdditionalHeader("If-Match", "W/\"" + version + "\"").execute());
+            return true;
+        } catch (EhrFailure e) {
+            LOG.warnf("round %s not released: %s", id, e instanceof EhrFailure.Permanent p ? "EHR answered " + p.status() : "transient failure");
+            return false;
+        }
+    }
+}
