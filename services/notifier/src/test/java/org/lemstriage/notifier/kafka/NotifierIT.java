@@ -173,6 +173,7 @@ class NotifierIT {
         String other = UUID.randomUUID().toString();
         String otherPatient = List.of("Patient/lt-p001", "Patient/lt-p002", "Patient/lt-p003", "Patient/lt-p004", "Patient/lt-p005")
                 .stream().filter(p -> partition(p) != partition(stuckPatient)).findFirst().orElseThrow();
+        awaitOneConsumerPerPartition();
         EhrSandboxes.shared().faults().fail(stuck, 503, null, -1);
         try {
             send(Decisions.decision(stuck, 1, stuckPatient, Action.OPEN, Tier.LOW, 1));
@@ -184,6 +185,22 @@ class NotifierIT {
             EhrSandboxes.shared().faults().clear();
         }
         Eventually.await(() -> storedTasksOf(stuck), t -> t.size() == 1, Duration.ofSeconds(60));
+    }
+
+    /** The notifier's three consumers (concurrency=3) each own one partition once the group has settled. */
+    private static void awaitOneConsumerPerPartition() throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()))) {
+            Eventually.await(() -> {
+                try {
+                    return admin.describeConsumerGroups(List.of("lems-triage-notifier")).all().get()
+                            .get("lems-triage-notifier").members();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, members -> members.size() == KafkaBroker.PARTITIONS
+                    && members.stream().allMatch(m -> m.assignment().topicPartitions().size() == 1), Duration.ofSeconds(60));
+        }
     }
 
     /** The partition Kafka's default partitioner gives a key. */
