@@ -2,14 +2,19 @@ package org.lemstriage.ingest.api;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.jboss.logging.Logger;
+import org.lemstriage.ingest.fhir.FhirFormat;
 import org.lemstriage.ingest.fhir.FhirInputException;
 import org.lemstriage.ingest.fhir.LabResultMapper;
 import org.lemstriage.ingest.fhir.ObservationReader;
@@ -21,10 +26,13 @@ import org.lemstriage.model.metrics.RecordCounters;
 import java.util.Optional;
 
 /**
- * {@code POST /fhir/Observation}: 201 once a tracked result is durably on {@code lab.observation.v1}; 200 for an
- * untracked lab code (acknowledged, counted, not published); 4xx for bad input; 503 when Kafka did not confirm.
+ * {@code POST /fhir/Observation} and {@code PUT /fhir/Observation/{id}} (an amended, corrected or withdrawn
+ * result), FHIR JSON or XML. 201 (POST) or 200 (PUT) once a tracked result is durably on {@code lab.observation.v1};
+ * 200 for an untracked lab code (acknowledged, counted, not published); 4xx for bad input; 503 with Retry-After
+ * when Kafka did not confirm.
  */
 @Path("/fhir")
+@Consumes({OperationOutcomes.FHIR_JSON, "application/json", OperationOutcomes.FHIR_XML, "application/xml", "text/xml"})
 public class ObservationResource {
     private static final Logger LOG = Logger.getLogger(ObservationResource.class);
     /** Seconds a sender should wait before resending after a 503. */
@@ -45,37 +53,62 @@ public class ObservationResource {
 
     @POST
     @Path("/Observation")
-    @Consumes({OperationOutcomes.FHIR_JSON, "application/json"})
-    @Produces(OperationOutcomes.FHIR_JSON)
-    public Uni<Response> create(String body) {
+    public Uni<Response> create(String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                                @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("_format") String format) {
+        FhirFormat in = FhirFormat.ofContentType(contentType);
+        return ingest(read(body, in, null), FhirFormat.ofResponse(format, accept, in), 201);
+    }
+
+    @PUT
+    @Path("/Observation/{id}")
+    public Uni<Response> update(@PathParam("id") String id, String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                                @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("_format") String format) {
+        FhirFormat in = FhirFormat.ofContentType(contentType);
+        return ingest(read(body, in, id), FhirFormat.ofResponse(format, accept, in), 200);
+    }
+
+    private Observation read(String body, FhirFormat format, String urlId) {
         counters.in();
+        try {
+            Observation observation = reader.read(body, format);
+            if (urlId != null && !urlId.equals(observation.getIdElement().getIdPart())) {
+                throw new FhirInputException(400, "Observation.id",
+                        "Observation.id must be present and equal the id in the URL of an update");
+            }
+            return observation;
+        } catch (FhirInputException e) {
+            counters.rejected(e.expression() == null ? "unparseable" : "invalid");
+            throw e;
+        }
+    }
+
+    private Uni<Response> ingest(Observation observation, FhirFormat out, int publishedStatus) {
         Optional<LabResult> result;
         try {
-            Observation observation = reader.read(body);
             result = mapper.map(observation);
         } catch (FhirInputException e) {
-            counters.rejected(e.expression() == null ? "unparseable" : e.expression());
+            counters.rejected("invalid");
             throw e;
         }
         if (result.isEmpty()) {
             counters.skipped("untracked-code");
             return Uni.createFrom().item(OperationOutcomes.information(200,
-                    "Accepted; the lab code is not a tracked analyte, so nothing was published"));
+                    "Accepted; the lab code is not a tracked analyte, so nothing was published", out));
         }
         LabResult labResult = result.get();
         return publisher.publish(labResult)
                 .onItem().transform(done -> {
                     counters.out();
                     LOG.debugf("published observation %s for %s", labResult.observationId(), labResult.patientKey());
-                    return OperationOutcomes.information(201, "Accepted; " + labResult.analyte().display()
-                            + " result published to " + Topics.LAB_OBSERVATION);
+                    return OperationOutcomes.information(publishedStatus, "Accepted; " + labResult.analyte().display()
+                            + " result published to " + Topics.LAB_OBSERVATION, out);
                 })
                 .onFailure().recoverWithItem(failure -> {
                     counters.rejected("kafka-unavailable");
                     LOG.warnf("observation %s not accepted: Kafka did not confirm (%s)", labResult.observationId(),
                             failure.getClass().getSimpleName());
                     Response unavailable = OperationOutcomes.response(503, IssueSeverity.ERROR, IssueType.TRANSIENT,
-                            "Kafka did not confirm the write; nothing was accepted, send the Observation again", null);
+                            "Kafka did not confirm the write; nothing was accepted, send the Observation again", null, out);
                     return Response.fromResponse(unavailable).header("Retry-After", RETRY_AFTER_SECONDS).build();
                 });
     }

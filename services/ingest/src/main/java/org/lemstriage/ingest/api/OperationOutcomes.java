@@ -1,30 +1,46 @@
 package org.lemstriage.ingest.api;
 
 import jakarta.ws.rs.core.Response;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
-import org.lemstriage.model.fhir.Fhir;
+import org.lemstriage.ingest.fhir.FhirFormat;
+import org.lemstriage.ingest.fhir.FhirInputException;
 
-/** FHIR OperationOutcome responses: every answer of the ingest API, success or failure, is one. */
+import java.util.List;
+
+/** FHIR answers: every answer of the ingest API, success or failure, is a FHIR resource in the format asked for. */
 public final class OperationOutcomes {
     public static final String FHIR_JSON = "application/fhir+json";
+    public static final String FHIR_XML = "application/fhir+xml";
 
     private OperationOutcomes() {
     }
 
-    public static Response response(int status, IssueSeverity severity, IssueType type, String diagnostics,
-                                    String expression) {
+    public static Response response(int status, IssueSeverity severity, IssueType type,
+                                    List<FhirInputException.Issue> issues, FhirFormat format) {
         OperationOutcome outcome = new OperationOutcome();
-        var issue = outcome.addIssue().setSeverity(severity).setCode(type).setDiagnostics(diagnostics);
-        if (expression != null) {
-            issue.addExpression(expression);
+        for (FhirInputException.Issue issue : issues) {
+            var i = outcome.addIssue().setSeverity(severity).setCode(type).setDiagnostics(issue.message());
+            if (issue.expression() != null) {
+                i.addExpression(issue.expression());
+            }
         }
-        return Response.status(status).type(FHIR_JSON)
-                .entity(Fhir.r4().newJsonParser().encodeResourceToString(outcome)).build();
+        return resource(status, outcome, format);
     }
 
-    public static Response information(int status, String diagnostics) {
-        return response(status, IssueSeverity.INFORMATION, IssueType.INFORMATIONAL, diagnostics, null);
+    public static Response response(int status, IssueSeverity severity, IssueType type, String diagnostics,
+                                    String expression, FhirFormat format) {
+        return response(status, severity, type, List.of(new FhirInputException.Issue(expression, diagnostics)), format);
+    }
+
+    public static Response information(int status, String diagnostics, FhirFormat format) {
+        return response(status, IssueSeverity.INFORMATION, IssueType.INFORMATIONAL, diagnostics, null, format);
+    }
+
+    public static Response resource(int status, IBaseResource resource, FhirFormat format) {
+        return Response.status(status).type(format.mediaType())
+                .entity(format.parser().encodeResourceToString(resource)).build();
     }
 }

@@ -1,25 +1,39 @@
 package org.lemstriage.ingest.fhir;
 
+import java.util.List;
+
 /**
- * Input the pipeline cannot accept, with the HTTP status to answer and the FHIRPath of the offending element.
- * Messages carry element names and reasons only, never values from the resource.
+ * Input the pipeline cannot accept, with the HTTP status to answer and each problem with the FHIRPath of the
+ * element at fault. Messages carry element names and reasons only, never values from the resource.
  */
 public class FhirInputException extends RuntimeException {
     private final int status;
-    private final String expression;
+    private final List<Issue> issues;
 
     public FhirInputException(int status, String expression, String message) {
-        super(message, null, false, false);
+        this(status, List.of(new Issue(expression, message)));
+    }
+
+    public FhirInputException(int status, List<Issue> issues) {
+        super(issues.get(0).message(), null, false, false);
         this.status = status;
-        this.expression = expression;
+        this.issues = List.copyOf(issues);
     }
 
     public int status() {
         return status;
     }
 
-    /** FHIRPath of the element at fault, or null when the fault is the whole body. */
+    /** FHIRPath of the first element at fault, or null when the fault is the whole body. */
     public String expression() {
-        return expression;
+        return issues.get(0).expression();
+    }
+
+    public List<Issue> issues() {
+        return issues;
+    }
+
+    /** One problem: where (FHIRPath, or null for the whole body) and what. */
+    public record Issue(String expression, String message) {
     }
 }

@@ -90,6 +90,44 @@ class ObservationIngestIT {
     }
 
     @Test
+    void xmlIsAcceptedAndAnsweredInTheFormatAsked() throws Exception {
+        String patient = "Patient/xml-" + UUID.randomUUID();
+        String xml = """
+                <Observation xmlns="http://hl7.org/fhir"><id value="xml-1"/><status value="final"/>
+                 <code><coding><system value="https://www.mayocliniclabs.com/test-catalog"/><code value="CCPQ"/></coding></code>
+                 <subject><reference value="%s"/></subject><effectiveDateTime value="2026-11-02T09:30:00Z"/>
+                 <valueQuantity><value value="0.45"/><unit value="nmol/L"/><system value="http://unitsofmeasure.org"/><code value="nmol/L"/></valueQuantity>
+                </Observation>""".formatted(patient);
+        try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.LAB_OBSERVATION)) {
+            given().contentType("application/fhir+xml").body(xml).when().post("/fhir/Observation")
+                    .then().statusCode(201).contentType("application/fhir+xml")
+                    .body(org.hamcrest.Matchers.containsString("<OperationOutcome"));
+            assertThat(probe.pollUntil(r -> patient.equals(r.key()), Duration.ofSeconds(10))).anyMatch(r -> patient.equals(r.key()));
+        }
+        given().contentType("application/fhir+xml").accept("application/fhir+json").body(xml)
+                .when().post("/fhir/Observation").then().statusCode(201).contentType(FHIR_JSON);
+    }
+
+    @Test
+    void putOfAnAmendedResultIsPublishedWithItsStatus() throws Exception {
+        String patient = "Patient/put-" + UUID.randomUUID();
+        String amended = Samples.mayoVgcc("put-1", patient, "0.01").replace("\"status\":\"final\"", "\"status\":\"amended\"");
+        try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.LAB_OBSERVATION)) {
+            given().contentType(FHIR_JSON).body(amended).when().put("/fhir/Observation/put-1").then().statusCode(200);
+            var seen = probe.pollUntil(r -> patient.equals(r.key()), Duration.ofSeconds(10));
+            assertThat(EventJson.mapper().readTree(seen.get(seen.size() - 1).value()).get("status").asText()).isEqualTo("amended");
+        }
+    }
+
+    @Test
+    void metadataStatesWhatIsSupported() {
+        given().when().get("/fhir/metadata").then().statusCode(200)
+                .body("resourceType", equalTo("CapabilityStatement"))
+                .body("rest[0].resource[0].type", equalTo("Observation"))
+                .body("rest[0].resource[0].interaction.code", org.hamcrest.Matchers.contains("create", "update"));
+    }
+
+    @Test
     void healthAndMetricsAnswer() {
         given().when().get("/q/health/ready").then().statusCode(200);
         given().when().get("/q/health/live").then().statusCode(200);

@@ -1,0 +1,42 @@
+package org.lemstriage.ingest.api;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.lemstriage.ingest.fhir.FhirFormat;
+
+/** {@code GET /fhir/metadata}: exactly what this endpoint supports, no more. */
+@Path("/fhir/metadata")
+public class CapabilityResource {
+    private static final CapabilityStatement STATEMENT = statement();
+
+    @GET
+    public Response metadata(@HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("_format") String format) {
+        return OperationOutcomes.resource(200, STATEMENT, FhirFormat.ofResponse(format, accept, FhirFormat.JSON));
+    }
+
+    private static CapabilityStatement statement() {
+        CapabilityStatement cs = new CapabilityStatement();
+        cs.setStatus(Enumerations.PublicationStatus.ACTIVE).setDateElement(DateTimeType.now())
+                .setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE)
+                .setFhirVersion(Enumerations.FHIRVersion._4_0_1);
+        cs.getSoftware().setName("lems-triage ingest");
+        cs.setDescription("Accepts lab results; publishes tracked antibody results (P/Q- and N-type VGCC, SOX1, AGNA-1) "
+                + "for LEMS triage. Other lab results are acknowledged and not kept.");
+        cs.addFormat("application/fhir+json").addFormat("application/fhir+xml").addFormat("json").addFormat("xml");
+        var rest = cs.addRest().setMode(RestfulCapabilityMode.SERVER);
+        var observation = rest.addResource().setType("Observation");
+        observation.addInteraction().setCode(TypeRestfulInteraction.CREATE);
+        observation.addInteraction().setCode(TypeRestfulInteraction.UPDATE);
+        observation.setUpdateCreate(true);
+        return cs;
+    }
+}
