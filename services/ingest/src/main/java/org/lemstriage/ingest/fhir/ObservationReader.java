@@ -22,8 +22,35 @@ public class ObservationReader {
     }
 
     public Observation read(String body, FhirFormat format) {
+        IBaseResource parsed = parse(body, format, "Observation");
+        if (!(parsed instanceof Observation observation)) {
+            throw new FhirInputException(400, "resourceType",
+                    "Expected resourceType Observation, got " + parsed.fhirType());
+        }
+        check(observation, "Observation");
+        return observation;
+    }
+
+    /**
+     * Checks what the pipeline needs of an Observation: status, a coded code, a subject. {@code path} is where it
+     * sits, e.g. {@code Bundle.entry[2].resource}.
+     */
+    public void check(Observation observation, String path) {
+        if (!observation.hasStatus()) {
+            throw new FhirInputException(422, path + ".status", path + ".status is required");
+        }
+        if (!observation.hasCode() || !observation.getCode().hasCoding()) {
+            throw new FhirInputException(422, path + ".code", path + ".code needs at least one coding");
+        }
+        if (!observation.hasSubject()) {
+            throw new FhirInputException(422, path + ".subject", path + ".subject is required (a Patient)");
+        }
+    }
+
+    /** Strict parse of any resource, refusing what nests too deep or is XML outside the FHIR namespace. */
+    public IBaseResource parse(String body, FhirFormat format, String expectedType) {
         if (body == null || body.isBlank()) {
-            throw new FhirInputException(400, null, "The request body is empty; expected a FHIR R4 Observation");
+            throw new FhirInputException(400, null, "The request body is empty; expected a FHIR R4 " + expectedType);
         }
         if (NestingDepth.of(body, format) > maxDepth) {
             throw new FhirInputException(413, null, "The resource nests deeper than " + maxDepth + " levels");
@@ -32,7 +59,7 @@ public class ObservationReader {
             throw new FhirInputException(400, null, "FHIR XML must be in the namespace " + FHIR_NAMESPACE);
         }
         IBaseResource parsed;
-        StrictParsing strict = new StrictParsing("Observation");
+        StrictParsing strict = new StrictParsing(expectedType);
         try {
             // A parser per call: HAPI parsers are cheap to create and not thread-safe
             IParser parser = format.parser().setParserErrorHandler(strict);
@@ -43,20 +70,7 @@ public class ObservationReader {
         if (!strict.issues().isEmpty()) {
             throw new FhirInputException(400, strict.issues());
         }
-        if (!(parsed instanceof Observation observation)) {
-            throw new FhirInputException(400, "resourceType",
-                    "Expected resourceType Observation, got " + parsed.fhirType());
-        }
-        if (!observation.hasStatus()) {
-            throw new FhirInputException(422, "Observation.status", "Observation.status is required");
-        }
-        if (!observation.hasCode() || !observation.getCode().hasCoding()) {
-            throw new FhirInputException(422, "Observation.code", "Observation.code needs at least one coding");
-        }
-        if (!observation.hasSubject()) {
-            throw new FhirInputException(422, "Observation.subject", "Observation.subject is required (a Patient)");
-        }
-        return observation;
+        return parsed;
     }
 
     /** HAPI's messages quote positions and element names, not values; cut them to a sane length. */

@@ -1,0 +1,173 @@
+package org.lemstriage.ingest.api;
+
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.jboss.logging.Logger;
+import org.lemstriage.ingest.fhir.BundleReader;
+import org.lemstriage.ingest.fhir.FhirFormat;
+import org.lemstriage.ingest.fhir.FhirInputException;
+import org.lemstriage.ingest.fhir.LabResultMapper;
+import org.lemstriage.ingest.kafka.LabResultPublisher;
+import org.lemstriage.ingest.kafka.TransactionalPublisher;
+import org.lemstriage.model.event.LabResult;
+import org.lemstriage.model.metrics.RecordCounters;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code POST /fhir} with a Bundle. A transaction is all or nothing: every entry is checked first, then the tracked
+ * results go to Kafka in one Kafka transaction. A batch, collection or message is answered entry by entry in a
+ * batch-response Bundle. Entries that are not Observations (a MessageHeader, a Patient) are acknowledged, not kept.
+ */
+@Path("/fhir")
+@Consumes({OperationOutcomes.FHIR_JSON, "application/json", OperationOutcomes.FHIR_XML, "application/xml", "text/xml"})
+public class BundleResource {
+    private static final Logger LOG = Logger.getLogger(BundleResource.class);
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(15);
+
+    private final BundleReader reader;
+    private final LabResultMapper mapper;
+    private final LabResultPublisher publisher;
+    private final TransactionalPublisher transactions;
+    private final RecordCounters counters;
+
+    public BundleResource(BundleReader reader, LabResultMapper mapper, LabResultPublisher publisher,
+                          TransactionalPublisher transactions, RecordCounters counters) {
+        this.reader = reader;
+        this.mapper = mapper;
+        this.publisher = publisher;
+        this.transactions = transactions;
+        this.counters = counters;
+    }
+
+    @POST
+    @Blocking
+    public Response bundle(String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                           @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("_format") String format) {
+        FhirFormat in = FhirFormat.ofContentType(contentType);
+        FhirFormat out = FhirFormat.ofResponse(format, accept, in);
+        Bundle bundle = reader.read(body, in);
+        return bundle.getType() == Bundle.BundleType.TRANSACTION ? transaction(bundle, out) : batch(bundle, out);
+    }
+
+    private Response transaction(Bundle bundle, FhirFormat out) {
+        Map<Integer, LabResult> published = new HashMap<>();
+        for (BundleReader.Entry entry : reader.observations(bundle)) {
+            counters.in();
+            if (entry.problem() != null) {
+                counters.rejected("invalid");
+                throw entry.problem();
+            }
+            try {
+                mapper.map(entry.observation()).ifPresent(r -> published.put(entry.index(), r));
+            } catch (FhirInputException e) {
+                counters.rejected("invalid");
+                throw at(e, entry.path());
+            }
+        }
+        try {
+            transactions.publishAll(List.copyOf(published.values()));
+        } catch (RuntimeException e) {
+            counters.rejected("kafka-unavailable");
+            LOG.warnf("transaction Bundle not accepted: Kafka did not commit (%s)", e.getClass().getSimpleName());
+            return Response.fromResponse(OperationOutcomes.response(503, IssueSeverity.ERROR, IssueType.TRANSIENT,
+                    "Kafka did not commit the transaction; nothing was accepted, send the Bundle again", null, out))
+                    .header("Retry-After", "5").build();
+        }
+        published.values().forEach(r -> counters.out());
+        Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
+        for (int i = 0; i < bundle.getEntry().size(); i++) {
+            response.addEntry().getResponse().setStatus(published.containsKey(i) ? "201 Created" : "200 OK");
+        }
+        return OperationOutcomes.resource(200, response, out);
+    }
+
+    private Response batch(Bundle bundle, FhirFormat out) {
+        Map<Integer, BundleReader.Entry> observations = new HashMap<>();
+        reader.observations(bundle).forEach(e -> observations.put(e.index(), e));
+        Bundle response = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
+        for (int i = 0; i < bundle.getEntry().size(); i++) {
+            BundleReader.Entry entry = observations.get(i);
+            var answer = response.addEntry().getResponse();
+            if (entry == null) {
+                answer.setStatus("200 OK").setOutcome(info("Not a lab result: acknowledged, not kept"));
+                continue;
+            }
+            counters.in();
+            try {
+                if (entry.problem() != null) {
+                    throw entry.problem();
+                }
+                Optional<LabResult> result = mapper.map(entry.observation());
+                if (result.isEmpty()) {
+                    counters.skipped("untracked-code");
+                    answer.setStatus("200 OK").setOutcome(info("The lab code is not a tracked analyte: nothing published"));
+                    continue;
+                }
+                publisher.publish(result.get()).await().atMost(PUBLISH_TIMEOUT);
+                counters.out();
+                answer.setStatus("201 Created");
+            } catch (FhirInputException e) {
+                counters.rejected("invalid");
+                FhirInputException located = at(e, entry.path());
+                answer.setStatus(located.status() + (located.status() == 422 ? " Unprocessable Entity" : " Bad Request"))
+                        .setOutcome(outcome(located));
+            } catch (RuntimeException e) {
+                counters.rejected("kafka-unavailable");
+                answer.setStatus("503 Service Unavailable")
+                        .setOutcome(errorOutcome(IssueType.TRANSIENT, "Kafka did not confirm the write; send this entry again"));
+            }
+        }
+        return OperationOutcomes.resource(200, response, out);
+    }
+
+    /** The same problem, its element named where it sits in the Bundle. */
+    private static FhirInputException at(FhirInputException e, String path) {
+        List<FhirInputException.Issue> issues = new ArrayList<>();
+        for (var issue : e.issues()) {
+            String expression = issue.expression() == null ? path : issue.expression().startsWith("Bundle.")
+                    ? issue.expression() : issue.expression().replaceFirst("^Observation", path);
+            issues.add(new FhirInputException.Issue(expression, issue.message()));
+        }
+        return new FhirInputException(e.status(), issues);
+    }
+
+    private static OperationOutcome outcome(FhirInputException e) {
+        OperationOutcome outcome = new OperationOutcome();
+        for (var issue : e.issues()) {
+            var i = outcome.addIssue().setSeverity(IssueSeverity.ERROR)
+                    .setCode(e.status() == 422 ? IssueType.PROCESSING : IssueType.INVALID).setDiagnostics(issue.message());
+            if (issue.expression() != null) {
+                i.addExpression(issue.expression());
+            }
+        }
+        return outcome;
+    }
+
+    private static OperationOutcome info(String text) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL).setDiagnostics(text);
+        return outcome;
+    }
+
+    private static OperationOutcome errorOutcome(IssueType type, String text) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(type).setDiagnostics(text);
+        return outcome;
+    }
+}
