@@ -20,6 +20,7 @@ import org.lemstriage.ingest.fhir.LabResultMapper;
 import org.lemstriage.ingest.kafka.LabResultPublisher;
 import org.lemstriage.ingest.kafka.TransactionalPublisher;
 import org.lemstriage.model.event.LabResult;
+import org.lemstriage.ingest.audit.RequestTally;
 import org.lemstriage.model.metrics.RecordCounters;
 
 import java.time.Duration;
@@ -45,9 +46,12 @@ public class BundleResource {
     private final LabResultPublisher publisher;
     private final TransactionalPublisher transactions;
     private final RecordCounters counters;
+    private final RequestTally tally;
 
     public BundleResource(BundleReader reader, LabResultMapper mapper, LabResultPublisher publisher,
-                          TransactionalPublisher transactions, RecordCounters counters) {
+                          TransactionalPublisher transactions, RecordCounters counters,
+                          RequestTally tally) {
+        this.tally = tally;
         this.reader = reader;
         this.mapper = mapper;
         this.publisher = publisher;
@@ -70,26 +74,32 @@ public class BundleResource {
         for (BundleReader.Entry entry : reader.observations(bundle)) {
             counters.in();
             if (entry.problem() != null) {
-                counters.rejected("invalid");
+                tally.rejected();
+            counters.rejected("invalid");
                 throw entry.problem();
             }
             try {
                 mapper.map(entry.observation()).ifPresent(r -> published.put(entry.index(), r));
             } catch (FhirInputException e) {
-                counters.rejected("invalid");
+                tally.rejected();
+            counters.rejected("invalid");
                 throw at(e, entry.path());
             }
         }
         try {
             transactions.publishAll(List.copyOf(published.values()));
         } catch (RuntimeException e) {
+            tally.rejected();
             counters.rejected("kafka-unavailable");
             LOG.warnf("transaction Bundle not accepted: Kafka did not commit (%s)", e.getClass().getSimpleName());
             return Response.fromResponse(OperationOutcomes.response(503, IssueSeverity.ERROR, IssueType.TRANSIENT,
                     "Kafka did not commit the transaction; nothing was accepted, send the Bundle again", null, out))
                     .header("Retry-After", "5").build();
         }
-        published.values().forEach(r -> counters.out());
+        published.values().forEach(r -> {
+            counters.out();
+            tally.published();
+        });
         Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
         for (int i = 0; i < bundle.getEntry().size(); i++) {
             response.addEntry().getResponse().setStatus(published.containsKey(i) ? "201 Created" : "200 OK");
@@ -116,19 +126,23 @@ public class BundleResource {
                 Optional<LabResult> result = mapper.map(entry.observation());
                 if (result.isEmpty()) {
                     counters.skipped("untracked-code");
+            tally.untracked();
                     answer.setStatus("200 OK").setOutcome(info("The lab code is not a tracked analyte: nothing published"));
                     continue;
                 }
                 publisher.publish(result.get()).await().atMost(PUBLISH_TIMEOUT);
                 counters.out();
+                tally.published();
                 answer.setStatus("201 Created");
             } catch (FhirInputException e) {
-                counters.rejected("invalid");
+                tally.rejected();
+            counters.rejected("invalid");
                 FhirInputException located = at(e, entry.path());
                 answer.setStatus(located.status() + (located.status() == 422 ? " Unprocessable Entity" : " Bad Request"))
                         .setOutcome(outcome(located));
             } catch (RuntimeException e) {
-                counters.rejected("kafka-unavailable");
+                tally.rejected();
+            counters.rejected("kafka-unavailable");
                 answer.setStatus("503 Service Unavailable")
                         .setOutcome(errorOutcome(IssueType.TRANSIENT, "Kafka did not confirm the write; send this entry again"));
             }

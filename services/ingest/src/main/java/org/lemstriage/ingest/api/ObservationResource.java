@@ -21,6 +21,7 @@ import org.lemstriage.ingest.fhir.ObservationReader;
 import org.lemstriage.ingest.kafka.LabResultPublisher;
 import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.LabResult;
+import org.lemstriage.ingest.audit.RequestTally;
 import org.lemstriage.model.metrics.RecordCounters;
 
 import java.util.Optional;
@@ -42,9 +43,11 @@ public class ObservationResource {
     private final LabResultMapper mapper;
     private final LabResultPublisher publisher;
     private final RecordCounters counters;
+    private final RequestTally tally;
 
-    public ObservationResource(ObservationReader reader, LabResultMapper mapper, LabResultPublisher publisher,
-                               RecordCounters counters) {
+    public ObservationResource(ObservationReader reader, LabResultMapper mapper, LabResultPublisher publisher, RecordCounters counters,
+                          RequestTally tally) {
+        this.tally = tally;
         this.reader = reader;
         this.mapper = mapper;
         this.publisher = publisher;
@@ -77,6 +80,7 @@ public class ObservationResource {
             }
             return observation;
         } catch (FhirInputException e) {
+            tally.rejected();
             counters.rejected(e.expression() == null ? "unparseable" : "invalid");
             throw e;
         }
@@ -87,11 +91,13 @@ public class ObservationResource {
         try {
             result = mapper.map(observation);
         } catch (FhirInputException e) {
+            tally.rejected();
             counters.rejected("invalid");
             throw e;
         }
         if (result.isEmpty()) {
             counters.skipped("untracked-code");
+            tally.untracked();
             return Uni.createFrom().item(OperationOutcomes.information(200,
                     "Accepted; the lab code is not a tracked analyte, so nothing was published", out));
         }
@@ -99,12 +105,14 @@ public class ObservationResource {
         return publisher.publish(labResult)
                 .onItem().transform(done -> {
                     counters.out();
+                    tally.published();
                     LOG.debugf("published observation %s for %s", labResult.observationId(), labResult.patientKey());
                     return OperationOutcomes.information(publishedStatus, "Accepted; " + labResult.analyte().display()
                             + " result published to " + Topics.LAB_OBSERVATION, out);
                 })
                 .onFailure().recoverWithItem(failure -> {
-                    counters.rejected("kafka-unavailable");
+                    tally.rejected();
+            counters.rejected("kafka-unavailable");
                     LOG.warnf("observation %s not accepted: Kafka did not confirm (%s)", labResult.observationId(),
                             failure.getClass().getSimpleName());
                     Response unavailable = OperationOutcomes.response(503, IssueSeverity.ERROR, IssueType.TRANSIENT,

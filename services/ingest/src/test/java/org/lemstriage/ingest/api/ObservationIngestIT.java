@@ -120,6 +120,20 @@ class ObservationIngestIT {
     }
 
     @Test
+    void everyRequestLeavesOneAuditEventWithCountsAndNoValues() throws Exception {
+        String patient = "Patient/audit-" + UUID.randomUUID();
+        try (TopicProbe audit = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_AUDIT)) {
+            given().contentType(FHIR_JSON).body(Samples.mayoVgcc("audit-1", patient, "0.45")).when().post("/fhir/Observation")
+                    .then().statusCode(201);
+            given().contentType(FHIR_JSON).body("{").when().post("/fhir/Observation").then().statusCode(400);
+            var events = audit.pollFor(Duration.ofSeconds(3)).stream().map(r -> r.value()).toList();
+            assertThat(events).anySatisfy(e -> assertThat(e).contains("\"outcome\":\"0\"", "HTTP 201; published 1, untracked 0, rejected 0"));
+            assertThat(events).anySatisfy(e -> assertThat(e).contains("\"outcome\":\"4\"", "HTTP 400"));
+            assertThat(events).allSatisfy(e -> assertThat(e).doesNotContain("0.45", patient));
+        }
+    }
+
+    @Test
     void metadataStatesWhatIsSupported() {
         given().when().get("/fhir/metadata").then().statusCode(200)
                 .body("resourceType", equalTo("CapabilityStatement"))

@@ -7,15 +7,14 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.lemstriage.model.PatientKey;
 import org.lemstriage.model.event.TriageDecision;
+import org.lemstriage.model.fhir.AuditEvents;
 import org.lemstriage.model.fhir.Fhir;
 
-import java.util.Date;
 
 /**
  * One FHIR AuditEvent on triage.audit.v1 per write to the EHR, and per decision parked: what was written, for which
@@ -25,7 +24,6 @@ import java.util.Date;
 @ApplicationScoped
 public class AuditTrail {
     public static final String CHANNEL = "audit-events";
-    private static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
 
     private final MutinyEmitter<String> emitter;
 
@@ -47,20 +45,8 @@ public class AuditTrail {
     }
 
     private AuditEvent event(TriageDecision decision, AuditEvent.AuditEventOutcome outcome, String reason) {
-        AuditEvent event = new AuditEvent();
-        event.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
-        event.addSubtype(new Coding("http://hl7.org/fhir/restful-interaction", "transaction", "transaction"));
-        event.setAction(decision.action() == TriageDecision.Action.OPEN ? AuditEvent.AuditEventAction.C : AuditEvent.AuditEventAction.U);
-        event.setRecorded(new Date());
-        event.setOutcome(outcome);
-        if (reason != null) {
-            event.setOutcomeDesc(reason);
-        }
-        event.addAgent().setRequestor(true)
-                .setType(new CodeableConcept(new Coding(DCM, "110150", "Application")))
-                .setWho(new Reference().setDisplay("lems-triage notifier")
-                        .setIdentifier(new Identifier().setSystem("https://lemstriage.org/fhir/sid/software").setValue("lems-triage-notifier")));
-        event.getSource().setObserver(new Reference().setDisplay("lems-triage notifier"));
+        AuditEvent event = AuditEvents.rest("transaction", decision.action() == TriageDecision.Action.OPEN
+                ? AuditEvent.AuditEventAction.C : AuditEvent.AuditEventAction.U, outcome, reason, "notifier");
         event.addEntity().setWhat(PatientKey.toReference(decision.patientKey()))
                 .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"));
         event.addEntity().setName("decision " + decision.decisionId())

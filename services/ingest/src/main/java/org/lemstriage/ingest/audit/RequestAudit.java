@@ -1,0 +1,48 @@
+package org.lemstriage.ingest.audit;
+
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+import org.lemstriage.model.fhir.AuditEvents;
+import org.lemstriage.model.fhir.Fhir;
+
+/**
+ * One FHIR AuditEvent on triage.audit.v1 for every request to the FHIR API (the CapabilityStatement aside): which
+ * interaction, how it ended, and the counts of results published, untracked and rejected. No patient values.
+ */
+public class RequestAudit {
+    public static final String CHANNEL = "audit-events";
+    private static final Logger LOG = Logger.getLogger(RequestAudit.class);
+
+    private final MutinyEmitter<String> emitter;
+    private final RequestTally tally;
+
+    public RequestAudit(@Channel(CHANNEL) MutinyEmitter<String> emitter, RequestTally tally) {
+        this.emitter = emitter;
+        this.tally = tally;
+    }
+
+    @ServerResponseFilter
+    public void audit(ContainerRequestContext request, ContainerResponseContext response) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith("/fhir") || path.startsWith("/fhir/metadata")) {
+            return;
+        }
+        int status = response.getStatus();
+        String interaction = "PUT".equals(request.getMethod()) ? "update"
+                : path.equals("/fhir") || path.equals("/fhir/") ? "batch" : "create";
+        AuditEvent.AuditEventOutcome outcome = status < 300 ? AuditEvent.AuditEventOutcome._0
+                : status < 500 ? AuditEvent.AuditEventOutcome._4 : AuditEvent.AuditEventOutcome._8;
+        AuditEvent event = AuditEvents.rest(interaction, "PUT".equals(request.getMethod())
+                ? AuditEvent.AuditEventAction.U : AuditEvent.AuditEventAction.C, outcome,
+                "HTTP " + status + "; " + tally.summary(), "ingest");
+        event.addEntity().setName(request.getMethod() + " " + path);
+        emitter.send(Fhir.r4().newJsonParser().encodeResourceToString(event)).subscribe().with(
+                done -> { },
+                failure -> LOG.warnf("AuditEvent for %s %s not written: %s", request.getMethod(), path, failure.getClass().getSimpleName()));
+    }
+}
