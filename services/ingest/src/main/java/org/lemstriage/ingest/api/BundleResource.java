@@ -9,7 +9,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.jboss.logging.Logger;
@@ -17,18 +16,14 @@ import org.lemstriage.ingest.fhir.BundleReader;
 import org.lemstriage.ingest.fhir.FhirFormat;
 import org.lemstriage.ingest.fhir.FhirInputException;
 import org.lemstriage.ingest.fhir.LabResultMapper;
-import org.lemstriage.ingest.kafka.LabResultPublisher;
 import org.lemstriage.ingest.kafka.TransactionalPublisher;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.ingest.audit.RequestTally;
 import org.lemstriage.model.metrics.RecordCounters;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code POST /fhir} with a Bundle. A transaction is all or nothing: every entry is checked first, then the tracked
@@ -39,22 +34,21 @@ import java.util.Optional;
 @Consumes({OperationOutcomes.FHIR_JSON, "application/json", OperationOutcomes.FHIR_XML, "application/xml", "text/xml"})
 public class BundleResource {
     private static final Logger LOG = Logger.getLogger(BundleResource.class);
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(15);
 
     private final BundleReader reader;
     private final LabResultMapper mapper;
-    private final LabResultPublisher publisher;
+    private final EntryIntake intake;
     private final TransactionalPublisher transactions;
     private final RecordCounters counters;
     private final RequestTally tally;
 
-    public BundleResource(BundleReader reader, LabResultMapper mapper, LabResultPublisher publisher,
+    public BundleResource(BundleReader reader, LabResultMapper mapper, EntryIntake intake,
                           TransactionalPublisher transactions, RecordCounters counters,
                           RequestTally tally) {
         this.tally = tally;
         this.reader = reader;
         this.mapper = mapper;
-        this.publisher = publisher;
+        this.intake = intake;
         this.transactions = transactions;
         this.counters = counters;
     }
@@ -75,15 +69,15 @@ public class BundleResource {
             counters.in();
             if (entry.problem() != null) {
                 tally.rejected();
-            counters.rejected("invalid");
+                counters.rejected("invalid");
                 throw entry.problem();
             }
             try {
                 mapper.map(entry.observation()).ifPresent(r -> published.put(entry.index(), r));
             } catch (FhirInputException e) {
                 tally.rejected();
-            counters.rejected("invalid");
-                throw at(e, entry.path());
+                counters.rejected("invalid");
+                throw EntryIntake.at(e, entry.path());
             }
         }
         try {
@@ -115,73 +109,13 @@ public class BundleResource {
             BundleReader.Entry entry = observations.get(i);
             var answer = response.addEntry().getResponse();
             if (entry == null) {
-                answer.setStatus("200 OK").setOutcome(info("Not a lab result: acknowledged, not kept"));
+                answer.setStatus("200 OK").setOutcome(EntryIntake.outcome(IssueSeverity.INFORMATION, IssueType.INFORMATIONAL,
+                        "Not a lab result: acknowledged, not kept", null));
                 continue;
             }
-            counters.in();
-            try {
-                if (entry.problem() != null) {
-                    throw entry.problem();
-                }
-                Optional<LabResult> result = mapper.map(entry.observation());
-                if (result.isEmpty()) {
-                    counters.skipped("untracked-code");
-            tally.untracked();
-                    answer.setStatus("200 OK").setOutcome(info("The lab code is not a tracked analyte: nothing published"));
-                    continue;
-                }
-                publisher.publish(result.get()).await().atMost(PUBLISH_TIMEOUT);
-                counters.out();
-                tally.published();
-                answer.setStatus("201 Created");
-            } catch (FhirInputException e) {
-                tally.rejected();
-            counters.rejected("invalid");
-                FhirInputException located = at(e, entry.path());
-                answer.setStatus(located.status() + (located.status() == 422 ? " Unprocessable Entity" : " Bad Request"))
-                        .setOutcome(outcome(located));
-            } catch (RuntimeException e) {
-                tally.rejected();
-            counters.rejected("kafka-unavailable");
-                answer.setStatus("503 Service Unavailable")
-                        .setOutcome(errorOutcome(IssueType.TRANSIENT, "Kafka did not confirm the write; send this entry again"));
-            }
+            EntryIntake.Result result = intake.take(entry.observation(), entry.problem(), entry.path());
+            answer.setStatus(result.status()).setOutcome(result.outcome());
         }
         return OperationOutcomes.resource(200, response, out);
-    }
-
-    /** The same problem, its element named where it sits in the Bundle. */
-    private static FhirInputException at(FhirInputException e, String path) {
-        List<FhirInputException.Issue> issues = new ArrayList<>();
-        for (var issue : e.issues()) {
-            String expression = issue.expression() == null ? path : issue.expression().startsWith("Bundle.")
-                    ? issue.expression() : issue.expression().replaceFirst("^Observation", path);
-            issues.add(new FhirInputException.Issue(expression, issue.message()));
-        }
-        return new FhirInputException(e.status(), issues);
-    }
-
-    private static OperationOutcome outcome(FhirInputException e) {
-        OperationOutcome outcome = new OperationOutcome();
-        for (var issue : e.issues()) {
-            var i = outcome.addIssue().setSeverity(IssueSeverity.ERROR)
-                    .setCode(e.status() == 422 ? IssueType.PROCESSING : IssueType.INVALID).setDiagnostics(issue.message());
-            if (issue.expression() != null) {
-                i.addExpression(issue.expression());
-            }
-        }
-        return outcome;
-    }
-
-    private static OperationOutcome info(String text) {
-        OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL).setDiagnostics(text);
-        return outcome;
-    }
-
-    private static OperationOutcome errorOutcome(IssueType type, String text) {
-        OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(type).setDiagnostics(text);
-        return outcome;
     }
 }

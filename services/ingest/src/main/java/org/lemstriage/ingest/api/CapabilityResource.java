@@ -37,6 +37,10 @@ public class CapabilityResource {
         observation.addInteraction().setCode(TypeRestfulInteraction.CREATE);
         observation.addInteraction().setCode(TypeRestfulInteraction.UPDATE);
         observation.setUpdateCreate(true);
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
+        rest.addOperation().setName("import").setDefinition("https://lemstriage.org/fhir/OperationDefinition/ndjson-import")
+                .setDocumentation("POST application/fhir+ndjson, one resource per line; answers per line with a summary");
         return cs;
     }
 }

@@ -38,6 +38,12 @@ public class ObservationResource {
     private static final Logger LOG = Logger.getLogger(ObservationResource.class);
     /** Seconds a sender should wait before resending after a 503. */
     private static final String RETRY_AFTER_SECONDS = "5";
+    /**
+     * The longest a sender waits for Kafka's confirmation: just over the producer's delivery.timeout.ms (10 s), so
+     * the producer's own failure normally answers first. A record written after this still changes nothing
+     * downstream when the sender resends it: resends are recognised.
+     */
+    private static final java.time.Duration PUBLISH_TIMEOUT = java.time.Duration.ofSeconds(12);
 
     private final ObservationReader reader;
     private final LabResultMapper mapper;
@@ -103,6 +109,7 @@ public class ObservationResource {
         }
         LabResult labResult = result.get();
         return publisher.publish(labResult)
+                .ifNoItem().after(PUBLISH_TIMEOUT).fail()
                 .onItem().transform(done -> {
                     counters.out();
                     tally.published();
@@ -112,7 +119,7 @@ public class ObservationResource {
                 })
                 .onFailure().recoverWithItem(failure -> {
                     tally.rejected();
-            counters.rejected("kafka-unavailable");
+                    counters.rejected("kafka-unavailable");
                     LOG.warnf("observation %s not accepted: Kafka did not confirm (%s)", labResult.observationId(),
                             failure.getClass().getSimpleName());
                     Response unavailable = OperationOutcomes.response(503, IssueSeverity.ERROR, IssueType.TRANSIENT,

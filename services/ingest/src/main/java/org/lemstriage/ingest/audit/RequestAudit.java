@@ -41,7 +41,9 @@ public class RequestAudit {
                 ? AuditEvent.AuditEventAction.U : AuditEvent.AuditEventAction.C, outcome,
                 "HTTP " + status + "; " + tally.summary(), "ingest");
         event.addEntity().setName(request.getMethod() + " " + path);
-        emitter.send(Fhir.r4().newJsonParser().encodeResourceToString(event)).subscribe().with(
+        // On a worker thread: a producer waiting for an absent broker must never hold the event loop
+        emitter.send(Fhir.r4().newJsonParser().encodeResourceToString(event))
+                .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool()).subscribe().with(
                 done -> { },
                 failure -> LOG.warnf("AuditEvent for %s %s not written: %s", request.getMethod(), path, failure.getClass().getSimpleName()));
     }

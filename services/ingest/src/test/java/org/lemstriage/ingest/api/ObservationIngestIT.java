@@ -134,6 +134,36 @@ class ObservationIngestIT {
     }
 
     @Test
+    void ndjsonImportAnswersPerLineWithASummary() throws Exception {
+        String patient = "Patient/ndjson-" + UUID.randomUUID();
+        String ndjson = String.join("\n",
+                Samples.mayoVgcc("nd-1", patient, "0.45").replace("\n", ""),
+                Fixtures.read(Fixtures.usCore("observation-serum-sodium").get(0)).replace("\n", "").replace("\r", ""),
+                "{\"resourceType\":\"Observation\",",
+                "");
+        try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.LAB_OBSERVATION)) {
+            // Unencoded: FHIR operation names start with '$', which RestAssured would send as %24
+            given().urlEncodingEnabled(false).contentType("application/fhir+ndjson").body(ndjson.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .when().post("/fhir/$import").then().statusCode(200)
+                    .body("resourceType", equalTo("Parameters"))
+                    .body("parameter.findAll { it.name == 'line' }.part.flatten().findAll { it.name == 'status' }.valueString",
+                            org.hamcrest.Matchers.contains("201 Created", "200 OK", "400 Bad Request"))
+                    .body("parameter.find { it.name == 'summary' }.valueString",
+                            equalTo("published 1, acknowledged without publishing 1, rejected 1"));
+            assertThat(probe.pollUntil(r -> patient.equals(r.key()), Duration.ofSeconds(10))).anyMatch(r -> patient.equals(r.key()));
+        }
+    }
+
+    @Test
+    void bodyOverTheLimitIs413WithAnOperationOutcome() {
+        // The %test profile's limit is 64 KiB (10 MiB by default): a body that still fits the socket's buffers
+        byte[] big = new byte[100 * 1024];
+        java.util.Arrays.fill(big, (byte) ' ');
+        given().contentType(FHIR_JSON).body(big).when().post("/fhir/Observation").then().statusCode(413)
+                .body("resourceType", equalTo("OperationOutcome")).body("issue[0].code", equalTo("too-long"));
+    }
+
+    @Test
     void metadataStatesWhatIsSupported() {
         given().when().get("/fhir/metadata").then().statusCode(200)
                 .body("resourceType", equalTo("CapabilityStatement"))
