@@ -91,6 +91,21 @@ class ClinicalCasesIT {
         assertThat(pipeline.tasks(patient, "requested")).isEmpty();
     }
 
+    @Test
+    void serviceLogsCarryIdsAndReasonsNeverPatientValues() throws Exception {
+        // lt-p005: born 1962-05-09; a positive result travels the whole pipeline, then the logs are read
+        String patient = "Patient/lt-p005";
+        assertThat(pipeline.postObservation(Pipeline.quantity("e2e-logs-" + UUID.randomUUID(), patient,
+                "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.73", "nmol/L")).statusCode()).isEqualTo(201);
+        Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty());
+        java.nio.file.Path logs = org.lemstriage.testsupport.Fixtures.repositoryRoot().resolve("services/end-to-end/target/e2e-logs");
+        for (String service : List.of("ingest", "classifier", "notifier")) {
+            String log = java.nio.file.Files.readString(logs.resolve(service + ".log"));
+            assertThat(log).as(service + " log").isNotEmpty()
+                    .doesNotContain("0.73", "nmol/L", "1962-05-09", "1958-03-14", "tier HIGH", "tier INTERMEDIATE", "tier LOW");
+        }
+    }
+
     private static JsonNode view(String patient) {
         try {
             var response = pipeline.triageView(patient);

@@ -40,6 +40,15 @@ final class Pipeline {
         ehrBase = infrastructure.ehrBaseUrl();
         ehr = Fhir.r4().newRestfulGenericClient(ehrBase);
         classifierState = Files.createTempDirectory("e2e-classifier-state");
+        // This run's logs only: the log-hygiene test reads them
+        Path logs = org.lemstriage.testsupport.Fixtures.repositoryRoot().resolve("services/end-to-end/target/e2e-logs");
+        if (Files.isDirectory(logs)) {
+            try (var old = Files.list(logs)) {
+                for (Path log : old.toList()) {
+                    Files.delete(log);
+                }
+            }
+        }
         ingest = ServiceProcess.start("ingest", Map.of("kafka.bootstrap.servers", bootstrap));
         classifier = startClassifier();
         notifier = ServiceProcess.start("notifier", Map.of("kafka.bootstrap.servers", bootstrap, "lemstriage.ehr.base-url", ehrBase));

@@ -18,11 +18,9 @@ import java.util.function.Predicate;
  */
 public final class TopicProbe implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
-    private final String topic;
     private final List<TopicPartition> partitions;
 
     public TopicProbe(String bootstrapServers, String topic) {
-        this.topic = topic;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -38,13 +36,6 @@ public final class TopicProbe implements AutoCloseable {
         TopicProbe probe = new TopicProbe(bootstrapServers, topic);
         probe.consumer.seekToEnd(probe.partitions);
         probe.partitions.forEach(probe.consumer::position);
-        return probe;
-    }
-
-    /** Opens a probe at the start of the topic. */
-    public static TopicProbe fromBeginning(String bootstrapServers, String topic) {
-        TopicProbe probe = new TopicProbe(bootstrapServers, topic);
-        probe.consumer.seekToBeginning(probe.partitions);
         return probe;
     }
 
@@ -71,10 +62,6 @@ public final class TopicProbe implements AutoCloseable {
     /** Sum of the end offsets of all partitions: grows with every write (and every transaction marker). */
     public long endOffsetSum() {
         return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    public String topic() {
-        return topic;
     }
 
     @Override

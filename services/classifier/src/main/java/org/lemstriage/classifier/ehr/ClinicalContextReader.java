@@ -36,6 +36,10 @@ import java.util.Optional;
 @ApplicationScoped
 public class ClinicalContextReader {
     static final String LOINC = "http://loinc.org";
+    static final String SMOKING = "72166-2";
+    static final String WEIGHT = "29463-7";
+    static final String KARNOFSKY = "89243-0";
+    static final String ECOG = "89247-1";
     /** A bound on what one patient's reads may page through. */
     private static final int MAX_PAGES = 20;
 
@@ -51,18 +55,21 @@ public class ClinicalContextReader {
     public ClinicalContext read(ContextRequest request) {
         Patient patient = patient(request.patientKey());
         String ref = "Patient/" + patient.getIdElement().getIdPart();
-        List<CodedFact> smoking = observations(ref, LOINC + "|72166-2").stream()
-                .map(o -> new CodedFact(reference(o), date(o), codes(o.hasValueCodeableConcept() ? o.getValueCodeableConcept() : null), null, null))
-                .toList();
+        List<CodedFact> smoking = new ArrayList<>();
         List<Measurement> weights = new ArrayList<>();
-        for (Observation o : observations(ref, LOINC + "|29463-7")) {
-            kilograms(o).ifPresent(kg -> weights.add(new Measurement(reference(o), "29463-7", date(o), kg, "kg")));
-        }
         List<Measurement> performance = new ArrayList<>();
-        for (Observation o : observations(ref, LOINC + "|89243-0," + LOINC + "|89247-1")) {
-            score(o).ifPresent(v -> performance.add(new Measurement(reference(o),
-                    o.getCode().getCoding().stream().filter(c -> LOINC.equals(c.getSystem())).map(c -> c.getCode()).findFirst().orElse(null),
-                    date(o), v, null)));
+        // One search for every Observation DELTA-P reads, sorted by its LOINC code
+        String codes = String.join(",", List.of(SMOKING, WEIGHT, KARNOFSKY, ECOG).stream().map(c -> LOINC + "|" + c).toList());
+        for (Observation o : search(Observation.class, "Observation?patient=" + ref + "&code=" + codes)) {
+            String loinc = o.getCode().getCoding().stream().filter(c -> LOINC.equals(c.getSystem())).map(c -> c.getCode())
+                    .filter(List.of(SMOKING, WEIGHT, KARNOFSKY, ECOG)::contains).findFirst().orElse("");
+            switch (loinc) {
+                case SMOKING -> smoking.add(new CodedFact(reference(o), date(o),
+                        codes(o.hasValueCodeableConcept() ? o.getValueCodeableConcept() : null), null, null));
+                case WEIGHT -> kilograms(o).ifPresent(kg -> weights.add(new Measurement(reference(o), WEIGHT, date(o), kg, "kg")));
+                case KARNOFSKY, ECOG -> score(o).ifPresent(v -> performance.add(new Measurement(reference(o), loinc, date(o), v, null)));
+                default -> { } // another code of the same Observation matched: not one DELTA-P reads
+            }
         }
         List<CodedFact> conditions = search(Condition.class, "Condition?patient=" + ref).stream()
                 .map(c -> new CodedFact(reference(c), conditionDate(c), codes(c.getCode()),
@@ -94,10 +101,6 @@ public class ClinicalContextReader {
             throw new EhrFailure.Permanent(404, "patient by identifier: " + found.size() + " matches in the EHR");
         }
         return found.get(0);
-    }
-
-    private List<Observation> observations(String patientRef, String codes) {
-        return search(Observation.class, "Observation?patient=" + patientRef + "&code=" + codes);
     }
 
     private <T extends Resource> List<T> search(Class<T> type, String url) {

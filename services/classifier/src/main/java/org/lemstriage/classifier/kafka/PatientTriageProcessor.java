@@ -102,8 +102,8 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
         });
         outcome.decision().ifPresent(decision -> {
             counters.out();
-            LOG.infof("decision %s %s tier %s context %s for %s", decision.decisionId(), decision.action(),
-                    decision.tier(), decision.context(), key);
+            // Ids only: the tier and the patient are in the decision and the audit trail, not in the log
+            LOG.infof("decision %s %s", decision.decisionId(), decision.action());
             context.forward(new Record<>(key, decision, timestamp), TriageTopology.DECISION_SINK);
         });
     }

@@ -39,7 +39,7 @@ public class RequestAudit {
                 : status < 500 ? AuditEvent.AuditEventOutcome._4 : AuditEvent.AuditEventOutcome._8;
         AuditEvent event = AuditEvents.rest(interaction, "PUT".equals(request.getMethod())
                 ? AuditEvent.AuditEventAction.U : AuditEvent.AuditEventAction.C, outcome,
-                "HTTP " + status + "; " + tally.summary(), "ingest");
+                "HTTP " + status + "; " + tally.summary(), "ingest", false);
         event.addEntity().setName(request.getMethod() + " " + path);
         // On a worker thread: a producer waiting for an absent broker must never hold the event loop
         emitter.send(Fhir.r4().newJsonParser().encodeResourceToString(event))

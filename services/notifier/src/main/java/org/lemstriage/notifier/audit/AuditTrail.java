@@ -14,6 +14,7 @@ import org.lemstriage.model.PatientKey;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.fhir.AuditEvents;
 import org.lemstriage.model.fhir.Fhir;
+import org.lemstriage.notifier.ehr.EhrIdentifiers;
 
 
 /**
@@ -46,12 +47,12 @@ public class AuditTrail {
 
     private AuditEvent event(TriageDecision decision, AuditEvent.AuditEventOutcome outcome, String reason) {
         AuditEvent event = AuditEvents.rest("transaction", decision.action() == TriageDecision.Action.OPEN
-                ? AuditEvent.AuditEventAction.C : AuditEvent.AuditEventAction.U, outcome, reason, "notifier");
+                ? AuditEvent.AuditEventAction.C : AuditEvent.AuditEventAction.U, outcome, reason, "notifier", true);
         event.addEntity().setWhat(PatientKey.toReference(decision.patientKey()))
                 .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"));
         event.addEntity().setName("decision " + decision.decisionId())
                 .setWhat(new Reference().setIdentifier(new Identifier()
-                        .setSystem("https://lemstriage.org/fhir/sid/triage-decision").setValue(decision.decisionId())))
+                        .setSystem(EhrIdentifiers.DECISION).setValue(decision.decisionId())))
                 .setDescription(decision.action() + " " + decision.tier() + ", ruleset " + decision.rulesetVersion());
         return event;
     }

@@ -7,6 +7,8 @@ package org.lemstriage.notifier.ehr;
 public final class EhrIdentifiers {
     public static final String EPISODE = "https://lemstriage.org/fhir/sid/screening-episode";
     public static final String ROUND = "https://lemstriage.org/fhir/sid/screening-round";
+    /** The decision a write rests on (Provenance.entity, AuditEvent.entity). */
+    public static final String DECISION = "https://lemstriage.org/fhir/sid/triage-decision";
     public static final String TASK_CODE_SYSTEM = "https://lemstriage.org/fhir/CodeSystem/task-code";
 
     private EhrIdentifiers() {

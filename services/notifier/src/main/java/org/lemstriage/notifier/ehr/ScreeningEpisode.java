@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.PatientKey;
+import org.lemstriage.model.fhir.AuditEvents;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.ScreeningRound;
 
@@ -30,8 +31,6 @@ import java.util.regex.Pattern;
 public class ScreeningEpisode {
     /** The decision version last applied to the episode, kept on its ServiceRequest: older decisions change nothing. */
     public static final String DECISION_VERSION = "https://lemstriage.org/fhir/StructureDefinition/triage-decision-version";
-    static final String DECISION_SYSTEM = "https://lemstriage.org/fhir/sid/triage-decision";
-    static final String SOFTWARE_SYSTEM = "https://lemstriage.org/fhir/sid/software";
     /** A FHIR id: only such references are written as literal references. */
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
@@ -103,10 +102,10 @@ public class ScreeningEpisode {
                 .setType(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/provenance-participant-type",
                         "author", "Author")))
                 .setWho(new Reference().setType("Device").setDisplay("lems-triage")
-                        .setIdentifier(new Identifier().setSystem(SOFTWARE_SYSTEM).setValue("lems-triage")));
+                        .setIdentifier(new Identifier().setSystem(AuditEvents.SOFTWARE_SYSTEM).setValue("lems-triage")));
         provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)
                 .setWhat(new Reference().setDisplay("lems-triage decision " + decision.decisionId())
-                        .setIdentifier(new Identifier().setSystem(DECISION_SYSTEM).setValue(decision.decisionId())));
+                        .setIdentifier(new Identifier().setSystem(EhrIdentifiers.DECISION).setValue(decision.decisionId())));
         return provenance;
     }
 

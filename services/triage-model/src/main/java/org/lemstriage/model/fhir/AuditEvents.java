@@ -18,9 +18,12 @@ public final class AuditEvents {
     /**
      * @param interaction a http://hl7.org/fhir/restful-interaction code (create, update, batch, transaction)
      * @param service     the lems-triage service that acted (ingest, notifier)
+     * @param requestor   whether the service started the interaction (the notifier writing to the EHR), rather
+     *                    than answering a sender (ingest)
      */
     public static AuditEvent rest(String interaction, AuditEvent.AuditEventAction action,
-                                  AuditEvent.AuditEventOutcome outcome, String outcomeDescription, String service) {
+                                  AuditEvent.AuditEventOutcome outcome, String outcomeDescription, String service,
+                                  boolean requestor) {
         AuditEvent event = new AuditEvent();
         event.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
         event.addSubtype(new Coding("http://hl7.org/fhir/restful-interaction", interaction, interaction));
@@ -30,7 +33,7 @@ public final class AuditEvents {
         if (outcomeDescription != null) {
             event.setOutcomeDesc(outcomeDescription);
         }
-        event.addAgent().setRequestor(service.equals("notifier"))
+        event.addAgent().setRequestor(requestor)
                 .setType(new CodeableConcept(new Coding("http://dicom.nema.org/resources/ontology/DCM", "110150", "Application")))
                 .setWho(new Reference().setDisplay("lems-triage " + service)
                         .setIdentifier(new Identifier().setSystem(SOFTWARE_SYSTEM).setValue("lems-triage-" + service)));
