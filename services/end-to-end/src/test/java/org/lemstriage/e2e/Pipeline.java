@@ -6,6 +6,7 @@ import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.testsupport.Eventually;
 import org.lemstriage.testsupport.RealKafka;
+import org.lemstriage.testsupport.SenderTokens;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,7 +50,10 @@ final class Pipeline {
                 }
             }
         }
-        ingest = ServiceProcess.start("ingest", Map.of("kafka.bootstrap.servers", bootstrap));
+        // As deployed: tokens required, verified against the test authorization server's key
+        ingest = ServiceProcess.start("ingest", Map.of("kafka.bootstrap.servers", bootstrap,
+                "mp.jwt.verify.publickey.location", SenderTokens.publicKeyFile().toUri().toString(),
+                "mp.jwt.verify.issuer", SenderTokens.ISSUER));
         classifier = startClassifier();
         notifier = ServiceProcess.start("notifier", Map.of("kafka.bootstrap.servers", bootstrap, "lemstriage.ehr.base-url", ehrBase));
     }
@@ -76,6 +80,7 @@ final class Pipeline {
     HttpResponse<String> postObservation(String json) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/fhir/Observation"))
                 .header("Content-Type", "application/fhir+json")
+                .header("Authorization", "Bearer " + SenderTokens.token("integration-engine", "system/Observation.write"))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -30,6 +30,14 @@ public class IngestBeans {
         return new UnitNormaliser();
     }
 
+    /** The EHR's FHIR API, for id-only subscription notifications; authentication as configured (none, bearer, SMART). */
+    @Produces
+    @ApplicationScoped
+    org.lemstriage.model.fhir.EhrClient ehrClient() {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        return org.lemstriage.model.fhir.EhrClient.configured(name -> config.getOptionalValue(name, String.class), 5000);
+    }
+
     /** Created at start, so every counter is exported (at 0) before the first record, not after. */
     @Produces
     @Singleton

@@ -11,18 +11,10 @@ import jakarta.ws.rs.core.Response;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
-import org.jboss.logging.Logger;
 import org.lemstriage.ingest.fhir.BundleReader;
 import org.lemstriage.ingest.fhir.FhirFormat;
-import org.lemstriage.ingest.fhir.FhirInputException;
-import org.lemstriage.ingest.fhir.LabResultMapper;
-import org.lemstriage.ingest.kafka.TransactionalPublisher;
-import org.lemstriage.model.event.LabResult;
-import org.lemstriage.ingest.audit.RequestTally;
-import org.lemstriage.model.metrics.RecordCounters;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,24 +25,14 @@ import java.util.Map;
 @Path("/fhir")
 @Consumes({OperationOutcomes.FHIR_JSON, "application/json", OperationOutcomes.FHIR_XML, "application/xml", "text/xml"})
 public class BundleResource {
-    private static final Logger LOG = Logger.getLogger(BundleResource.class);
-
     private final BundleReader reader;
-    private final LabResultMapper mapper;
     private final EntryIntake intake;
-    private final TransactionalPublisher transactions;
-    private final RecordCounters counters;
-    private final RequestTally tally;
+    private final AllOrNothing allOrNothing;
 
-    public BundleResource(BundleReader reader, LabResultMapper mapper, EntryIntake intake,
-                          TransactionalPublisher transactions, RecordCounters counters,
-                          RequestTally tally) {
-        this.tally = tally;
+    public BundleResource(BundleReader reader, EntryIntake intake, AllOrNothing allOrNothing) {
         this.reader = reader;
-        this.mapper = mapper;
         this.intake = intake;
-        this.transactions = transactions;
-        this.counters = counters;
+        this.allOrNothing = allOrNothing;
     }
 
     @POST
@@ -64,39 +46,15 @@ public class BundleResource {
     }
 
     private Response transaction(Bundle bundle, FhirFormat out) {
-        Map<Integer, LabResult> published = new HashMap<>();
-        for (BundleReader.Entry entry : reader.observations(bundle)) {
-            counters.in();
-            if (entry.problem() != null) {
-                tally.rejected();
-                counters.rejected("invalid");
-                throw entry.problem();
-            }
-            try {
-                mapper.map(entry.observation()).ifPresent(r -> published.put(entry.index(), r));
-            } catch (FhirInputException e) {
-                tally.rejected();
-                counters.rejected("invalid");
-                throw EntryIntake.at(e, entry.path());
-            }
-        }
+        java.util.Set<Integer> published;
         try {
-            transactions.publishAll(List.copyOf(published.values()));
-        } catch (RuntimeException e) {
-            tally.rejected();
-            counters.rejected("kafka-unavailable");
-            LOG.warnf("transaction Bundle not accepted: Kafka did not commit (%s)", e.getClass().getSimpleName());
-            return Response.fromResponse(OperationOutcomes.response(503, IssueSeverity.ERROR, IssueType.TRANSIENT,
-                    "Kafka did not commit the transaction; nothing was accepted, send the Bundle again", null, out))
-                    .header("Retry-After", "5").build();
+            published = allOrNothing.publish(reader.observations(bundle));
+        } catch (AllOrNothing.NotCommitted e) {
+            return e.response("Bundle", out);
         }
-        published.values().forEach(r -> {
-            counters.out();
-            tally.published();
-        });
         Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
         for (int i = 0; i < bundle.getEntry().size(); i++) {
-            response.addEntry().getResponse().setStatus(published.containsKey(i) ? "201 Created" : "200 OK");
+            response.addEntry().getResponse().setStatus(published.contains(i) ? "201 Created" : "200 OK");
         }
         return OperationOutcomes.resource(200, response, out);
     }

@@ -33,6 +33,13 @@ public class CapabilityResource {
                 + "for LEMS triage. Other lab results are acknowledged and not kept.");
         cs.addFormat("application/fhir+json").addFormat("application/fhir+xml").addFormat("json").addFormat("xml");
         var rest = cs.addRest().setMode(RestfulCapabilityMode.SERVER);
+        rest.getSecurity().addService(new org.hl7.fhir.r4.model.CodeableConcept(new org.hl7.fhir.r4.model.Coding(
+                        "http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")))
+                .setDescription("Bearer JWT with scope system/Observation.write (or system/Observation.c / .u, system/*.write); "
+                        + "this CapabilityStatement needs no token")
+                .setCors(false);
+        rest.setDocumentation("Subscription notifications (Subscriptions R5 Backport IG, rest-hook, full-resource or id-only "
+                + "payloads): POST a history Bundle to [base]/subscription-notification");
         var observation = rest.addResource().setType("Observation");
         observation.addInteraction().setCode(TypeRestfulInteraction.CREATE);
         observation.addInteraction().setCode(TypeRestfulInteraction.UPDATE);

@@ -7,6 +7,9 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.lemstriage.ingest.auth.BearerAuthentication;
 import org.lemstriage.model.fhir.AuditEvents;
 import org.lemstriage.model.fhir.Fhir;
 
@@ -16,6 +19,8 @@ import org.lemstriage.model.fhir.Fhir;
  */
 public class RequestAudit {
     public static final String CHANNEL = "audit-events";
+    /** Identifier system for OAuth 2.0 client ids (RFC 6749 section 2.2). */
+    static final String OAUTH_CLIENT_SYSTEM = "urn:ietf:rfc:6749";
     private static final Logger LOG = Logger.getLogger(RequestAudit.class);
 
     private final MutinyEmitter<String> emitter;
@@ -41,6 +46,12 @@ public class RequestAudit {
                 ? AuditEvent.AuditEventAction.U : AuditEvent.AuditEventAction.C, outcome,
                 "HTTP " + status + "; " + tally.summary(), "ingest", false);
         event.addEntity().setName(request.getMethod() + " " + path);
+        Object client = request.getProperty(BearerAuthentication.CLIENT);
+        if (client != null) {
+            // The sender, as its token names it (OAuth client_id)
+            event.addAgent().setRequestor(true).setWho(new Reference().setIdentifier(
+                    new Identifier().setSystem(OAUTH_CLIENT_SYSTEM).setValue(client.toString())));
+        }
         // On a worker thread: a producer waiting for an absent broker must never hold the event loop
         emitter.send(Fhir.r4().newJsonParser().encodeResourceToString(event))
                 .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool()).subscribe().with(

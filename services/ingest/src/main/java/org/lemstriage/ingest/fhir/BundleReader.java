@@ -42,11 +42,8 @@ public class BundleReader {
         return bundle;
     }
 
-    /** One entry, checked: the Observation ready to map, or the problem with it. */
-    public record Entry(int index, Observation observation, FhirInputException problem) {
-        public String path() {
-            return "Bundle.entry[" + index + "].resource";
-        }
+    /** One entry, checked: the Observation ready to map, or the problem with it; {@code path} locates it. */
+    public record Entry(int index, String path, Observation observation, FhirInputException problem) {
     }
 
     /** The Observation entries, each checked and with its subject resolved; other resource types are skipped. */
@@ -63,9 +60,9 @@ public class BundleReader {
                 checkRequest(entry, bundle.getType(), i);
                 reader.check(observation, path);
                 subjects.resolve(observation, path);
-                entries.add(new Entry(i, observation, null));
+                entries.add(new Entry(i, path, observation, null));
             } catch (FhirInputException e) {
-                entries.add(new Entry(i, observation, e));
+                entries.add(new Entry(i, path, observation, e));
             }
         }
         return entries;

@@ -168,7 +168,9 @@ class ObservationIngestIT {
         given().when().get("/fhir/metadata").then().statusCode(200)
                 .body("resourceType", equalTo("CapabilityStatement"))
                 .body("rest[0].resource[0].type", equalTo("Observation"))
-                .body("rest[0].resource[0].interaction.code", org.hamcrest.Matchers.contains("create", "update"));
+                .body("rest[0].resource[0].interaction.code", org.hamcrest.Matchers.contains("create", "update"))
+                .body("rest[0].security.service[0].coding[0].code", equalTo("SMART-on-FHIR"))
+                .body("rest[0].documentation", org.hamcrest.Matchers.containsString("subscription-notification"));
     }
 
     @Test

@@ -1,0 +1,91 @@
+package org.lemstriage.ingest.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.jboss.logging.Logger;
+import org.lemstriage.ingest.audit.RequestTally;
+import org.lemstriage.ingest.fhir.BundleReader;
+import org.lemstriage.ingest.fhir.FhirFormat;
+import org.lemstriage.ingest.fhir.FhirInputException;
+import org.lemstriage.ingest.fhir.LabResultMapper;
+import org.lemstriage.ingest.kafka.TransactionalPublisher;
+import org.lemstriage.model.event.LabResult;
+import org.lemstriage.model.metrics.RecordCounters;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Several Observations accepted together or not at all (a transaction Bundle, a subscription notification): every
+ * one is checked and mapped first, then the tracked results go to Kafka in one Kafka transaction.
+ */
+@ApplicationScoped
+public class AllOrNothing {
+    private static final Logger LOG = Logger.getLogger(AllOrNothing.class);
+
+    private final LabResultMapper mapper;
+    private final TransactionalPublisher transactions;
+    private final RecordCounters counters;
+    private final RequestTally tally;
+
+    public AllOrNothing(LabResultMapper mapper, TransactionalPublisher transactions, RecordCounters counters, RequestTally tally) {
+        this.mapper = mapper;
+        this.transactions = transactions;
+        this.counters = counters;
+        this.tally = tally;
+    }
+
+    /** Kafka did not commit: nothing was accepted. */
+    public static final class NotCommitted extends RuntimeException {
+        NotCommitted(Throwable cause) {
+            super(cause);
+        }
+
+        public Response response(String what, FhirFormat out) {
+            return Response.fromResponse(OperationOutcomes.response(503, IssueSeverity.ERROR, IssueType.TRANSIENT,
+                    "Kafka did not commit the transaction; nothing was accepted, send the " + what + " again", null, out))
+                    .header("Retry-After", "5").build();
+        }
+    }
+
+    /**
+     * The indexes of the entries published; a {@link FhirInputException} located at the first bad entry, or
+     * {@link NotCommitted}, when nothing was.
+     */
+    public Set<Integer> publish(List<BundleReader.Entry> entries) {
+        Map<Integer, LabResult> published = new HashMap<>();
+        for (BundleReader.Entry entry : entries) {
+            counters.in();
+            try {
+                if (entry.problem() != null) {
+                    throw entry.problem();
+                }
+                mapper.map(entry.observation()).ifPresentOrElse(r -> published.put(entry.index(), r), () -> {
+                    counters.skipped("untracked-code");
+                    tally.untracked();
+                });
+            } catch (FhirInputException e) {
+                tally.rejected();
+                counters.rejected("invalid");
+                throw EntryIntake.at(e, entry.path());
+            }
+        }
+        try {
+            transactions.publishAll(List.copyOf(published.values()));
+        } catch (RuntimeException e) {
+            tally.rejected();
+            counters.rejected("kafka-unavailable");
+            LOG.warnf("%d results not accepted: Kafka did not commit (%s)", entries.size(), e.getClass().getSimpleName());
+            throw new NotCommitted(e);
+        }
+        published.values().forEach(r -> {
+            counters.out();
+            tally.published();
+        });
+        return published.keySet();
+    }
+}

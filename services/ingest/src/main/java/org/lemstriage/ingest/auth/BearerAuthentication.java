@@ -1,0 +1,83 @@
+package org.lemstriage.ingest.auth;
+
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.lemstriage.ingest.api.OperationOutcomes;
+import org.lemstriage.ingest.fhir.FhirFormat;
+
+import java.util.Optional;
+
+/**
+ * Every write to the FHIR API needs a bearer JWT, verified by smallrye-jwt against the configured key or JWKS
+ * ({@code mp.jwt.verify.publickey.location}; issuer and audience when configured), whose scope allows writing
+ * Observations ({@link SmartScopes}). 401 without a valid token, 403 with a valid one of the wrong scope, each an
+ * OperationOutcome. The CapabilityStatement and the health and metrics endpoints (outside JAX-RS) stay open.
+ */
+public class BearerAuthentication {
+    /** The request property that carries the authenticated client's id to the AuditEvent. */
+    public static final String CLIENT = "lemstriage.client";
+    private static final Logger LOG = Logger.getLogger(BearerAuthentication.class);
+    private static final String BEARER = "Bearer ";
+
+    private final boolean required;
+    private final JWTParser parser;
+
+    public BearerAuthentication(@ConfigProperty(name = "lemstriage.ingest.auth.required", defaultValue = "true") boolean required,
+                                JWTParser parser) {
+        this.required = required;
+        this.parser = parser;
+    }
+
+    @ServerRequestFilter(priority = jakarta.ws.rs.Priorities.AUTHENTICATION)
+    public Optional<Response> authenticate(ContainerRequestContext request) {
+        if (!required || request.getUriInfo().getPath().startsWith("/fhir/metadata")) {
+            return Optional.empty();
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return refuse(request, 401, "Bearer realm=\"lems-triage\"", IssueType.LOGIN,
+                    "A bearer token is required (SMART backend services, scope " + SmartScopes.REQUIRED + ")");
+        }
+        JsonWebToken token;
+        try {
+            token = parser.parse(header.substring(BEARER.length()).trim());
+        } catch (ParseException e) {
+            // The reason names the check that failed (signature, expiry, issuer...), never the token's content
+            LOG.infof("bearer token refused: %s", e.getClass().getSimpleName());
+            return refuse(request, 401, "Bearer realm=\"lems-triage\", error=\"invalid_token\"", IssueType.LOGIN,
+                    "The bearer token is not valid: bad signature, expired, or not from the configured issuer");
+        }
+        String client = client(token);
+        request.setProperty(CLIENT, client);
+        SmartScopes.Access access = "PUT".equals(request.getMethod()) ? SmartScopes.Access.UPDATE : SmartScopes.Access.CREATE;
+        if (!SmartScopes.permits(token.getClaim("scope"), access)) {
+            LOG.infof("client %s refused: scope does not allow Observation %s", client, access);
+            return refuse(request, 403, "Bearer realm=\"lems-triage\", error=\"insufficient_scope\", scope=\"" + SmartScopes.REQUIRED + "\"",
+                    IssueType.FORBIDDEN, "The token's scope does not allow writing Observations; " + SmartScopes.REQUIRED
+                            + " (or system/Observation.c/.u, system/*.write) is needed");
+        }
+        return Optional.empty();
+    }
+
+    private static String client(JsonWebToken token) {
+        Object clientId = token.getClaim("client_id");
+        Object authorizedParty = token.getClaim("azp");
+        return clientId != null ? clientId.toString() : authorizedParty != null ? authorizedParty.toString() : token.getSubject();
+    }
+
+    private static Optional<Response> refuse(ContainerRequestContext request, int status, String challenge, IssueType type, String why) {
+        Response outcome = OperationOutcomes.response(status, IssueSeverity.ERROR, type, why, null,
+                FhirFormat.ofResponse(null, request.getHeaderString(HttpHeaders.ACCEPT),
+                        FhirFormat.ofContentType(request.getHeaderString(HttpHeaders.CONTENT_TYPE))));
+        return Optional.of(Response.fromResponse(outcome).header(HttpHeaders.WWW_AUTHENTICATE, challenge).build());
+    }
+}

@@ -1,0 +1,56 @@
+package org.lemstriage.ingest.fhir;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Resource;
+import org.lemstriage.model.fhir.EhrClient;
+import org.lemstriage.model.fhir.EhrFailure;
+
+/**
+ * The resource an event is about: from the notification when the payload is full, else read from the configured
+ * EHR (id-only payload). Only Observations are read, and only from that EHR: a notification cannot make ingest
+ * fetch from anywhere else.
+ */
+@ApplicationScoped
+public class SubscriptionFocus {
+    private final EhrClient ehr;
+    private final String ehrBase;
+
+    public SubscriptionFocus(EhrClient ehr, @ConfigProperty(name = "lemstriage.ehr.base-url") String ehrBase) {
+        this.ehr = ehr;
+        this.ehrBase = ehrBase.endsWith("/") ? ehrBase : ehrBase + "/";
+    }
+
+    /** The focus resource, or null when it is not an Observation; {@link EhrFailure.Transient} when the EHR is away. */
+    public Resource resolve(SubscriptionNotification.Event event) {
+        if (event.resource() != null) {
+            return event.resource();
+        }
+        String reference = event.reference();
+        if (reference.startsWith("http://") || reference.startsWith("https://")) {
+            if (!reference.startsWith(ehrBase)) {
+                throw new FhirInputException(422, event.path(), "The focus " + reference + " is not on the configured EHR; "
+                        + "send it with a full-resource payload");
+            }
+            reference = reference.substring(ehrBase.length());
+        }
+        IdType id = new IdType(reference);
+        if (!"Observation".equals(id.getResourceType())) {
+            return null;
+        }
+        if (!id.hasIdPart()) {
+            throw new FhirInputException(422, event.path(), "The focus " + reference + " names no Observation id");
+        }
+        String what = "read " + id.toUnqualifiedVersionless().getValue();
+        try {
+            // The version the event is about when the focus names one, else the current one
+            return ehr.call(what, client -> id.hasVersionIdPart()
+                    ? client.read().resource(Observation.class).withIdAndVersion(id.getIdPart(), id.getVersionIdPart()).execute()
+                    : client.read().resource(Observation.class).withId(id.getIdPart()).execute());
+        } catch (EhrFailure.Permanent e) {
+            throw new FhirInputException(422, event.path(), "The focus could not be read from the EHR: " + e.getMessage());
+        }
+    }
+}

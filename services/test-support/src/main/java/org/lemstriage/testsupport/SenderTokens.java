@@ -1,0 +1,90 @@
+package org.lemstriage.testsupport;
+
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.lang.JoseException;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * An RSA key pair standing in for a hospital's authorization server: its public key (PEM) is what ingest is
+ * configured to trust, and it signs bearer tokens with the scope a test needs. One pair per test JVM.
+ */
+public final class SenderTokens {
+    private static final KeyPair KEYS = generate();
+    /** A second pair nobody trusts: tokens signed with it must be refused. */
+    private static final KeyPair STRANGER = generate();
+
+    /** The {@code iss} of every token, for {@code mp.jwt.verify.issuer}. */
+    public static final String ISSUER = "https://auth.hospital.test";
+
+    private SenderTokens() {
+    }
+
+    /** The trusted public key as PEM (what {@code mp.jwt.verify.publickey} takes inline). */
+    public static String publicKeyPem() {
+        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(KEYS.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    /** The trusted public key in a PEM file, for {@code mp.jwt.verify.publickey.location} or LEMSTRIAGE_INGEST_JWT_PUBLIC_KEY. */
+    public static synchronized java.nio.file.Path publicKeyFile() {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("sender-tokens", ".pem");
+            file.toFile().deleteOnExit();
+            return java.nio.file.Files.writeString(file, publicKeyPem());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A token for {@code client} with {@code scope}, valid for five minutes. */
+    public static String token(String client, String scope) {
+        return sign(KEYS, client, scope, 5);
+    }
+
+    /** Signed by the trusted key, but expired ten minutes ago. */
+    public static String expired(String client, String scope) {
+        return sign(KEYS, client, scope, -10);
+    }
+
+    /** Well-formed, in date, and signed by an untrusted key. */
+    public static String untrusted(String client, String scope) {
+        return sign(STRANGER, client, scope, 5);
+    }
+
+    private static String sign(KeyPair keys, String client, String scope, int minutesValid) {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(ISSUER);
+        claims.setSubject(client);
+        claims.setClaim("client_id", client);
+        claims.setClaim("scope", scope);
+        claims.setJwtId(UUID.randomUUID().toString());
+        claims.setIssuedAtToNow();
+        claims.setExpirationTimeMinutesInTheFuture(minutesValid);
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(keys.getPrivate());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyPair generate() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
