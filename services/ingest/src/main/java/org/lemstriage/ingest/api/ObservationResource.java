@@ -1,5 +1,6 @@
 package org.lemstriage.ingest.api;
 
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -61,6 +62,7 @@ public class ObservationResource {
     }
 
     @POST
+    @Blocking // instance validation of tracked results must not hold the event loop
     @Path("/Observation")
     public Uni<Response> create(String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                                 @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("_format") String format) {
@@ -69,6 +71,7 @@ public class ObservationResource {
     }
 
     @PUT
+    @Blocking
     @Path("/Observation/{id}")
     public Uni<Response> update(@PathParam("id") String id, String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                                 @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("_format") String format) {

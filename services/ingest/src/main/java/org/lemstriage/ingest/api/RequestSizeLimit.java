@@ -9,13 +9,23 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.lemstriage.ingest.fhir.FhirFormat;
 
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.ext.Provider;
+import jakarta.ws.rs.ext.ReaderInterceptor;
+import jakarta.ws.rs.ext.ReaderInterceptorContext;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 
 /**
- * A body larger than the limit (default 10 MiB) is refused before it is read, with a 413 OperationOutcome. A body
- * without Content-Length (chunked) meets Quarkus' own limit, quarkus.http.limits.max-body-size.
+ * A body larger than the limit (default 10 MiB) is refused with a 413 OperationOutcome: before it is read when it
+ * declares its Content-Length, else (chunked) as soon as reading it passes the limit. Quarkus' own
+ * quarkus.http.limits.max-body-size stays above it as the hard cap on what is buffered.
  */
-public class RequestSizeLimit {
+@Provider
+public class RequestSizeLimit implements ReaderInterceptor {
     private final long maxBytes;
 
     public RequestSizeLimit(@ConfigProperty(name = "lemstriage.ingest.max-request-bytes", defaultValue = "10485760") long maxBytes) {
@@ -35,8 +45,48 @@ public class RequestSizeLimit {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-        return Optional.of(OperationOutcomes.response(413, IssueSeverity.ERROR, IssueType.TOOLONG,
+        return Optional.of(tooLarge(request.getHeaderString(HttpHeaders.CONTENT_TYPE)));
+    }
+
+    @Override
+    public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
+        context.setInputStream(new LimitedStream(context.getInputStream()));
+        return context.proceed();
+    }
+
+    private Response tooLarge(String contentType) {
+        return OperationOutcomes.response(413, IssueSeverity.ERROR, IssueType.TOOLONG,
                 "The request body is larger than " + maxBytes + " bytes", null,
-                FhirFormat.ofContentType(request.getHeaderString(HttpHeaders.CONTENT_TYPE))));
+                FhirFormat.ofContentType(contentType));
+    }
+
+    /** Counts what is read and stops at the limit. */
+    private final class LimitedStream extends FilterInputStream {
+        private long read;
+
+        LimitedStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            count(Math.max(n, 0));
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            if (read > maxBytes) {
+                throw new WebApplicationException("The request body is larger than " + maxBytes + " bytes", 413);
+            }
+        }
     }
 }

@@ -26,7 +26,7 @@ final class BundleSubjects {
         }
     }
 
-    /** Rewrites the Observation's subject in place when it points into the Bundle or at a contained Patient. */
+    /** Rewrites the Observation's subject in place when it points into the Bundle or at a contained Patient (then dropped). */
     void resolve(Observation observation, String path) {
         Reference subject = observation.getSubject();
         if (!subject.hasReference()) {
@@ -61,6 +61,11 @@ final class BundleSubjects {
         } else {
             throw new FhirInputException(422, path + ".subject",
                     path + ".subject names a Patient with neither an id nor an identifier (system and value)");
+        }
+        if (ref.startsWith("#")) {
+            // Now referenced by nobody: left in place it would break R4's dom-3 (contained resources are referenced),
+            // and the pipeline keeps no demographics
+            observation.getContained().remove(patient);
         }
     }
 }

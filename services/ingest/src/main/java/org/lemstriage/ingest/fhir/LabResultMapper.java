@@ -40,10 +40,18 @@ public class LabResultMapper {
 
     private final AnalyteMap analytes;
     private final UnitNormaliser units;
+    private final TrackedResultValidator validator;
 
-    public LabResultMapper(AnalyteMap analytes, UnitNormaliser units) {
+    @jakarta.inject.Inject
+    public LabResultMapper(AnalyteMap analytes, UnitNormaliser units, TrackedResultValidator validator) {
         this.analytes = analytes;
         this.units = units;
+        this.validator = validator;
+    }
+
+    /** Without instance validation (tests of the mapping alone). */
+    public LabResultMapper(AnalyteMap analytes, UnitNormaliser units) {
+        this(analytes, units, new TrackedResultValidator(false));
     }
 
     public Optional<LabResult> map(Observation observation) {
@@ -52,6 +60,8 @@ public class LabResultMapper {
             return Optional.empty();
         }
         Analyte analyte = mapped.get().analyte();
+        // A blocking call: callers run off the event loop
+        validator.validate(observation);
         String patientKey = PatientKey.of(observation.getSubject()).orElseThrow(() -> new FhirInputException(422,
                 "Observation.subject", "Observation.subject must reference a Patient (literal or by identifier)"));
         return Optional.of(new LabResult(patientKey, analyte, mapped.get().labCode(),

@@ -164,6 +164,37 @@ class ObservationIngestIT {
     }
 
     @Test
+    void trackedResultsAreAlsoInstanceValidatedAgainstR4() {
+        // Parses strictly and has what the pipeline needs, but breaks R4 invariant obs-6 (a value and a
+        // dataAbsentReason together) and qty-3 (a unit code without its system)
+        String broken = Samples.mayoVgcc("inv-1", "Patient/inv", "0.45")
+                .replace("\"system\":\"http://unitsofmeasure.org\",", "")
+                .replace("\"status\":\"final\",", "\"status\":\"final\",\"dataAbsentReason\":{\"text\":\"not done\"},");
+        given().contentType(FHIR_JSON).body(broken).when().post("/fhir/Observation")
+                .then().statusCode(422).body("resourceType", equalTo("OperationOutcome"))
+                .body("issue.diagnostics", hasItem(org.hamcrest.Matchers.containsString("obs-6")))
+                .body("issue.diagnostics", hasItem(org.hamcrest.Matchers.containsString("qty-3")))
+                .body("issue.expression.flatten()", hasItem(org.hamcrest.Matchers.startsWith("Observation")));
+        // The same flaws in a routine lab are not instance-validated: it is acknowledged, not kept
+        String routine = broken.replace("https://www.mayocliniclabs.com/test-catalog", "http://loinc.org").replace("CCPQ", "2951-2");
+        given().contentType(FHIR_JSON).body(routine).when().post("/fhir/Observation").then().statusCode(200);
+    }
+
+    @Test
+    void aChunkedBodyPastTheLimitIs413WithAnOperationOutcome() throws Exception {
+        // A publisher of unknown length: sent chunked, no Content-Length; the limit (64 KiB in tests) is found while reading, not from the headers
+        byte[] big = ("{\"resourceType\":\"Observation\",\"status\":\"final\",\"note\":[{\"text\":\"" + "x".repeat(100_000) + "\"}]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                        + io.restassured.RestAssured.port + "/fhir/Observation"))
+                .header("Content-Type", FHIR_JSON)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("OperationOutcome", "too-long", "larger than 65536 bytes");
+    }
+
+    @Test
     void metadataStatesWhatIsSupported() {
         given().when().get("/fhir/metadata").then().statusCode(200)
                 .body("resourceType", equalTo("CapabilityStatement"))
