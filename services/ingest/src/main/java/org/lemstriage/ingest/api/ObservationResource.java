@@ -1,7 +1,6 @@
 package org.lemstriage.ingest.api;
 
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -64,7 +63,7 @@ public class ObservationResource {
     @POST
     @Blocking // instance validation of tracked results must not hold the event loop
     @Path("/Observation")
-    public Uni<Response> create(String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+    public Response create(String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                                 @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("_format") String format) {
         FhirFormat in = FhirFormat.ofContentType(contentType);
         return ingest(read(body, in, null), FhirFormat.ofResponse(format, accept, in), 201);
@@ -73,7 +72,7 @@ public class ObservationResource {
     @PUT
     @Blocking
     @Path("/Observation/{id}")
-    public Uni<Response> update(@PathParam("id") String id, String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+    public Response update(@PathParam("id") String id, String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                                 @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("_format") String format) {
         FhirFormat in = FhirFormat.ofContentType(contentType);
         return ingest(read(body, in, id), FhirFormat.ofResponse(format, accept, in), 200);
@@ -95,7 +94,7 @@ public class ObservationResource {
         }
     }
 
-    private Uni<Response> ingest(Observation observation, FhirFormat out, int publishedStatus) {
+    private Response ingest(Observation observation, FhirFormat out, int publishedStatus) {
         Optional<LabResult> result;
         try {
             result = mapper.map(observation);
@@ -107,27 +106,26 @@ public class ObservationResource {
         if (result.isEmpty()) {
             counters.skipped("untracked-code");
             tally.untracked();
-            return Uni.createFrom().item(OperationOutcomes.information(200,
-                    "Accepted; the lab code is not a tracked analyte, so nothing was published", out));
+            return OperationOutcomes.information(200,
+                    "Accepted; the lab code is not a tracked analyte, so nothing was published", out);
         }
         LabResult labResult = result.get();
-        return publisher.publish(labResult)
-                .ifNoItem().after(PUBLISH_TIMEOUT).fail()
-                .onItem().transform(done -> {
-                    counters.out();
-                    tally.published();
-                    LOG.debugf("published observation %s for %s", labResult.observationId(), labResult.patientKey());
-                    return OperationOutcomes.information(publishedStatus, "Accepted; " + labResult.analyte().display()
-                            + " result published to " + Topics.LAB_OBSERVATION, out);
-                })
-                .onFailure().recoverWithItem(failure -> {
-                    tally.rejected();
-                    counters.rejected("kafka-unavailable");
-                    LOG.warnf("observation %s not accepted: Kafka did not confirm (%s)", labResult.observationId(),
-                            failure.getClass().getSimpleName());
-                    Response unavailable = OperationOutcomes.response(503, IssueSeverity.ERROR, IssueType.TRANSIENT,
-                            "Kafka did not confirm the write; nothing was accepted, send the Observation again", null, out);
-                    return Response.fromResponse(unavailable).header("Retry-After", RETRY_AFTER_SECONDS).build();
-                });
+        try {
+            // Waited for here, on this worker thread: the request's own tally is counted in its request context
+            publisher.publish(labResult).await().atMost(PUBLISH_TIMEOUT);
+        } catch (RuntimeException failure) {
+            tally.rejected();
+            counters.rejected("kafka-unavailable");
+            LOG.warnf("observation %s not accepted: Kafka did not confirm (%s)", labResult.observationId(),
+                    failure.getClass().getSimpleName());
+            Response unavailable = OperationOutcomes.response(503, IssueSeverity.ERROR, IssueType.TRANSIENT,
+                    "Kafka did not confirm the write; nothing was accepted, send the Observation again", null, out);
+            return Response.fromResponse(unavailable).header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
+        counters.out();
+        tally.published();
+        LOG.debugf("published observation %s for %s", labResult.observationId(), labResult.patientKey());
+        return OperationOutcomes.information(publishedStatus, "Accepted; " + labResult.analyte().display()
+                + " result published to " + Topics.LAB_OBSERVATION, out);
     }
 }

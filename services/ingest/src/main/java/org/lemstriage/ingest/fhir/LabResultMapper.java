@@ -51,7 +51,7 @@ public class LabResultMapper {
 
     /** Without instance validation (tests of the mapping alone). */
     public LabResultMapper(AnalyteMap analytes, UnitNormaliser units) {
-        this(analytes, units, new TrackedResultValidator(false));
+        this(analytes, units, new TrackedResultValidator(false, 0));
     }
 
     public Optional<LabResult> map(Observation observation) {

@@ -1,0 +1,194 @@
+package org.lemstriage.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One benchmark run against the running local stack: the raw limits, ingest throughput, end-to-end latency under
+ * background load, memory and start-up, printed as a table against issue 6's targets and written as JSON.
+ * Started by {@code deploy/local/stack bench [--quick]}, which starts the stack and passes the services' pids and
+ * start-up times.
+ *
+ * <pre>
+ * --quick | --full        run length (default --full)
+ * --ingest URL --ehr URL --kafka HOST:PORT --token JWT --fixtures DIR --out FILE --seed N
+ * --service NAME=PID:STARTUP_SECONDS   once per service
+ * </pre>
+ */
+public final class Benchmark {
+    /** Run lengths: quick fits in under two minutes with the stack's start, full gives steadier figures. */
+    record Plan(String name, Duration raw, Duration load, int singleClients, int bundleClients, int probes) {
+        static final Plan QUICK = new Plan("quick", Duration.ofSeconds(2), Duration.ofSeconds(6), 16, 4, 15);
+        static final Plan FULL = new Plan("full", Duration.ofSeconds(10), Duration.ofSeconds(30), 16, 4, 200);
+    }
+
+    /** Issue 6's targets. */
+    static final double TARGET_BUNDLE_OBS_PER_S = 10_000;
+    static final double TARGET_SINGLE_OBS_PER_S = 2_000;
+    static final double TARGET_E2E_P99_MS = 250;
+    static final int BACKGROUND_OBS_PER_S = 500;
+    static final double TARGET_RSS_MIB = 256;
+    static final double TARGET_STARTUP_S = 3;
+    static final int BUNDLE_SIZE = 100;
+    /** Patients of the synthetic cohort; 2 % of results are tracked antibodies, 30 % of those positive. */
+    static final int COHORT_PATIENTS = 500;
+
+    /** Kafka's client logs every setting at INFO; held here so the level sticks. */
+    private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
+
+    public static void main(String[] args) throws Exception {
+        KAFKA_LOG.setLevel(java.util.logging.Level.WARNING);
+        Map<String, String> opts = new LinkedHashMap<>();
+        Map<String, long[]> services = new LinkedHashMap<>();
+        Map<String, Double> startup = new LinkedHashMap<>();
+        Plan plan = Plan.FULL;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> plan = Plan.QUICK;
+                case "--full" -> plan = Plan.FULL;
+                case "--service" -> {
+                    String[] nameRest = args[++i].split("=", 2);
+                    String[] pidStart = nameRest[1].split(":", 2);
+                    services.put(nameRest[0], new long[]{Long.parseLong(pidStart[0])});
+                    startup.put(nameRest[0], Double.parseDouble(pidStart[1]));
+                }
+                default -> opts.put(args[i].substring(2), args[++i]);
+            }
+        }
+        long seed = Long.parseLong(opts.getOrDefault("seed", "20261121"));
+        Map<String, Long> pids = new LinkedHashMap<>();
+        services.forEach((name, pid) -> pids.put(name, pid[0]));
+
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("cores", Runtime.getRuntime().availableProcessors());
+        results.put("run", plan.name());
+        results.put("seed", seed);
+        results.put("load_average_before", loadAverage());
+
+        try (ProcessMemory memory = new ProcessMemory(pids)) {
+            Map<String, Double> idle = memory.now();
+            SyntheticCohort cohort = new SyntheticCohort(Path.of(opts.get("fixtures")), seed, COHORT_PATIENTS, 0.02, 0.3);
+            List<SyntheticCohort.Result> sample = cohort.next(20_000);
+            List<String> bodies = sample.stream().map(SyntheticCohort.Result::json).toList();
+
+            step("HAPI JSON parse, one thread");
+            double parse = shown(RawLimits.parsePerSecond(bodies, plan.raw()));
+            step("HAPI instance validation, one thread, reused validator");
+            List<String> tracked = sample.stream().filter(SyntheticCohort.Result::tracked).map(SyntheticCohort.Result::json).toList();
+            double validate = shown(RawLimits.validatePerSecond(tracked.isEmpty() ? bodies : tracked, plan.raw()));
+            step("plain Kafka producer, acks=all, idempotent, same payloads");
+            double kafka = shown(RawLimits.kafkaRecordsPerSecond(opts.get("kafka"), bodies, plan.raw()));
+            results.put("hapi_parse_obs_per_s", round(parse));
+            results.put("hapi_validate_obs_per_s", round(validate));
+            results.put("kafka_raw_records_per_s", round(kafka));
+
+            Ingest ingest = new Ingest(opts.get("ingest"), opts.get("token"));
+            EndToEnd endToEnd = new EndToEnd(ingest, opts.get("ehr"));
+            for (int p = 0; p < COHORT_PATIENTS; p++) {
+                endToEnd.createPatient("bench-" + p); // the cohort's patients exist, so its positives become Tasks
+            }
+            memory.sample();
+            step("ingest: single Observations, " + plan.singleClients() + " concurrent clients");
+            ingest.throughput(plan.singleClients(), Duration.ofSeconds(2), "/fhir/Observation", bodies); // warm-up
+            double single = shown(ingest.throughput(plan.singleClients(), plan.load(), "/fhir/Observation", bodies));
+            step("ingest: tracked antibody results only (instance-validated and published), " + plan.singleClients() + " clients");
+            List<String> antibodies = cohort.antibodies(2_000).stream().map(SyntheticCohort.Result::json).toList();
+            ingest.throughput(plan.singleClients(), Duration.ofSeconds(2), "/fhir/Observation", antibodies);
+            double trackedOnly = shown(ingest.throughput(plan.singleClients(), plan.load(), "/fhir/Observation", antibodies));
+            results.put("ingest_tracked_obs_per_s", round(trackedOnly));
+            step("ingest: batch Bundles of " + BUNDLE_SIZE + ", " + plan.bundleClients() + " concurrent clients");
+            List<String> bundles = bundles(bodies);
+            ingest.throughput(plan.bundleClients(), Duration.ofSeconds(2), "/fhir", bundles);
+            double bundle = shown(ingest.throughput(plan.bundleClients(), plan.load(), "/fhir", bundles) * BUNDLE_SIZE);
+            results.put("ingest_single_obs_per_s", round(single));
+            results.put("ingest_bundle_obs_per_s", round(bundle));
+            results.put("ingest_bundle_vs_kafka_raw", round2(bundle / kafka));
+            results.put("ingest_bundle_vs_hapi_parse", round2(bundle / parse));
+            results.put("ingest_single_vs_hapi_parse", round2(single / parse));
+
+            Thread.sleep(5000); // the tracked results of the throughput runs drain through classifier and notifier first
+            step("end to end: " + plan.probes() + " positives, " + BACKGROUND_OBS_PER_S + " routine obs/s in the background");
+            EndToEnd.Run e2e = endToEnd.measure(cohort, Long.toString(System.currentTimeMillis(), 36),
+                    plan.probes(), BACKGROUND_OBS_PER_S, Duration.ofSeconds(60));
+            Map<String, Object> latency = new LinkedHashMap<>();
+            List<Double> sorted = new ArrayList<>(e2e.latenciesMs());
+            sorted.sort(null);
+            latency.put("p50", round(percentile(sorted, 50)));
+            latency.put("p95", round(percentile(sorted, 95)));
+            latency.put("p99", round(percentile(sorted, 99)));
+            latency.put("max", round(sorted.get(sorted.size() - 1)));
+            latency.put("samples", sorted.size());
+            latency.put("background_obs_per_s", round(e2e.backgroundPerSecond()));
+            latency.put("background_refused", e2e.backgroundRefused());
+            results.put("e2e_latency_ms", latency);
+
+            Map<String, Object> rss = new LinkedHashMap<>();
+            Map<String, Double> peak = memory.peak();
+            pids.keySet().forEach(name -> rss.put(name, Map.of("idle", round(idle.get(name)), "load", round(peak.getOrDefault(name, idle.get(name))))));
+            results.put("rss_mib", rss);
+        }
+        Map<String, Object> starts = new LinkedHashMap<>();
+        startup.forEach((name, seconds) -> starts.put(name, round2(seconds)));
+        results.put("startup_s", starts);
+        results.put("load_average_after", loadAverage());
+
+        Path out = Path.of(opts.getOrDefault("out", "target/bench/results.json"));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), results);
+        System.out.println(Report.table(results));
+        System.out.println("written: " + out);
+    }
+
+    private static List<String> bundles(List<String> bodies) {
+        List<String> bundles = new ArrayList<>();
+        for (int start = 0; start + BUNDLE_SIZE <= bodies.size(); start += BUNDLE_SIZE) {
+            StringBuilder b = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[");
+            for (int i = start; i < start + BUNDLE_SIZE; i++) {
+                b.append(i > start ? "," : "").append("{\"resource\":").append(bodies.get(i))
+                        .append(",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}");
+            }
+            bundles.add(b.append("]}").toString());
+        }
+        return bundles;
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static double percentile(List<Double> sorted, double p) {
+        int rank = (int) Math.ceil(p / 100 * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static void step(String what) {
+        System.out.printf(Locale.ROOT, "  measuring %s...%n", what);
+    }
+
+    private static double shown(double perSecond) {
+        System.out.printf(Locale.ROOT, "    %,.0f /s%n", perSecond);
+        return perSecond;
+    }
+
+    static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

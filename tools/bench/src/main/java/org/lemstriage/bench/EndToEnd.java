@@ -1,0 +1,113 @@
+package org.lemstriage.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Latency from ingest's 2xx for a positive result to its screening Task being readable in the EHR, measured one
+ * positive at a time while routine labs are posted in the background at a steady rate.
+ */
+final class EndToEnd {
+    private static final Pattern TOTAL = Pattern.compile("\"total\"\\s*:\\s*(\\d+)");
+
+    private final Ingest ingest;
+    private final String ehr;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    EndToEnd(Ingest ingest, String ehr) {
+        this.ingest = ingest;
+        this.ehr = ehr;
+    }
+
+    /** What a run saw: latencies in ms, the background rate achieved, and background posts refused or not sent. */
+    record Run(List<Double> latenciesMs, double backgroundPerSecond, long backgroundRefused) {
+    }
+
+    Run measure(SyntheticCohort cohort, String runId, int probes, int backgroundPerSecond, Duration timeout) throws Exception {
+        List<String> patients = new ArrayList<>();
+        for (int i = 0; i < probes; i++) {
+            String id = "bench-e2e-" + runId + "-" + i;
+            createPatient(id);
+            patients.add("Patient/" + id);
+        }
+        List<String> routine = cohort.routine(5000).stream().map(SyntheticCohort.Result::json).toList();
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong sent = new AtomicLong();
+        AtomicLong refused = new AtomicLong();
+        AtomicLong skipped = new AtomicLong();
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
+        ScheduledExecutorService background = Executors.newScheduledThreadPool(2);
+        // Every 10 ms, a hundredth of a second's worth, sent without waiting for each answer
+        int perTick = Math.max(1, backgroundPerSecond / 100);
+        background.scheduleAtFixedRate(() -> {
+            for (int k = 0; k < perTick; k++) {
+                if (!inFlight.tryAcquire()) {
+                    skipped.incrementAndGet(); // ingest is behind: count it rather than pile up connections
+                    continue;
+                }
+                String body = routine.get(Math.floorMod(next.getAndIncrement(), routine.size()));
+                ingest.postAsync("/fhir/Observation", body).whenComplete((status, e) -> {
+                    inFlight.release();
+                    sent.incrementAndGet();
+                    if (e != null || status / 100 != 2) {
+                        refused.incrementAndGet();
+                    }
+                });
+            }
+        }, 0, 10, TimeUnit.MILLISECONDS);
+        long t0 = System.nanoTime();
+        List<Double> latencies = new ArrayList<>();
+        try {
+            Thread.sleep(1000); // the background load settles first
+            for (String patient : patients) {
+                int status = ingest.post("/fhir/Observation", cohort.positive(patient).json());
+                if (status / 100 != 2) {
+                    throw new IllegalStateException("a positive probe was refused: HTTP " + status);
+                }
+                long accepted = System.nanoTime();
+                long deadline = accepted + timeout.toNanos();
+                while (tasks(patient) == 0) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("no Task for " + patient + " within " + timeout);
+                    }
+                    Thread.sleep(10); // 10 ms resolution; faster polling loads the EHR the notifier writes to
+                }
+                latencies.add((System.nanoTime() - accepted) / 1e6);
+                Thread.sleep(100);
+            }
+        } finally {
+            background.shutdownNow();
+        }
+        return new Run(latencies, sent.get() / ((System.nanoTime() - t0) / 1e9), refused.get() + skipped.get());
+    }
+
+    private int tasks(String patient) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(ehr + "/Task?patient=" + patient + "&_summary=count")).build();
+        Matcher m = TOTAL.matcher(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    /** Puts a synthetic Patient in the EHR sandbox, which refuses Tasks for patients it does not know. */
+    void createPatient(String id) throws Exception {
+        String json = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Synthetic\"}],"
+                + "\"birthDate\":\"1961-01-01\"}";
+        HttpRequest request = HttpRequest.newBuilder(URI.create(ehr + "/Patient/" + id))
+                .header("Content-Type", "application/fhir+json").PUT(HttpRequest.BodyPublishers.ofString(json)).build();
+        int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status / 100 != 2) {
+            throw new IllegalStateException("the EHR sandbox refused Patient/" + id + ": HTTP " + status);
+        }
+    }
+}

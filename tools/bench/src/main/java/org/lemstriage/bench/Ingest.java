@@ -1,0 +1,72 @@
+package org.lemstriage.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** ingest over HTTP, as a hospital's integration engine sends to it: bearer token, FHIR JSON. */
+final class Ingest {
+    private final String base;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    Ingest(String base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    /** One POST; the HTTP status. */
+    int post(String path, String json) throws Exception {
+        return http.send(request(path, json), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private HttpRequest request(String path, String json) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/fhir+json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+
+    /** One POST without waiting; the HTTP status when it comes. */
+    java.util.concurrent.CompletableFuture<Integer> postAsync(String path, String json) {
+        return http.sendAsync(request(path, json), HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
+    }
+
+    /** Accepted requests per second for {@code duration}, from {@code clients} threads each posting in a loop. */
+    double throughput(int clients, Duration duration, String path, List<String> bodies) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong accepted = new AtomicLong();
+        AtomicLong refused = new AtomicLong();
+        long deadline = System.nanoTime() + duration.toNanos();
+        long t0 = System.nanoTime();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            workers.add(pool.submit(() -> {
+                while (System.nanoTime() < deadline) {
+                    int status = post(path, bodies.get(Math.floorMod(next.getAndIncrement(), bodies.size())));
+                    (status / 100 == 2 ? accepted : refused).incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> w : workers) {
+            w.get();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        pool.shutdown();
+        if (refused.get() > 0) {
+            throw new IllegalStateException(refused.get() + " requests refused by ingest during the throughput run");
+        }
+        return accepted.get() / seconds;
+    }
+}

@@ -1,0 +1,58 @@
+package org.lemstriage.bench;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** The results as a table, each figure beside its target and where it stands. */
+final class Report {
+    private Report() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static String table(Map<String, Object> r) {
+        StringBuilder t = new StringBuilder();
+        t.append(String.format(Locale.ROOT, "%n=== lems-triage benchmark (%s run, %s cores, seed %s) ===%n", r.get("run"), r.get("cores"), r.get("seed")));
+        t.append(String.format(Locale.ROOT, "load average before %s, after %s%n%n", r.get("load_average_before"), r.get("load_average_after")));
+        row(t, "measure", "value", "target", "");
+        row(t, "HAPI JSON parse (1 thread)", rate(r.get("hapi_parse_obs_per_s")), "raw limit", "");
+        row(t, "HAPI instance validation (1 thread)", rate(r.get("hapi_validate_obs_per_s")), "raw limit", "");
+        row(t, "Kafka producer, acks=all (raw)", rate(r.get("kafka_raw_records_per_s")), "raw limit", "");
+        double bundle = num(r.get("ingest_bundle_obs_per_s"));
+        double kafka = num(r.get("kafka_raw_records_per_s"));
+        row(t, "ingest, Bundles of 100", rate(bundle), ">= 10000 obs/s", verdict(bundle >= Benchmark.TARGET_BUNDLE_OBS_PER_S));
+        row(t, "  ratio to raw Kafka producer", String.format(Locale.ROOT, "%.2f", bundle / kafka), ">= 0.50", verdict(bundle / kafka >= 0.5));
+        row(t, "  ratio to HAPI parse", String.format(Locale.ROOT, "%.2f", r.get("ingest_bundle_vs_hapi_parse")), "", "");
+        double single = num(r.get("ingest_single_obs_per_s"));
+        row(t, "ingest, single Observations", rate(single), ">= 2000 obs/s", verdict(single >= Benchmark.TARGET_SINGLE_OBS_PER_S));
+        row(t, "  ratio to HAPI parse", String.format(Locale.ROOT, "%.2f", r.get("ingest_single_vs_hapi_parse")), "", "");
+        row(t, "ingest, tracked results only", rate(r.get("ingest_tracked_obs_per_s")), "validated + published", "");
+        Map<String, Object> e2e = (Map<String, Object>) r.get("e2e_latency_ms");
+        String background = "with " + e2e.get("background_obs_per_s") + " routine obs/s, " + e2e.get("samples") + " samples";
+        row(t, "end to end p50 / p95 (ms)", e2e.get("p50") + " / " + e2e.get("p95"), background, "");
+        double p99 = num(e2e.get("p99"));
+        row(t, "end to end p99 / max (ms)", p99 + " / " + e2e.get("max"), "p99 <= 250 ms", verdict(p99 <= Benchmark.TARGET_E2E_P99_MS));
+        ((Map<String, Map<String, Object>>) r.get("rss_mib")).forEach((name, rss) -> {
+            double load = num(rss.get("load"));
+            row(t, "RSS " + name + " idle / load (MiB)", rss.get("idle") + " / " + load, "<= 256 MiB", verdict(load <= Benchmark.TARGET_RSS_MIB));
+        });
+        ((Map<String, Object>) r.get("startup_s")).forEach((name, seconds) ->
+                row(t, "start-up " + name + " (s, launch to ready)", String.valueOf(seconds), "<= 3 s", verdict(num(seconds) <= Benchmark.TARGET_STARTUP_S)));
+        return t.toString();
+    }
+
+    private static void row(StringBuilder t, String what, String value, String target, String verdict) {
+        t.append(String.format(Locale.ROOT, "%-40s %22s  %-40s %s%n", what, value, target, verdict));
+    }
+
+    private static String rate(Object perSecond) {
+        return String.format(Locale.ROOT, "%,.0f /s", num(perSecond));
+    }
+
+    private static double num(Object o) {
+        return ((Number) o).doubleValue();
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "met" : "NOT MET";
+    }
+}
