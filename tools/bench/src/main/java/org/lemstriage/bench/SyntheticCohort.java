@@ -97,7 +97,7 @@ public final class SyntheticCohort {
 
     private Result antibody(String patient, boolean positive) {
         // Mayo CCPQ, nmol/L; positive above 0.02 (DESIGN.md), negative at or below it
-        BigDecimal value = positive ? BigDecimal.valueOf(3 + random.nextInt(200), 3) : BigDecimal.valueOf(random.nextInt(20), 3);
+        BigDecimal value = positive ? BigDecimal.valueOf(21 + random.nextInt(200), 3) : BigDecimal.valueOf(random.nextInt(21), 3);
         Observation o = new Observation();
         o.setId("bench-" + (next++));
         o.setStatus(Observation.ObservationStatus.FINAL);

@@ -20,6 +20,18 @@ class SyntheticCohortTest {
     }
 
     @Test
+    void positivesAreAboveTheCutoffAndNegativesAtOrBelowIt() {
+        SyntheticCohort cohort = new SyntheticCohort(FIXTURES, 3, 100, 1.0, 0.5);
+        // DESIGN.md: P/Q-type VGCC positive above 0.02 nmol/L
+        for (SyntheticCohort.Result r : cohort.next(400)) {
+            java.math.BigDecimal value = new java.math.BigDecimal(r.json().replaceAll(".*\"value\":([0-9.]+).*", "$1"));
+            assertThat(value.compareTo(new java.math.BigDecimal("0.02")) > 0).as(r.json()).isEqualTo(r.positive());
+        }
+        assertThat(new java.math.BigDecimal(cohort.positive("Patient/x").json().replaceAll(".*\"value\":([0-9.]+).*", "$1")))
+                .isGreaterThan(new java.math.BigDecimal("0.02"));
+    }
+
+    @Test
     void mostAreRoutineLabsAndTheTrackedRateHolds() {
         List<SyntheticCohort.Result> cohort = new SyntheticCohort(FIXTURES, 7, 1000, 0.05, 0.5).next(4000);
         long tracked = cohort.stream().filter(SyntheticCohort.Result::tracked).count();

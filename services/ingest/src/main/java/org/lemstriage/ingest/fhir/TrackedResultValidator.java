@@ -50,11 +50,12 @@ public class TrackedResultValidator {
     private final boolean enabled;
     private final int poolSize;
     /**
-     * Uses of one InstanceValidator before it is replaced: it keeps state from every resource it validated, and
-     * slowed from 1 ms to over 40 ms per Observation within a few thousand calls; recycled every 500, it stayed near
-     * 1 ms (measured on this machine, one thread).
+     * Uses of one InstanceValidator before it is replaced. It keeps state from every resource it validated: one kept
+     * for 4,000 calls slowed from about 2 ms to tens of ms per Observation, and what it holds stays on the heap
+     * until it is dropped. Recycled every 200 or 500 uses it stayed at 1-2 ms (on this machine, one thread); the new
+     * one's constructor (the OID registry again) costs about 20 ms, a tenth of a millisecond per use.
      */
-    static final int USES_BEFORE_RECYCLING = 500;
+    static final int USES_BEFORE_RECYCLING = 200;
 
     private final CompletableFuture<BlockingQueue<Pooled>> pool = new CompletableFuture<>();
     private final AtomicBoolean building = new AtomicBoolean();
