@@ -3,12 +3,15 @@ package org.lemstriage.notifier.kafka;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.fhir.EhrFailure;
 import org.lemstriage.model.metrics.RecordCounters;
 import org.lemstriage.notifier.audit.AuditTrail;
 import org.lemstriage.notifier.ehr.EpisodeWriter;
+
+import java.util.concurrent.CompletionStage;
 
 /**
  * triage.decision.v1 -> EHR. The message is acknowledged (and its offset later committed) only after the EHR
@@ -32,7 +35,8 @@ public class DecisionConsumer {
 
     @Incoming(CHANNEL)
     @Blocking
-    public void onDecision(TriageDecision decision) {
+    public CompletionStage<Void> onDecision(Message<TriageDecision> message) {
+        TriageDecision decision = message.getPayload();
         counters.in();
         try {
             writer.write(decision).ifPresent(response -> {
@@ -44,7 +48,10 @@ public class DecisionConsumer {
             counters.rejected(reason);
             LOG.warnf("decision %s parked: %s", decision.decisionId(), reason);
             audit.parked(decision, e.getMessage());
-            throw e;
+            // Nacked, not thrown: SmallRye would log a thrown failure whole, and its message quotes the EHR's
+            // OperationOutcome, whose wording may echo patient data. It goes to the DLQ header only.
+            return message.nack(e);
         }
+        return message.ack();
     }
 }

@@ -121,6 +121,24 @@ class NotifierIT {
     void permanentRejectionIsParkedWithTheEhrsAnswerAndTheNextDecisionGoesThrough() throws Exception {
         String rejected = UUID.randomUUID().toString();
         String next = UUID.randomUUID().toString();
+        // Everything the service logs meanwhile: the EHR's own words may echo patient data and stay out of the logs
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(new java.util.logging.SimpleFormatter().format(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
         try (TopicProbe dlq = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_DECISION_DLQ)) {
             // The EHR does not know this patient: it answers 422 for good
             send(Decisions.decision(rejected, 1, "Patient/unknown-" + rejected, Action.OPEN, Tier.HIGH, 1));
@@ -131,8 +149,12 @@ class NotifierIT {
             String reason = new String(record.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
             assertThat(reason).contains("422", "names a patient this EHR does not know");
             await(() -> tasksOf(next), t -> t.size() == 1);
+        } finally {
+            root.removeHandler(capture);
         }
         assertThat(tasksOf(rejected)).isEmpty();
+        assertThat(logged).anySatisfy(line -> assertThat(line).contains(rejected, "parked", "ehr-rejected-422"));
+        assertThat(logged).noneSatisfy(line -> assertThat(line).contains("names a patient this EHR does not know"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.lemstriage.model.fhir;
 
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
@@ -15,6 +16,10 @@ import java.util.function.Function;
 public final class EhrClient {
     /** The longest Retry-After honoured; a longer one is left to the caller's backoff. */
     static final long MAX_RETRY_AFTER_SECONDS = 60;
+    /** The status given to an answer that is not valid FHIR: 502, an invalid response from the server behind. */
+    public static final int UNREADABLE_ANSWER = 502;
+    /** The element HAPI names in a parse failure, e.g. {@code [element="birthDate"]}. */
+    private static final java.util.regex.Pattern ELEMENT = java.util.regex.Pattern.compile("\\[element=\"([A-Za-z0-9_.\\[\\]]+)\"\\]");
     private static final RetryAfterCapture RETRY_AFTER = new RetryAfterCapture();
     private final IGenericClient client;
 
@@ -54,7 +59,13 @@ public final class EhrClient {
         try {
             return call.apply(client);
         } catch (FhirClientConnectionException e) {
+            // HAPI's client reports an answer it could not parse as a connection failure; retrying would not help
+            if (e.getCause() instanceof DataFormatException unreadable) {
+                throw unreadable(what, unreadable);
+            }
             throw new EhrFailure.Transient(what + ": EHR unreachable");
+        } catch (DataFormatException e) {
+            throw unreadable(what, e);
         } catch (BaseServerResponseException e) {
             int status = e.getStatusCode();
             String answer = what + ": EHR answered " + status + " " + outcome(e);
@@ -67,6 +78,15 @@ public final class EhrClient {
             }
             throw new EhrFailure.Permanent(status, answer);
         }
+    }
+
+    /**
+     * An answer that is not valid FHIR. HAPI's message quotes the offending value, which may be a patient's (a
+     * birth date, a result); only the element it names goes on, since callers log and record this message.
+     */
+    private static EhrFailure.Permanent unreadable(String what, DataFormatException e) {
+        return new EhrFailure.Permanent(UNREADABLE_ANSWER, what + ": the EHR's answer is not valid FHIR"
+                + ELEMENT.matcher(String.valueOf(e.getMessage())).results().findFirst().map(m -> " at " + m.group(1)).orElse(""));
     }
 
     /** Waits out a 429's Retry-After (in seconds, at most a minute) before the caller's own retry delay. */
