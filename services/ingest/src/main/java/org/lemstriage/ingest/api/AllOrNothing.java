@@ -2,8 +2,6 @@ package org.lemstriage.ingest.api;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.jboss.logging.Logger;
 import org.lemstriage.ingest.audit.RequestTally;
 import org.lemstriage.ingest.fhir.BundleReader;
@@ -46,9 +44,8 @@ public class AllOrNothing {
         }
 
         public Response response(String what, FhirFormat out) {
-            return Response.fromResponse(OperationOutcomes.response(503, IssueSeverity.ERROR, IssueType.TRANSIENT,
-                    "Kafka did not commit the transaction; nothing was accepted, send the " + what + " again", null, out))
-                    .header("Retry-After", "5").build();
+            return OperationOutcomes.unavailable(
+                    "Kafka did not commit the transaction; nothing was accepted, send the " + what + " again", 5, out);
         }
     }
 

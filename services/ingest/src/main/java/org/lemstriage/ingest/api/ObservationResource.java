@@ -11,8 +11,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.jboss.logging.Logger;
 import org.lemstriage.ingest.fhir.FhirFormat;
 import org.lemstriage.ingest.fhir.FhirInputException;
@@ -37,7 +35,7 @@ import java.util.Optional;
 public class ObservationResource {
     private static final Logger LOG = Logger.getLogger(ObservationResource.class);
     /** Seconds a sender should wait before resending after a 503. */
-    private static final String RETRY_AFTER_SECONDS = "5";
+    private static final int RETRY_AFTER_SECONDS = 5;
     /**
      * The longest a sender waits for Kafka's confirmation: just over the producer's delivery.timeout.ms (10 s), so
      * the producer's own failure normally answers first. A record written after this still changes nothing
@@ -118,9 +116,8 @@ public class ObservationResource {
             counters.rejected("kafka-unavailable");
             LOG.warnf("observation %s not accepted: Kafka did not confirm (%s)", labResult.observationId(),
                     failure.getClass().getSimpleName());
-            Response unavailable = OperationOutcomes.response(503, IssueSeverity.ERROR, IssueType.TRANSIENT,
-                    "Kafka did not confirm the write; nothing was accepted, send the Observation again", null, out);
-            return Response.fromResponse(unavailable).header("Retry-After", RETRY_AFTER_SECONDS).build();
+            return OperationOutcomes.unavailable("Kafka did not confirm the write; nothing was accepted, send the Observation again",
+                    RETRY_AFTER_SECONDS, out);
         }
         counters.out();
         tally.published();

@@ -39,6 +39,12 @@ public final class OperationOutcomes {
         return response(status, IssueSeverity.INFORMATION, IssueType.INFORMATIONAL, diagnostics, null, format);
     }
 
+    /** 503: nothing was accepted; the sender sends again after {@code retryAfterSeconds}. */
+    public static Response unavailable(String diagnostics, int retryAfterSeconds, FhirFormat format) {
+        return Response.fromResponse(response(503, IssueSeverity.ERROR, IssueType.TRANSIENT, diagnostics, null, format))
+                .header("Retry-After", String.valueOf(retryAfterSeconds)).build();
+    }
+
     public static Response resource(int status, IBaseResource resource, FhirFormat format) {
         return Response.status(status).type(format.mediaType())
                 .entity(format.parser().encodeResourceToString(resource)).build();

@@ -9,8 +9,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.jboss.logging.Logger;
 import org.lemstriage.ingest.fhir.BundleReader;
 import org.lemstriage.ingest.fhir.FhirFormat;
@@ -66,9 +64,8 @@ public class SubscriptionResource {
             }
         } catch (EhrFailure.Transient e) {
             LOG.warnf("subscription %s: a focus could not be read from the EHR (transient); answered 503", notification.subscription());
-            return Response.fromResponse(OperationOutcomes.response(503, IssueSeverity.ERROR, IssueType.TRANSIENT,
-                    "A focus resource could not be read from the EHR; nothing was accepted, send the notification again", null, out))
-                    .header("Retry-After", "10").build();
+            return OperationOutcomes.unavailable(
+                    "A focus resource could not be read from the EHR; nothing was accepted, send the notification again", 10, out);
         }
         try {
             int published = allOrNothing.publish(observations).size();

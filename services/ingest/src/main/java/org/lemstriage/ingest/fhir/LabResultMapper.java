@@ -60,15 +60,16 @@ public class LabResultMapper {
             return Optional.empty();
         }
         Analyte analyte = mapped.get().analyte();
-        // A blocking call: callers run off the event loop
-        validator.validate(observation);
+        // Encoded once: validated as it is carried (a blocking call: callers run off the event loop)
+        String json = Fhir.r4().newJsonParser().encodeResourceToString(observation);
+        validator.validate(json);
         String patientKey = PatientKey.of(observation.getSubject()).orElseThrow(() -> new FhirInputException(422,
                 "Observation.subject", "Observation.subject must reference a Patient (literal or by identifier)"));
         return Optional.of(new LabResult(patientKey, analyte, mapped.get().labCode(),
                 observationId(observation), observation.getMeta().getVersionId(),
                 observation.getMeta().getSource(), observation.getStatus().toCode(), effective(observation),
                 quantity(observation, analyte), qualitative(observation), interpretation(observation),
-                referenceRange(observation, analyte), Fhir.r4().newJsonParser().encodeResourceToString(observation)));
+                referenceRange(observation, analyte), json));
     }
 
     /**

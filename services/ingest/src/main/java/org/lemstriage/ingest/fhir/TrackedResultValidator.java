@@ -93,7 +93,8 @@ public class TrackedResultValidator {
             BlockingQueue<Pooled> validators = new ArrayBlockingQueue<>(poolSize);
             for (int i = 0; i < poolSize; i++) {
                 Pooled v = new Pooled(factory);
-                v.validator.validate(null, new ArrayList<>(), json(new Observation().setStatus(Observation.ObservationStatus.FINAL)), Manager.FhirFormat.JSON);
+                v.validator.validate(null, new ArrayList<>(), json(fhir.newJsonParser().encodeResourceToString(
+                        new Observation().setStatus(Observation.ObservationStatus.FINAL))), Manager.FhirFormat.JSON);
                 validators.add(v);
             }
             pool.complete(validators);
@@ -104,8 +105,8 @@ public class TrackedResultValidator {
         }
     }
 
-    /** Throws 422 listing every error found; a blocking call (never on the event loop). */
-    public void validate(Observation observation) {
+    /** Throws 422 listing every error found in the Observation (FHIR JSON); a blocking call (never on the event loop). */
+    public void validate(String observationJson) {
         if (!enabled) {
             return;
         }
@@ -120,7 +121,7 @@ public class TrackedResultValidator {
             throw new IllegalStateException("interrupted while waiting for a validator", e);
         }
         try {
-            v.validator.validate(null, messages, json(observation), Manager.FhirFormat.JSON);
+            v.validator.validate(null, messages, json(observationJson), Manager.FhirFormat.JSON);
         } finally {
             validators.add(v.used());
         }
@@ -172,7 +173,7 @@ public class TrackedResultValidator {
         }
     }
 
-    private static ByteArrayInputStream json(Observation observation) {
-        return new ByteArrayInputStream(Fhir.r4().newJsonParser().encodeResourceToString(observation).getBytes(StandardCharsets.UTF_8));
+    private static ByteArrayInputStream json(String observationJson) {
+        return new ByteArrayInputStream(observationJson.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -10,16 +10,17 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TrackedResultValidatorTest {
-    private static Observation parse(String json) {
-        return Fhir.r4().newJsonParser().parseResource(Observation.class, json);
+    /** As LabResultMapper hands it over: parsed, then encoded again. */
+    private static String parse(String json) {
+        return Fhir.r4().newJsonParser().encodeResourceToString(Fhir.r4().newJsonParser().parseResource(Observation.class, json));
     }
 
     @Test
     void pooledValidatorsStillFindErrorsAfterTheyAreRecycled() {
         TrackedResultValidator validator = new TrackedResultValidator(true, 1);
-        Observation valid = parse(Samples.mayoVgcc("v-1", "Patient/v", "0.45"));
+        String valid = parse(Samples.mayoVgcc("v-1", "Patient/v", "0.45"));
         // obs-6: a value and a dataAbsentReason together
-        Observation invalid = parse(Samples.mayoVgcc("v-2", "Patient/v", "0.45")
+        String invalid = parse(Samples.mayoVgcc("v-2", "Patient/v", "0.45")
                 .replace("\"status\":\"final\",", "\"status\":\"final\",\"dataAbsentReason\":{\"text\":\"not done\"},"));
         for (int i = 0; i < TrackedResultValidator.USES_BEFORE_RECYCLING + 10; i++) {
             assertThatCode(() -> validator.validate(valid)).doesNotThrowAnyException();
@@ -33,7 +34,7 @@ class TrackedResultValidatorTest {
 
     @Test
     void switchedOffItValidatesNothing() {
-        Observation invalid = parse(Samples.mayoVgcc("v-3", "Patient/v", "0.45")
+        String invalid = parse(Samples.mayoVgcc("v-3", "Patient/v", "0.45")
                 .replace("\"status\":\"final\",", "\"status\":\"final\",\"dataAbsentReason\":{\"text\":\"not done\"},"));
         assertThatCode(() -> new TrackedResultValidator(false, 1).validate(invalid)).doesNotThrowAnyException();
     }
