@@ -1,6 +1,5 @@
 package org.lemstriage.classifier.ehr;
 
-import ca.uhn.fhir.rest.client.api.IGenericClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -15,8 +14,8 @@ import org.lemstriage.model.event.ClinicalContext;
 import org.lemstriage.model.event.ClinicalContext.CodedFact;
 import org.lemstriage.model.event.ClinicalContext.Measurement;
 import org.lemstriage.model.event.ContextRequest;
-import org.lemstriage.model.fhir.EhrClient;
-import org.lemstriage.model.fhir.EhrFailure;
+import org.lemstriage.ehrclient.EhrClient;
+import org.lemstriage.ehrclient.EhrFailure;
 import org.lemstriage.model.terminology.UnitNormaliser;
 
 import java.math.BigDecimal;
@@ -40,8 +39,6 @@ public class ClinicalContextReader {
     static final String WEIGHT = "29463-7";
     static final String KARNOFSKY = "89243-0";
     static final String ECOG = "89247-1";
-    /** A bound on what one patient's reads may page through. */
-    private static final int MAX_PAGES = 20;
 
     private final EhrClient ehr;
     private final UnitNormaliser units;
@@ -104,22 +101,7 @@ public class ClinicalContextReader {
     }
 
     private <T extends Resource> List<T> search(Class<T> type, String url) {
-        String what = "search " + type.getSimpleName();
-        Bundle page = ehr.call(what, c -> c.search().byUrl(url).returnBundle(Bundle.class).execute());
-        List<T> found = new ArrayList<>();
-        for (int pages = 1; ; pages++) {
-            page.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).filter(type::isInstance)
-                    .map(type::cast).forEach(found::add);
-            if (page.getLink(Bundle.LINK_NEXT) == null || pages >= MAX_PAGES) {
-                return found;
-            }
-            Bundle current = page;
-            page = ehr.call(what + " (next page)", c -> next(c, current));
-        }
-    }
-
-    private static Bundle next(IGenericClient client, Bundle page) {
-        return client.loadPage().next(page).execute();
+        return ehr.searchAll("search " + type.getSimpleName(), type, c -> c.search().byUrl(url).returnBundle(Bundle.class).execute());
     }
 
     private Optional<BigDecimal> kilograms(Observation o) {

@@ -9,7 +9,7 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
 import org.lemstriage.model.event.ClinicalContext;
 import org.lemstriage.model.event.ContextRequest;
-import org.lemstriage.model.fhir.EhrFailure;
+import org.lemstriage.ehrclient.EhrFailure;
 
 import java.time.Instant;
 

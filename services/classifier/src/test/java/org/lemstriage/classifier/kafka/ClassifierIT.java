@@ -22,7 +22,6 @@ import org.lemstriage.testsupport.KafkaBrokerResource;
 import org.lemstriage.testsupport.TopicProbe;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -76,13 +75,38 @@ class ClassifierIT {
         try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_DECISION)) {
             send(result);
             send(result); // resent
-            List<ConsumerRecord<String, String>> seen = probe.pollUntil(r -> patient.equals(r.key()), Duration.ofSeconds(60));
-            TriageDecision decision = EventJson.mapper().readValue(seen.get(seen.size() - 1).value(), TriageDecision.class);
+            TriageDecision decision = EventJson.mapper().readValue(
+                    probe.awaitRecord(r -> patient.equals(r.key()), Duration.ofSeconds(60)).value(), TriageDecision.class);
             assertThat(decision.context()).isEqualTo(TriageDecision.ContextStatus.UNAVAILABLE);
             assertThat(decision.tier()).isEqualTo(TriageDecision.Tier.INTERMEDIATE);
             assertThat(decision.explanation()).contains("the EHR answered 404");
             assertThat(probe.pollFor(Duration.ofSeconds(3))).noneMatch(r -> patient.equals(r.key()));
         }
+    }
+
+    @Test
+    void anUnreadableResultIsParkedWithItsReasonAndThePartitionMovesOn() throws Exception {
+        String patient = "Patient/cl-" + UUID.randomUUID();
+        String unreadable = "{\"patientKey\": \"" + patient + "\", \"analyte\": \"not-an-analyte\"";
+        try (TopicProbe deadLetters = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.LAB_OBSERVATION_DLQ);
+             TopicProbe decisions = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_DECISION)) {
+            producer.send(new ProducerRecord<>(Topics.LAB_OBSERVATION, patient, unreadable)).get();
+            send(Results.vgcc(patient, "obs-" + UUID.randomUUID(), "0.45", "final"));
+
+            ConsumerRecord<String, String> parked = deadLetters.awaitRecord(r -> patient.equals(r.key()), Duration.ofSeconds(60));
+            assertThat(parked.value()).as("parked as it was").isEqualTo(unreadable);
+            assertThat(header(parked, "dead-letter-reason")).contains(Topics.LAB_OBSERVATION, "LabResult")
+                    .doesNotContain("not-an-analyte");
+            assertThat(header(parked, "dead-letter-topic")).isEqualTo(Topics.LAB_OBSERVATION);
+            // The next record of the same patient, on the same partition, is decided
+            decisions.awaitRecord(r -> patient.equals(r.key()), Duration.ofSeconds(60));
+        }
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        var header = record.headers().lastHeader(name);
+        assertThat(header).as("header %s", name).isNotNull();
+        return new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test
@@ -100,9 +124,8 @@ class ClassifierIT {
     private TriageDecision decisionFor(String patient, LabResult result) throws Exception {
         try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_DECISION)) {
             send(result);
-            List<ConsumerRecord<String, String>> seen = probe.pollUntil(r -> patient.equals(r.key()), Duration.ofSeconds(60));
-            assertThat(seen).as("a decision for %s", patient).anyMatch(r -> patient.equals(r.key()));
-            return EventJson.mapper().readValue(seen.get(seen.size() - 1).value(), TriageDecision.class);
+            return EventJson.mapper().readValue(
+                    probe.awaitRecord(r -> patient.equals(r.key()), Duration.ofSeconds(60)).value(), TriageDecision.class);
         }
     }
 

@@ -6,6 +6,7 @@ import org.jboss.logging.Logger;
 import org.lemstriage.ingest.audit.RequestTally;
 import org.lemstriage.ingest.fhir.BundleReader;
 import org.lemstriage.ingest.fhir.FhirFormat;
+import org.lemstriage.ingest.fhir.FhirResponses;
 import org.lemstriage.ingest.fhir.FhirInputException;
 import org.lemstriage.ingest.fhir.LabResultMapper;
 import org.lemstriage.ingest.kafka.TransactionalPublisher;
@@ -44,7 +45,7 @@ public class AllOrNothing {
         }
 
         public Response response(String what, FhirFormat out) {
-            return OperationOutcomes.unavailable(
+            return FhirResponses.unavailable(
                     "Kafka did not commit the transaction; nothing was accepted, send the " + what + " again", 5, out);
         }
     }

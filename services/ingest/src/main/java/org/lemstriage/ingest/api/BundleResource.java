@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.lemstriage.ingest.fhir.BundleReader;
 import org.lemstriage.ingest.fhir.FhirFormat;
+import org.lemstriage.ingest.fhir.FhirResponses;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -23,7 +24,7 @@ import java.util.Map;
  * batch-response Bundle. Entries that are not Observations (a MessageHeader, a Patient) are acknowledged, not kept.
  */
 @Path("/fhir")
-@Consumes({OperationOutcomes.FHIR_JSON, "application/json", OperationOutcomes.FHIR_XML, "application/xml", "text/xml"})
+@Consumes({FhirResponses.FHIR_JSON, "application/json", FhirResponses.FHIR_XML, "application/xml", "text/xml"})
 public class BundleResource {
     private final BundleReader reader;
     private final EntryIntake intake;
@@ -56,7 +57,7 @@ public class BundleResource {
         for (int i = 0; i < bundle.getEntry().size(); i++) {
             response.addEntry().getResponse().setStatus(published.contains(i) ? "201 Created" : "200 OK");
         }
-        return OperationOutcomes.resource(200, response, out);
+        return FhirResponses.resource(200, response, out);
     }
 
     private Response batch(Bundle bundle, FhirFormat out) {
@@ -74,6 +75,6 @@ public class BundleResource {
             EntryIntake.Result result = intake.take(entry.observation(), entry.problem(), entry.path());
             answer.setStatus(result.status()).setOutcome(result.outcome());
         }
-        return OperationOutcomes.resource(200, response, out);
+        return FhirResponses.resource(200, response, out);
     }
 }

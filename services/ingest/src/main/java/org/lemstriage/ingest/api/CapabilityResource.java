@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.lemstriage.ingest.fhir.FhirFormat;
+import org.lemstriage.ingest.fhir.FhirResponses;
 
 /** {@code GET /fhir/metadata}: exactly what this endpoint supports, no more. */
 @Path("/fhir/metadata")
@@ -20,7 +21,7 @@ public class CapabilityResource {
 
     @GET
     public Response metadata(@HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("_format") String format) {
-        return OperationOutcomes.resource(200, STATEMENT, FhirFormat.ofResponse(format, accept, FhirFormat.JSON));
+        return FhirResponses.resource(200, STATEMENT, FhirFormat.ofResponse(format, accept, FhirFormat.JSON));
     }
 
     private static CapabilityStatement statement() {

@@ -12,7 +12,6 @@ import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.metrics.RecordCounters;
 import org.hl7.fhir.r4.model.Observation;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +22,6 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class EntryIntake {
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(15);
-
     private final LabResultMapper mapper;
     private final LabResultPublisher publisher;
     private final RecordCounters counters;
@@ -54,7 +51,7 @@ public class EntryIntake {
                 return new Result("200 OK", outcome(IssueSeverity.INFORMATION, IssueType.INFORMATIONAL,
                         "The lab code is not a tracked analyte: nothing published", null));
             }
-            publisher.publish(result.get()).await().atMost(PUBLISH_TIMEOUT);
+            publisher.publish(result.get());
             counters.out();
             tally.published();
             return new Result("201 Created", null);

@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.lemstriage.ingest.fhir.FhirFormat;
+import org.lemstriage.ingest.fhir.FhirResponses;
 import org.lemstriage.ingest.fhir.FhirInputException;
 
 /** Every failure leaves as an OperationOutcome with a 4xx or 5xx status: never a stack trace, never a bare body. */
@@ -18,7 +19,7 @@ public class ErrorResponses {
     @ServerExceptionMapper
     public Response badInput(FhirInputException e, HttpHeaders headers, UriInfo uri) {
         IssueType type = e.status() == 422 ? IssueType.PROCESSING : IssueType.INVALID;
-        return OperationOutcomes.response(e.status(), IssueSeverity.ERROR, type, e.issues(), format(headers, uri));
+        return FhirResponses.response(e.status(), IssueSeverity.ERROR, type, e.issues(), format(headers, uri));
     }
 
     @ServerExceptionMapper
@@ -29,14 +30,14 @@ public class ErrorResponses {
             case 413 -> IssueType.TOOLONG;
             default -> status < 500 ? IssueType.INVALID : IssueType.EXCEPTION;
         };
-        return OperationOutcomes.response(status, IssueSeverity.ERROR, type, e.getMessage(), null, format(headers, uri));
+        return FhirResponses.response(status, IssueSeverity.ERROR, type, e.getMessage(), null, format(headers, uri));
     }
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, HttpHeaders headers, UriInfo uri) {
         // Class name only: a message may quote the payload
         LOG.errorf("unexpected failure: %s", e.getClass().getName());
-        return OperationOutcomes.response(500, IssueSeverity.FATAL, IssueType.EXCEPTION,
+        return FhirResponses.response(500, IssueSeverity.FATAL, IssueType.EXCEPTION,
                 "Internal error; the request was not accepted, send it again later", null, format(headers, uri));
     }
 

@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.StringType;
 import org.lemstriage.ingest.fhir.FhirFormat;
+import org.lemstriage.ingest.fhir.FhirResponses;
 import org.lemstriage.ingest.fhir.FhirInputException;
 import org.lemstriage.ingest.fhir.ObservationReader;
 
@@ -77,6 +78,6 @@ public class ImportResource {
         }
         answer.addParameter().setName("summary").setValue(new StringType(
                 "published " + published + ", acknowledged without publishing " + acknowledged + ", rejected " + rejected));
-        return OperationOutcomes.resource(200, answer, FhirFormat.JSON);
+        return FhirResponses.resource(200, answer, FhirFormat.JSON);
     }
 }

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.Response;
 import org.hl7.fhir.r4.model.Observation;
 import org.jboss.logging.Logger;
 import org.lemstriage.ingest.fhir.FhirFormat;
+import org.lemstriage.ingest.fhir.FhirResponses;
 import org.lemstriage.ingest.fhir.FhirInputException;
 import org.lemstriage.ingest.fhir.LabResultMapper;
 import org.lemstriage.ingest.fhir.ObservationReader;
@@ -31,17 +32,11 @@ import java.util.Optional;
  * when Kafka did not confirm.
  */
 @Path("/fhir")
-@Consumes({OperationOutcomes.FHIR_JSON, "application/json", OperationOutcomes.FHIR_XML, "application/xml", "text/xml"})
+@Consumes({FhirResponses.FHIR_JSON, "application/json", FhirResponses.FHIR_XML, "application/xml", "text/xml"})
 public class ObservationResource {
     private static final Logger LOG = Logger.getLogger(ObservationResource.class);
     /** Seconds a sender should wait before resending after a 503. */
     private static final int RETRY_AFTER_SECONDS = 5;
-    /**
-     * The longest a sender waits for Kafka's confirmation: just over the producer's delivery.timeout.ms (10 s), so
-     * the producer's own failure normally answers first. A record written after this still changes nothing
-     * downstream when the sender resends it: resends are recognised.
-     */
-    private static final java.time.Duration PUBLISH_TIMEOUT = java.time.Duration.ofSeconds(12);
 
     private final ObservationReader reader;
     private final LabResultMapper mapper;
@@ -104,25 +99,26 @@ public class ObservationResource {
         if (result.isEmpty()) {
             counters.skipped("untracked-code");
             tally.untracked();
-            return OperationOutcomes.information(200,
+            return FhirResponses.information(200,
                     "Accepted; the lab code is not a tracked analyte, so nothing was published", out);
         }
         LabResult labResult = result.get();
         try {
-            // Waited for here, on this worker thread: the request's own tally is counted in its request context
-            publisher.publish(labResult).await().atMost(PUBLISH_TIMEOUT);
+            // Waited for here, on this worker thread: the request's own tally is counted in its request context.
+            // A record written after the wait ran out still changes nothing downstream when the sender resends it
+            publisher.publish(labResult);
         } catch (RuntimeException failure) {
             tally.rejected();
             counters.rejected("kafka-unavailable");
             LOG.warnf("observation %s not accepted: Kafka did not confirm (%s)", labResult.observationId(),
                     failure.getClass().getSimpleName());
-            return OperationOutcomes.unavailable("Kafka did not confirm the write; nothing was accepted, send the Observation again",
+            return FhirResponses.unavailable("Kafka did not confirm the write; nothing was accepted, send the Observation again",
                     RETRY_AFTER_SECONDS, out);
         }
         counters.out();
         tally.published();
         LOG.debugf("published observation %s for %s", labResult.observationId(), labResult.patientKey());
-        return OperationOutcomes.information(publishedStatus, "Accepted; " + labResult.analyte().display()
+        return FhirResponses.information(publishedStatus, "Accepted; " + labResult.analyte().display()
                 + " result published to " + Topics.LAB_OBSERVATION, out);
     }
 }

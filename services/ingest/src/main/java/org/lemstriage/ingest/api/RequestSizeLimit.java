@@ -3,11 +3,12 @@ package org.lemstriage.ingest.api;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.lemstriage.ingest.IngestConfig;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.lemstriage.ingest.fhir.FhirFormat;
+import org.lemstriage.ingest.fhir.FhirResponses;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.ext.Provider;
@@ -28,8 +29,8 @@ import java.util.Optional;
 public class RequestSizeLimit implements ReaderInterceptor {
     private final long maxBytes;
 
-    public RequestSizeLimit(@ConfigProperty(name = "lemstriage.ingest.max-request-bytes", defaultValue = "10485760") long maxBytes) {
-        this.maxBytes = maxBytes;
+    public RequestSizeLimit(IngestConfig config) {
+        this.maxBytes = config.maxRequestBytes();
     }
 
     @ServerRequestFilter(preMatching = true)
@@ -55,7 +56,7 @@ public class RequestSizeLimit implements ReaderInterceptor {
     }
 
     private Response tooLarge(String contentType) {
-        return OperationOutcomes.response(413, IssueSeverity.ERROR, IssueType.TOOLONG,
+        return FhirResponses.response(413, IssueSeverity.ERROR, IssueType.TOOLONG,
                 "The request body is larger than " + maxBytes + " bytes", null,
                 FhirFormat.ofContentType(contentType));
     }

@@ -12,12 +12,13 @@ import org.hl7.fhir.r4.model.Observation;
 import org.jboss.logging.Logger;
 import org.lemstriage.ingest.fhir.BundleReader;
 import org.lemstriage.ingest.fhir.FhirFormat;
+import org.lemstriage.ingest.fhir.FhirResponses;
 import org.lemstriage.ingest.fhir.FhirInputException;
 import org.lemstriage.ingest.fhir.ObservationReader;
 import org.lemstriage.ingest.fhir.SubscriptionNotification;
 import org.lemstriage.ingest.fhir.SubscriptionNotification.Event;
 import org.lemstriage.ingest.fhir.SubscriptionFocus;
-import org.lemstriage.model.fhir.EhrFailure;
+import org.lemstriage.ehrclient.EhrFailure;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,7 @@ import java.util.List;
  * EHR's resend of a failed notification never half-repeats it. Other focus types are acknowledged, not kept.
  */
 @Path("/fhir/subscription-notification")
-@Consumes({OperationOutcomes.FHIR_JSON, "application/json", OperationOutcomes.FHIR_XML, "application/xml", "text/xml"})
+@Consumes({FhirResponses.FHIR_JSON, "application/json", FhirResponses.FHIR_XML, "application/xml", "text/xml"})
 public class SubscriptionResource {
     private static final Logger LOG = Logger.getLogger(SubscriptionResource.class);
 
@@ -52,7 +53,7 @@ public class SubscriptionResource {
         SubscriptionNotification notification = SubscriptionNotification.of(reader.parse(body, in, "Bundle"));
         if (!notification.carriesEvents()) {
             LOG.debugf("subscription %s: %s", notification.subscription(), notification.type());
-            return OperationOutcomes.information(200, notification.type() + " received", out);
+            return FhirResponses.information(200, notification.type() + " received", out);
         }
         List<BundleReader.Entry> observations = new ArrayList<>();
         try {
@@ -64,13 +65,13 @@ public class SubscriptionResource {
             }
         } catch (EhrFailure.Transient e) {
             LOG.warnf("subscription %s: a focus could not be read from the EHR (transient); answered 503", notification.subscription());
-            return OperationOutcomes.unavailable(
+            return FhirResponses.unavailable(
                     "A focus resource could not be read from the EHR; nothing was accepted, send the notification again", 10, out);
         }
         try {
             int published = allOrNothing.publish(observations).size();
             LOG.debugf("subscription %s: %d events, %d results published", notification.subscription(), notification.events().size(), published);
-            return OperationOutcomes.information(200, notification.events().size() + " events, " + observations.size()
+            return FhirResponses.information(200, notification.events().size() + " events, " + observations.size()
                     + " lab results, " + published + " tracked results published", out);
         } catch (AllOrNothing.NotCommitted e) {
             return e.response("notification", out);

@@ -7,13 +7,13 @@ import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.lemstriage.ingest.IngestConfig;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-import org.lemstriage.ingest.api.OperationOutcomes;
+import org.lemstriage.ingest.fhir.FhirResponses;
 import org.lemstriage.ingest.fhir.FhirFormat;
 
 import java.time.Duration;
@@ -36,9 +36,8 @@ public class BearerAuthentication {
     private final Cache<String, JsonWebToken> recent = Caffeine.newBuilder().maximumSize(1_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
 
-    public BearerAuthentication(@ConfigProperty(name = "lemstriage.ingest.auth.required", defaultValue = "true") boolean required,
-                                JWTParser parser) {
-        this.required = required;
+    public BearerAuthentication(IngestConfig config, JWTParser parser) {
+        this.required = config.auth().required();
         this.parser = parser;
     }
 
@@ -94,7 +93,7 @@ public class BearerAuthentication {
     }
 
     private static Optional<Response> refuse(ContainerRequestContext request, int status, String challenge, IssueType type, String why) {
-        Response outcome = OperationOutcomes.response(status, IssueSeverity.ERROR, type, why, null,
+        Response outcome = FhirResponses.response(status, IssueSeverity.ERROR, type, why, null,
                 FhirFormat.ofResponse(null, request.getHeaderString(HttpHeaders.ACCEPT),
                         FhirFormat.ofContentType(request.getHeaderString(HttpHeaders.CONTENT_TYPE))));
         return Optional.of(Response.fromResponse(outcome).header(HttpHeaders.WWW_AUTHENTICATE, challenge).build());

@@ -1,7 +1,7 @@
 package org.lemstriage.ingest.fhir;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.lemstriage.ingest.IngestConfig;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
@@ -23,9 +23,9 @@ public class BundleReader {
     private final int maxEntries;
 
     public BundleReader(ObservationReader reader,
-                        @ConfigProperty(name = "lemstriage.ingest.max-bundle-entries", defaultValue = "1000") int maxEntries) {
+                        IngestConfig config) {
         this.reader = reader;
-        this.maxEntries = maxEntries;
+        this.maxEntries = config.maxBundleEntries();
     }
 
     public Bundle read(String body, FhirFormat format) {

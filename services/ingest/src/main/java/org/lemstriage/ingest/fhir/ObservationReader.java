@@ -5,6 +5,7 @@ import ca.uhn.fhir.parser.IParser;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Observation;
+import org.lemstriage.ingest.IngestConfig;
 
 /**
  * Parses a request body into an Observation with HAPI, strictly (every parse problem reported, each naming its
@@ -16,9 +17,8 @@ public class ObservationReader {
     private static final String FHIR_NAMESPACE = "http://hl7.org/fhir";
     private final int maxDepth;
 
-    public ObservationReader(@org.eclipse.microprofile.config.inject.ConfigProperty(
-            name = "lemstriage.ingest.max-depth", defaultValue = "64") int maxDepth) {
-        this.maxDepth = maxDepth;
+    public ObservationReader(IngestConfig config) {
+        this.maxDepth = config.maxDepth();
     }
 
     public Observation read(String body, FhirFormat format) {

@@ -1,12 +1,12 @@
 package org.lemstriage.ingest.fhir;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.lemstriage.ehrclient.EhrConfig;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Resource;
-import org.lemstriage.model.fhir.EhrClient;
-import org.lemstriage.model.fhir.EhrFailure;
+import org.lemstriage.ehrclient.EhrClient;
+import org.lemstriage.ehrclient.EhrFailure;
 
 /**
  * The resource an event is about: from the notification when the payload is full, else read from the configured
@@ -18,7 +18,8 @@ public class SubscriptionFocus {
     private final EhrClient ehr;
     private final String ehrBase;
 
-    public SubscriptionFocus(EhrClient ehr, @ConfigProperty(name = "lemstriage.ehr.base-url") String ehrBase) {
+    public SubscriptionFocus(EhrClient ehr, EhrConfig config) {
+        String ehrBase = config.baseUrl().toString();
         this.ehr = ehr;
         this.ehrBase = ehrBase.endsWith("/") ? ehrBase : ehrBase + "/";
     }

@@ -4,7 +4,7 @@ import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.lemstriage.ingest.IngestConfig;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
@@ -60,8 +60,12 @@ public class TrackedResultValidator {
     private final CompletableFuture<BlockingQueue<Pooled>> pool = new CompletableFuture<>();
     private final AtomicBoolean building = new AtomicBoolean();
 
-    public TrackedResultValidator(@ConfigProperty(name = "lemstriage.ingest.validation.enabled", defaultValue = "true") boolean enabled,
-                                  @ConfigProperty(name = "lemstriage.ingest.validation.pool", defaultValue = "2") int poolSize) {
+    @jakarta.inject.Inject
+    public TrackedResultValidator(IngestConfig config) {
+        this(config.validation().enabled(), config.validation().pool());
+    }
+
+    public TrackedResultValidator(boolean enabled, int poolSize) {
         this.enabled = enabled;
         this.poolSize = poolSize;
     }

@@ -1,26 +1,32 @@
 package org.lemstriage.ingest.kafka;
 
-import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.lemstriage.ingest.IngestConfig;
 import org.lemstriage.model.event.LabResult;
 
-/** Publishes to lab.observation.v1, keyed by patient; the Uni completes only once the broker acknowledged (acks=all). */
+import java.time.Duration;
+
+/** Publishes to lab.observation.v1, keyed by patient, and waits for the broker's acknowledgement (acks=all). */
 @ApplicationScoped
 public class LabResultPublisher {
     public static final String CHANNEL = "lab-results";
 
     private final MutinyEmitter<LabResult> emitter;
+    private final Duration timeout;
 
-    public LabResultPublisher(@Channel(CHANNEL) MutinyEmitter<LabResult> emitter) {
+    public LabResultPublisher(@Channel(CHANNEL) MutinyEmitter<LabResult> emitter, IngestConfig config) {
         this.emitter = emitter;
+        this.timeout = config.publishTimeout();
     }
 
-    public Uni<Void> publish(LabResult result) {
-        return emitter.sendMessage(Message.of(result)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(result.patientKey()).build()));
+    /** Returns once the broker confirmed; throws when it refused or did not confirm within the publish timeout. */
+    public void publish(LabResult result) {
+        emitter.sendMessage(Message.of(result)
+                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(result.patientKey()).build()))
+                .await().atMost(timeout);
     }
 }

@@ -5,6 +5,7 @@ import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.lemstriage.ingest.IngestConfig;
 import org.lemstriage.model.event.LabResult;
 
 import java.time.Duration;
@@ -17,15 +18,16 @@ import java.util.List;
 @ApplicationScoped
 public class TransactionalPublisher {
     public static final String CHANNEL = "lab-results-tx";
-    private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private final KafkaTransactions<LabResult> transactions;
+    private final Duration timeout;
 
-    public TransactionalPublisher(@Channel(CHANNEL) KafkaTransactions<LabResult> transactions) {
+    public TransactionalPublisher(@Channel(CHANNEL) KafkaTransactions<LabResult> transactions, IngestConfig config) {
         this.transactions = transactions;
+        this.timeout = config.publishTimeout();
     }
 
-    /** Blocks until the transaction committed; throws if it did not (nothing of it is then visible). */
+    /** Blocks until the transaction committed; throws if it did not within the publish timeout (nothing of it is then visible). */
     public synchronized void publishAll(List<LabResult> results) {
         if (results.isEmpty()) {
             return;
@@ -36,6 +38,6 @@ public class TransactionalPublisher {
                         .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(result.patientKey()).build()));
             }
             return io.smallrye.mutiny.Uni.createFrom().voidItem();
-        }).await().atMost(TIMEOUT);
+        }).await().atMost(timeout);
     }
 }

@@ -5,11 +5,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Task;
 import org.jboss.logging.Logger;
-import org.lemstriage.model.fhir.EhrClient;
-import org.lemstriage.model.fhir.EhrFailure;
+import org.lemstriage.ehrclient.EhrClient;
+import org.lemstriage.ehrclient.EhrFailure;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 
 /**
  * Later screening rounds wait on-hold until their window opens (DESIGN.md): on a schedule, every on-hold oncology
@@ -19,8 +20,6 @@ import java.util.Date;
 @ApplicationScoped
 public class DueRoundRelease {
     private static final Logger LOG = Logger.getLogger(DueRoundRelease.class);
-    /** A bound on one run: a backlog is worked through over several runs. */
-    private static final int MAX_PAGES = 20;
 
     private final EhrClient ehr;
 
@@ -38,26 +37,21 @@ public class DueRoundRelease {
         }
     }
 
-    /** Releases the rounds due at {@code now}; returns how many were moved to requested. */
+    /**
+     * Releases the rounds due at {@code now}; returns how many were moved to requested. The search is read whole
+     * before anything is changed: releasing a round takes it out of the search being paged through.
+     */
     public int release(Instant now) {
-        Bundle page = ehr.call("search on-hold screening rounds", c -> c.search().forResource(Task.class)
+        List<Task> onHold = ehr.searchAll("search on-hold screening rounds", Task.class, c -> c.search().forResource(Task.class)
                 .where(Task.STATUS.exactly().code(Task.TaskStatus.ONHOLD.toCode()))
                 .and(Task.CODE.exactly().systemAndCode(EhrIdentifiers.TASK_CODE_SYSTEM, "oncology-screening"))
                 .returnBundle(Bundle.class).execute());
         int released = 0;
-        for (int pages = 1; ; pages++) {
-            for (var entry : page.getEntry()) {
-                Task task = (Task) entry.getResource();
-                Date start = task.getRestriction().getPeriod().getStart();
-                if (start != null && !start.toInstant().isAfter(now) && release(task)) {
-                    released++;
-                }
+        for (Task task : onHold) {
+            Date start = task.getRestriction().getPeriod().getStart();
+            if (start != null && !start.toInstant().isAfter(now) && release(task)) {
+                released++;
             }
-            if (page.getLink(Bundle.LINK_NEXT) == null || pages >= MAX_PAGES) {
-                break;
-            }
-            Bundle current = page;
-            page = ehr.call("next page of on-hold rounds", c -> c.loadPage().next(current).execute());
         }
         if (released > 0) {
             LOG.infof("%d screening rounds released to the worklist", released);

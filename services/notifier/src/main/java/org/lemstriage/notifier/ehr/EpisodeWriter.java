@@ -10,8 +10,8 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.jboss.logging.Logger;
 import org.lemstriage.model.event.TriageDecision;
-import org.lemstriage.model.fhir.EhrClient;
-import org.lemstriage.model.fhir.EhrFailure;
+import org.lemstriage.ehrclient.EhrClient;
+import org.lemstriage.ehrclient.EhrFailure;
 
 import java.time.temporal.ChronoUnit;
 import java.util.List;

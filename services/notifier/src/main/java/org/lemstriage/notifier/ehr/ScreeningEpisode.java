@@ -1,7 +1,7 @@
 package org.lemstriage.notifier.ehr;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.lemstriage.notifier.NotifierConfig;
 import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -36,9 +36,12 @@ public class ScreeningEpisode {
 
     private final Reference worklist;
 
-    public ScreeningEpisode(
-            @ConfigProperty(name = "lemstriage.notifier.worklist", defaultValue = "Organization/oncology-screening-worklist")
-            String worklist) {
+    @jakarta.inject.Inject
+    public ScreeningEpisode(NotifierConfig config) {
+        this(config.worklist());
+    }
+
+    public ScreeningEpisode(String worklist) {
         this.worklist = new Reference(worklist);
     }
 

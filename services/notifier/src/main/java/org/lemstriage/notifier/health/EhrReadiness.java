@@ -5,8 +5,8 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.hl7.fhir.r4.model.CapabilityStatement;
-import org.lemstriage.model.fhir.EhrClient;
-import org.lemstriage.model.fhir.EhrFailure;
+import org.lemstriage.ehrclient.EhrClient;
+import org.lemstriage.ehrclient.EhrFailure;
 
 /** Ready only while the EHR answers its CapabilityStatement. */
 @Readiness

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.lemstriage.model.event.TriageDecision;
-import org.lemstriage.model.fhir.EhrFailure;
+import org.lemstriage.ehrclient.EhrFailure;
 import org.lemstriage.model.metrics.RecordCounters;
 import org.lemstriage.notifier.audit.AuditTrail;
 import org.lemstriage.notifier.ehr.EpisodeWriter;

@@ -1,0 +1,150 @@
+package org.lemstriage.ehrclient;
+
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.client.api.IClientInterceptor;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+import org.lemstriage.model.fhir.Fhir;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The EHR's FHIR API through HAPI's generic client; every failure comes out as {@link EhrFailure}, transient or
+ * permanent, so callers decide between retrying and parking without knowing HAPI's exceptions.
+ */
+public final class EhrClient {
+    /** The longest Retry-After honoured; a longer one is left to the caller's backoff. */
+    static final long MAX_RETRY_AFTER_SECONDS = 60;
+    /** A bound on the pages one search reads: what a caller cannot finish in one go, it finishes next time. */
+    public static final int MAX_PAGES = 20;
+    /** The status given to an answer that is not valid FHIR: 502, an invalid response from the server behind. */
+    public static final int UNREADABLE_ANSWER = 502;
+    /** The element HAPI names in a parse failure, e.g. {@code [element="birthDate"]}. */
+    private static final java.util.regex.Pattern ELEMENT = java.util.regex.Pattern.compile("\\[element=\"([A-Za-z0-9_.\\[\\]]+)\"\\]");
+    private static final RetryAfterCapture RETRY_AFTER = new RetryAfterCapture();
+    private final IGenericClient client;
+
+    public EhrClient(String baseUrl, int connectTimeoutMs, int readTimeoutMs) {
+        var factory = Fhir.r4().getRestfulClientFactory();
+        // No CapabilityStatement round trip before the first call: readiness checks the EHR instead
+        factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
+        factory.setConnectTimeout(connectTimeoutMs);
+        factory.setSocketTimeout(readTimeoutMs);
+        this.client = Fhir.r4().newRestfulGenericClient(baseUrl);
+        client.registerInterceptor(RETRY_AFTER);
+    }
+
+    /** From {@code lemstriage.ehr.*}: base URL, time-outs and authentication ({@link EhrAuth}). */
+    public static EhrClient configured(EhrConfig config) {
+        EhrClient client = new EhrClient(config.baseUrl().toString(), config.connectTimeoutMs(), config.readTimeoutMs());
+        EhrAuth.from(config).ifPresent(client::with);
+        return client;
+    }
+
+    /**
+     * Every resource of {@code type} a search finds, following its next links for at most {@link #MAX_PAGES} pages;
+     * any page that fails fails the whole search. {@code what} names the search (ids only) in a failure's message.
+     */
+    public <T extends Resource> List<T> searchAll(String what, Class<T> type, Function<IGenericClient, Bundle> firstPage) {
+        Bundle page = call(what, firstPage);
+        List<T> found = new ArrayList<>();
+        for (int pages = 1; ; pages++) {
+            page.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).filter(type::isInstance)
+                    .map(type::cast).forEach(found::add);
+            if (page.getLink(Bundle.LINK_NEXT) == null || pages >= MAX_PAGES) {
+                return found;
+            }
+            Bundle current = page;
+            page = call(what + " (next page)", c -> c.loadPage().next(current).execute());
+        }
+    }
+
+    /** Adds an interceptor to every call (authentication, for instance). */
+    public EhrClient with(IClientInterceptor interceptor) {
+        client.registerInterceptor(interceptor);
+        return this;
+    }
+
+    /** Runs one interaction; {@code what} names it (ids only) in the failure's message. */
+    public <T> T call(String what, Function<IGenericClient, T> call) {
+        RETRY_AFTER.seen.remove();
+        try {
+            return call.apply(client);
+        } catch (FhirClientConnectionException e) {
+            // HAPI's client reports an answer it could not parse as a connection failure; retrying would not help
+            if (e.getCause() instanceof DataFormatException unreadable) {
+                throw unreadable(what, unreadable);
+            }
+            throw new EhrFailure.Transient(what + ": EHR unreachable");
+        } catch (DataFormatException e) {
+            throw unreadable(what, e);
+        } catch (BaseServerResponseException e) {
+            int status = e.getStatusCode();
+            String answer = what + ": EHR answered " + status + " " + outcome(e);
+            if (status == 429) {
+                honourRetryAfter(RETRY_AFTER.seen.get());
+            }
+            // 409 and 412: the resource changed since it was read; reading and writing again will do
+            if (status >= 500 || status == 408 || status == 429 || status == 409 || status == 412) {
+                throw new EhrFailure.Transient(answer);
+            }
+            throw new EhrFailure.Permanent(status, answer);
+        }
+    }
+
+    /**
+     * An answer that is not valid FHIR. HAPI's message quotes the offending value, which may be a patient's (a
+     * birth date, a result); only the element it names goes on, since callers log and record this message.
+     */
+    private static EhrFailure.Permanent unreadable(String what, DataFormatException e) {
+        return new EhrFailure.Permanent(UNREADABLE_ANSWER, what + ": the EHR's answer is not valid FHIR"
+                + ELEMENT.matcher(String.valueOf(e.getMessage())).results().findFirst().map(m -> " at " + m.group(1)).orElse(""));
+    }
+
+    /** Waits out a 429's Retry-After (in seconds, at most a minute) before the caller's own retry delay. */
+    private static void honourRetryAfter(String value) {
+        if (value == null) {
+            return;
+        }
+        try {
+            long seconds = Math.min(Long.parseLong(value.trim()), MAX_RETRY_AFTER_SECONDS);
+            Thread.sleep(seconds * 1000);
+        } catch (NumberFormatException httpDate) {
+            // An HTTP-date Retry-After: the caller's backoff applies
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * HAPI's client drops the response headers from the exceptions it throws, so the Retry-After of the call in
+     * progress is caught on its way in, on the calling thread.
+     */
+    private static final class RetryAfterCapture implements IClientInterceptor {
+        final ThreadLocal<String> seen = new ThreadLocal<>();
+
+        @Override
+        public void interceptRequest(ca.uhn.fhir.rest.client.api.IHttpRequest request) {
+            // nothing to add
+        }
+
+        @Override
+        public void interceptResponse(ca.uhn.fhir.rest.client.api.IHttpResponse response) {
+            if (response.getStatus() == 429) {
+                var values = response.getHeaders("Retry-After");
+                seen.set(values == null || values.isEmpty() ? null : values.get(0));
+            }
+        }
+    }
+
+    private static String outcome(BaseServerResponseException e) {
+        return e.getOperationOutcome() == null ? String.valueOf(e.getMessage())
+                : Fhir.r4().newJsonParser().encodeResourceToString(e.getOperationOutcome());
+    }
+}

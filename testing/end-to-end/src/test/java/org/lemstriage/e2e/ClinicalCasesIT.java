@@ -1,0 +1,117 @@
+package org.lemstriage.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.lemstriage.testsupport.BrokerAndSandbox;
+import org.lemstriage.model.event.EventJson;
+
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A subset of the clinical cases through the whole pipeline, against the EHR sandbox's seed patients (their clinical
+ * context is in tools/ehr-sandbox/src/main/resources/seed): HTTP in, real broker, the EHR read for DELTA-P, Tasks
+ * and the classifier's triage view read back over HTTP.
+ */
+@BrokerAndSandbox
+class ClinicalCasesIT {
+    private static Pipeline pipeline;
+
+    @BeforeAll
+    static void start(BrokerAndSandbox.Infrastructure infrastructure) throws Exception {
+        pipeline = Pipeline.get(infrastructure);
+    }
+
+    @Test
+    void seedSmokerWithWeightLossIsHighAndUrgent() throws Exception {
+        // lt-p001: born 1958, daily smoker, 82.0 -> 76.5 kg in six months: DELTA-P 3
+        String patient = "Patient/lt-p001";
+        assertThat(pipeline.postObservation(Pipeline.quantity("e2e-high-" + UUID.randomUUID(), patient,
+                "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.45", "nmol/L")).statusCode()).isEqualTo(201);
+        Task task = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
+        assertThat(task.getPriority()).isEqualTo(Task.TaskPriority.URGENT);
+        assertThat(task.getDescription()).contains("Tier HIGH", "VGCC-PQ-DELTA-P-HIGH@1", "current smoker", "weight down 6.7 %");
+        // HIGH: now, 3 months, then every 6 months up to 2 years
+        assertThat(pipeline.tasks(patient, "on-hold")).hasSize(4);
+    }
+
+    @Test
+    void sox1PositiveIsHigh() throws Exception {
+        String patient = "Patient/lt-p007";
+        String sox1 = """
+                {"resourceType":"Observation","id":"e2e-sox1-%s","status":"final",
+                 "code":{"coding":[{"system":"http://loinc.org","code":"82444-1"}]},
+                 "subject":{"reference":"%s"},"effectiveDateTime":"2026-11-02T09:30:00Z",
+                 "valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":"10828004","display":"Positive"}]}}
+                """.formatted(UUID.randomUUID(), patient);
+        assertThat(pipeline.postObservation(sox1).statusCode()).isEqualTo(201);
+        Task task = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
+        assertThat(task.getPriority()).isEqualTo(Task.TaskPriority.URGENT);
+        assertThat(task.getDescription()).contains("SOX1-POSITIVE@1");
+    }
+
+    @Test
+    void knownSmallCellLungCancerGetsNoTaskAndTheViewSaysWhy() throws Exception {
+        // lt-p006 has an active small-cell carcinoma of lung on the EHR
+        String patient = "Patient/lt-p006";
+        assertThat(pipeline.postObservation(Pipeline.quantity("e2e-sclc-" + UUID.randomUUID(), patient,
+                "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.45", "nmol/L")).statusCode()).isEqualTo(201);
+        JsonNode view = Pipeline.await(() -> view(patient), v -> v != null && v.path("history").toString().contains("NO_SCREENING"));
+        assertThat(view.get("screening").asBoolean()).isFalse();
+        assertThat(view.get("explanation").asText()).contains("KNOWN-LUNG-CANCER@1", "Condition/lt-p006-sclc");
+        assertThat(pipeline.tasks(patient, "requested")).isEmpty();
+    }
+
+    @Test
+    void arupIndeterminateResultIsShownAsEquivocalAndOpensNothing() throws Exception {
+        String patient = "Patient/lt-p002";
+        assertThat(pipeline.postObservation(Pipeline.quantity("e2e-equivocal-" + UUID.randomUUID(), patient,
+                "https://ltd.aruplab.com/Tests/Pub", "0092628", "35", "pmol/L")).statusCode()).isEqualTo(201);
+        JsonNode view = Pipeline.await(() -> view(patient), v -> v != null && v.path("results").size() > 0);
+        assertThat(view.at("/results/0/reading").asText()).isEqualTo("EQUIVOCAL");
+        assertThat(view.get("tier").asText()).isEqualTo("NONE");
+        assertThat(pipeline.tasks(patient, "requested")).isEmpty();
+    }
+
+    @Test
+    void enteredInErrorCancelsTheEpisodesTasks() throws Exception {
+        String patient = "Patient/lt-p008";
+        String id = "e2e-retract-" + UUID.randomUUID();
+        String positive = Pipeline.quantity(id, patient, "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.45", "nmol/L");
+        assertThat(pipeline.postObservation(positive).statusCode()).isEqualTo(201);
+        Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty());
+        String withdrawn = positive.replace("\"status\":\"final\"", "\"meta\":{\"versionId\":\"2\"},\"status\":\"entered-in-error\"");
+        assertThat(pipeline.postObservation(withdrawn).statusCode()).isEqualTo(201);
+        List<Task> cancelled = Pipeline.await(() -> pipeline.tasks(patient, "cancelled"), t -> !t.isEmpty());
+        assertThat(cancelled.get(0).getStatusReason().getText()).contains("withdrawn");
+        assertThat(pipeline.tasks(patient, "requested")).isEmpty();
+    }
+
+    @Test
+    void serviceLogsCarryIdsAndReasonsNeverPatientValues() throws Exception {
+        // lt-p005: born 1962-05-09; a positive result travels the whole pipeline, then the logs are read
+        String patient = "Patient/lt-p005";
+        assertThat(pipeline.postObservation(Pipeline.quantity("e2e-logs-" + UUID.randomUUID(), patient,
+                "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.73", "nmol/L")).statusCode()).isEqualTo(201);
+        Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty());
+        java.nio.file.Path logs = org.lemstriage.testsupport.Fixtures.repositoryRoot().resolve("testing/end-to-end/target/e2e-logs");
+        for (String service : List.of("ingest", "classifier", "notifier")) {
+            String log = java.nio.file.Files.readString(logs.resolve(service + ".log"));
+            assertThat(log).as(service + " log").isNotEmpty()
+                    .doesNotContain("0.73", "nmol/L", "1962-05-09", "1958-03-14", "tier HIGH", "tier INTERMEDIATE", "tier LOW");
+        }
+    }
+
+    private static JsonNode view(String patient) {
+        try {
+            var response = pipeline.triageView(patient);
+            return response.statusCode() == 200 ? EventJson.mapper().readTree(response.body()) : null;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

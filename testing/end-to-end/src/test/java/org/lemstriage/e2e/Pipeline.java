@@ -1,0 +1,111 @@
+package org.lemstriage.e2e;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Task;
+import org.lemstriage.model.fhir.Fhir;
+import org.lemstriage.testsupport.Eventually;
+import org.lemstriage.testsupport.BrokerAndSandbox;
+import org.lemstriage.testsupport.SenderTokens;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The whole pipeline for end-to-end tests, once per test JVM: the real broker and the EHR sandbox in-process, and
+ * ingest, classifier and notifier as separate JVMs started from their packaged quarkus-app.
+ */
+final class Pipeline {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static Pipeline instance;
+
+    final String bootstrap;
+    final String ehrBase;
+    final IGenericClient ehr;
+    final Path classifierState;
+    final ServiceProcess ingest;
+    ServiceProcess classifier;
+    final ServiceProcess notifier;
+
+    private Pipeline(BrokerAndSandbox.Infrastructure infrastructure) throws Exception {
+        bootstrap = infrastructure.bootstrapServers();
+        ehrBase = infrastructure.ehrBaseUrl();
+        ehr = Fhir.r4().newRestfulGenericClient(ehrBase);
+        classifierState = Files.createTempDirectory("e2e-classifier-state");
+        // This run's logs only: the log-hygiene test reads them
+        Path logs = org.lemstriage.testsupport.Fixtures.repositoryRoot().resolve("testing/end-to-end/target/e2e-logs");
+        if (Files.isDirectory(logs)) {
+            try (var old = Files.list(logs)) {
+                for (Path log : old.toList()) {
+                    Files.delete(log);
+                }
+            }
+        }
+        // As deployed: tokens required, verified against the test authorization server's key
+        ingest = ServiceProcess.start("ingest", Map.of("kafka.bootstrap.servers", bootstrap,
+                "mp.jwt.verify.publickey.location", SenderTokens.publicKeyFile().toUri().toString(),
+                "mp.jwt.verify.issuer", SenderTokens.ISSUER));
+        classifier = startClassifier();
+        notifier = ServiceProcess.start("notifier", Map.of("kafka.bootstrap.servers", bootstrap, "lemstriage.ehr.base-url", ehrBase));
+    }
+
+    /** The services, started on first use against the broker and sandbox that {@link BrokerAndSandbox} gives. */
+    static synchronized Pipeline get(BrokerAndSandbox.Infrastructure infrastructure) throws Exception {
+        if (instance == null) {
+            instance = new Pipeline(infrastructure);
+        }
+        return instance;
+    }
+
+    private ServiceProcess startClassifier() throws Exception {
+        return ServiceProcess.start("classifier", Map.of("kafka.bootstrap.servers", bootstrap,
+                "kafka-streams.state.dir", classifierState.toString(), "lemstriage.ehr.base-url", ehrBase));
+    }
+
+    /** Kills the classifier without warning (SIGKILL) and starts it again on the same state folder. */
+    void killAndRestartClassifier() throws Exception {
+        classifier.kill();
+        classifier = startClassifier();
+    }
+
+    HttpResponse<String> postObservation(String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/fhir/Observation"))
+                .header("Content-Type", "application/fhir+json")
+                .header("Authorization", "Bearer " + SenderTokens.token("integration-engine", "system/Observation.write"))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> triageView(String patientKey) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(classifier.baseUrl() + "/patients/" + patientKey + "/triage")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    List<Task> tasks(String patient, String status) {
+        Bundle found = ehr.search().forResource(Task.class).where(Task.PATIENT.hasId(patient))
+                .and(Task.STATUS.exactly().code(status)).returnBundle(Bundle.class).execute();
+        return found.getEntry().stream().map(e -> (Task) e.getResource()).toList();
+    }
+
+    /** A P/Q-type VGCC (or any quantitative) Observation in FHIR JSON. */
+    static String quantity(String id, String patient, String system, String code, String value, String unit) {
+        return """
+                {"resourceType":"Observation","id":"%s","status":"final",
+                 "code":{"coding":[{"system":"%s","code":"%s"}]},
+                 "subject":{"reference":"%s"},"effectiveDateTime":"2026-11-02T09:30:00Z",
+                 "valueQuantity":{"value":%s,"unit":"%s","system":"http://unitsofmeasure.org","code":"%s"}}
+                """.formatted(id, system, code, patient, value, unit, unit);
+    }
+
+    static <T> T await(Supplier<T> read, Predicate<T> done) throws InterruptedException {
+        return Eventually.await(read, done, Duration.ofSeconds(60));
+    }
+}

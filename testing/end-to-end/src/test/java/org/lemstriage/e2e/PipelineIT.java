@@ -1,0 +1,92 @@
+package org.lemstriage.e2e;
+
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.lemstriage.testsupport.BrokerAndSandbox;
+import org.lemstriage.model.Topics;
+import org.lemstriage.model.event.EventJson;
+import org.lemstriage.testsupport.Fixtures;
+import org.lemstriage.testsupport.TopicProbe;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole pipeline: ingest, classifier and notifier as separate JVMs, a real Kafka broker between every step, the
+ * EHR sandbox as a real FHIR server. Everything is driven and checked over HTTP, as a hospital would.
+ */
+@BrokerAndSandbox
+class PipelineIT {
+    private static Pipeline pipeline;
+
+    @BeforeAll
+    static void start(BrokerAndSandbox.Infrastructure infrastructure) throws Exception {
+        pipeline = Pipeline.get(infrastructure);
+    }
+
+    @Test
+    void positiveVgccBecomesAScreeningTaskAndServiceRequestInTheEhr() throws Exception {
+        String patient = "Patient/lt-p003";
+        HttpResponse<String> response = pipeline.postObservation(Pipeline.quantity("e2e-arup-" + UUID.randomUUID(), patient,
+                "https://ltd.aruplab.com/Tests/Pub", "0092628", "120", "pmol/L"));
+        assertThat(response.statusCode()).isEqualTo(201);
+
+        // How fast is the benchmark's question (deploy/local/stack bench), not this test's
+        List<Task> tasks = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty());
+        Task task = tasks.get(0);
+        assertThat(task.getIntent()).isEqualTo(Task.TaskIntent.ORDER);
+        assertThat(task.getOwner().getReference()).isEqualTo("Organization/oncology-screening-worklist");
+        assertThat(task.getDescription()).contains("P/Q-type VGCC antibody", "0.12 nmol/L");
+        ServiceRequest sr = pipeline.ehr.read().resource(ServiceRequest.class).withId(task.getFocus().getReferenceElement()).execute();
+        assertThat(sr.getSubject().getReference()).isEqualTo(patient);
+        assertThat(sr.getCode().getCodingFirstRep().getCode()).isEqualTo("24627-2");
+    }
+
+    @Test
+    void theSameObservationPostedTwiceYieldsOneTask() throws Exception {
+        String patient = "Patient/lt-p004";
+        String observation = Pipeline.quantity("e2e-twice-" + UUID.randomUUID(), patient,
+                "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.45", "nmol/L");
+        try (TopicProbe decisions = TopicProbe.fromNow(pipeline.bootstrap, Topics.TRIAGE_DECISION)) {
+            assertThat(pipeline.postObservation(observation).statusCode()).isEqualTo(201);
+            assertThat(pipeline.postObservation(observation).statusCode()).isEqualTo(201);
+            Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty());
+            // Give any second decision time to arrive and be written, then count
+            var forPatient = decisions.pollFor(Duration.ofSeconds(5)).stream().filter(r -> patient.equals(r.key())).toList();
+            assertThat(forPatient).hasSize(1);
+            assertThat(EventJson.mapper().readTree(forPatient.get(0).value()).get("action").asText()).isEqualTo("OPEN");
+        }
+        assertThat(pipeline.tasks(patient, "requested")).hasSize(1);
+        Bundle requests = pipeline.ehr.search().forResource(ServiceRequest.class).where(ServiceRequest.PATIENT.hasId(patient))
+                .returnBundle(Bundle.class).execute();
+        assertThat(requests.getEntry()).hasSize(1);
+    }
+
+    @Test
+    void usCoreRoutineLabsAreAcceptedAndNothingIsPublished() throws Exception {
+        try (TopicProbe probe = TopicProbe.fromNow(pipeline.bootstrap, Topics.LAB_OBSERVATION)) {
+            long before = probe.endOffsetSum();
+            for (Path lab : Fixtures.usCore("observation-serum")) {
+                assertThat(pipeline.postObservation(Fixtures.read(lab)).statusCode()).as(lab.getFileName().toString()).isEqualTo(200);
+            }
+            assertThat(probe.endOffsetSum()).isEqualTo(before);
+        }
+        assertThat(pipeline.tasks("Patient/example", "requested")).isEmpty();
+    }
+
+    @Test
+    void malformedJsonIs400WithAnOperationOutcome() throws Exception {
+        HttpResponse<String> response = pipeline.postObservation("{\"resourceType\": \"Observation\", ");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/fhir+json"));
+        assertThat(EventJson.mapper().readTree(response.body()).get("resourceType").asText()).isEqualTo("OperationOutcome");
+    }
+}

@@ -1,0 +1,68 @@
+package org.lemstriage.sandbox.fhir;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * For tests that need an EHR misbehaving on purpose: requests whose query string contains a given text (an episode
+ * id, say) are answered with a chosen status, a number of times or until cleared; searches may be answered from
+ * earlier results ({@link SearchReuse}). Off unless a test arms it.
+ */
+public class FaultInjection extends HttpFilter {
+    private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+    private final SearchReuse searches;
+
+    public FaultInjection(SearchReuse searches) {
+        this.searches = searches;
+    }
+
+    /** Search results reused as a real server may reuse them. */
+    public SearchReuse searches() {
+        return searches;
+    }
+
+    /** Answer {@code status} (with Retry-After seconds if not null) to the next {@code times} matching requests; -1: always. */
+    public void fail(String queryContains, int status, Integer retryAfterSeconds, int times) {
+        faults.put(queryContains, new Fault(status, retryAfterSeconds, times < 0, new java.util.concurrent.atomic.AtomicInteger(times)));
+    }
+
+    public void clear() {
+        faults.clear();
+        searches.off();
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String query = request.getQueryString();
+        if (query != null) {
+            String decoded = java.net.URLDecoder.decode(query, java.nio.charset.StandardCharsets.UTF_8);
+            for (var fault : faults.entrySet()) {
+                if (decoded.contains(fault.getKey()) && fault.getValue().take()) {
+                    response.setStatus(fault.getValue().status());
+                    if (fault.getValue().retryAfter() != null) {
+                        response.setHeader("Retry-After", fault.getValue().retryAfter().toString());
+                    }
+                    response.setContentType("application/fhir+json");
+                    response.getWriter().write("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                            + "\"code\":\"transient\",\"diagnostics\":\"injected fault\"}]}");
+                    return;
+                }
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    private record Fault(int status, Integer retryAfter, boolean always, java.util.concurrent.atomic.AtomicInteger remaining) {
+        boolean take() {
+            return always || remaining.getAndUpdate(n -> Math.max(n - 1, 0)) > 0;
+        }
+    }
+}

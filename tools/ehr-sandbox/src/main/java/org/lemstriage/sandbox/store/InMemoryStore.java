@@ -1,0 +1,181 @@
+package org.lemstriage.sandbox.store;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Resource;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * All resources of the sandbox, every version kept, in memory. One lock for the whole store: a transaction Bundle
+ * is applied under it, so it is all-or-nothing and never interleaves with another write.
+ */
+public final class InMemoryStore {
+    private final FhirContext fhir;
+    /** type -> id -> versionId -> resource (a copy: callers never hold a stored instance). */
+    private final Map<String, Map<String, TreeMap<Long, Resource>>> resources = new LinkedHashMap<>();
+
+    public InMemoryStore(FhirContext fhir) {
+        this.fhir = fhir;
+    }
+
+    public FhirContext fhir() {
+        return fhir;
+    }
+
+    /** Stores a new resource under a fresh server-assigned id; returns the stored copy. */
+    public synchronized Resource create(Resource resource) {
+        return put(resource, UUID.randomUUID().toString());
+    }
+
+    /** Stores a resource under its own id, as a new version, creating it if absent (update-as-create). */
+    public synchronized Resource update(Resource resource) {
+        return put(resource, resource.getIdElement().getIdPart());
+    }
+
+    /** Whether update of this id would create the resource. */
+    public synchronized boolean exists(String type, String id) {
+        return versions(type).containsKey(id);
+    }
+
+    public synchronized Resource read(IIdType id) {
+        TreeMap<Long, Resource> versions = versions(id.getResourceType()).get(id.getIdPart());
+        if (versions == null) {
+            throw new ResourceNotFoundException(id);
+        }
+        Resource found = id.hasVersionIdPart() ? versions.get(id.getVersionIdPartAsLong()) : versions.lastEntry().getValue();
+        if (found == null) {
+            throw new ResourceNotFoundException(id);
+        }
+        return found.copy();
+    }
+
+    /** Current versions of a type that match every condition; see {@link SearchMatcher}. */
+    public synchronized List<Resource> search(String type, Map<String, String[]> conditions) {
+        SearchMatcher matcher = new SearchMatcher(fhir, type, conditions);
+        List<Resource> found = new ArrayList<>();
+        for (TreeMap<Long, Resource> versions : versions(type).values()) {
+            Resource current = versions.lastEntry().getValue();
+            if (matcher.matches(current)) {
+                found.add(current.copy());
+            }
+        }
+        return found;
+    }
+
+    /** The single match of a conditional create's query, empty if none; more than one is the caller's error. */
+    public synchronized Optional<Resource> findForConditionalCreate(String type, String query) {
+        List<Resource> matches = search(type, SearchMatcher.parseQuery(query));
+        if (matches.size() > 1) {
+            throw new ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException(
+                    "If-None-Exist '" + query + "' matches " + matches.size() + " " + type + " resources");
+        }
+        return matches.stream().findFirst();
+    }
+
+    /** Runs an action under the store's lock (a transaction Bundle). */
+    public synchronized <T> T atomically(java.util.function.Supplier<T> action) {
+        return action.get();
+    }
+
+    private Resource put(Resource resource, String idPart) {
+        String type = fhir.getResourceType(resource);
+        TreeMap<Long, Resource> versions = versions(type).computeIfAbsent(idPart, k -> new TreeMap<>());
+        long version = versions.isEmpty() ? 1 : versions.lastKey() + 1;
+        Resource stored = resource.copy();
+        stored.setId(new IdType(type, idPart, Long.toString(version)));
+        stored.getMeta().setVersionId(Long.toString(version)).setLastUpdatedElement(InstantType.now());
+        versions.put(version, stored);
+        return stored.copy();
+    }
+
+    private Map<String, TreeMap<Long, Resource>> versions(String type) {
+        return resources.computeIfAbsent(type, k -> new LinkedHashMap<>());
+    }
+
+    /**
+     * Referential integrity for patients, as an EHR keeps it: every reference a resource's {@code patient} search
+     * parameter covers (Task.for, ServiceRequest.subject, ...) must name a Patient that exists, or one of
+     * {@code pendingIds} (created in the same transaction). A literal reference is checked by id, a logical one by
+     * identifier. Other references (to Observations, for instance) are not checked.
+     *
+     * @throws UnprocessableEntityException naming the element
+     */
+    public synchronized void checkPatientReferences(Resource resource, java.util.Set<String> pendingIds) {
+        String type = typeOf(resource);
+        var param = fhir.getResourceDefinition(type).getSearchParam("patient");
+        if (param == null) {
+            return;
+        }
+        var terser = fhir.newTerser();
+        for (String path : param.getPathsSplit()) {
+            String plain = path.trim().replaceAll("\\.where\\(.*\\)$", "");
+            if (!plain.startsWith(type + ".")) {
+                continue;
+            }
+            for (var value : terser.getValues(resource, plain)) {
+                if (value instanceof org.hl7.fhir.r4.model.Reference ref && !patientExists(ref, pendingIds)) {
+                    var outcome = new org.hl7.fhir.r4.model.OperationOutcome();
+                    outcome.addIssue().setSeverity(org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity.ERROR)
+                            .setCode(org.hl7.fhir.r4.model.OperationOutcome.IssueType.NOTFOUND)
+                            .setDiagnostics(plain + " names a patient this EHR does not know").addExpression(plain);
+                    throw new UnprocessableEntityException(fhir, outcome);
+                }
+            }
+        }
+    }
+
+    private boolean patientExists(org.hl7.fhir.r4.model.Reference ref, java.util.Set<String> pendingIds) {
+        if (ref.hasReference()) {
+            var id = ref.getReferenceElement();
+            if (!"Patient".equals(id.getResourceType())) {
+                return true; // a Group or other subject: not a patient reference
+            }
+            return pendingIds.contains("Patient/" + id.getIdPart()) || exists("Patient", id.getIdPart());
+        }
+        if (ref.hasIdentifier()) {
+            return search("Patient", java.util.Map.of("identifier",
+                    new String[]{ref.getIdentifier().getSystem() + "|" + ref.getIdentifier().getValue()})).size() == 1;
+        }
+        return true; // display only: nothing to check
+    }
+
+    /**
+     * Optimistic locking: an {@code If-Match} of {@code W/"n"} must name the current version.
+     *
+     * @throws PreconditionFailedException when it names another version, or the resource does not exist
+     */
+    public synchronized void checkVersion(String type, String id, String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank()) {
+            return;
+        }
+        String wanted = ifMatch.replace("W/", "").replace("\"", "").trim();
+        TreeMap<Long, Resource> versions = versions(type).get(id);
+        String current = versions == null ? null : Long.toString(versions.lastKey());
+        if (!wanted.equals(current)) {
+            throw new ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException(type + "/" + id + " is at version "
+                    + current + ", not " + wanted + " (If-Match): it changed since it was read");
+        }
+    }
+
+    /** Count of current resources of a type (tests, status). */
+    public synchronized int count(String type) {
+        return versions(type).size();
+    }
+
+    /** Type names as FHIR spells them, for resources the caller passes untyped. */
+    public String typeOf(IBaseResource resource) {
+        return fhir.getResourceType(resource);
+    }
+}
