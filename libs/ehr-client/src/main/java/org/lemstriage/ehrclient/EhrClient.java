@@ -1,6 +1,7 @@
 package org.lemstriage.ehrclient;
 
 import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
@@ -21,6 +22,11 @@ import java.util.function.Function;
 public final class EhrClient {
     /** The longest Retry-After honoured; a longer one is left to the caller's backoff. */
     static final long MAX_RETRY_AFTER_SECONDS = 60;
+    /**
+     * For every search: {@code Cache-Control: no-cache}. A server may answer a repeated search from an earlier answer
+     * (HAPI FHIR JPA does for 60 s by default), which would hide what was written since.
+     */
+    public static final CacheControlDirective FRESH = new CacheControlDirective().setNoCache(true);
     /** A bound on the pages one search reads: what a caller cannot finish in one go, it finishes next time. */
     public static final int MAX_PAGES = 20;
     /** The status given to an answer that is not valid FHIR: 502, an invalid response from the server behind. */
@@ -86,15 +92,15 @@ public final class EhrClient {
             throw unreadable(what, e);
         } catch (BaseServerResponseException e) {
             int status = e.getStatusCode();
-            String answer = what + ": EHR answered " + status + " " + outcome(e);
+            String summary = what + ": EHR answered " + status;
             if (status == 429) {
                 honourRetryAfter(RETRY_AFTER.seen.get());
             }
             // 409 and 412: the resource changed since it was read; reading and writing again will do
             if (status >= 500 || status == 408 || status == 429 || status == 409 || status == 412) {
-                throw new EhrFailure.Transient(answer);
+                throw new EhrFailure.Transient(summary, outcome(e));
             }
-            throw new EhrFailure.Permanent(status, answer);
+            throw new EhrFailure.Permanent(status, summary, outcome(e));
         }
     }
 

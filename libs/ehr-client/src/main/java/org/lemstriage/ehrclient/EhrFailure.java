@@ -1,25 +1,44 @@
 package org.lemstriage.ehrclient;
 
-/** The EHR did not do what was asked. Transient failures may succeed later; permanent ones never will. */
+/**
+ * The EHR did not do what was asked. Transient failures may succeed later; permanent ones never will. The message
+ * carries the EHR's own OperationOutcome where there is one (for the dead-letter reason); {@link #summary()} leaves it
+ * out, since the EHR's words may echo patient data, and is what logs carry.
+ */
 public abstract sealed class EhrFailure extends RuntimeException permits EhrFailure.Transient, EhrFailure.Permanent {
+    private final String summary;
 
-    protected EhrFailure(String message) {
-        super(message, null, false, false);
+    protected EhrFailure(String summary, String ehrAnswer) {
+        super(ehrAnswer == null ? summary : summary + " " + ehrAnswer, null, false, false);
+        this.summary = summary;
     }
 
-    /** Timeouts, connection failures, 5xx, 408, 429: the same call may succeed later. */
+    /** What failed and how, in ids and status codes only. */
+    public String summary() {
+        return summary;
+    }
+
+    /** Timeouts, connection failures, 5xx, 408, 409, 412, 429, a stale read: the same call may succeed later. */
     public static final class Transient extends EhrFailure {
-        public Transient(String message) {
-            super(message);
+        public Transient(String summary) {
+            super(summary, null);
+        }
+
+        public Transient(String summary, String ehrAnswer) {
+            super(summary, ehrAnswer);
         }
     }
 
-    /** A 4xx the EHR will answer the same way every time; the message carries the EHR's OperationOutcome. */
+    /** A 4xx the EHR will answer the same way every time. */
     public static final class Permanent extends EhrFailure {
         private final int status;
 
-        public Permanent(int status, String message) {
-            super(message);
+        public Permanent(int status, String summary) {
+            this(status, summary, null);
+        }
+
+        public Permanent(int status, String summary, String ehrAnswer) {
+            super(summary, ehrAnswer);
             this.status = status;
         }
 

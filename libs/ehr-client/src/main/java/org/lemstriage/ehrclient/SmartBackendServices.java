@@ -83,7 +83,7 @@ public final class SmartBackendServices implements IClientInterceptor {
                     .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new EhrFailure.Transient("token endpoint answered " + response.statusCode() + " " + response.body());
+                throw new EhrFailure.Transient("token endpoint answered " + response.statusCode(), response.body());
             }
             JsonNode body = EventJson.mapper().readTree(response.body());
             Duration lifetime = Duration.ofSeconds(body.path("expires_in").asLong(300));

@@ -8,10 +8,19 @@ import org.lemstriage.model.event.TriageDecision.ScreeningRound;
 import org.lemstriage.model.event.TriageDecision.Tier;
 import org.lemstriage.model.terminology.Analyte;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.lemstriage.model.Topics;
+import org.lemstriage.model.serde.TriageDecisionSerde;
+import org.lemstriage.testsupport.KafkaBroker;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 
 /** Decisions as the classifier publishes them, for tests. */
 public final class Decisions {
@@ -30,5 +39,21 @@ public final class Decisions {
                 Instant.parse("2026-11-03T10:00:00Z"), TriageDecision.ContextStatus.UNAVAILABLE,
                 java.util.Arrays.stream(DeltaPItem.Item.values())
                         .map(i -> new DeltaPItem(i, DeltaPItem.Presence.UNKNOWN, null, "test")).toList(), 0);
+    }
+
+    /** Sends decisions to triage.decision.v1 on the real broker as the classifier does: keyed by patient, the topic's serde. */
+    public static final class Sender implements AutoCloseable {
+        private final KafkaProducer<String, TriageDecision> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()),
+                new StringSerializer(), new TriageDecisionSerde());
+
+        public void send(TriageDecision decision) throws Exception {
+            producer.send(new ProducerRecord<>(Topics.TRIAGE_DECISION, decision.patientKey(), decision)).get();
+        }
+
+        @Override
+        public void close() {
+            producer.close();
+        }
     }
 }

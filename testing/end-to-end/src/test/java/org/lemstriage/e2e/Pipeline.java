@@ -1,5 +1,6 @@
 package org.lemstriage.e2e;
 
+import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Task;
@@ -26,6 +27,8 @@ import java.util.function.Supplier;
  */
 final class Pipeline {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The EHR read as it is now: a real server may answer a repeated search from an earlier answer. */
+    static final CacheControlDirective FRESH = new CacheControlDirective().setNoCache(true);
     private static Pipeline instance;
 
     final String bootstrap;
@@ -90,7 +93,7 @@ final class Pipeline {
     }
 
     List<Task> tasks(String patient, String status) {
-        Bundle found = ehr.search().forResource(Task.class).where(Task.PATIENT.hasId(patient))
+        Bundle found = ehr.search().forResource(Task.class).cacheControl(FRESH).where(Task.PATIENT.hasId(patient))
                 .and(Task.STATUS.exactly().code(status)).returnBundle(Bundle.class).execute();
         return found.getEntry().stream().map(e -> (Task) e.getResource()).toList();
     }

@@ -65,7 +65,8 @@ class PipelineIT {
             assertThat(EventJson.mapper().readTree(forPatient.get(0).value()).get("action").asText()).isEqualTo("OPEN");
         }
         assertThat(pipeline.tasks(patient, "requested")).hasSize(1);
-        Bundle requests = pipeline.ehr.search().forResource(ServiceRequest.class).where(ServiceRequest.PATIENT.hasId(patient))
+        Bundle requests = pipeline.ehr.search().forResource(ServiceRequest.class).cacheControl(Pipeline.FRESH)
+                .where(ServiceRequest.PATIENT.hasId(patient))
                 .returnBundle(Bundle.class).execute();
         assertThat(requests.getEntry()).hasSize(1);
     }

@@ -11,8 +11,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * For plain JUnit 5 tests: starts the real in-JVM Kafka broker and the EHR sandbox (once per test JVM), and injects an
- * {@link Infrastructure} parameter that holds their addresses.
+ * For plain JUnit 5 tests: starts the real in-JVM Kafka broker and the EHR (once per test JVM), and injects an
+ * {@link Infrastructure} parameter that holds their addresses. The EHR is the sandbox, or with
+ * {@code -Dlemstriage.test.ehr=hapi-jpa} the real HAPI FHIR JPA server ({@link HapiJpaServer}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -24,6 +25,11 @@ public @interface BrokerAndSandbox {
     }
 
     class Extension implements ParameterResolver {
+        /** Whether this test JVM runs against the real FHIR server rather than the sandbox. */
+        static boolean realEhr() {
+            return "hapi-jpa".equals(System.getProperty("lemstriage.test.ehr"));
+        }
+
         @Override
         public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
             return parameter.getParameter().getType() == Infrastructure.class;
@@ -31,7 +37,8 @@ public @interface BrokerAndSandbox {
 
         @Override
         public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            return new Infrastructure(KafkaBroker.bootstrapServers(), EhrSandboxes.shared().baseUrl());
+            return new Infrastructure(KafkaBroker.bootstrapServers(), realEhr() ? HapiJpaServer.shared().baseUrl()
+                    : EhrSandboxes.shared().baseUrl());
         }
     }
 }

@@ -48,6 +48,14 @@ public final class SenderTokens {
         return sign(KEYS, client, scope, 5);
     }
 
+    /**
+     * A token valid for {@code days}: what an EHR that cannot refresh tokens (a classic rest-hook Subscription with a
+     * fixed Authorization header) is given, narrowly scoped and rotated by the hospital.
+     */
+    public static String longLived(String client, String scope, int days) {
+        return sign(KEYS, client, scope, days * 24 * 60);
+    }
+
     /** Signed by the trusted key, but expired ten minutes ago. */
     public static String expired(String client, String scope) {
         return sign(KEYS, client, scope, -10);

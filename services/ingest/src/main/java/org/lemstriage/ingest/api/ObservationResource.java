@@ -2,6 +2,7 @@ package org.lemstriage.ingest.api;
 
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.jboss.logging.Logger;
 import org.lemstriage.ingest.fhir.FhirFormat;
 import org.lemstriage.ingest.fhir.FhirResponses;
@@ -69,6 +71,25 @@ public class ObservationResource {
                                 @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("_format") String format) {
         FhirFormat in = FhirFormat.ofContentType(contentType);
         return ingest(read(body, in, id), FhirFormat.ofResponse(format, accept, in), 200);
+    }
+
+    /**
+     * A deletion is not a withdrawal lems-triage acts on: it says neither why nor what the result was (the patient and
+     * the analyte, which the withdrawal needs), and a lab withdraws a result by marking it entered-in-error. So
+     * senders, an EHR's delete notifications among them, are told to do that (405, with the reason).
+     */
+    @DELETE
+    @Path("/Observation/{id}")
+    public Response delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.ACCEPT) String accept,
+                           @QueryParam("_format") String format) {
+        counters.in();
+        counters.rejected("delete-not-supported");
+        tally.rejected();
+        return Response.fromResponse(FhirResponses.response(405, OperationOutcome.IssueSeverity.ERROR,
+                        OperationOutcome.IssueType.NOTSUPPORTED, "Deleting an Observation does not withdraw it from "
+                                + "lems-triage: send it again (PUT) with status entered-in-error, which withdraws what it contributed",
+                        "Observation.status", FhirFormat.ofResponse(format, accept, FhirFormat.JSON)))
+                .header("Allow", "POST, PUT").build();
     }
 
     private Observation read(String body, FhirFormat format, String urlId) {

@@ -38,12 +38,16 @@ public class RequestAudit {
             return;
         }
         int status = response.getStatus();
-        String interaction = "PUT".equals(request.getMethod()) ? "update"
+        String interaction = "PUT".equals(request.getMethod()) ? "update" : "DELETE".equals(request.getMethod()) ? "delete"
                 : path.equals("/fhir") || path.equals("/fhir/") ? "batch" : "create";
         AuditEvent.AuditEventOutcome outcome = status < 300 ? AuditEvent.AuditEventOutcome._0
                 : status < 500 ? AuditEvent.AuditEventOutcome._4 : AuditEvent.AuditEventOutcome._8;
-        AuditEvent event = AuditEvents.rest(interaction, "PUT".equals(request.getMethod())
-                ? AuditEvent.AuditEventAction.U : AuditEvent.AuditEventAction.C, outcome,
+        AuditEvent.AuditEventAction action = switch (interaction) {
+            case "update" -> AuditEvent.AuditEventAction.U;
+            case "delete" -> AuditEvent.AuditEventAction.D;
+            default -> AuditEvent.AuditEventAction.C;
+        };
+        AuditEvent event = AuditEvents.rest(interaction, action, outcome,
                 "HTTP " + status + "; " + tally.summary(), "ingest", false);
         event.addEntity().setName(request.getMethod() + " " + path);
         Object client = request.getProperty(BearerAuthentication.CLIENT);

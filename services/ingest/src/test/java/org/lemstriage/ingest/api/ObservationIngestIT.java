@@ -20,6 +20,7 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -114,8 +115,22 @@ class ObservationIngestIT {
         String amended = Samples.mayoVgcc("put-1", patient, "0.01").replace("\"status\":\"final\"", "\"status\":\"amended\"");
         try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.LAB_OBSERVATION)) {
             given().contentType(FHIR_JSON).body(amended).when().put("/fhir/Observation/put-1").then().statusCode(200);
-            var seen = probe.pollUntil(r -> patient.equals(r.key()), Duration.ofSeconds(10));
-            assertThat(EventJson.mapper().readTree(seen.get(seen.size() - 1).value()).get("status").asText()).isEqualTo("amended");
+            var seen = probe.awaitRecord(r -> patient.equals(r.key()), Duration.ofSeconds(10));
+            assertThat(EventJson.mapper().readTree(seen.value()).get("status").asText()).isEqualTo("amended");
+        }
+    }
+
+    @Test
+    void aDeleteIsRefusedWithHowToWithdrawAndPublishesNothing() {
+        try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.LAB_OBSERVATION)) {
+            long before = probe.endOffsetSum();
+            given().accept(FHIR_JSON).when().delete("/fhir/Observation/some-result").then().statusCode(405)
+                    .header("Allow", "POST, PUT")
+                    .body("resourceType", equalTo("OperationOutcome"))
+                    .body("issue[0].code", equalTo("not-supported"))
+                    .body("issue[0].diagnostics", containsString("entered-in-error"))
+                    .body("issue[0].expression[0]", equalTo("Observation.status"));
+            assertThat(probe.endOffsetSum()).isEqualTo(before);
         }
     }
 

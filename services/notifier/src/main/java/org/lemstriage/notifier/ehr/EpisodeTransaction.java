@@ -44,8 +44,11 @@ public class EpisodeTransaction {
         this.episode = episode;
     }
 
-    /** What the EHR holds for an episode: its ServiceRequest (or null) and its Tasks. */
-    public record Current(ServiceRequest serviceRequest, List<Task> tasks) {
+    /**
+     * What the EHR holds for an episode: its ServiceRequest (or null), its Tasks, and which of the Observations the
+     * decision cites it holds ({@code Observation/<id>}).
+     */
+    public record Current(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations) {
     }
 
     /** The transaction to send, or empty when the EHR already reflects this decision or a newer one. */
@@ -56,7 +59,7 @@ public class EpisodeTransaction {
         Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         List<Reference> targets = new ArrayList<>();
 
-        ServiceRequest sr = episode.serviceRequest(decision);
+        ServiceRequest sr = episode.serviceRequest(decision, current.observations());
         String srUrl = urn("sr|" + decision.episodeId());
         Reference focus;
         if (current.serviceRequest() == null) {
@@ -81,16 +84,14 @@ public class EpisodeTransaction {
             Task existing = byRound.remove(round.round());
             String url = urn("task|" + EhrIdentifiers.round(decision.episodeId(), round.round()));
             if (existing == null) {
-                create(tx, url, episode.task(decision, round, focus), "Task", EhrIdentifiers.ROUND,
+                create(tx, url, episode.task(decision, round, focus, current.observations()), "Task", EhrIdentifiers.ROUND,
                         EhrIdentifiers.round(decision.episodeId(), round.round()));
                 targets.add(new Reference(url));
-            } else if (OPEN.contains(existing.getStatus())) {
+            } else if (OPEN.contains(existing.getStatus()) && changes(existing, decision, round, current)) {
                 Task changed = existing.copy();
-                episode.applyDecision(changed, decision, round);
-                if (!changed.equalsDeep(existing)) {
-                    update(tx, url, changed, existing);
-                    targets.add(new Reference(url));
-                }
+                episode.applyDecision(changed, decision, round, current.observations());
+                update(tx, url, changed, existing);
+                targets.add(new Reference(url));
             }
         }
         for (Task leftover : byRound.values()) {
@@ -112,6 +113,48 @@ public class EpisodeTransaction {
         tx.addEntry().setFullUrl(urn("provenance|" + decision.decisionId())).setResource(provenance).getRequest()
                 .setMethod(Bundle.HTTPVerb.PUT).setUrl("Provenance/" + provenance.getIdElement().getIdPart());
         return Optional.of(tx);
+    }
+
+    /**
+     * How what the EHR holds differs from what the decision says, in round numbers and versions only: empty when the
+     * episode is as decided, or when a newer decision has since been applied. What the oncology team has taken up
+     * (a Task no longer open) counts as it is.
+     */
+    public List<String> differences(TriageDecision decision, Current current) {
+        ServiceRequest sr = current.serviceRequest();
+        if (sr == null) {
+            return decision.action() == Action.RETRACT ? List.of() : List.of("no ServiceRequest for the episode");
+        }
+        int applied = appliedVersion(sr);
+        if (applied > decision.version()) {
+            return List.of();
+        }
+        List<String> differences = new ArrayList<>();
+        if (applied < decision.version()) {
+            differences.add("ServiceRequest holds decision version " + applied + ", not " + decision.version());
+        }
+        Map<Integer, Task> byRound = new HashMap<>();
+        current.tasks().forEach(t -> round(t).ifPresent(r -> byRound.put(r, t)));
+        for (ScreeningRound round : decision.action() == Action.RETRACT ? List.<ScreeningRound>of() : decision.plan()) {
+            Task existing = byRound.remove(round.round());
+            if (existing == null) {
+                differences.add("round " + round.round() + " missing");
+            } else if (OPEN.contains(existing.getStatus()) && changes(existing, decision, round, current)) {
+                differences.add("round " + round.round() + " not as decided");
+            }
+        }
+        byRound.forEach((round, task) -> {
+            if (OPEN.contains(task.getStatus())) {
+                differences.add("round " + round + " still open");
+            }
+        });
+        return differences;
+    }
+
+    private boolean changes(Task existing, TriageDecision decision, ScreeningRound round, Current current) {
+        Task changed = existing.copy();
+        episode.applyDecision(changed, decision, round, current.observations());
+        return !changed.equalsDeep(existing);
     }
 
     static int appliedVersion(ServiceRequest sr) {

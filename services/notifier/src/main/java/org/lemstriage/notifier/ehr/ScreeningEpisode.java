@@ -20,6 +20,7 @@ import org.lemstriage.model.event.TriageDecision.ScreeningRound;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -45,7 +46,7 @@ public class ScreeningEpisode {
         this.worklist = new Reference(worklist);
     }
 
-    public ServiceRequest serviceRequest(TriageDecision decision) {
+    public ServiceRequest serviceRequest(TriageDecision decision, Set<String> inEhr) {
         ServiceRequest sr = new ServiceRequest();
         sr.addIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(decision.episodeId()));
         sr.addExtension(DECISION_VERSION, new IntegerType(decision.version()));
@@ -59,13 +60,13 @@ public class ScreeningEpisode {
                 .addCoding(new Coding("http://snomed.info/sct", "169069000", "Computed tomography of chest"))
                 .setText("CT thorax; FDG-PET if the CT is negative"));
         sr.setSubject(PatientKey.toReference(decision.patientKey()));
-        sr.setReasonReference(observations(decision));
+        sr.setReasonReference(observations(decision, inEhr));
         sr.addNote(new Annotation().setText(decision.explanation()));
         return sr;
     }
 
     /** The Task of one round, status as for a new episode: the first requested, later ones on hold until due. */
-    public Task task(TriageDecision decision, ScreeningRound round, Reference serviceRequest) {
+    public Task task(TriageDecision decision, ScreeningRound round, Reference serviceRequest, Set<String> inEhr) {
         Task task = new Task();
         task.addIdentifier(new Identifier().setSystem(EhrIdentifiers.ROUND)
                 .setValue(EhrIdentifiers.round(decision.episodeId(), round.round())));
@@ -77,14 +78,14 @@ public class ScreeningEpisode {
         task.setFor(PatientKey.toReference(decision.patientKey()));
         task.setFocus(serviceRequest);
         task.setAuthoredOn(Date.from(decision.decidedAt()));
-        applyDecision(task, decision, round);
+        applyDecision(task, decision, round, inEhr);
         return task;
     }
 
     /** The fields a decision sets on a round's Task, also on one that exists: never its status or authoredOn. */
-    public void applyDecision(Task task, TriageDecision decision, ScreeningRound round) {
+    public void applyDecision(Task task, TriageDecision decision, ScreeningRound round, Set<String> inEhr) {
         task.setPriority(decision.tier() == TriageDecision.Tier.HIGH ? Task.TaskPriority.URGENT : Task.TaskPriority.ROUTINE);
-        List<Reference> observations = observations(decision);
+        List<Reference> observations = observations(decision, inEhr);
         // R4 Task.reasonReference is 0..1: the first result here, all of them on the ServiceRequest
         task.setReasonReference(observations.isEmpty() ? null : observations.get(0));
         task.setOwner(worklist);
@@ -112,11 +113,21 @@ public class ScreeningEpisode {
         return provenance;
     }
 
-    private static List<Reference> observations(TriageDecision decision) {
+    /**
+     * The antibody results, as literal references where the EHR holds them ({@code inEhr}); a result the EHR does not
+     * hold (sent by a lab system, or with an id the sender made up) is named, not referenced: a server that enforces
+     * referential integrity would refuse a reference to nothing.
+     */
+    private static List<Reference> observations(TriageDecision decision, Set<String> inEhr) {
         return decision.evidence().stream().map(TriageDecision.Evidence::observationReference).distinct()
-                .map(ref -> FHIR_ID.matcher(ref.substring("Observation/".length())).matches() ? new Reference(ref)
-                        // An id the sender made up (identifier or digest) is no FHIR id: say what it is instead
+                .map(ref -> inEhr.contains(ref) ? new Reference(ref)
                         : new Reference().setType("Observation").setDisplay("Antibody result " + ref))
                 .toList();
+    }
+
+    /** The results a decision cites that could be Observations of the EHR: FHIR ids only. */
+    public static List<String> observationIds(TriageDecision decision) {
+        return decision.evidence().stream().map(TriageDecision.Evidence::observationReference).distinct()
+                .map(ref -> ref.substring("Observation/".length())).filter(id -> FHIR_ID.matcher(id).matches()).toList();
     }
 }

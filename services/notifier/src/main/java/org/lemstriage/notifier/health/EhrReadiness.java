@@ -24,7 +24,7 @@ public class EhrReadiness implements HealthCheck {
             CapabilityStatement cs = ehr.call("metadata", c -> c.capabilities().ofType(CapabilityStatement.class).execute());
             return HealthCheckResponse.named("ehr").up().withData("fhirVersion", cs.getFhirVersion().toCode()).build();
         } catch (EhrFailure e) {
-            return HealthCheckResponse.named("ehr").down().withData("reason", e.getMessage()).build();
+            return HealthCheckResponse.named("ehr").down().withData("reason", e.summary()).build();
         }
     }
 }

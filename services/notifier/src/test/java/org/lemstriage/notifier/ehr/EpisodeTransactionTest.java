@@ -23,10 +23,13 @@ import org.lemstriage.notifier.Decisions;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class EpisodeTransactionTest {
+    /** The result the test decisions cite, held by the EHR. */
+    private static final Set<String> IN_EHR = Set.of("Observation/obs-1");
     private static FhirValidator validator;
     private final EpisodeTransaction transactions = new EpisodeTransaction(new ScreeningEpisode("Organization/worklist"));
 
@@ -39,7 +42,7 @@ class EpisodeTransactionTest {
     }
 
     private static EpisodeTransaction.Current nothing() {
-        return new EpisodeTransaction.Current(null, List.of());
+        return new EpisodeTransaction.Current(null, List.of(), IN_EHR);
     }
 
     @Test
@@ -127,6 +130,33 @@ class EpisodeTransactionTest {
                 assertThat(((Task) e.getResource()).getStatus()).isEqualTo(Task.TaskStatus.CANCELLED));
     }
 
+    @Test
+    void theEpisodeAsWrittenHasNoDifferencesAndAStaleOrUnwrittenOneNamesThem() {
+        TriageDecision open = Decisions.decision("ep-6", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 2);
+        assertThat(transactions.differences(open, nothing())).containsExactly("no ServiceRequest for the episode");
+        EpisodeTransaction.Current written = stored(transactions.build(open, nothing()).orElseThrow());
+        assertThat(transactions.differences(open, written)).isEmpty();
+
+        TriageDecision high = Decisions.decision("ep-6", 2, "Patient/p1", Action.UPDATE, Tier.HIGH, 3);
+        assertThat(transactions.differences(high, written)).containsExactly("ServiceRequest holds decision version 1, not 2",
+                "round 1 not as decided", "round 2 not as decided", "round 3 missing");
+        TriageDecision retract = Decisions.decision("ep-6", 2, "Patient/p1", Action.RETRACT, Tier.NONE, 0);
+        assertThat(transactions.differences(retract, written)).contains("round 1 still open", "round 2 still open");
+        assertThat(transactions.differences(retract, nothing())).as("nothing was ever written").isEmpty();
+        TriageDecision older = Decisions.decision("ep-6", 0, "Patient/p1", Action.OPEN, Tier.LOW, 1);
+        assertThat(transactions.differences(older, written)).as("a newer decision holds").isEmpty();
+    }
+
+    @Test
+    void aResultTheEhrDoesNotHoldIsNamedNotReferenced() {
+        Bundle tx = transactions.build(Decisions.decision("ep-7", 1, "Patient/p1", Action.OPEN, Tier.LOW, 1),
+                new EpisodeTransaction.Current(null, List.of(), Set.of())).orElseThrow();
+        Task first = (Task) tx.getEntry().get(1).getResource();
+        assertThat(first.getReasonReference().hasReference()).isFalse();
+        assertThat(first.getReasonReference().getDisplay()).contains("Observation/obs-1");
+        assertThat(((ServiceRequest) tx.getEntry().get(0).getResource()).getReasonReferenceFirstRep().hasReference()).isFalse();
+    }
+
     /** The resources of a transaction as an EHR would hold them after it: ids sr, t1, t2, ...; version 1. */
     private static EpisodeTransaction.Current stored(Bundle tx) {
         ServiceRequest sr = null;
@@ -147,7 +177,7 @@ class EpisodeTransactionTest {
                 tasks.add(t);
             }
         }
-        return new EpisodeTransaction.Current(sr, tasks);
+        return new EpisodeTransaction.Current(sr, tasks, IN_EHR);
     }
 
     private static List<SingleValidationMessage> errors(org.hl7.fhir.instance.model.api.IBaseResource resource) {

@@ -4,10 +4,6 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Provenance;
@@ -17,11 +13,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.model.Topics;
-import org.lemstriage.model.event.EventJson;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
 import org.lemstriage.model.event.TriageDecision.Tier;
 import org.lemstriage.model.fhir.Fhir;
+import org.lemstriage.notifier.CapturedLog;
 import org.lemstriage.notifier.Decisions;
 import org.lemstriage.notifier.ehr.EhrIdentifiers;
 import org.lemstriage.testsupport.EhrSandboxResource;
@@ -46,40 +42,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(EhrSandboxResource.class)
 class NotifierIT {
-    private KafkaProducer<String, String> producer;
+    private Decisions.Sender sender;
     private IGenericClient ehr;
 
     @BeforeEach
     void connect() {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()),
-                new StringSerializer(), new StringSerializer());
+        sender = new Decisions.Sender();
         ehr = Fhir.r4().newRestfulGenericClient(EhrSandboxes.shared().baseUrl());
     }
 
     @AfterEach
     void close() {
-        producer.close();
+        sender.close();
     }
 
     @Test
-    void openDecisionDeliveredThreeTimesLeavesOneEpisodeWithItsProvenanceAndAudit() throws Exception {
+    void openDecisionDeliveredThreeTimesLeavesOneProvenanceAndOneAuditEvent() throws Exception {
         String episode = UUID.randomUUID().toString();
         TriageDecision open = Decisions.decision(episode, 1, "Patient/lt-p001", Action.OPEN, Tier.INTERMEDIATE, 3);
         try (TopicProbe audit = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_AUDIT)) {
             for (int i = 0; i < 3; i++) {
                 send(open);
             }
-            List<Task> tasks = await(() -> tasksOf(episode), t -> t.size() == 3);
-            assertThat(tasks).extracting(Task::getStatus).containsExactlyInAnyOrder(
-                    Task.TaskStatus.REQUESTED, Task.TaskStatus.ONHOLD, Task.TaskStatus.ONHOLD);
-            // A later decision on another episode proves the three deliveries were all consumed before we count
-            String marker = UUID.randomUUID().toString();
-            send(Decisions.decision(marker, 1, "Patient/lt-p001", Action.OPEN, Tier.LOW, 1));
-            await(() -> tasksOf(marker), t -> t.size() == 1);
-            assertThat(tasksOf(episode)).hasSize(3);
+            // One episode whatever the deliveries (EpisodeConformance counts it); here, what surrounds the write
+            await(() -> tasksOf(episode), t -> t.size() == 3);
             ServiceRequest sr = serviceRequestOf(episode);
-            assertThat(tasks).allSatisfy(t -> assertThat(t.getFocus().getReferenceElement().getIdPart())
-                    .isEqualTo(sr.getIdElement().getIdPart()));
             Bundle provenances = ehr.search().forResource(Provenance.class)
                     .where(Provenance.TARGET.hasId("ServiceRequest/" + sr.getIdElement().getIdPart())).returnBundle(Bundle.class).execute();
             assertThat(provenances.getEntry()).hasSize(1);
@@ -94,85 +81,25 @@ class NotifierIT {
     }
 
     @Test
-    void updateEscalatesTheSameEpisodeInPlace() throws Exception {
-        String episode = UUID.randomUUID().toString();
-        send(Decisions.decision(episode, 1, "Patient/lt-p003", Action.OPEN, Tier.INTERMEDIATE, 2));
-        List<Task> before = await(() -> tasksOf(episode), t -> t.size() == 2);
-        send(Decisions.decision(episode, 2, "Patient/lt-p003", Action.UPDATE, Tier.HIGH, 3));
-        List<Task> after = await(() -> tasksOf(episode), t -> t.size() == 3
-                && t.stream().allMatch(x -> x.getPriority() == Task.TaskPriority.URGENT));
-        assertThat(after).extracting(t -> t.getIdElement().getIdPart())
-                .containsAll(before.stream().map(t -> t.getIdElement().getIdPart()).toList());
-        assertThat(serviceRequestOf(episode).getPriority()).isEqualTo(ServiceRequest.ServiceRequestPriority.URGENT);
-    }
-
-    @Test
-    void retractCancelsTheOpenTasksWithAReason() throws Exception {
-        String episode = UUID.randomUUID().toString();
-        send(Decisions.decision(episode, 1, "Patient/lt-p002", Action.OPEN, Tier.INTERMEDIATE, 2));
-        await(() -> tasksOf(episode), t -> t.size() == 2);
-        send(Decisions.decision(episode, 2, "Patient/lt-p002", Action.RETRACT, Tier.NONE, 0));
-        List<Task> tasks = await(() -> tasksOf(episode), t -> t.stream().allMatch(x -> x.getStatus() == Task.TaskStatus.CANCELLED));
-        assertThat(tasks).allSatisfy(t -> assertThat(t.getStatusReason().getText()).contains("Withdrawn", episode + "/2"));
-        assertThat(serviceRequestOf(episode).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
-    }
-
-    @Test
     void permanentRejectionIsParkedWithTheEhrsAnswerAndTheNextDecisionGoesThrough() throws Exception {
         String rejected = UUID.randomUUID().toString();
         String next = UUID.randomUUID().toString();
         // Everything the service logs meanwhile: the EHR's own words may echo patient data and stay out of the logs
-        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                logged.add(new java.util.logging.SimpleFormatter().format(record));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.addHandler(capture);
-        try (TopicProbe dlq = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_DECISION_DLQ)) {
+        List<String> logged;
+        try (CapturedLog log = CapturedLog.start();
+             TopicProbe dlq = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_DECISION_DLQ)) {
             // The EHR does not know this patient: it answers 422 for good
             send(Decisions.decision(rejected, 1, "Patient/unknown-" + rejected, Action.OPEN, Tier.HIGH, 1));
             send(Decisions.decision(next, 1, "Patient/lt-p004", Action.OPEN, Tier.LOW, 1));
-            List<ConsumerRecord<String, String>> parked = dlq.pollUntil(r -> r.value().contains(rejected), Duration.ofSeconds(30));
-            ConsumerRecord<String, String> record = parked.get(parked.size() - 1);
-            assertThat(record.value()).contains(rejected);
+            ConsumerRecord<String, String> record = dlq.awaitRecord(r -> r.value().contains(rejected), Duration.ofSeconds(30));
             String reason = new String(record.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
             assertThat(reason).contains("422", "names a patient this EHR does not know");
             await(() -> tasksOf(next), t -> t.size() == 1);
-        } finally {
-            root.removeHandler(capture);
+            logged = log.lines();
         }
         assertThat(tasksOf(rejected)).isEmpty();
         assertThat(logged).anySatisfy(line -> assertThat(line).contains(rejected, "parked", "ehr-rejected-422"));
         assertThat(logged).noneSatisfy(line -> assertThat(line).contains("names a patient this EHR does not know"));
-    }
-
-    @Test
-    void ehrDownForThirtySecondsThenBackLosesNothingAndDuplicatesNothing() throws Exception {
-        String episode = UUID.randomUUID().toString();
-        EhrSandboxes.shared().pause();
-        try {
-            send(Decisions.decision(episode, 1, "Patient/lt-p005", Action.OPEN, Tier.INTERMEDIATE, 2));
-            Thread.sleep(30_000);
-        } finally {
-            EhrSandboxes.shared().resume();
-        }
-        List<Task> tasks = Eventually.await(() -> tasksOf(episode), t -> t.size() == 2, Duration.ofSeconds(90));
-        assertThat(tasks).extracting(Task::getStatus).containsExactlyInAnyOrder(Task.TaskStatus.REQUESTED, Task.TaskStatus.ONHOLD);
-        Bundle requests = ehr.search().forResource(ServiceRequest.class)
-                .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episode))
-                .returnBundle(Bundle.class).execute();
-        assertThat(requests.getEntry()).hasSize(1);
     }
 
     @Test
@@ -255,8 +182,7 @@ class NotifierIT {
     }
 
     private void send(TriageDecision decision) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.TRIAGE_DECISION, decision.patientKey(),
-                EventJson.mapper().writeValueAsString(decision))).get();
+        sender.send(decision);
     }
 
     private ServiceRequest serviceRequestOf(String episode) {

@@ -3,18 +3,11 @@ package org.lemstriage.notifier.kafka;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.lemstriage.model.Topics;
-import org.lemstriage.model.event.EventJson;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.notifier.Decisions;
 import org.lemstriage.notifier.ehr.EhrIdentifiers;
 import org.lemstriage.testsupport.Eventually;
-import org.lemstriage.testsupport.KafkaBroker;
 import org.lemstriage.testsupport.KafkaBrokerResource;
 import org.lemstriage.testsupport.SmartEhrSandboxResource;
 
@@ -39,25 +32,19 @@ class NotifierSmartIT {
 
     @Test
     void writesWithATokenAndRefreshesItWhenDue() throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+        try (Decisions.Sender sender = new Decisions.Sender()) {
             String first = UUID.randomUUID().toString();
-            send(producer, Decisions.decision(first, 1, "Patient/lt-p001", TriageDecision.Action.OPEN, TriageDecision.Tier.LOW, 1));
+            sender.send(Decisions.decision(first, 1, "Patient/lt-p001", TriageDecision.Action.OPEN, TriageDecision.Tier.LOW, 1));
             Eventually.await(() -> tasks(first), n -> n == 1, Duration.ofSeconds(30));
             int tokens = SmartEhrSandboxResource.authorization().issuedCount();
             assertThat(tokens).isGreaterThanOrEqualTo(1);
 
             Thread.sleep(3_000); // past half of the 4 s token lifetime: the next call must get a new token
             String second = UUID.randomUUID().toString();
-            send(producer, Decisions.decision(second, 1, "Patient/lt-p002", TriageDecision.Action.OPEN, TriageDecision.Tier.LOW, 1));
+            sender.send(Decisions.decision(second, 1, "Patient/lt-p002", TriageDecision.Action.OPEN, TriageDecision.Tier.LOW, 1));
             Eventually.await(() -> tasks(second), n -> n == 1, Duration.ofSeconds(30));
             assertThat(SmartEhrSandboxResource.authorization().issuedCount()).isGreaterThan(tokens);
         }
-    }
-
-    private static void send(KafkaProducer<String, String> producer, TriageDecision decision) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.TRIAGE_DECISION, decision.patientKey(),
-                EventJson.mapper().writeValueAsString(decision))).get();
     }
 
     /** Read in the sandbox's store directly: this test holds no token itself. */

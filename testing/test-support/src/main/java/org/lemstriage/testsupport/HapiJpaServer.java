@@ -1,0 +1,118 @@
+package org.lemstriage.testsupport;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real FHIR server for the tests: HAPI FHIR's JPA server 8.8.0 on H2 with its default settings, built by
+ * {@code testing/hapi-fhir-jpa} and started as its own JVM (its HAPI and Spring versions stay out of ours), seeded
+ * with the sandbox's synthetic patients. One per test JVM, started on first use, stopped by {@link TestSession}.
+ */
+public final class HapiJpaServer {
+    /** HAPI FHIR JPA starts in 20 to 60 s on two cores. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    private static final String READY = "HAPI FHIR JPA server ready on port ";
+    private static HapiJpaServer shared;
+
+    private final Process process;
+    private final int port;
+
+    private HapiJpaServer(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static synchronized HapiJpaServer shared() {
+        if (shared == null) {
+            shared = start();
+        }
+        return shared;
+    }
+
+    private static HapiJpaServer start() {
+        Path root = Fixtures.repositoryRoot();
+        Path module = root.resolve("testing/hapi-fhir-jpa/target");
+        if (!Files.isDirectory(module.resolve("lib")) || !Files.isDirectory(module.resolve("classes"))) {
+            throw new IllegalStateException("HAPI FHIR JPA server not built: run ./mvnw package in testing/hapi-fhir-jpa");
+        }
+        Path seed = root.resolve("tools/ehr-sandbox/src/main/resources/seed/synthetic-patients.json");
+        Path log = module.resolve("hapi-fhir-jpa.log");
+        try {
+            Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                    "-cp", module.resolve("classes") + java.io.File.pathSeparator + module.resolve("lib") + "/*",
+                    "org.lemstriage.hapijpa.HapiJpaServer", "0", seed.toString()))
+                    .redirectErrorStream(true).start();
+            CompletableFuture<Integer> port = new CompletableFuture<>();
+            Thread reader = new Thread(() -> copyUntilReady(process, log, port), "hapi-fhir-jpa-output");
+            reader.setDaemon(true);
+            reader.start();
+            int listening = port.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            return new HapiJpaServer(process, listening);
+        } catch (Exception e) {
+            throw new IllegalStateException("HAPI FHIR JPA server did not start (see " + log + ")", e);
+        }
+    }
+
+    /** The server's output into its log file; the port from its ready line. */
+    private static void copyUntilReady(Process process, Path log, CompletableFuture<Integer> port) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+             var file = Files.newBufferedWriter(log)) {
+            for (String line; (line = out.readLine()) != null; ) {
+                file.write(line);
+                file.newLine();
+                file.flush();
+                if (line.startsWith(READY)) {
+                    port.complete(Integer.parseInt(line.substring(READY.length()).trim()));
+                }
+            }
+            port.completeExceptionally(new IllegalStateException("exited with " + process.waitFor()));
+        } catch (IOException | InterruptedException | NumberFormatException e) {
+            port.completeExceptionally(e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + port + "/fhir";
+    }
+
+    /** Hangs the server (SIGSTOP): connections are accepted, nothing is answered, as an EHR that stalls. */
+    public void hang() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Answers again (SIGCONT), with everything it held. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited with " + exit);
+        }
+    }
+
+    static synchronized void stop() {
+        if (shared != null) {
+            shared.process.destroy();
+            try {
+                if (!shared.process.waitFor(20, TimeUnit.SECONDS)) {
+                    shared.process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                shared.process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+            shared = null;
+        }
+    }
+}
