@@ -103,6 +103,31 @@ class NotifierIT {
     }
 
     @Test
+    void aChangeByTheOncologyTeamBetweenReadAndWriteIsAnswered412AndTheWriteIsRedoneOverIt() throws Exception {
+        String episode = UUID.randomUUID().toString();
+        send(Decisions.decision(episode, 1, "Patient/lt-p002", Action.OPEN, Tier.INTERMEDIATE, 2));
+        Task second = await(() -> tasksOf(episode), t -> t.size() == 2).stream()
+                .filter(t -> t.getStatus() == Task.TaskStatus.ONHOLD).findFirst().orElseThrow();
+        var faults = EhrSandboxes.shared().faults();
+        int held = faults.transactionsHeld();
+        faults.delayTransactions(Duration.ofSeconds(3));
+        try (CapturedLog log = CapturedLog.start()) {
+            TriageDecision high = Decisions.decision(episode, 2, "Patient/lt-p002", Action.UPDATE, Tier.HIGH, 2);
+            send(high);
+            // The notifier has read the episode and its transaction is in the EHR's hands: the team writes meanwhile
+            Eventually.await(faults::transactionsHeld, n -> n > held, Duration.ofSeconds(30));
+            ehr.update().resource(second.copy().addNote(new org.hl7.fhir.r4.model.Annotation().setText("moved to a morning slot"))).execute();
+            List<Task> after = Eventually.await(() -> tasksOf(episode), t -> t.stream()
+                    .allMatch(x -> x.getPriority() == Task.TaskPriority.URGENT), Duration.ofSeconds(60));
+            assertThat(after).filteredOn(t -> t.getIdElement().getIdPart().equals(second.getIdElement().getIdPart()))
+                    .singleElement().satisfies(t -> assertThat(t.getNote()).extracting(n -> n.getText()).contains("moved to a morning slot"));
+            assertThat(log.lines()).anyMatch(l -> l.contains(high.decisionId()) && l.contains("retrying") && l.contains("412"));
+        } finally {
+            faults.clear();
+        }
+    }
+
+    @Test
     void tooManyRequestsIsRetriedAfterItsRetryAfterAndWrittenOnce() throws Exception {
         String episode = UUID.randomUUID().toString();
         EhrSandboxes.shared().faults().fail(episode, 429, 2, 2);

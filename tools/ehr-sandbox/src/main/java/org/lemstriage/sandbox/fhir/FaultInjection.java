@@ -18,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class FaultInjection extends HttpFilter {
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final SearchReuse searches;
+    private volatile java.time.Duration transactionDelay = java.time.Duration.ZERO;
+    private final java.util.concurrent.atomic.AtomicInteger transactionsHeld = new java.util.concurrent.atomic.AtomicInteger();
 
     public FaultInjection(SearchReuse searches) {
         this.searches = searches;
@@ -33,14 +35,36 @@ public class FaultInjection extends HttpFilter {
         faults.put(queryContains, new Fault(status, retryAfterSeconds, times < 0, new java.util.concurrent.atomic.AtomicInteger(times)));
     }
 
+    /**
+     * Holds every transaction this long before it is processed, as a busy server may: a change made meanwhile by
+     * someone else wins the race, and the transaction's If-Match then fails.
+     */
+    public void delayTransactions(java.time.Duration delay) {
+        transactionDelay = delay;
+    }
+
+    /** How many transactions have been held so far: a test waits for one to be in the EHR's hands. */
+    public int transactionsHeld() {
+        return transactionsHeld.get();
+    }
+
     public void clear() {
         faults.clear();
         searches.off();
+        transactionDelay = java.time.Duration.ZERO;
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (!transactionDelay.isZero() && "POST".equals(request.getMethod()) && request.getRequestURI().matches(".*/fhir/?")) {
+            transactionsHeld.incrementAndGet();
+            try {
+                Thread.sleep(transactionDelay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         String query = request.getQueryString();
         if (query != null) {
             String decoded = java.net.URLDecoder.decode(query, java.nio.charset.StandardCharsets.UTF_8);
