@@ -27,7 +27,8 @@ import java.nio.file.Path;
  * Starts HAPI FHIR's JPA server ({@link JpaServerConfig}) on {@code 127.0.0.1:<port>} with FHIR base {@code /fhir},
  * loads the given seed Bundles (collections are stored as they are, by their own ids), and prints
  * {@code HAPI FHIR JPA server ready on port <port>} once it answers. Arguments: {@code <port> [seed.json ...]};
- * port 0 takes a free one.
+ * port 0 takes a free one. With {@code -Dlemstriage.exit-with-parent=true} it stops when the process that started it
+ * ends, however that ended (a test JVM killed or exiting without its own clean-up).
  */
 public final class HapiJpaServer {
     public static final String READY = "HAPI FHIR JPA server ready on port ";
@@ -36,6 +37,9 @@ public final class HapiJpaServer {
     }
 
     public static void main(String[] args) throws Exception {
+        if (Boolean.getBoolean("lemstriage.exit-with-parent")) {
+            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
+        }
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8090;
         AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext(JpaServerConfig.class);
         IFhirSystemDao<Bundle, ?> system = spring.getBean(IFhirSystemDao.class);

@@ -47,7 +47,8 @@ public final class HapiJpaServer {
         Path log = module.resolve("hapi-fhir-jpa.log");
         try {
             Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                    // It goes when this JVM goes: a Quarkus test's copy of this class is not the one TestSession stops
+                    "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dlemstriage.exit-with-parent=true",
                     "-cp", module.resolve("classes") + java.io.File.pathSeparator + module.resolve("lib") + "/*",
                     "org.lemstriage.hapijpa.HapiJpaServer", "0", seed.toString()))
                     .redirectErrorStream(true).start();
@@ -55,6 +56,7 @@ public final class HapiJpaServer {
             Thread reader = new Thread(() -> copyUntilReady(process, log, port), "hapi-fhir-jpa-output");
             reader.setDaemon(true);
             reader.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "hapi-fhir-jpa-stop"));
             int listening = port.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             return new HapiJpaServer(process, listening);
         } catch (Exception e) {

@@ -101,7 +101,8 @@ public class ClinicalContextReader {
     }
 
     private <T extends Resource> List<T> search(Class<T> type, String url) {
-        return ehr.searchAll("search " + type.getSimpleName(), type, c -> c.search().byUrl(url).cacheControl(EhrClient.FRESH).returnBundle(Bundle.class).execute());
+        return ehr.searchAll("search " + type.getSimpleName(), type,
+                c -> c.search().byUrl(url).cacheControl(EhrClient.FRESH).returnBundle(Bundle.class).execute());
     }
 
     private Optional<BigDecimal> kilograms(Observation o) {

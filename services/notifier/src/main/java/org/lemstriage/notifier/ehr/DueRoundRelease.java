@@ -42,8 +42,8 @@ public class DueRoundRelease {
      * before anything is changed: releasing a round takes it out of the search being paged through.
      */
     public int release(Instant now) {
-        List<Task> onHold = ehr.searchAll("search on-hold screening rounds", Task.class, c -> c.search().forResource(Task.class).cacheControl(EhrClient.FRESH)
-                .where(Task.STATUS.exactly().code(Task.TaskStatus.ONHOLD.toCode()))
+        List<Task> onHold = ehr.searchAll("search on-hold screening rounds", Task.class, c -> c.search().forResource(Task.class)
+                .cacheControl(EhrClient.FRESH).where(Task.STATUS.exactly().code(Task.TaskStatus.ONHOLD.toCode()))
                 .and(Task.CODE.exactly().systemAndCode(EhrIdentifiers.TASK_CODE_SYSTEM, "oncology-screening"))
                 .returnBundle(Bundle.class).execute());
         int released = 0;
