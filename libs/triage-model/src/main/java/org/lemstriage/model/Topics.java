@@ -32,8 +32,7 @@ public final class Topics {
             "context-request-dlq", CONTEXT_REQUEST_DLQ);
 
     /** All topics of the pipeline, for provisioning a broker (tests, local stack). */
-    public static final List<String> ALL = List.of(LAB_OBSERVATION, LAB_OBSERVATION_DLQ, TRIAGE_DECISION,
-            TRIAGE_DECISION_DLQ, TRIAGE_AUDIT, CONTEXT_REQUEST, CONTEXT, CONTEXT_REQUEST_DLQ);
+    public static final List<String> ALL = List.copyOf(BY_CONFIG_NAME.values());
 
     private Topics() {
     }

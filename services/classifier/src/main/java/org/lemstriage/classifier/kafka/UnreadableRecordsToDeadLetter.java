@@ -34,17 +34,16 @@ public class UnreadableRecordsToDeadLetter implements DeserializationExceptionHa
 
     @Override
     public void configure(Map<String, ?> streamsConfig) {
-        Map<String, Object> config = producerConfig;
         // The same broker and security settings as the Streams application's own clients
         streamsConfig.forEach((key, value) -> {
             if (key.equals(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG) || key.startsWith("security.") || key.startsWith("ssl.")
                     || key.startsWith("sasl.")) {
-                config.put(key, value);
+                producerConfig.put(key, value);
             }
         });
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "lems-triage-classifier-dead-letters");
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "lems-triage-classifier-dead-letters");
     }
 
     private synchronized KafkaProducer<byte[], byte[]> producer() {

@@ -26,6 +26,18 @@ public class EpisodeReader {
     }
 
     public EpisodeTransaction.Current read(TriageDecision decision) {
+        return read(decision, observations(decision));
+    }
+
+    /**
+     * The episode again, after a write: which of the decision's results the EHR holds was read with it before, and
+     * the write did not change it.
+     */
+    public EpisodeTransaction.Current readAgain(TriageDecision decision, EpisodeTransaction.Current before) {
+        return read(decision, before.observations());
+    }
+
+    private EpisodeTransaction.Current read(TriageDecision decision, Set<String> observations) {
         String episodeId = decision.episodeId();
         List<ServiceRequest> requests = ehr.searchAll("search episode " + episodeId, ServiceRequest.class,
                 c -> c.search().forResource(ServiceRequest.class).cacheControl(EhrClient.FRESH)
@@ -35,7 +47,7 @@ public class EpisodeReader {
                 c -> c.search().forResource(Task.class).cacheControl(EhrClient.FRESH)
                         .where(Task.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId))
                         .returnBundle(Bundle.class).execute());
-        return new EpisodeTransaction.Current(requests.isEmpty() ? null : requests.get(0), tasks, observations(decision));
+        return new EpisodeTransaction.Current(requests.isEmpty() ? null : requests.get(0), tasks, observations);
     }
 
     /** Which of the decision's results the EHR holds, so that only those are referenced literally. */

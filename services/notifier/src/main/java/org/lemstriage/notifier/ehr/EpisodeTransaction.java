@@ -77,21 +77,20 @@ public class EpisodeTransaction {
         }
         targets.add(new Reference(srUrl));
 
-        Map<Integer, Task> byRound = new HashMap<>();
-        current.tasks().forEach(t -> round(t).ifPresent(r -> byRound.put(r, t)));
-        List<ScreeningRound> plan = decision.action() == Action.RETRACT ? List.of() : decision.plan();
-        for (ScreeningRound round : plan) {
+        Map<Integer, Task> byRound = byRound(current);
+        for (ScreeningRound round : plan(decision)) {
             Task existing = byRound.remove(round.round());
             String url = urn("task|" + EhrIdentifiers.round(decision.episodeId(), round.round()));
             if (existing == null) {
                 create(tx, url, episode.task(decision, round, focus, current.observations()), "Task", EhrIdentifiers.ROUND,
                         EhrIdentifiers.round(decision.episodeId(), round.round()));
                 targets.add(new Reference(url));
-            } else if (OPEN.contains(existing.getStatus()) && changes(existing, decision, round, current)) {
-                Task changed = existing.copy();
-                episode.applyDecision(changed, decision, round, current.observations());
-                update(tx, url, changed, existing);
-                targets.add(new Reference(url));
+            } else {
+                Optional<Task> changed = changed(existing, decision, round, current);
+                if (changed.isPresent()) {
+                    update(tx, url, changed.get(), existing);
+                    targets.add(new Reference(url));
+                }
             }
         }
         for (Task leftover : byRound.values()) {
@@ -133,13 +132,12 @@ public class EpisodeTransaction {
         if (applied < decision.version()) {
             differences.add("ServiceRequest holds decision version " + applied + ", not " + decision.version());
         }
-        Map<Integer, Task> byRound = new HashMap<>();
-        current.tasks().forEach(t -> round(t).ifPresent(r -> byRound.put(r, t)));
-        for (ScreeningRound round : decision.action() == Action.RETRACT ? List.<ScreeningRound>of() : decision.plan()) {
+        Map<Integer, Task> byRound = byRound(current);
+        for (ScreeningRound round : plan(decision)) {
             Task existing = byRound.remove(round.round());
             if (existing == null) {
                 differences.add("round " + round.round() + " missing");
-            } else if (OPEN.contains(existing.getStatus()) && changes(existing, decision, round, current)) {
+            } else if (changed(existing, decision, round, current).isPresent()) {
                 differences.add("round " + round.round() + " not as decided");
             }
         }
@@ -151,10 +149,24 @@ public class EpisodeTransaction {
         return differences;
     }
 
-    private boolean changes(Task existing, TriageDecision decision, ScreeningRound round, Current current) {
+    /** An open round's Task as the decision would have it, if that differs from what the EHR holds. */
+    private Optional<Task> changed(Task existing, TriageDecision decision, ScreeningRound round, Current current) {
+        if (!OPEN.contains(existing.getStatus())) {
+            return Optional.empty();
+        }
         Task changed = existing.copy();
         episode.applyDecision(changed, decision, round, current.observations());
-        return !changed.equalsDeep(existing);
+        return changed.equalsDeep(existing) ? Optional.empty() : Optional.of(changed);
+    }
+
+    private static List<ScreeningRound> plan(TriageDecision decision) {
+        return decision.action() == Action.RETRACT ? List.of() : decision.plan();
+    }
+
+    private static Map<Integer, Task> byRound(Current current) {
+        Map<Integer, Task> byRound = new HashMap<>();
+        current.tasks().forEach(t -> round(t).ifPresent(r -> byRound.put(r, t)));
+        return byRound;
     }
 
     static int appliedVersion(ServiceRequest sr) {

@@ -61,7 +61,7 @@ public class EpisodeWriter {
         }
         Bundle response = ehr.call("transaction for " + decision.decisionId(), c -> c.transaction().withBundle(tx.get()).execute());
         notStale(decision, tx.get(), response);
-        holdsAsDecided(decision, reader.read(decision));
+        holdsAsDecided(decision, reader.readAgain(decision, current));
         long created = response.getEntry().stream().filter(e -> e.getResponse().getStatus().startsWith("201")).count();
         LOG.infof("decision %s %s: episode %s written, %d created, %d updated", decision.decisionId(), decision.action(),
                 decision.episodeId(), created, response.getEntry().size() - created);

@@ -2,22 +2,18 @@ package org.lemstriage.notifier.kafka;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import org.hl7.fhir.r4.model.Annotation;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.lemstriage.ehrclient.EhrClient;
 import org.lemstriage.model.event.TriageDecision.Action;
 import org.lemstriage.model.event.TriageDecision.Tier;
-import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.notifier.Decisions;
-import org.lemstriage.notifier.ehr.EhrIdentifiers;
+import org.lemstriage.notifier.EpisodeInEhr;
 import org.lemstriage.testsupport.Eventually;
 
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -32,18 +28,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 abstract class EpisodeConformance {
     private Decisions.Sender sender;
+    private EpisodeInEhr episodes;
     private IGenericClient ehr;
 
     /** The EHR's FHIR base, as the notifier under test is configured. */
     protected abstract String ehrBaseUrl();
 
-    /** The EHR away for {@code length} (refusing or hanging), then back with everything it held. */
-    protected abstract void outage(Duration length) throws Exception;
+    /** The EHR goes away (refusing or hanging) ... */
+    protected abstract void ehrAway() throws Exception;
+
+    /** ... and comes back with everything it held. */
+    protected abstract void ehrBack() throws Exception;
 
     @BeforeEach
     void connect() {
         sender = new Decisions.Sender();
-        ehr = Fhir.r4().newRestfulGenericClient(ehrBaseUrl());
+        episodes = new EpisodeInEhr(ehrBaseUrl());
+        ehr = episodes.client();
     }
 
     @AfterEach
@@ -117,7 +118,12 @@ abstract class EpisodeConformance {
         String episode = UUID.randomUUID().toString();
         Thread away = new Thread(() -> {
             try {
-                outage(Duration.ofSeconds(60));
+                ehrAway();
+                try {
+                    Thread.sleep(60_000);
+                } finally {
+                    ehrBack();
+                }
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -132,20 +138,11 @@ abstract class EpisodeConformance {
     }
 
     private ServiceRequest serviceRequestOf(String episode) {
-        Bundle requests = ehr.search().forResource(ServiceRequest.class).cacheControl(EhrClient.FRESH)
-                .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episode))
-                .returnBundle(Bundle.class).execute();
-        assertThat(requests.getEntry()).as("one ServiceRequest for episode %s", episode).hasSize(1);
-        return (ServiceRequest) requests.getEntryFirstRep().getResource();
+        return episodes.serviceRequest(episode);
     }
 
-    /** The episode's Tasks in round order, read fresh. */
     private List<Task> tasksOf(String episode) {
-        Bundle found = ehr.search().forResource(Task.class).cacheControl(EhrClient.FRESH)
-                .where(Task.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episode))
-                .returnBundle(Bundle.class).execute();
-        return found.getEntry().stream().map(e -> (Task) e.getResource())
-                .sorted(Comparator.comparing(t -> t.getIdentifierFirstRep().getValue())).toList();
+        return episodes.tasks(episode);
     }
 
     private static <T> T await(Supplier<T> read, Predicate<T> done) throws InterruptedException {

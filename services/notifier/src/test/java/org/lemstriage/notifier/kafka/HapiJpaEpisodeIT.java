@@ -7,7 +7,6 @@ import org.lemstriage.testsupport.HapiJpaServer;
 import org.lemstriage.testsupport.HapiJpaServerResource;
 import org.lemstriage.testsupport.KafkaBrokerResource;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -36,12 +35,12 @@ class HapiJpaEpisodeIT extends EpisodeConformance {
     }
 
     @Override
-    protected void outage(Duration length) throws Exception {
+    protected void ehrAway() throws Exception {
         HapiJpaServer.shared().hang();
-        try {
-            Thread.sleep(length.toMillis());
-        } finally {
-            HapiJpaServer.shared().resume();
-        }
+    }
+
+    @Override
+    protected void ehrBack() throws Exception {
+        HapiJpaServer.shared().resume();
     }
 }

@@ -19,6 +19,7 @@ import org.lemstriage.model.event.TriageDecision.Tier;
 import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.notifier.CapturedLog;
 import org.lemstriage.notifier.Decisions;
+import org.lemstriage.notifier.EpisodeInEhr;
 import org.lemstriage.notifier.ehr.EhrIdentifiers;
 import org.lemstriage.testsupport.EhrSandboxResource;
 import org.lemstriage.testsupport.EhrSandboxes;
@@ -43,12 +44,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(EhrSandboxResource.class)
 class NotifierIT {
     private Decisions.Sender sender;
+    private EpisodeInEhr episodes;
     private IGenericClient ehr;
 
     @BeforeEach
     void connect() {
         sender = new Decisions.Sender();
-        ehr = Fhir.r4().newRestfulGenericClient(EhrSandboxes.shared().baseUrl());
+        episodes = new EpisodeInEhr(EhrSandboxes.shared().baseUrl());
+        ehr = episodes.client();
     }
 
     @AfterEach
@@ -211,18 +214,11 @@ class NotifierIT {
     }
 
     private ServiceRequest serviceRequestOf(String episode) {
-        Bundle requests = ehr.search().forResource(ServiceRequest.class)
-                .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episode))
-                .returnBundle(Bundle.class).execute();
-        assertThat(requests.getEntry()).hasSize(1);
-        return (ServiceRequest) requests.getEntryFirstRep().getResource();
+        return episodes.serviceRequest(episode);
     }
 
     private List<Task> tasksOf(String episode) {
-        Bundle found = ehr.search().forResource(Task.class)
-                .where(Task.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episode))
-                .returnBundle(Bundle.class).execute();
-        return found.getEntry().stream().map(e -> (Task) e.getResource()).toList();
+        return episodes.tasks(episode);
     }
 
     /** Read in the sandbox's store directly, past the faults injected for the notifier's requests. */

@@ -37,12 +37,12 @@ class SandboxEpisodeIT extends EpisodeConformance {
     }
 
     @Override
-    protected void outage(Duration length) throws Exception {
+    protected void ehrAway() throws Exception {
         EhrSandboxes.shared().pause();
-        try {
-            Thread.sleep(length.toMillis());
-        } finally {
-            EhrSandboxes.shared().resume();
-        }
+    }
+
+    @Override
+    protected void ehrBack() throws Exception {
+        EhrSandboxes.shared().resume();
     }
 }

@@ -1,0 +1,49 @@
+package org.lemstriage.notifier;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.lemstriage.ehrclient.EhrClient;
+import org.lemstriage.model.fhir.Fhir;
+import org.lemstriage.notifier.ehr.EhrIdentifiers;
+
+import java.util.Comparator;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An episode as a test reads it over the EHR's FHIR API, fresh (Cache-Control: no-cache), independently of the
+ * notifier's own reader.
+ */
+public final class EpisodeInEhr {
+    private final IGenericClient ehr;
+
+    public EpisodeInEhr(String ehrBaseUrl) {
+        this.ehr = Fhir.r4().newRestfulGenericClient(ehrBaseUrl);
+    }
+
+    /** The EHR's client, for what a test does to the EHR itself (the oncology team's edits). */
+    public IGenericClient client() {
+        return ehr;
+    }
+
+    /** The episode's one ServiceRequest; fails when there is none or more than one. */
+    public ServiceRequest serviceRequest(String episode) {
+        Bundle requests = ehr.search().forResource(ServiceRequest.class).cacheControl(EhrClient.FRESH)
+                .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episode))
+                .returnBundle(Bundle.class).execute();
+        assertThat(requests.getEntry()).as("one ServiceRequest for episode %s", episode).hasSize(1);
+        return (ServiceRequest) requests.getEntryFirstRep().getResource();
+    }
+
+    /** The episode's Tasks in round order. */
+    public List<Task> tasks(String episode) {
+        Bundle found = ehr.search().forResource(Task.class).cacheControl(EhrClient.FRESH)
+                .where(Task.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episode))
+                .returnBundle(Bundle.class).execute();
+        return found.getEntry().stream().map(e -> (Task) e.getResource())
+                .sorted(Comparator.comparing(t -> t.getIdentifierFirstRep().getValue())).toList();
+    }
+}
