@@ -26,7 +26,10 @@ class AnalyteMapTest {
         assertThat(map.map(code("http://loinc.org", "94383-7")).orElseThrow().analyte()).isEqualTo(Analyte.SOX1);
         assertThat(map.map(code("http://loinc.org", "53709-2")).orElseThrow().analyte()).isEqualTo(Analyte.AGNA1);
         assertThat(map.map(code("https://www.mayocliniclabs.com/test-catalog", "AGN1S")).orElseThrow().analyte()).isEqualTo(Analyte.AGNA1);
-        assertThat(map.size()).isEqualTo(8);
+        // Ruleset 2.0: Mayo's other AGNA-1 orderables, the titer and the immunoblot
+        assertThat(map.map(code("https://www.mayocliniclabs.com/test-catalog", "AGNTS")).orElseThrow().analyte()).isEqualTo(Analyte.AGNA1);
+        assertThat(map.map(code("https://www.mayocliniclabs.com/test-catalog", "AGNBS")).orElseThrow().analyte()).isEqualTo(Analyte.AGNA1);
+        assertThat(map.size()).isEqualTo(10);
     }
 
     @Test

@@ -39,6 +39,14 @@ class UnitNormaliserTest {
     }
 
     @Test
+    void picomolarAsUkLabsWriteItIsPicomolesPerLitre() {
+        // Ruleset 2.0: "pM" is not UCUM (UCUM has no "M"), but it is what UK labs write
+        assertThat(normaliser.convert(new Quantity().setValue(new BigDecimal("60")).setUnit("pM"), "nmol/L"))
+                .isEqualByComparingTo("0.06");
+        assertThat(normaliser.convert(ucum("60", "pM"), "nmol/L")).isEqualByComparingTo("0.06");
+    }
+
+    @Test
     void incompatibleUnitIsRejectedWithItsName() {
         assertThatThrownBy(() -> normaliser.convert(ucum("5", "mg/dL"), "nmol/L"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mg/dL");

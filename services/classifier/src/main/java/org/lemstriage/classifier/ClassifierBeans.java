@@ -19,13 +19,13 @@ public class ClassifierBeans {
     @Produces
     @ApplicationScoped
     Ruleset ruleset(RulesConfig config) {
-        return Ruleset.v1(Cutoffs.defaults(), DeltaPCodes.load(config.deltaPCodes()));
+        return Ruleset.v2(Cutoffs.defaults(), DeltaPCodes.load(config.deltaPCodes()));
     }
 
     @Produces
     @ApplicationScoped
-    TriageStep triageStep(Ruleset ruleset, ContextConfig context) {
-        return new TriageStep(ruleset, new ScreeningPlanner(),
+    TriageStep triageStep(Ruleset ruleset, ContextConfig context, RulesConfig rules) {
+        return new TriageStep(ruleset, new ScreeningPlanner(rules.lowTierPlan()),
                 new TriageStep.ContextTiming(context.hold(), context.firstRetry(), context.maxRetry()));
     }
 

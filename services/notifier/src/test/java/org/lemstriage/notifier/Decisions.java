@@ -28,6 +28,17 @@ public final class Decisions {
     }
 
     public static TriageDecision decision(String episodeId, int version, String patient, Action action, Tier tier, int rounds) {
+        return decision(episodeId, version, patient, action, tier, rounds, TriageDecision.EpisodeKind.SCREENING);
+    }
+
+    /** A clinician-review episode's decision (ruleset 2.0: an old positive result): no rounds. */
+    public static TriageDecision review(String episodeId, int version, String patient, Action action) {
+        return decision(episodeId, version, patient, action, action == Action.RETRACT ? Tier.NONE : Tier.HIGH, 0,
+                TriageDecision.EpisodeKind.CLINICIAN_REVIEW);
+    }
+
+    private static TriageDecision decision(String episodeId, int version, String patient, Action action, Tier tier, int rounds,
+                                           TriageDecision.EpisodeKind kind) {
         LocalDate start = LocalDate.parse("2026-11-02");
         List<ScreeningRound> plan = java.util.stream.IntStream.rangeClosed(1, rounds)
                 .mapToObj(i -> new ScreeningRound(i, "CT thorax", start.plusMonths(6L * (i - 1)), start.plusMonths(6L * (i - 1)).plusDays(30)))
@@ -38,7 +49,7 @@ public final class Decisions {
                 List.of("VGCC-PQ-DELTA-P-INTERMEDIATE@1"), "test", "P/Q-type VGCC antibody positive (test).", plan,
                 Instant.parse("2026-11-03T10:00:00Z"), TriageDecision.ContextStatus.UNAVAILABLE,
                 java.util.Arrays.stream(DeltaPItem.Item.values())
-                        .map(i -> new DeltaPItem(i, DeltaPItem.Presence.UNKNOWN, null, "test")).toList(), 0);
+                        .map(i -> new DeltaPItem(i, DeltaPItem.Presence.UNKNOWN, null, "test")).toList(), 0, kind);
     }
 
     /** Sends decisions to triage.decision.v1 on the real broker as the classifier does: keyed by patient, the topic's serde. */

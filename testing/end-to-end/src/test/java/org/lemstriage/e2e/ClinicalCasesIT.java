@@ -35,8 +35,12 @@ class ClinicalCasesIT {
         Task task = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
         assertThat(task.getPriority()).isEqualTo(Task.TaskPriority.URGENT);
         assertThat(task.getDescription()).contains("Tier HIGH", "VGCC-PQ-DELTA-P-HIGH@1", "current smoker", "weight down 6.7 %");
-        // HIGH: now, 3 months, then every 6 months up to 2 years
-        assertThat(pipeline.tasks(patient, "on-hold")).hasSize(4);
+        // Ruleset 2.0, HIGH: now, 3 and 6 months, then every 6 months to 2 years (scenario 8: the last round at 24 months)
+        List<Task> later = pipeline.tasks(patient, "on-hold");
+        assertThat(later).hasSize(5);
+        java.time.LocalDate first = java.time.LocalDate.ofInstant(task.getRestriction().getPeriod().getStart().toInstant(), java.time.ZoneOffset.UTC);
+        assertThat(later).extracting(t -> java.time.Period.between(first, java.time.LocalDate.ofInstant(
+                t.getRestriction().getPeriod().getStart().toInstant(), java.time.ZoneOffset.UTC)).toTotalMonths()).contains(24L);
     }
 
     @Test
@@ -62,7 +66,7 @@ class ClinicalCasesIT {
                 "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.45", "nmol/L")).statusCode()).isEqualTo(201);
         JsonNode view = Pipeline.await(() -> view(patient), v -> v != null && v.path("history").toString().contains("NO_SCREENING"));
         assertThat(view.get("screening").asBoolean()).isFalse();
-        assertThat(view.get("explanation").asText()).contains("KNOWN-LUNG-CANCER@1", "Condition/lt-p006-sclc");
+        assertThat(view.get("explanation").asText()).contains("KNOWN-LUNG-CANCER@2", "Condition/lt-p006-sclc");
         assertThat(pipeline.tasks(patient, "requested")).isEmpty();
     }
 
@@ -75,6 +79,46 @@ class ClinicalCasesIT {
         assertThat(view.at("/results/0/reading").asText()).isEqualTo("EQUIVOCAL");
         assertThat(view.get("tier").asText()).isEqualTo("NONE");
         assertThat(pipeline.tasks(patient, "requested")).isEmpty();
+    }
+
+    @Test
+    void ruleset2ReadsLabcorpByItsOwnLimitKeepsAFlaggedIndeterminateEquivocalAndReadsPicomolar() throws Exception {
+        // Scenario 3. lt-p010: Labcorp 25 pmol/L without range or flag, then ARUP 35 pmol/L flagged H: neither opens anything
+        String quiet = "Patient/lt-p010";
+        assertThat(pipeline.postObservation(Pipeline.quantity("e2e-labcorp-" + UUID.randomUUID(), quiet,
+                "https://www.labcorp.com/tests", "140640", "25", "pmol/L")).statusCode()).isEqualTo(201);
+        String flagged = Pipeline.quantity("e2e-flagged-" + UUID.randomUUID(), quiet, "https://ltd.aruplab.com/Tests/Pub",
+                "0092628", "35", "pmol/L").replace("\"valueQuantity\"",
+                "\"interpretation\":[{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation\",\"code\":\"H\"}]}],\"valueQuantity\"");
+        assertThat(pipeline.postObservation(flagged).statusCode()).isEqualTo(201);
+        JsonNode view = Pipeline.await(() -> view(quiet), v -> v != null && v.path("results").size() == 2);
+        assertThat(view.findValuesAsText("reading")).containsExactlyInAnyOrder("NEGATIVE", "EQUIVOCAL");
+        assertThat(view.toString()).contains("Labcorp's own limit", "the lab's flag H does not make it positive");
+        assertThat(view.get("tier").asText()).isEqualTo("NONE");
+        // lt-p011: 60 pM, as UK labs write it, is 60 pmol/L: positive, a Task
+        String patient = "Patient/lt-p011";
+        String picomolar = Pipeline.quantity("e2e-pm-" + UUID.randomUUID(), patient, "https://ltd.aruplab.com/Tests/Pub",
+                "0092628", "60", "pM").replace(",\"system\":\"http://unitsofmeasure.org\",\"code\":\"pM\"", "");
+        assertThat(pipeline.postObservation(picomolar).statusCode()).isEqualTo(201);
+        Task task = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
+        assertThat(task.getDescription()).contains("0.06 nmol/L (60 pM)", "Ruleset 2.0");
+        assertThat(pipeline.tasks(quiet, "requested")).isEmpty();
+    }
+
+    @Test
+    void aThreeYearOldPositiveSentThroughImportOpensOneClinicianReviewAndNoRounds() throws Exception {
+        // Scenario 5. lt-p012: a backfill; rounds planned from 2023 would all be overdue at once
+        String patient = "Patient/lt-p012";
+        String old = Pipeline.quantity("e2e-import-" + UUID.randomUUID(), patient,
+                "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.45", "nmol/L")
+                .replace("2026-11-02T09:30:00Z", "2023-11-02T09:30:00Z").replaceAll("\\s*\\n\\s*", "");
+        var imported = pipeline.postImport(old + "\n");
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+        Task review = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
+        assertThat(review.getCode().getCodingFirstRep().getCode()).isEqualTo("clinician-review");
+        assertThat(review.getDescription()).contains("dated 2023-11-02", "OLD-RESULT-REVIEW@1");
+        assertThat(pipeline.tasks(patient, "on-hold")).as("no screening rounds").isEmpty();
+        assertThat(pipeline.tasks(patient, "requested")).as("one review Task").hasSize(1);
     }
 
     @Test

@@ -29,6 +29,11 @@ final class Pipeline {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** The EHR read as it is now: a real server may answer a repeated search from an earlier answer. */
     static final CacheControlDirective FRESH = new CacheControlDirective().setNoCache(true);
+    /**
+     * The services' time starts here: the test results are dated 2026-11-02 and the seed's weights and smoking status
+     * around then, so the decisions (an old result goes to a clinician after 6 months) are the same on any day.
+     */
+    static final String CLOCK_START = "2026-11-22T08:00:00Z";
     private static Pipeline instance;
 
     final String bootstrap;
@@ -58,7 +63,8 @@ final class Pipeline {
                 "mp.jwt.verify.publickey.location", SenderTokens.publicKeyFile().toUri().toString(),
                 "mp.jwt.verify.issuer", SenderTokens.ISSUER));
         classifier = startClassifier();
-        notifier = ServiceProcess.start("notifier", Map.of("kafka.bootstrap.servers", bootstrap, "lemstriage.ehr.base-url", ehrBase));
+        notifier = ServiceProcess.start("notifier", Map.of("kafka.bootstrap.servers", bootstrap, "lemstriage.ehr.base-url", ehrBase,
+                "lemstriage.clock.start", CLOCK_START));
     }
 
     /** The services, started on first use against the broker and sandbox that {@link BrokerAndSandbox} gives. */
@@ -71,7 +77,8 @@ final class Pipeline {
 
     private ServiceProcess startClassifier() throws Exception {
         return ServiceProcess.start("classifier", Map.of("kafka.bootstrap.servers", bootstrap,
-                "kafka-streams.state.dir", classifierState.toString(), "lemstriage.ehr.base-url", ehrBase));
+                "kafka-streams.state.dir", classifierState.toString(), "lemstriage.ehr.base-url", ehrBase,
+                "lemstriage.clock.start", CLOCK_START));
     }
 
     /** Kills the classifier without warning (SIGKILL) and starts it again on the same state folder. */
@@ -85,6 +92,14 @@ final class Pipeline {
                 .header("Content-Type", "application/fhir+json")
                 .header("Authorization", "Bearer " + SenderTokens.token("integration-engine", "system/Observation.write"))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Backfill: {@code POST /fhir/$import}, one resource per line. */
+    HttpResponse<String> postImport(String ndjson) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/fhir/$import"))
+                .header("Content-Type", "application/fhir+ndjson")
+                .header("Authorization", "Bearer " + SenderTokens.token("integration-engine", "system/Observation.write"))
+                .POST(HttpRequest.BodyPublishers.ofString(ndjson)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> triageView(String patientKey) throws Exception {

@@ -25,6 +25,8 @@ import java.util.List;
  * @param context         whether the EHR's clinical context was read
  * @param deltaP          the six DELTA-P items with value and source; all UNKNOWN when the context was not read
  * @param deltaPScore     points from PRESENT items only
+ * @param kind            SCREENING (rounds of CT thorax) or CLINICIAN_REVIEW (no rounds: a clinician decides); a record
+ *                        written before ruleset 2.0 has none and is SCREENING
  */
 public record TriageDecision(
         String decisionId,
@@ -41,7 +43,19 @@ public record TriageDecision(
         Instant decidedAt,
         ContextStatus context,
         List<DeltaPItem> deltaP,
-        int deltaPScore) {
+        int deltaPScore,
+        EpisodeKind kind) {
+
+    /** The episode's kind; SCREENING for records written before the field existed. */
+    public EpisodeKind episodeKind() {
+        return kind == null ? EpisodeKind.SCREENING : kind;
+    }
+
+    /**
+     * SCREENING: the plan's rounds are written as Tasks. CLINICIAN_REVIEW: the positive result is too old to start
+     * surveillance from (ruleset 2.0): one review Task, no rounds.
+     */
+    public enum EpisodeKind { SCREENING, CLINICIAN_REVIEW }
 
     /** Whether the decision could use the EHR's clinical context. */
     public enum ContextStatus { AVAILABLE, UNAVAILABLE }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,11 @@ import java.util.Optional;
  */
 public final class UnitNormaliser {
     private static final String UCUM_SYSTEM = "http://unitsofmeasure.org";
+    /**
+     * Molar units as labs write them, which UCUM lacks (UCUM has no "M"): UK laboratories report the VGCC antibody in
+     * "pM" (e.g. Oxford Immunology's VGCC assay, "pM of bound toxin"). Read as the UCUM units they mean. Ruleset 2.0.
+     */
+    private static final Map<String, String> LAB_SPELLINGS = Map.of("pM", "pmol/L", "nM", "nmol/L");
     private final UcumEssenceService ucum;
 
     public UnitNormaliser() {
@@ -36,7 +42,8 @@ public final class UnitNormaliser {
      * @throws IllegalArgumentException naming the unit when it is missing, not UCUM, or not convertible
      */
     public BigDecimal convert(Quantity quantity, String targetUnit) {
-        String unit = unitOf(quantity).orElseThrow(() -> new IllegalArgumentException("no unit"));
+        String unit = unitOf(quantity).map(u -> LAB_SPELLINGS.getOrDefault(u, u))
+                .orElseThrow(() -> new IllegalArgumentException("no unit"));
         if (unit.equals(targetUnit)) {
             return quantity.getValue();
         }

@@ -30,15 +30,18 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
     private final TriageStep step;
     private final RecordCounters counters;
     private final Duration tick;
+    /** Added to Kafka Streams' wall-clock time: see {@link org.lemstriage.classifier.ClockConfig}. */
+    private final long offsetMs;
     private KeyValueStore<String, PatientTriage> patients;
     /** Patients with a context hold or retry pending, by when it falls due (epoch ms): the timer scans only these. */
     private KeyValueStore<String, Long> waits;
     private ProcessorContext<String, Object> context;
 
-    public PatientTriageProcessor(TriageStep step, RecordCounters counters, Duration tick) {
+    public PatientTriageProcessor(TriageStep step, RecordCounters counters, Duration tick, Duration clockOffset) {
         this.step = step;
         this.counters = counters;
         this.tick = tick;
+        this.offsetMs = clockOffset.toMillis();
     }
 
     @Override
@@ -54,7 +57,7 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
         counters.in();
         // The later of record time and processing time: after lag or a restart, a context hold still lasts its
         // full length from when the result is actually processed
-        Instant at = Instant.ofEpochMilli(Math.max(record.timestamp(), context.currentSystemTimeMs()));
+        Instant at = Instant.ofEpochMilli(Math.max(record.timestamp(), context.currentSystemTimeMs()) + offsetMs);
         if (record.value() instanceof LabResult result && record.key() != null && record.key().equals(result.patientKey())) {
             apply(record.key(), step.onResult(patients.get(record.key()), result, at), record.timestamp());
         } else if (record.value() instanceof ClinicalContext ctx && record.key() != null && record.key().equals(ctx.patientKey())) {
@@ -68,7 +71,8 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
         }
     }
 
-    private void onTimer(long nowMs) {
+    private void onTimer(long systemMs) {
+        long nowMs = systemMs + offsetMs;
         List<String> due = new ArrayList<>();
         try (KeyValueIterator<String, Long> all = waits.all()) {
             while (all.hasNext()) {
@@ -83,7 +87,7 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
             if (state == null) {
                 waits.delete(key);
             } else {
-                apply(key, step.onTimer(state, Instant.ofEpochMilli(nowMs)), nowMs);
+                apply(key, step.onTimer(state, Instant.ofEpochMilli(nowMs)), systemMs);
             }
         }
     }

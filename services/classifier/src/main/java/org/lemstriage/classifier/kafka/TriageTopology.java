@@ -7,10 +7,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
+import org.lemstriage.classifier.ClockConfig;
 import org.lemstriage.classifier.ContextConfig;
 import org.lemstriage.classifier.triage.PatientTriage;
 import org.lemstriage.classifier.triage.TriageStep;
 import org.lemstriage.model.Topics;
+import org.lemstriage.model.TriageClock;
 import org.lemstriage.model.metrics.RecordCounters;
 import org.lemstriage.model.serde.ClinicalContextSerde;
 import org.lemstriage.model.serde.ContextRequestSerde;
@@ -33,16 +35,24 @@ public class TriageTopology {
     static final String CONTEXT_REQUEST_SINK = "context-requests";
 
     @Produces
-    public Topology topology(TriageStep step, RecordCounters counters, ContextConfig context) {
-        return build(step, counters, context.timer());
+    public Topology topology(TriageStep step, RecordCounters counters, ContextConfig context, ClockConfig clock) {
+        return build(step, counters, context.timer(), TriageClock.offset(clock.start()));
     }
 
-    /** The topology itself, without CDI: tests drive it with TopologyTestDriver. */
+    /** The topology on the system's time, without CDI: tests drive it with TopologyTestDriver. */
     public static Topology build(TriageStep step, RecordCounters counters, Duration tick) {
+        return build(step, counters, tick, Duration.ZERO);
+    }
+
+    /**
+     * The topology itself. Kafka Streams owns the wall clock its timer runs on (TopologyTestDriver mocks it);
+     * {@code clockOffset} shifts every time the triage sees from it ({@link ClockConfig}).
+     */
+    public static Topology build(TriageStep step, RecordCounters counters, Duration tick, Duration clockOffset) {
         Topology topology = new Topology();
         topology.addSource("lab-results", new StringDeserializer(), new LabResultSerde(), Topics.LAB_OBSERVATION);
         topology.addSource("clinical-context", new StringDeserializer(), new ClinicalContextSerde(), Topics.CONTEXT);
-        topology.addProcessor("triage", () -> new PatientTriageProcessor(step, counters, tick), "lab-results", "clinical-context");
+        topology.addProcessor("triage", () -> new PatientTriageProcessor(step, counters, tick, clockOffset), "lab-results", "clinical-context");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATIENT_STORE),
                 Serdes.String(), new EventSerde<>(PatientTriage.class)), "triage");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAIT_STORE),

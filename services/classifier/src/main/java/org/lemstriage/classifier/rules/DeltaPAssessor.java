@@ -61,14 +61,14 @@ public final class DeltaPAssessor {
                 smoking(context, itemsUntil), age(context, onset), karnofsky(context, onset, itemsUntil));
     }
 
-    /** An active (not refuted) lung-cancer Condition, if the EHR has one. */
+    /** An active, confirmed lung-cancer Condition, if the EHR has one (ruleset 2.0: only confirmed suppresses screening). */
     public Optional<CodedFact> knownLungCancer(ClinicalContext context) {
         if (context == null || context.status() != ClinicalContext.Status.AVAILABLE) {
             return Optional.empty();
         }
         return context.conditions().stream().filter(c -> codes.lungCancer().matches(c.codes()))
                 .filter(c -> c.clinicalStatus() == null || List.of("active", "recurrence", "relapse").contains(c.clinicalStatus()))
-                .filter(DeltaPAssessor::asserted).findFirst();
+                .filter(c -> "confirmed".equals(c.verificationStatus())).findFirst();
     }
 
     private DeltaPItem age(ClinicalContext c, LocalDate onset) {

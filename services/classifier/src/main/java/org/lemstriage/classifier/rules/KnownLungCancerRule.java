@@ -7,10 +7,12 @@ import java.util.Optional;
 
 /**
  * A known active lung cancer in the EHR: no screening Task, since the tumour is already found (DESIGN.md, tiers).
- * The decision records why. Code list: {@link DeltaPCodes#lungCancer()}.
+ * The decision records why. Code list: {@link DeltaPCodes#lungCancer()}. Ruleset 2.0: only a confirmed diagnosis
+ * counts; a provisional, differential or unconfirmed lung cancer is what screening is there to work up, so it must
+ * never suppress it (1.0 let anything not refuted suppress screening).
  */
 public final class KnownLungCancerRule implements TriageRule {
-    public static final String ID = "KNOWN-LUNG-CANCER@1";
+    public static final String ID = "KNOWN-LUNG-CANCER@2";
 
     @Override
     public String id() {

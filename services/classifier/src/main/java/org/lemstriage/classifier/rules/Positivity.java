@@ -8,20 +8,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Whether one result is POSITIVE, NEGATIVE or EQUIVOCAL, in the order DESIGN.md gives: the result's own
- * interpretation, else its own qualitative value, else its own reference range, else the default cutoff.
- * A value that cannot be placed (a comparator straddling the cutoff) is EQUIVOCAL: shown, never rounded.
+ * Whether one result is POSITIVE, NEGATIVE or EQUIVOCAL (ruleset 2.0): the lab's explicit statement (POS, NEG, IND,
+ * ...); else, for a value inside the lab's indeterminate band, EQUIVOCAL whatever flag the lab set (a flag H or A says
+ * "above normal", not "positive", and is no reason to round up); else the lab's flag; else the result's own
+ * qualitative value, its own reference range, the lab's own limit for its code, the default cutoff.
+ * A value that cannot be placed (a comparator straddling the limit) is EQUIVOCAL: shown, never rounded.
  */
 public final class Positivity {
-    /** HL7 v3 ObservationInterpretation codes, as labs use them for antibody results. */
-    private static final Map<String, Qualitative> INTERPRETATION = Map.ofEntries(
-            Map.entry("POS", Qualitative.POSITIVE), Map.entry("DET", Qualitative.POSITIVE),
-            Map.entry("H", Qualitative.POSITIVE), Map.entry("HH", Qualitative.POSITIVE),
-            Map.entry("HU", Qualitative.POSITIVE), Map.entry("A", Qualitative.POSITIVE),
-            Map.entry("AA", Qualitative.POSITIVE),
-            Map.entry("NEG", Qualitative.NEGATIVE), Map.entry("ND", Qualitative.NEGATIVE),
-            Map.entry("N", Qualitative.NEGATIVE),
-            Map.entry("IND", Qualitative.EQUIVOCAL), Map.entry("E", Qualitative.EQUIVOCAL));
+    /** HL7 v3 ObservationInterpretation codes that state the result: they win over everything else. */
+    private static final Map<String, Qualitative> STATEMENTS = Map.of(
+            "POS", Qualitative.POSITIVE, "DET", Qualitative.POSITIVE,
+            "NEG", Qualitative.NEGATIVE, "ND", Qualitative.NEGATIVE,
+            "IND", Qualitative.EQUIVOCAL, "E", Qualitative.EQUIVOCAL);
+    /** HL7 v3 ObservationInterpretation codes that flag a value against normal: they yield to a lab's band. */
+    private static final Map<String, Qualitative> FLAGS = Map.of(
+            "H", Qualitative.POSITIVE, "HH", Qualitative.POSITIVE, "HU", Qualitative.POSITIVE,
+            "A", Qualitative.POSITIVE, "AA", Qualitative.POSITIVE, "N", Qualitative.NEGATIVE);
 
     private final Cutoffs cutoffs;
 
@@ -31,51 +33,59 @@ public final class Positivity {
 
     /** The reading of a result, or empty when nothing about it says positive or negative. */
     public Optional<Reading> read(LabResult result) {
-        for (String code : result.interpretation()) {
-            Qualitative q = INTERPRETATION.get(code);
-            if (q != null) {
-                return Optional.of(new Reading(q, "the lab's interpretation " + code));
-            }
+        Optional<String> statement = result.interpretation().stream().filter(STATEMENTS::containsKey).findFirst();
+        if (statement.isPresent()) {
+            return Optional.of(new Reading(STATEMENTS.get(statement.get()), "the lab's interpretation " + statement.get()));
+        }
+        Optional<String> flag = result.interpretation().stream().filter(FLAGS::containsKey).findFirst();
+        LabResult.NormalisedQuantity q = result.quantity();
+        Optional<Cutoffs.Band> band = cutoffs.band(result.labCode());
+        if (q != null && band.isPresent() && q.comparator() == null && band.get().contains(q.value())) {
+            String flagged = flag.map(f -> "; the lab's flag " + f + " does not make it positive").orElse("");
+            return Optional.of(new Reading(Qualitative.EQUIVOCAL, band.get().lab() + "'s indeterminate band ("
+                    + plain(band.get().low()) + "-" + plain(band.get().high()) + " " + q.unit() + ")" + flagged));
+        }
+        if (flag.isPresent()) {
+            return Optional.of(new Reading(FLAGS.get(flag.get()), "the lab's flag " + flag.get()));
         }
         if (result.qualitative() != null) {
             return Optional.of(new Reading(result.qualitative(), "the lab's reported result"));
         }
-        if (result.quantity() == null) {
+        if (q == null) {
             return Optional.empty();
         }
-        // A lab's indeterminate band is checked before its reference range: a value in it stays EQUIVOCAL
-        // even where a range alone would call it positive (DESIGN.md: never silently rounded)
-        Optional<Cutoffs.Band> band = cutoffs.band(result.labCode());
-        if (band.isPresent() && result.quantity().comparator() == null && band.get().contains(result.quantity().value())) {
-            return Optional.of(new Reading(Qualitative.EQUIVOCAL, band.get().lab() + "'s indeterminate band ("
-                    + plain(band.get().low()) + "-" + plain(band.get().high()) + " " + result.quantity().unit() + ")"));
-        }
         if (result.referenceRange() != null && result.referenceRange().high() != null) {
-            return Optional.of(against(result.quantity(), result.referenceRange().high(),
-                    "the lab's reference range (upper limit " + plain(result.referenceRange().high()) + " " + result.quantity().unit() + ")"));
+            return Optional.of(against(q, result.referenceRange().high(), false,
+                    "the lab's reference range (upper limit " + plain(result.referenceRange().high()) + " " + q.unit() + ")"));
         }
-        if (band.isPresent()) {
-            return Optional.of(against(result.quantity(), band.get().high(),
-                    band.get().lab() + "'s positive limit (above " + plain(band.get().high()) + " " + result.quantity().unit() + ")"));
+        Optional<Cutoffs.Limit> limit = cutoffs.labLimit(result.labCode());
+        if (limit.isPresent()) {
+            Cutoffs.Limit l = limit.get();
+            String value = l.unit().endsWith(":") ? l.unit() + plain(l.value()) : plain(l.value()) + " " + l.unit();
+            return Optional.of(against(q, l.value(), l.positiveAtLimit(),
+                    l.lab() + "'s own limit (positive " + (l.positiveAtLimit() ? "from " : "above ") + value + ")"));
         }
-        return cutoffs.of(result.analyte()).map(cutoff -> against(result.quantity(), cutoff,
-                "the default cutoff " + plain(cutoff) + " " + result.quantity().unit()));
+        return cutoffs.of(result.analyte()).map(cutoff -> against(q, cutoff, false,
+                "the default cutoff " + plain(cutoff) + " " + q.unit()));
     }
 
-    /** Positive when above the limit; a comparator that leaves the true value on both sides is EQUIVOCAL. */
-    private static Reading against(LabResult.NormalisedQuantity q, BigDecimal limit, String basis) {
+    /**
+     * Positive above the limit (or at it, when {@code atLimit}); a comparator that leaves the true value on both sides
+     * is EQUIVOCAL.
+     */
+    private static Reading against(LabResult.NormalisedQuantity q, BigDecimal limit, boolean atLimit, String basis) {
         int cmp = q.value().compareTo(limit);
+        boolean above = atLimit ? cmp >= 0 : cmp > 0;
         String comparator = q.comparator() == null ? "" : q.comparator();
         Qualitative result = switch (comparator) {
             case "<" -> cmp <= 0 ? Qualitative.NEGATIVE : Qualitative.EQUIVOCAL;
-            case "<=" -> cmp <= 0 ? Qualitative.NEGATIVE : Qualitative.EQUIVOCAL;
+            case "<=" -> (atLimit ? cmp < 0 : cmp <= 0) ? Qualitative.NEGATIVE : Qualitative.EQUIVOCAL;
             case ">" -> cmp >= 0 ? Qualitative.POSITIVE : Qualitative.EQUIVOCAL;
-            case ">=" -> cmp > 0 ? Qualitative.POSITIVE : Qualitative.EQUIVOCAL;
-            default -> cmp > 0 ? Qualitative.POSITIVE : Qualitative.NEGATIVE;
+            case ">=" -> above ? Qualitative.POSITIVE : Qualitative.EQUIVOCAL;
+            default -> above ? Qualitative.POSITIVE : Qualitative.NEGATIVE;
         };
         return new Reading(result, basis);
     }
-
     static String plain(BigDecimal value) {
         return value.stripTrailingZeros().toPlainString();
     }

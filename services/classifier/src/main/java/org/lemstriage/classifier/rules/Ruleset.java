@@ -19,14 +19,20 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Ruleset v1 (DESIGN.md, "Clinical logic"): the rules in force and how their findings combine. The highest tier any
- * rule supports wins; a rule that excludes screening (known lung cancer) wins over every tier; no finding is NONE.
- * The version goes into every decision, so an audit can tell which logic decided.
+ * Ruleset 2.0 (DESIGN.md, "Clinical logic", as amended by issue 12): the rules in force and how their findings
+ * combine. The highest tier any rule supports wins; a rule that excludes screening (known lung cancer) wins over every
+ * tier; no finding is NONE. The version goes into every decision, so an audit can tell which logic decided.
+ * <p>2.0 changed from 1.0: two-year plans for every tier ({@link ScreeningPlanner}); labs' own limits and flags inside
+ * an indeterminate band ({@link Positivity}, {@link Cutoffs}); N-type with P/Q ({@link VgccNSupportiveRule}); old
+ * results go to a clinician ({@link OldResultReview}).
  */
 public final class Ruleset {
-    public static final String VERSION = "1.0";
+    public static final String VERSION = "2.0";
     /** Antibodies whose decisive positive result starts screening, and whose first date is taken as onset. */
     static final List<Analyte> SCREENING_ANTIBODIES = List.of(Analyte.VGCC_PQ, Analyte.SOX1, Analyte.AGNA1);
+
+    /** The unit ingest gives an end titer 1:N (its value is N). */
+    private static final String TITER = "{titer}";
 
     private final Positivity positivity;
     private final DeltaPAssessor deltaP;
@@ -38,7 +44,7 @@ public final class Ruleset {
         this.rules = List.copyOf(rules);
     }
 
-    public static Ruleset v1(Cutoffs cutoffs, DeltaPCodes codes) {
+    public static Ruleset v2(Cutoffs cutoffs, DeltaPCodes codes) {
         return new Ruleset(new Positivity(cutoffs), new DeltaPAssessor(codes), List.of(
                 new KnownLungCancerRule(), new SoxPositiveRule(), new VgccPqDeltaPRule(), new VgccNSupportiveRule()));
     }
@@ -115,7 +121,8 @@ public final class Ruleset {
     private static String describe(PatientEvidence.ReadResult r) {
         LabResult result = r.result();
         var q = result.quantity();
-        String value = q == null ? "" : " " + Objects.toString(q.comparator(), "") + Positivity.plain(q.value()) + " " + q.unit()
+        String value = q == null ? "" : TITER.equals(q.unit()) ? " " + Objects.toString(q.comparator(), "") + "1:" + Positivity.plain(q.value())
+                : " " + Objects.toString(q.comparator(), "") + Positivity.plain(q.value()) + " " + q.unit()
                 + (q.unit().equals(q.originalUnit()) ? "" : " (" + Positivity.plain(q.originalValue()) + " " + q.originalUnit() + ")");
         String when = result.effective() == null ? "" : " on " + result.effective().atZone(ZoneOffset.UTC).toLocalDate();
         String reading = r.reading() == null ? "not interpretable"

@@ -4,11 +4,13 @@ import org.lemstriage.model.event.ClinicalContext;
 import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision.ContextStatus;
+import org.lemstriage.model.event.TriageDecision.EpisodeKind;
 import org.lemstriage.model.event.TriageDecision.Evidence;
 import org.lemstriage.model.event.TriageDecision.ScreeningRound;
 import org.lemstriage.model.event.TriageDecision.Tier;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -40,9 +42,19 @@ public record PatientTriage(String patientKey, Map<String, LabResult> results, C
         }
     }
 
-    /** What the EHR was last told about the open episode: any difference makes an UPDATE. */
+    /**
+     * What the EHR was last told about the open episode: any difference makes an UPDATE.
+     *
+     * @param kind  SCREENING or CLINICIAN_REVIEW, fixed when the episode opens (null in state from before ruleset 2.0)
+     * @param start the date the plan counts from, fixed when the episode opens: a result backfilled later with an
+     *              earlier date must not move the rounds into the past (null in state from before ruleset 2.0)
+     */
     public record Episode(String episodeId, int version, Tier tier, List<ScreeningRound> plan, List<String> rulesFired,
-                          List<Evidence> evidence, List<DeltaPItem> deltaP, ContextStatus context) {
+                          List<Evidence> evidence, List<DeltaPItem> deltaP, ContextStatus context, EpisodeKind kind,
+                          LocalDate start) {
+        public EpisodeKind episodeKind() {
+            return kind == null ? EpisodeKind.SCREENING : kind;
+        }
     }
 
     /** One decision (or a NO_SCREENING finding, which is not sent to the EHR), for the triage view. */

@@ -1,5 +1,6 @@
 package org.lemstriage.classifier.triage;
 
+import org.lemstriage.classifier.rules.OldResultReview;
 import org.lemstriage.classifier.rules.PatientEvidence;
 import org.lemstriage.classifier.rules.Ruleset;
 import org.lemstriage.classifier.rules.ScreeningPlanner;
@@ -12,11 +13,13 @@ import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
+import org.lemstriage.model.event.TriageDecision.EpisodeKind;
 import org.lemstriage.model.event.TriageDecision.ScreeningRound;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,23 +125,31 @@ public final class TriageStep {
 
     private Outcome decide(PatientTriage state, PatientEvidence evidence, Instant now, Optional<ContextRequest> request) {
         Ruleset.Assessment assessment = ruleset.assess(evidence);
-        List<ScreeningRound> plan = assessment.screening()
-                ? planner.plan(assessment.tier(), Ruleset.onset(evidence.results()).orElse(now.atZone(ZoneOffset.UTC).toLocalDate()))
-                : List.of();
+        LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
         Episode episode = state.episode();
+        // The plan counts from the first positive result, fixed when the episode opens
+        LocalDate start = episode != null && episode.start() != null ? episode.start()
+                : Ruleset.onset(evidence.results()).orElse(today);
+        EpisodeKind kind = episode != null ? episode.episodeKind()
+                : OldResultReview.applies(start, today) ? EpisodeKind.CLINICIAN_REVIEW : EpisodeKind.SCREENING;
+        if (kind == EpisodeKind.CLINICIAN_REVIEW && assessment.screening()) {
+            assessment = reviewInstead(assessment, start);
+        }
+        List<ScreeningRound> plan = assessment.screening() && kind == EpisodeKind.SCREENING
+                ? planner.plan(assessment.tier(), start) : List.of();
         int opened = state.episodesOpened();
         Action action = null;
         if (episode == null && assessment.screening()) {
             opened++;
             action = Action.OPEN;
-            episode = episode(episodeId(state.patientKey(), opened), 1, assessment, plan);
+            episode = episode(episodeId(state.patientKey(), opened), 1, assessment, plan, kind, start);
         } else if (episode != null && !assessment.screening()) {
             action = Action.RETRACT;
             episode = new Episode(episode.episodeId(), episode.version() + 1, TriageDecision.Tier.NONE, List.of(),
-                    assessment.rulesFired(), assessment.evidence(), assessment.deltaP(), assessment.context());
+                    assessment.rulesFired(), assessment.evidence(), assessment.deltaP(), assessment.context(), kind, start);
         } else if (episode != null && changed(episode, assessment, plan)) {
             action = Action.UPDATE;
-            episode = episode(episode.episodeId(), episode.version() + 1, assessment, plan);
+            episode = episode(episode.episodeId(), episode.version() + 1, assessment, plan, kind, start);
         }
         List<DecisionSummary> history = new ArrayList<>(state.history());
         if (action == null) {
@@ -151,15 +162,25 @@ public final class TriageStep {
         TriageDecision decision = new TriageDecision(episode.episodeId() + "/" + episode.version(), episode.episodeId(),
                 episode.version(), state.patientKey(), action, episode.tier(), episode.evidence(), episode.rulesFired(),
                 Ruleset.VERSION, assessment.explanation(), episode.plan(), now, assessment.context(), assessment.deltaP(),
-                assessment.deltaPScore());
+                assessment.deltaPScore(), kind);
         history.add(new DecisionSummary(decision.decisionId(), action.name(), decision.tier(), now, decision.explanation()));
         return new Outcome(new PatientTriage(state.patientKey(), state.results(), state.context(), state.contextWait(),
                 action == Action.RETRACT ? null : episode, opened, state.contextRequests(), trim(history)),
                 Optional.of(decision), request);
     }
 
-    private static Episode episode(String id, int version, Ruleset.Assessment a, List<ScreeningRound> plan) {
-        return new Episode(id, version, a.tier(), plan, a.rulesFired(), a.evidence(), a.deltaP(), a.context());
+    /** A clinician-review episode: the old-result rule joins the rules fired, and its reason leads the explanation. */
+    private static Ruleset.Assessment reviewInstead(Ruleset.Assessment a, LocalDate onset) {
+        List<String> rules = new ArrayList<>(a.rulesFired());
+        rules.add(OldResultReview.ID);
+        String reason = OldResultReview.reason(onset);
+        return new Ruleset.Assessment(a.tier(), a.screening(), List.copyOf(rules), a.evidence(), a.deltaP(),
+                a.deltaPScore(), a.context(), reason + " " + a.explanation());
+    }
+
+    private static Episode episode(String id, int version, Ruleset.Assessment a, List<ScreeningRound> plan,
+                                   EpisodeKind kind, LocalDate start) {
+        return new Episode(id, version, a.tier(), plan, a.rulesFired(), a.evidence(), a.deltaP(), a.context(), kind, start);
     }
 
     /** What the EHR must hear about: not a reworded reason, only a different value, source, tier or plan. */

@@ -64,7 +64,8 @@ class ClinicalCasesTest {
             "sox1", new String[]{"http://loinc.org|82444-1", "SOX1"},
             "sox1-csf", new String[]{"http://loinc.org|94383-7", "SOX1"},
             "agna1-loinc", new String[]{"http://loinc.org|53709-2", "AGNA1"},
-            "agna1-mayo", new String[]{"https://www.mayocliniclabs.com/test-catalog|AGN1S", "AGNA1"});
+            "agna1-mayo", new String[]{"https://www.mayocliniclabs.com/test-catalog|AGN1S", "AGNA1"},
+            "agna1-titer", new String[]{"https://www.mayocliniclabs.com/test-catalog|AGNTS", "AGNA1"});
     private static final UnitNormaliser UNITS = new UnitNormaliser();
 
     @TestFactory
@@ -79,8 +80,9 @@ class ClinicalCasesTest {
     }
 
     private void run(JsonNode c) {
-        Ruleset ruleset = Ruleset.v1(Cutoffs.defaults(), DeltaPCodes.load(Optional.empty()));
-        TriageStep step = new TriageStep(ruleset, new ScreeningPlanner(),
+        Ruleset ruleset = Ruleset.v2(Cutoffs.defaults(), DeltaPCodes.load(Optional.empty()));
+        TriageStep step = new TriageStep(ruleset, new ScreeningPlanner(
+                ScreeningPlanner.LowTierPlan.valueOf(c.path("lowTierPlan").asText("FULL"))),
                 new TriageStep.ContextTiming(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30)));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "cases");
@@ -138,6 +140,27 @@ class ClinicalCasesTest {
         if (expect.has("rounds")) {
             assertThat(last.plan()).hasSize(expect.get("rounds").asInt());
         }
+        if (expect.has("lastRoundMonths")) {
+            var plan = last.plan();
+            assertThat(java.time.Period.between(plan.get(0).dueFrom(), plan.get(plan.size() - 1).dueFrom()).toTotalMonths())
+                    .as("months from the first round to the last").isGreaterThanOrEqualTo(expect.get("lastRoundMonths").asLong());
+        }
+        if (expect.has("roundMonths")) {
+            assertThat(last.plan()).extracting(r -> java.time.Period.between(last.plan().get(0).dueFrom(), r.dueFrom()).toTotalMonths())
+                    .containsExactlyElementsOf(strings(expect.get("roundMonths")).stream().map(Long::valueOf).toList());
+        }
+        if (expect.has("firstRoundFrom")) {
+            assertThat(last.plan().get(0).dueFrom()).isEqualTo(LocalDate.parse(expect.get("firstRoundFrom").asText()));
+        }
+        if (expect.has("kind")) {
+            assertThat(last.episodeKind().name()).isEqualTo(expect.get("kind").asText());
+        }
+        if (expect.has("explanationContains")) {
+            assertThat(last.explanation()).contains(strings(expect.get("explanationContains")));
+        }
+        if (expect.has("evidenceValue")) {
+            assertThat(last.evidence().get(0).value()).isEqualByComparingTo(expect.get("evidenceValue").asText());
+        }
         expect.path("deltaP").fields().forEachRemaining(item -> assertThat(last.deltaP())
                 .filteredOn(i -> i.item().name().equals(item.getKey())).singleElement()
                 .extracting(i -> i.value().name()).as(item.getKey()).isEqualTo(item.getValue().asText()));
@@ -164,7 +187,7 @@ class ClinicalCasesTest {
         if (expect.path("noScreening").asBoolean()) {
             assertThat(state.history()).last().satisfies(s -> {
                 assertThat(s.action()).isEqualTo("NO_SCREENING");
-                assertThat(s.explanation()).contains("KNOWN-LUNG-CANCER@1", "Condition/");
+                assertThat(s.explanation()).contains("KNOWN-LUNG-CANCER@2", "Condition/");
             });
         }
     }
@@ -232,7 +255,7 @@ class ClinicalCasesTest {
         List<CodedFact> conditions = new ArrayList<>();
         for (JsonNode cond : p.path("conditions")) {
             String name = cond.asText();
-            String code = switch (name.replace("-refuted", "").replace("-resolved", "")) {
+            String code = switch (name.replaceAll("-(refuted|resolved|differential|provisional)$", "")) {
                 case "bulbar" -> "http://snomed.info/sct|40739000";
                 case "ed" -> "http://snomed.info/sct|860914002";
                 case "sclc" -> "http://snomed.info/sct|254632001";
@@ -240,11 +263,21 @@ class ClinicalCasesTest {
                 default -> throw new IllegalArgumentException("unknown condition in case: " + name);
             };
             conditions.add(new CodedFact("Condition/" + name, LocalDate.parse("2026-10-01"), List.of(code),
-                    name.endsWith("-resolved") ? "resolved" : "active", name.endsWith("-refuted") ? "refuted" : "confirmed"));
+                    name.endsWith("-resolved") ? "resolved" : "active", verification(name)));
         }
         return new ClinicalContext(request.patientKey(), request.requestId(), ClinicalContext.Status.AVAILABLE, null, at,
                 request.onset(), PATIENT, p.hasNonNull("birthDate") ? LocalDate.parse(p.get("birthDate").asText()) : null,
                 p.path("gender").asText(null), smoking, weights, performance, conditions);
+    }
+
+    /** A case's condition name says its verification status by suffix; confirmed without one. */
+    private static String verification(String name) {
+        for (String status : List.of("refuted", "differential", "provisional")) {
+            if (name.endsWith("-" + status)) {
+                return status;
+            }
+        }
+        return "confirmed";
     }
 
     /** The driver's topics and the simulated EHR of one case. */

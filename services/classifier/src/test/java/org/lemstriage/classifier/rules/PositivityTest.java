@@ -48,6 +48,51 @@ class PositivityTest {
     }
 
     @Test
+    void aFlagOnAValueInTheIndeterminateBandStaysEquivocal() {
+        // Ruleset 2.0: ARUP 35 pmol/L flagged H is inside 24.6-45.6: a flag is not a reason to round up
+        var reading = positivity.read(lab("https://ltd.aruplab.com/Tests/Pub|0092628", "0.035", null, List.of("H"))).orElseThrow();
+        assertThat(reading.result()).isEqualTo(Qualitative.EQUIVOCAL);
+        assertThat(reading.basis()).contains("indeterminate band", "flag H does not make it positive");
+        // ...while the lab's explicit statement still wins, and a flag outside the band still counts
+        assertThat(read(lab("https://ltd.aruplab.com/Tests/Pub|0092628", "0.035", null, List.of("POS")))).isEqualTo(Qualitative.POSITIVE);
+        assertThat(read(lab("https://ltd.aruplab.com/Tests/Pub|0092628", "0.060", null, List.of("A")))).isEqualTo(Qualitative.POSITIVE);
+    }
+
+    @Test
+    void labcorpWithoutItsOwnRangeIsReadAgainstLabcorpsLimit() {
+        // Ruleset 2.0: Labcorp 140640 reference 0-30 pmol/L; ruleset 1.0 used Mayo's 0.02 nmol/L and said positive
+        var reading = positivity.read(lab("https://www.labcorp.com/tests|140640", "0.025", null, List.of())).orElseThrow();
+        assertThat(reading.result()).isEqualTo(Qualitative.NEGATIVE);
+        assertThat(reading.basis()).contains("Labcorp's own limit");
+        assertThat(read(lab("https://www.labcorp.com/tests|140640", "0.031", null, List.of()))).isEqualTo(Qualitative.POSITIVE);
+    }
+
+    @Test
+    void mayoAgnaTiterIsPositiveFromOneIn240() {
+        String agnts = "https://www.mayocliniclabs.com/test-catalog|AGNTS";
+        assertThat(read(titer(agnts, "120", null))).isEqualTo(Qualitative.NEGATIVE);
+        assertThat(read(titer(agnts, "240", null))).isEqualTo(Qualitative.POSITIVE);
+        assertThat(positivity.read(titer(agnts, "240", null)).orElseThrow().basis()).contains("from titer 1:240");
+        assertThat(read(titer(agnts, "240", ">="))).isEqualTo(Qualitative.POSITIVE);
+        assertThat(read(titer(agnts, "240", "<"))).isEqualTo(Qualitative.NEGATIVE);
+        assertThat(read(titer(agnts, "480", "<="))).isEqualTo(Qualitative.EQUIVOCAL);
+        // A titer of a lab whose cutoff is unknown says nothing on its own
+        assertThat(positivity.read(titer("http://loinc.org|53709-2", "960", null))).isEmpty();
+    }
+
+    private static LabResult lab(String labCode, String nmolPerL, String comparator, List<String> interpretation) {
+        return new LabResult("Patient/1", org.lemstriage.model.terminology.Analyte.VGCC_PQ, labCode, "o", "1", null, "final",
+                Instant.now(), new LabResult.NormalisedQuantity(new BigDecimal(nmolPerL), "nmol/L", comparator,
+                new BigDecimal(nmolPerL), "nmol/L"), null, interpretation, null, null);
+    }
+
+    private static LabResult titer(String labCode, String dilution, String comparator) {
+        return new LabResult("Patient/1", org.lemstriage.model.terminology.Analyte.AGNA1, labCode, "o", "1", null, "final",
+                Instant.now(), new LabResult.NormalisedQuantity(new BigDecimal(dilution), "{titer}", comparator,
+                new BigDecimal(dilution), "{titer}"), null, List.of(), null, null);
+    }
+
+    @Test
     void comparatorStraddlingTheCutoffIsEquivocalNeverRounded() {
         LabResult lessThanHigh = new LabResult("Patient/1", org.lemstriage.model.terminology.Analyte.VGCC_PQ, "x|y", "o", "1",
                 null, "final", Instant.now(), new LabResult.NormalisedQuantity(new BigDecimal("0.05"), "nmol/L", "<",

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The step's handling of the EHR's context: hold, decide without it, retry with backoff. The cases table covers the rules. */
 class TriageStepTest {
     private static final Instant NOW = Instant.parse("2026-11-03T10:00:00Z");
-    private final TriageStep step = new TriageStep(Ruleset.v1(Cutoffs.defaults(), DeltaPCodes.load(Optional.empty())),
+    private final TriageStep step = new TriageStep(Ruleset.v2(Cutoffs.defaults(), DeltaPCodes.load(Optional.empty())),
             new ScreeningPlanner(), new TriageStep.ContextTiming(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(2)));
 
     @Test

@@ -38,6 +38,10 @@ public class LabResultMapper {
             "negative", Qualitative.NEGATIVE, "not detected", Qualitative.NEGATIVE,
             "equivocal", Qualitative.EQUIVOCAL, "indeterminate", Qualitative.EQUIVOCAL);
 
+    /** The UCUM annotation for a titer: the value is the end dilution N of 1:N. */
+    public static final String TITER = "{titer}";
+    private static final java.util.regex.Pattern TITER_TEXT = java.util.regex.Pattern.compile("1\\s*:\\s*(\\d{1,7})");
+
     private final AnalyteMap analytes;
     private final UnitNormaliser units;
     private final TrackedResultValidator validator;
@@ -107,6 +111,12 @@ public class LabResultMapper {
     }
 
     private NormalisedQuantity quantity(Observation observation, Analyte analyte) {
+        if (analyte.canonicalUnit() == null) {
+            Optional<BigDecimal> titer = titer(observation);
+            if (titer.isPresent()) {
+                return new NormalisedQuantity(titer.get(), TITER, null, titer.get(), TITER);
+            }
+        }
         if (!observation.hasValueQuantity()) {
             return null;
         }
@@ -121,6 +131,28 @@ public class LabResultMapper {
         }
         return new NormalisedQuantity(convert(q, analyte, "Observation.valueQuantity"), analyte.canonicalUnit(),
                 comparator, q.getValue(), unit);
+    }
+
+    /**
+     * An end titer 1:N (AGNA-1 titers, e.g. Mayo AGNTS) as its dilution N, from valueRatio 1:N or valueString "1:N"
+     * (as HL7 v2 interfaces often send it). Ruleset 2.0 reads it against the lab's titer cutoff.
+     */
+    static Optional<BigDecimal> titer(Observation observation) {
+        if (observation.hasValueRatio()) {
+            var ratio = observation.getValueRatio();
+            if (ratio.getNumerator().hasValue() && ratio.getNumerator().getValue().compareTo(BigDecimal.ONE) == 0
+                    && ratio.getDenominator().hasValue()) {
+                return Optional.of(ratio.getDenominator().getValue());
+            }
+            throw new FhirInputException(422, "Observation.valueRatio", "a titer must be written 1:N (numerator 1)");
+        }
+        if (observation.hasValueStringType()) {
+            var m = TITER_TEXT.matcher(observation.getValueStringType().getValue().trim());
+            if (m.matches()) {
+                return Optional.of(new BigDecimal(m.group(1)));
+            }
+        }
+        return Optional.empty();
     }
 
     private BigDecimal convert(Quantity q, Analyte analyte, String path) {

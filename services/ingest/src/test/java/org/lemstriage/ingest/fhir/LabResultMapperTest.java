@@ -54,6 +54,35 @@ class LabResultMapperTest {
     }
 
     @Test
+    void picomolarWithoutUcumCodeIsReadAsPicomolesPerLitre() {
+        // Ruleset 2.0: UK labs write "pM"
+        String json = Samples.vgcc("o5", "Patient/p1", "https://ltd.aruplab.com/Tests/Pub", "0092628", "60", "pmol/L")
+                .replace(",\"system\":\"http://unitsofmeasure.org\",\"code\":\"pmol/L\"", "").replace("\"pmol/L\"", "\"pM\"");
+        assertThat(json).contains("\"pM\"").doesNotContain("pmol/L");
+        LabResult r = mapper.map(parse(json)).orElseThrow();
+        assertThat(r.quantity().value()).isEqualByComparingTo("0.06");
+        assertThat(r.quantity().originalUnit()).isEqualTo("pM");
+    }
+
+    @Test
+    void agnaTiterIsReadAsItsEndDilution() {
+        String ratio = """
+                {"resourceType":"Observation","id":"t1","status":"final",
+                 "code":{"coding":[{"system":"https://www.mayocliniclabs.com/test-catalog","code":"AGNTS"}]},
+                 "subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-11-02T09:30:00Z",
+                 "valueRatio":{"numerator":{"value":1},"denominator":{"value":960}}}
+                """;
+        LabResult r = mapper.map(parse(ratio)).orElseThrow();
+        assertThat(r.analyte()).isEqualTo(Analyte.AGNA1);
+        assertThat(r.quantity().value()).isEqualByComparingTo("960");
+        assertThat(r.quantity().unit()).isEqualTo(LabResultMapper.TITER);
+        String text = ratio.replace("\"valueRatio\":{\"numerator\":{\"value\":1},\"denominator\":{\"value\":960}}", "\"valueString\":\"1:240\"");
+        assertThat(mapper.map(parse(text)).orElseThrow().quantity().value()).isEqualByComparingTo("240");
+        assertThatThrownBy(() -> mapper.map(parse(ratio.replace("\"value\":1}", "\"value\":2}"))))
+                .isInstanceOfSatisfying(FhirInputException.class, e -> assertThat(e.expression()).isEqualTo("Observation.valueRatio"));
+    }
+
+    @Test
     void resultWithoutIdGetsAStableContentDigest() {
         String json = Samples.mayoVgcc("x", "Patient/p1", "0.5").replace("\"id\":\"x\",", "");
         assertThat(LabResultMapper.observationId(parse(json))).startsWith("sha256:")

@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import org.lemstriage.ehrclient.EhrClient;
 import org.lemstriage.ehrclient.EhrFailure;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -22,15 +23,17 @@ public class DueRoundRelease {
     private static final Logger LOG = Logger.getLogger(DueRoundRelease.class);
 
     private final EhrClient ehr;
+    private final Clock clock;
 
-    public DueRoundRelease(EhrClient ehr) {
+    public DueRoundRelease(EhrClient ehr, Clock clock) {
         this.ehr = ehr;
+        this.clock = clock;
     }
 
     @Scheduled(every = "{lemstriage.notifier.release-every}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void onSchedule() {
         try {
-            release(Instant.now());
+            release(clock.instant());
         } catch (EhrFailure e) {
             LOG.warnf("due screening rounds not released this time: %s", e instanceof EhrFailure.Permanent p
                     ? "EHR answered " + p.status() : "EHR unreachable or failing");

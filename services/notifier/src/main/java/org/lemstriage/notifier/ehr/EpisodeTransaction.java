@@ -10,7 +10,7 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
-import org.lemstriage.model.event.TriageDecision.ScreeningRound;
+import org.lemstriage.model.event.TriageDecision.EpisodeKind;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One decision against what the EHR already holds for its episode, as one transaction Bundle:
@@ -77,23 +79,22 @@ public class EpisodeTransaction {
         }
         targets.add(new Reference(srUrl));
 
-        Map<Integer, Task> byRound = byRound(current);
-        for (ScreeningRound round : plan(decision)) {
-            Task existing = byRound.remove(round.round());
-            String url = urn("task|" + EhrIdentifiers.round(decision.episodeId(), round.round()));
+        Map<String, Task> byIdentifier = byIdentifier(current);
+        for (PlannedTask planned : planned(decision, current.observations())) {
+            Task existing = byIdentifier.remove(planned.identifier());
+            String url = urn("task|" + planned.identifier());
             if (existing == null) {
-                create(tx, url, episode.task(decision, round, focus, current.observations()), "Task", EhrIdentifiers.ROUND,
-                        EhrIdentifiers.round(decision.episodeId(), round.round()));
+                create(tx, url, planned.create(focus), "Task", planned.system(), planned.identifier());
                 targets.add(new Reference(url));
             } else {
-                Optional<Task> changed = changed(existing, decision, round, current);
+                Optional<Task> changed = changed(existing, planned);
                 if (changed.isPresent()) {
                     update(tx, url, changed.get(), existing);
                     targets.add(new Reference(url));
                 }
             }
         }
-        for (Task leftover : byRound.values()) {
+        for (Task leftover : byIdentifier.values()) {
             if (OPEN.contains(leftover.getStatus())) {
                 Task cancelled = leftover.copy().setStatus(Task.TaskStatus.CANCELLED);
                 cancelled.setStatusReason(new CodeableConcept().setText(decision.action() == Action.RETRACT
@@ -132,52 +133,78 @@ public class EpisodeTransaction {
         if (applied < decision.version()) {
             differences.add("ServiceRequest holds decision version " + applied + ", not " + decision.version());
         }
-        Map<Integer, Task> byRound = byRound(current);
-        for (ScreeningRound round : plan(decision)) {
-            Task existing = byRound.remove(round.round());
+        Map<String, Task> byIdentifier = byIdentifier(current);
+        for (PlannedTask planned : planned(decision, current.observations())) {
+            Task existing = byIdentifier.remove(planned.identifier());
             if (existing == null) {
-                differences.add("round " + round.round() + " missing");
-            } else if (changed(existing, decision, round, current).isPresent()) {
-                differences.add("round " + round.round() + " not as decided");
+                differences.add(planned.label() + " missing");
+            } else if (changed(existing, planned).isPresent()) {
+                differences.add(planned.label() + " not as decided");
             }
         }
-        byRound.forEach((round, task) -> {
+        byIdentifier.forEach((identifier, task) -> {
             if (OPEN.contains(task.getStatus())) {
-                differences.add("round " + round + " still open");
+                differences.add(label(identifier) + " still open");
             }
         });
         return differences;
     }
 
-    /** An open round's Task as the decision would have it, if that differs from what the EHR holds. */
-    private Optional<Task> changed(Task existing, TriageDecision decision, ScreeningRound round, Current current) {
+    /** An open Task as the decision would have it, if that differs from what the EHR holds. */
+    private static Optional<Task> changed(Task existing, PlannedTask planned) {
         if (!OPEN.contains(existing.getStatus())) {
             return Optional.empty();
         }
         Task changed = existing.copy();
-        episode.applyDecision(changed, decision, round, current.observations());
+        planned.apply().accept(changed);
         return changed.equalsDeep(existing) ? Optional.empty() : Optional.of(changed);
     }
 
-    private static List<ScreeningRound> plan(TriageDecision decision) {
-        return decision.action() == Action.RETRACT ? List.of() : decision.plan();
+    /**
+     * The Tasks a decision wants: a screening episode's rounds, or a clinician-review episode's one review Task;
+     * none on RETRACT.
+     */
+    private List<PlannedTask> planned(TriageDecision decision, Set<String> inEhr) {
+        if (decision.action() == Action.RETRACT) {
+            return List.of();
+        }
+        if (decision.episodeKind() == EpisodeKind.CLINICIAN_REVIEW) {
+            return List.of(new PlannedTask(EhrIdentifiers.REVIEW, EhrIdentifiers.review(decision.episodeId()),
+                    label(EhrIdentifiers.review(decision.episodeId())),
+                    focus -> episode.reviewTask(decision, focus, inEhr), t -> episode.applyReview(t, decision, inEhr)));
+        }
+        return decision.plan().stream().map(round -> new PlannedTask(EhrIdentifiers.ROUND,
+                EhrIdentifiers.round(decision.episodeId(), round.round()), label(EhrIdentifiers.round(decision.episodeId(), round.round())),
+                focus -> episode.task(decision, round, focus, inEhr),
+                t -> episode.applyDecision(t, decision, round, inEhr))).toList();
     }
 
-    private static Map<Integer, Task> byRound(Current current) {
-        Map<Integer, Task> byRound = new HashMap<>();
-        current.tasks().forEach(t -> round(t).ifPresent(r -> byRound.put(r, t)));
-        return byRound;
+    /** A Task the decision wants, by its business identifier: how to create it, and what the decision sets on it. */
+    private record PlannedTask(String system, String identifier, String label, Function<Reference, Task> create,
+                               Consumer<Task> apply) {
+        Task create(Reference focus) {
+            return create.apply(focus);
+        }
+    }
+
+    /** "round 2", "review Task": how a Task is named in differences (ids only, no patient data). */
+    private static String label(String identifier) {
+        String last = identifier.substring(identifier.lastIndexOf('/') + 1);
+        return last.startsWith("round-") ? "round " + last.substring("round-".length()) : last + " Task";
+    }
+
+    /** The episode's Tasks by business identifier value (rounds and review alike). */
+    private static Map<String, Task> byIdentifier(Current current) {
+        Map<String, Task> byIdentifier = new HashMap<>();
+        current.tasks().forEach(t -> t.getIdentifier().stream()
+                .filter(i -> EhrIdentifiers.ROUND.equals(i.getSystem()) || EhrIdentifiers.REVIEW.equals(i.getSystem()))
+                .findFirst().ifPresent(i -> byIdentifier.put(i.getValue(), t)));
+        return byIdentifier;
     }
 
     static int appliedVersion(ServiceRequest sr) {
         var ext = sr.getExtensionByUrl(ScreeningEpisode.DECISION_VERSION);
         return ext != null && ext.getValue() instanceof IntegerType v ? v.getValue() : 0;
-    }
-
-    private static Optional<Integer> round(Task task) {
-        return task.getIdentifier().stream().filter(i -> EhrIdentifiers.ROUND.equals(i.getSystem()))
-                .map(i -> i.getValue().substring(i.getValue().lastIndexOf("/round-") + "/round-".length()))
-                .map(Integer::valueOf).findFirst();
     }
 
     private static void create(Bundle tx, String fullUrl, Resource resource, String type, String system, String value) {

@@ -50,9 +50,11 @@ public class ScreeningEpisode {
         ServiceRequest sr = new ServiceRequest();
         sr.addIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(decision.episodeId()));
         sr.addExtension(DECISION_VERSION, new IntegerType(decision.version()));
-        sr.setStatus(decision.action() == TriageDecision.Action.RETRACT
-                ? ServiceRequest.ServiceRequestStatus.REVOKED : ServiceRequest.ServiceRequestStatus.ACTIVE);
-        sr.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
+        boolean review = decision.episodeKind() == TriageDecision.EpisodeKind.CLINICIAN_REVIEW;
+        // A clinician-review episode only proposes the CT: a clinician decides whether to order it
+        sr.setStatus(decision.action() == TriageDecision.Action.RETRACT ? ServiceRequest.ServiceRequestStatus.REVOKED
+                : review ? ServiceRequest.ServiceRequestStatus.DRAFT : ServiceRequest.ServiceRequestStatus.ACTIVE);
+        sr.setIntent(review ? ServiceRequest.ServiceRequestIntent.PROPOSAL : ServiceRequest.ServiceRequestIntent.ORDER);
         sr.setPriority(decision.tier() == TriageDecision.Tier.HIGH
                 ? ServiceRequest.ServiceRequestPriority.URGENT : ServiceRequest.ServiceRequestPriority.ROUTINE);
         sr.setCode(new CodeableConcept()
@@ -80,6 +82,34 @@ public class ScreeningEpisode {
         task.setAuthoredOn(Date.from(decision.decidedAt()));
         applyDecision(task, decision, round, inEhr);
         return task;
+    }
+
+    /**
+     * The one Task of a clinician-review episode (ruleset 2.0, an old positive result): requested, routine, no due
+     * window, for the worklist to review what was found and when.
+     */
+    public Task reviewTask(TriageDecision decision, Reference serviceRequest, Set<String> inEhr) {
+        Task task = new Task();
+        task.addIdentifier(new Identifier().setSystem(EhrIdentifiers.REVIEW).setValue(EhrIdentifiers.review(decision.episodeId())));
+        task.setGroupIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(decision.episodeId()));
+        task.setStatus(Task.TaskStatus.REQUESTED);
+        task.setIntent(Task.TaskIntent.ORDER);
+        task.setCode(new CodeableConcept().addCoding(new Coding(EhrIdentifiers.TASK_CODE_SYSTEM, "clinician-review",
+                "Clinician review of an antibody result")).setText("Clinician review of an antibody result"));
+        task.setFor(PatientKey.toReference(decision.patientKey()));
+        task.setFocus(serviceRequest);
+        task.setAuthoredOn(Date.from(decision.decidedAt()));
+        applyReview(task, decision, inEhr);
+        return task;
+    }
+
+    /** The fields a decision sets on a review Task, also on one that exists: never its status or authoredOn. */
+    public void applyReview(Task task, TriageDecision decision, Set<String> inEhr) {
+        task.setPriority(Task.TaskPriority.ROUTINE);
+        List<Reference> observations = observations(decision, inEhr);
+        task.setReasonReference(observations.isEmpty() ? null : observations.get(0));
+        task.setOwner(worklist);
+        task.setDescription(decision.explanation());
     }
 
     /** The fields a decision sets on a round's Task, also on one that exists: never its status or authoredOn. */

@@ -75,6 +75,34 @@ class EpisodeTransactionTest {
     }
 
     @Test
+    void aClinicianReviewEpisodeProposesTheCtAndWritesOneReviewTaskWithoutRounds() {
+        // Ruleset 2.0: an old positive result opens no rounds, one review Task
+        TriageDecision open = Decisions.review("ep-r", 1, "Patient/p1", Action.OPEN);
+        Bundle tx = transactions.build(open, nothing()).orElseThrow();
+        assertThat(tx.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactly("ServiceRequest", "Task", "Provenance");
+        ServiceRequest sr = (ServiceRequest) tx.getEntry().get(0).getResource();
+        assertThat(sr.getIntent()).isEqualTo(ServiceRequest.ServiceRequestIntent.PROPOSAL);
+        assertThat(sr.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.DRAFT);
+        Task review = (Task) tx.getEntry().get(1).getResource();
+        assertThat(review.getIdentifierFirstRep().getSystem()).isEqualTo(EhrIdentifiers.REVIEW);
+        assertThat(review.getCode().getCodingFirstRep().getCode()).isEqualTo("clinician-review");
+        assertThat(review.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
+        assertThat(review.getPriority()).isEqualTo(Task.TaskPriority.ROUTINE);
+        assertThat(review.hasRestriction()).as("no due window").isFalse();
+        assertThat(tx.getEntry().get(1).getRequest().getIfNoneExist()).isEqualTo("identifier=" + EhrIdentifiers.REVIEW + "|ep-r/review");
+        tx.getEntry().forEach(e -> assertThat(errors(e.getResource())).as(e.getResource().fhirType()).isEmpty());
+
+        EpisodeTransaction.Current written = stored(tx);
+        assertThat(transactions.differences(open, written)).isEmpty();
+        assertThat(transactions.build(open, written)).as("already applied").isEmpty();
+        TriageDecision retract = Decisions.review("ep-r", 2, "Patient/p1", Action.RETRACT);
+        assertThat(transactions.differences(retract, written)).contains("review Task still open");
+        Bundle withdraw = transactions.build(retract, written).orElseThrow();
+        assertThat(withdraw.getEntry()).filteredOn(e -> e.getResource() instanceof Task)
+                .singleElement().satisfies(e -> assertThat(((Task) e.getResource()).getStatus()).isEqualTo(Task.TaskStatus.CANCELLED));
+    }
+
+    @Test
     void everythingWrittenValidatesAgainstFhirR4() {
         TriageDecision high = Decisions.decision("ep-2", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 5);
         Bundle tx = transactions.build(high, nothing()).orElseThrow();
