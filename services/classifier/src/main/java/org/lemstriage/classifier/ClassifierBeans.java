@@ -9,7 +9,9 @@ import org.lemstriage.classifier.rules.Cutoffs;
 import org.lemstriage.classifier.rules.DeltaPCodes;
 import org.lemstriage.classifier.rules.Ruleset;
 import org.lemstriage.classifier.rules.ScreeningPlanner;
+import org.lemstriage.classifier.rules.Surveillance;
 import org.lemstriage.classifier.triage.TriageStep;
+import org.lemstriage.model.TriageClock;
 import org.lemstriage.model.metrics.RecordCounters;
 import org.lemstriage.model.terminology.UnitNormaliser;
 
@@ -18,15 +20,29 @@ public class ClassifierBeans {
 
     @Produces
     @ApplicationScoped
-    Ruleset ruleset(RulesConfig config) {
-        return Ruleset.v2(Cutoffs.defaults(), DeltaPCodes.load(config.deltaPCodes()));
+    Ruleset ruleset(RulesConfig config, DeltaPCodes codes) {
+        return Ruleset.v2(Cutoffs.defaults(), codes);
+    }
+
+    /** Singleton, not normal-scoped: a record cannot be proxied. */
+    @Produces
+    @Singleton
+    DeltaPCodes codes(RulesConfig config) {
+        return DeltaPCodes.load(config.deltaPCodes());
     }
 
     @Produces
     @ApplicationScoped
-    TriageStep triageStep(Ruleset ruleset, ContextConfig context, RulesConfig rules) {
-        return new TriageStep(ruleset, new ScreeningPlanner(rules.lowTierPlan()),
-                new TriageStep.ContextTiming(context.hold(), context.firstRetry(), context.maxRetry()));
+    TriageStep triageStep(Ruleset ruleset, ContextConfig context, RulesConfig rules, DeltaPCodes codes) {
+        return new TriageStep(ruleset, new ScreeningPlanner(rules.lowTierPlan()), new Surveillance(codes),
+                new TriageStep.ContextTiming(context.hold(), context.firstRetry(), context.maxRetry(), context.reviewEvery()));
+    }
+
+    /** The time decisions are made at: the system's, or from {@code lemstriage.clock.start}. */
+    @Produces
+    @Singleton
+    TriageClock clock(ClockConfig config) {
+        return TriageClock.startingAt(config.start());
     }
 
     @Produces

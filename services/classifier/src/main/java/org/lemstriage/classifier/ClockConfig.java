@@ -1,6 +1,7 @@
 package org.lemstriage.classifier;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -13,4 +14,11 @@ import java.util.Optional;
 @ConfigMapping(prefix = "lemstriage.clock")
 public interface ClockConfig {
     Optional<Instant> start();
+
+    /**
+     * Test only, never in production: {@code POST /test/clock/advance?by=P60D} moves the classifier's time forward,
+     * so an end-to-end test runs a two-year surveillance in seconds. Off, the endpoint answers 404.
+     */
+    @WithDefault("false")
+    boolean adjustable();
 }

@@ -24,6 +24,13 @@ public interface ContextConfig {
     @WithDefault("30m")
     Duration maxRetry();
 
+    /**
+     * How often a running surveillance reads the EHR again when no round falls due sooner: a tumour recorded or a
+     * round completed is seen within this (ruleset 2.0).
+     */
+    @WithDefault("1d")
+    Duration reviewEvery();
+
     /** How often waiting decisions are looked at (the Streams punctuator). */
     @WithDefault("1s")
     Duration timer();

@@ -3,8 +3,6 @@ package org.lemstriage.notifier;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-import java.time.Duration;
-
 /**
  * {@code lemstriage.notifier.*}, checked when the notifier starts: a value of the wrong type, or an unknown
  * {@code lemstriage.notifier.} property, stops it with a message naming the property.
@@ -15,8 +13,4 @@ public interface NotifierConfig {
     /** {@code Task.owner}: the oncology worklist (a reference to an Organization, Group or PractitionerRole). */
     @WithDefault("Organization/oncology-screening-worklist")
     String worklist();
-
-    /** How often on-hold screening rounds whose window has opened are moved to requested (read by the scheduler). */
-    @WithDefault("1h")
-    Duration releaseEvery();
 }

@@ -41,7 +41,8 @@ public final class Decisions {
                                            TriageDecision.EpisodeKind kind) {
         LocalDate start = LocalDate.parse("2026-11-02");
         List<ScreeningRound> plan = java.util.stream.IntStream.rangeClosed(1, rounds)
-                .mapToObj(i -> new ScreeningRound(i, "CT thorax", start.plusMonths(6L * (i - 1)), start.plusMonths(6L * (i - 1)).plusDays(30)))
+                .mapToObj(i -> new ScreeningRound(i, "CT thorax", start.plusMonths(6L * (i - 1)), start.plusMonths(6L * (i - 1)).plusDays(30),
+                        i == 1 ? TriageDecision.RoundState.DUE : TriageDecision.RoundState.PLANNED))
                 .toList();
         return new TriageDecision(episodeId + "/" + version, episodeId, version, patient, action, tier,
                 List.of(new TriageDecision.Evidence("Observation/obs-1", Analyte.VGCC_PQ, "final", new BigDecimal("0.45"),
@@ -49,7 +50,27 @@ public final class Decisions {
                 List.of("VGCC-PQ-DELTA-P-INTERMEDIATE@1"), "test", "P/Q-type VGCC antibody positive (test).", plan,
                 Instant.parse("2026-11-03T10:00:00Z"), TriageDecision.ContextStatus.UNAVAILABLE,
                 java.util.Arrays.stream(DeltaPItem.Item.values())
-                        .map(i -> new DeltaPItem(i, DeltaPItem.Presence.UNKNOWN, null, "test")).toList(), 0, kind);
+                        .map(i -> new DeltaPItem(i, DeltaPItem.Presence.UNKNOWN, null, "test")).toList(), 0, kind, null);
+    }
+
+    /** The same decision at another version, with its rounds in these states (ruleset 2.0: released, overdue). */
+    public static TriageDecision progressed(TriageDecision d, int version, TriageDecision.RoundState... states) {
+        List<ScreeningRound> plan = java.util.stream.IntStream.range(0, d.plan().size())
+                .mapToObj(i -> d.plan().get(i).withState(states[i])).toList();
+        return new TriageDecision(d.episodeId() + "/" + version, d.episodeId(), version, d.patientKey(), Action.UPDATE, d.tier(),
+                d.evidence(), d.rulesFired(), d.rulesetVersion(), d.explanation(), plan, d.decidedAt(), d.context(), d.deltaP(),
+                d.deltaPScore(), d.kind(), null);
+    }
+
+    /** The episode ends (ruleset 2.0): a tumour recorded ({@code condition}), or the surveillance complete (null). */
+    public static TriageDecision closed(TriageDecision d, int version, String condition) {
+        TriageDecision.Closure closure = new TriageDecision.Closure(condition != null
+                ? TriageDecision.Closure.Reason.TUMOUR_RECORDED : TriageDecision.Closure.Reason.SURVEILLANCE_COMPLETE,
+                condition, LocalDate.parse("2027-01-05"));
+        return new TriageDecision(d.episodeId() + "/" + version, d.episodeId(), version, d.patientKey(), Action.CLOSE, d.tier(),
+                d.evidence(), d.rulesFired(), d.rulesetVersion(), condition != null ? "Screening ended: a tumour was recorded (test)."
+                : "Two-year surveillance complete (test).", d.plan(), d.decidedAt(), d.context(), d.deltaP(), d.deltaPScore(), d.kind(),
+                closure);
     }
 
     /** Sends decisions to triage.decision.v1 on the real broker as the classifier does: keyed by patient, the topic's serde. */

@@ -6,7 +6,7 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.ehrclient.EhrClient;
 import org.lemstriage.model.fhir.Fhir;
-import org.lemstriage.notifier.ehr.EhrIdentifiers;
+import org.lemstriage.model.fhir.EhrIdentifiers;
 
 import java.util.Comparator;
 import java.util.List;

@@ -46,13 +46,8 @@ class ClinicalCasesIT {
     @Test
     void sox1PositiveIsHigh() throws Exception {
         String patient = "Patient/lt-p007";
-        String sox1 = """
-                {"resourceType":"Observation","id":"e2e-sox1-%s","status":"final",
-                 "code":{"coding":[{"system":"http://loinc.org","code":"82444-1"}]},
-                 "subject":{"reference":"%s"},"effectiveDateTime":"2026-11-02T09:30:00Z",
-                 "valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":"10828004","display":"Positive"}]}}
-                """.formatted(UUID.randomUUID(), patient);
-        assertThat(pipeline.postObservation(sox1).statusCode()).isEqualTo(201);
+        assertThat(pipeline.postObservation(Pipeline.sox1Positive("e2e-sox1-" + UUID.randomUUID(), patient,
+                "2026-11-02T09:30:00Z")).statusCode()).isEqualTo(201);
         Task task = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
         assertThat(task.getPriority()).isEqualTo(Task.TaskPriority.URGENT);
         assertThat(task.getDescription()).contains("SOX1-POSITIVE@1");

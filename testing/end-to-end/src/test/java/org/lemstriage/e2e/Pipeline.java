@@ -30,7 +30,7 @@ final class Pipeline {
     /** The EHR read as it is now: a real server may answer a repeated search from an earlier answer. */
     static final CacheControlDirective FRESH = new CacheControlDirective().setNoCache(true);
     /**
-     * The services' time starts here: the test results are dated 2026-11-02 and the seed's weights and smoking status
+     * The classifier's time starts here: the test results are dated 2026-11-02 and the seed's weights and smoking status
      * around then, so the decisions (an old result goes to a clinician after 6 months) are the same on any day.
      */
     static final String CLOCK_START = "2026-11-22T08:00:00Z";
@@ -63,8 +63,7 @@ final class Pipeline {
                 "mp.jwt.verify.publickey.location", SenderTokens.publicKeyFile().toUri().toString(),
                 "mp.jwt.verify.issuer", SenderTokens.ISSUER));
         classifier = startClassifier();
-        notifier = ServiceProcess.start("notifier", Map.of("kafka.bootstrap.servers", bootstrap, "lemstriage.ehr.base-url", ehrBase,
-                "lemstriage.clock.start", CLOCK_START));
+        notifier = ServiceProcess.start("notifier", Map.of("kafka.bootstrap.servers", bootstrap, "lemstriage.ehr.base-url", ehrBase));
     }
 
     /** The services, started on first use against the broker and sandbox that {@link BrokerAndSandbox} gives. */
@@ -78,7 +77,7 @@ final class Pipeline {
     private ServiceProcess startClassifier() throws Exception {
         return ServiceProcess.start("classifier", Map.of("kafka.bootstrap.servers", bootstrap,
                 "kafka-streams.state.dir", classifierState.toString(), "lemstriage.ehr.base-url", ehrBase,
-                "lemstriage.clock.start", CLOCK_START));
+                "lemstriage.clock.start", CLOCK_START, "lemstriage.clock.adjustable", "true"));
     }
 
     /** Kills the classifier without warning (SIGKILL) and starts it again on the same state folder. */
@@ -102,6 +101,22 @@ final class Pipeline {
                 .POST(HttpRequest.BodyPublishers.ofString(ndjson)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The classifier's time now (its test clock: {@link SurveillanceIT} moves it). */
+    java.time.Instant classifierNow() throws Exception {
+        var response = HTTP.send(HttpRequest.newBuilder(URI.create(classifier.baseUrl() + "/test/clock")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return java.time.Instant.parse(org.lemstriage.model.event.EventJson.mapper().readTree(response.body()).get("now").asText());
+    }
+
+    /** Moves the classifier's time forward (an ISO-8601 duration such as P60D). */
+    void advanceClassifierClock(String by) throws Exception {
+        var response = HTTP.send(HttpRequest.newBuilder(URI.create(classifier.baseUrl() + "/test/clock/advance?by=" + by))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("clock not advanced: HTTP " + response.statusCode());
+        }
+    }
+
     HttpResponse<String> triageView(String patientKey) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(classifier.baseUrl() + "/patients/" + patientKey + "/triage")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -115,12 +130,26 @@ final class Pipeline {
 
     /** A P/Q-type VGCC (or any quantitative) Observation in FHIR JSON. */
     static String quantity(String id, String patient, String system, String code, String value, String unit) {
+        return quantity(id, patient, system, code, value, unit, "2026-11-02T09:30:00Z");
+    }
+
+    static String quantity(String id, String patient, String system, String code, String value, String unit, String effective) {
         return """
                 {"resourceType":"Observation","id":"%s","status":"final",
                  "code":{"coding":[{"system":"%s","code":"%s"}]},
-                 "subject":{"reference":"%s"},"effectiveDateTime":"2026-11-02T09:30:00Z",
+                 "subject":{"reference":"%s"},"effectiveDateTime":"%s",
                  "valueQuantity":{"value":%s,"unit":"%s","system":"http://unitsofmeasure.org","code":"%s"}}
-                """.formatted(id, system, code, patient, value, unit, unit);
+                """.formatted(id, system, code, patient, effective, value, unit, unit);
+    }
+
+    /** A positive SOX1 immunoblot (LOINC 82444-1) in FHIR JSON. */
+    static String sox1Positive(String id, String patient, String effective) {
+        return """
+                {"resourceType":"Observation","id":"%s","status":"final",
+                 "code":{"coding":[{"system":"http://loinc.org","code":"82444-1"}]},
+                 "subject":{"reference":"%s"},"effectiveDateTime":"%s",
+                 "valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":"10828004","display":"Positive"}]}}
+                """.formatted(id, patient, effective);
     }
 
     static <T> T await(Supplier<T> read, Predicate<T> done) throws InterruptedException {

@@ -27,9 +27,22 @@ public record ClinicalContext(
         List<CodedFact> smoking,
         List<Measurement> weights,
         List<Measurement> performance,
-        List<CodedFact> conditions) {
+        List<CodedFact> conditions,
+        List<EpisodeTask> tasks) {
 
     public enum Status { AVAILABLE, UNAVAILABLE }
+
+    /** The episode's Tasks in the EHR, read back (ruleset 2.0): null or empty when no episode was asked about. */
+    public List<EpisodeTask> episodeTasks() {
+        return tasks == null ? List.of() : tasks;
+    }
+
+    /**
+     * One Task of the episode the request named, as the EHR holds it: its business identifier value (a round's is
+     * {@code <episode>/round-<n>}) and its status as the oncology team left it.
+     */
+    public record EpisodeTask(String reference, String identifier, String status) {
+    }
 
     /** A coded statement (smoking status, a Condition), with its codes as {@code system|code}. */
     public record CodedFact(String reference, LocalDate date, List<String> codes, String clinicalStatus,
@@ -42,6 +55,6 @@ public record ClinicalContext(
 
     public static ClinicalContext unavailable(ContextRequest request, String reason, Instant at) {
         return new ClinicalContext(request.patientKey(), request.requestId(), Status.UNAVAILABLE, reason, at,
-                request.onset(), null, null, null, List.of(), List.of(), List.of(), List.of());
+                request.onset(), null, null, null, List.of(), List.of(), List.of(), List.of(), List.of());
     }
 }

@@ -27,6 +27,7 @@ import java.util.List;
  * @param deltaPScore     points from PRESENT items only
  * @param kind            SCREENING (rounds of CT thorax) or CLINICIAN_REVIEW (no rounds: a clinician decides); a record
  *                        written before ruleset 2.0 has none and is SCREENING
+ * @param closure         why a CLOSE decision ends the episode; null otherwise
  */
 public record TriageDecision(
         String decisionId,
@@ -44,7 +45,8 @@ public record TriageDecision(
         ContextStatus context,
         List<DeltaPItem> deltaP,
         int deltaPScore,
-        EpisodeKind kind) {
+        EpisodeKind kind,
+        Closure closure) {
 
     /** The episode's kind; SCREENING for records written before the field existed. */
     public EpisodeKind episodeKind() {
@@ -60,7 +62,21 @@ public record TriageDecision(
     /** Whether the decision could use the EHR's clinical context. */
     public enum ContextStatus { AVAILABLE, UNAVAILABLE }
 
-    public enum Action { OPEN, UPDATE, RETRACT }
+    /**
+     * OPEN a new episode; UPDATE it (tier, evidence, plan, a round released or overdue); RETRACT it (its evidence was
+     * withdrawn: every open Task cancelled); CLOSE it (ruleset 2.0: a tumour was recorded, or the surveillance is
+     * complete: see {@link Closure}).
+     */
+    public enum Action { OPEN, UPDATE, RETRACT, CLOSE }
+
+    /**
+     * Why an episode ends. TUMOUR_RECORDED: the EHR gained a confirmed, active malignancy after the episode opened
+     * ({@code reference} names the Condition): open rounds are cancelled and oncological care takes over.
+     * SURVEILLANCE_COMPLETE: the last round was completed: one closing review Task.
+     */
+    public record Closure(Reason reason, String reference, LocalDate date) {
+        public enum Reason { TUMOUR_RECORDED, SURVEILLANCE_COMPLETE }
+    }
 
     public enum Tier { HIGH, INTERMEDIATE, LOW, NONE }
 
@@ -69,7 +85,23 @@ public record TriageDecision(
                            String comparator, LabResult.Qualitative result) {
     }
 
-    /** One screening round: what to do and the window in which it is due. */
-    public record ScreeningRound(int round, String procedure, LocalDate dueFrom, LocalDate dueTo) {
+    /**
+     * One screening round: what to do, the window in which it is due, and where it stands (ruleset 2.0; null in
+     * records written before: PLANNED, the notifier then releases round 1 only).
+     */
+    public record ScreeningRound(int round, String procedure, LocalDate dueFrom, LocalDate dueTo, RoundState state) {
+        public ScreeningRound(int round, String procedure, LocalDate dueFrom, LocalDate dueTo) {
+            this(round, procedure, dueFrom, dueTo, RoundState.PLANNED);
+        }
+
+        public ScreeningRound withState(RoundState newState) {
+            return new ScreeningRound(round, procedure, dueFrom, dueTo, newState);
+        }
     }
+
+    /**
+     * PLANNED: not yet due (the Task waits on-hold). DUE: released to the worklist (requested). OVERDUE: its window
+     * passed without the round completed: priority one step up, and the worklist is told in the Task's note.
+     */
+    public enum RoundState { PLANNED, DUE, OVERDUE }
 }

@@ -58,15 +58,36 @@ public class PatientTriageResource {
                 state.context() == null ? null : state.context().reason(), now.deltaP(), now.deltaPScore(),
                 evidence.results().stream().map(r -> new ResultView(r.result(), r.reading() == null ? null
                         : r.reading().result(), r.reading() == null ? null : r.reading().basis(), r.decisive())).toList(),
-                state.episode() == null ? null : state.episode().episodeId(),
-                state.episode() == null ? 0 : state.episode().version(), state.history());
+                state.episode() == null || state.episode().closure() != null ? null : state.episode().episodeId(),
+                state.episode() == null ? 0 : state.episode().version(), episode(state.episode()), state.nextReview(),
+                state.history());
     }
 
-    /** What the classifier holds and concludes for one patient. */
+    /** The episode's lifecycle (ruleset 2.0): its rounds and where each stands, and how it ended. */
+    private static EpisodeView episode(PatientTriage.Episode e) {
+        return e == null ? null : new EpisodeView(e.episodeId(), e.version(), e.episodeKind(), e.tier(), e.start(), e.plan(),
+                e.plan().stream().filter(r -> r.state() == TriageDecision.RoundState.OVERDUE).map(TriageDecision.ScreeningRound::round).toList(),
+                e.closure() == null ? "OPEN" : "CLOSED", e.closure());
+    }
+
+    /**
+     * What the classifier holds and concludes for one patient.
+     *
+     * @param openEpisode the running episode's id, null when none runs (never opened, retracted or closed)
+     * @param episode     the episode's lifecycle: rounds and their state, overdue rounds, how it ended
+     * @param nextReview  when a running surveillance next reads the EHR again
+     */
     public record TriageView(String patientKey, TriageDecision.Tier tier, boolean screening, String explanation,
                              List<String> rulesFired, TriageDecision.ContextStatus context, String contextReason,
                              List<DeltaPItem> deltaP, int deltaPScore, List<ResultView> results, String openEpisode,
-                             int episodeVersion, List<PatientTriage.DecisionSummary> history) {
+                             int episodeVersion, EpisodeView episode, java.time.Instant nextReview,
+                             List<PatientTriage.DecisionSummary> history) {
+    }
+
+    /** One episode: its kind, tier and start, each round with its window and state, the overdue ones, its end. */
+    public record EpisodeView(String episodeId, int version, TriageDecision.EpisodeKind kind, TriageDecision.Tier tier,
+                              java.time.LocalDate start, List<TriageDecision.ScreeningRound> rounds, List<Integer> overdue,
+                              String status, TriageDecision.Closure closure) {
     }
 
     public record ResultView(LabResult result, LabResult.Qualitative reading, String basis, boolean decisive) {

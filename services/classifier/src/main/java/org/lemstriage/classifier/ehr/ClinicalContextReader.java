@@ -10,16 +10,19 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Task;
+import org.lemstriage.model.event.ClinicalContext.EpisodeTask;
+import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.model.event.ClinicalContext;
 import org.lemstriage.model.event.ClinicalContext.CodedFact;
 import org.lemstriage.model.event.ClinicalContext.Measurement;
 import org.lemstriage.model.event.ContextRequest;
 import org.lemstriage.ehrclient.EhrClient;
 import org.lemstriage.ehrclient.EhrFailure;
+import org.lemstriage.model.TriageClock;
 import org.lemstriage.model.terminology.UnitNormaliser;
 
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -28,9 +31,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads what DELTA-P needs from the EHR's FHIR API: the Patient (birth date, gender), smoking status (LOINC
+ * Reads what DELTA-P and the surveillance need from the EHR's FHIR API: the Patient (birth date, gender), smoking status (LOINC
  * 72166-2), body weights (29463-7, converted to kg with UCUM), Karnofsky (89243-0) and ECOG (89247-1) scores, and
- * the patient's Conditions. Facts only; the classifier's rules judge them. Any failed read fails the whole context.
+ * the patient's Conditions, and the Tasks of the open episode (ruleset 2.0: round progress). Facts only; the classifier's rules judge them. Any failed read fails the whole context.
  */
 @ApplicationScoped
 public class ClinicalContextReader {
@@ -42,10 +45,12 @@ public class ClinicalContextReader {
 
     private final EhrClient ehr;
     private final UnitNormaliser units;
+    private final TriageClock clock;
 
-    public ClinicalContextReader(EhrClient ehr, UnitNormaliser units) {
+    public ClinicalContextReader(EhrClient ehr, UnitNormaliser units, TriageClock clock) {
         this.ehr = ehr;
         this.units = units;
+        this.clock = clock;
     }
 
     /** @throws EhrFailure when the EHR cannot be read, or does not know the patient */
@@ -74,8 +79,20 @@ public class ClinicalContextReader {
                         c.hasVerificationStatus() ? c.getVerificationStatus().getCodingFirstRep().getCode() : null))
                 .toList();
         return new ClinicalContext(request.patientKey(), request.requestId(), ClinicalContext.Status.AVAILABLE, null,
-                Instant.now(), request.onset(), ref,
-                birthDate(patient), patient.hasGender() ? patient.getGender().toCode() : null, smoking, weights, performance, conditions);
+                clock.instant(), request.onset(), ref,
+                birthDate(patient), patient.hasGender() ? patient.getGender().toCode() : null, smoking, weights, performance,
+                conditions, episodeTasks(request.episodeId()));
+    }
+
+    /** The Tasks of the open episode, by its group identifier, with the status the oncology team left them in. */
+    private List<EpisodeTask> episodeTasks(String episodeId) {
+        if (episodeId == null) {
+            return List.of();
+        }
+        return search(Task.class, "Task?group-identifier=" + EhrIdentifiers.EPISODE + "|" + episodeId).stream()
+                .map(t -> new EpisodeTask(reference(t), t.getIdentifier().stream().map(i -> i.getValue()).findFirst().orElse(null),
+                        t.hasStatus() ? t.getStatus().toCode() : null))
+                .toList();
     }
 
     /** A partial birth date (year, or year and month) counts from its first day. */

@@ -9,9 +9,9 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
 import org.lemstriage.model.event.ClinicalContext;
 import org.lemstriage.model.event.ContextRequest;
+import org.lemstriage.model.TriageClock;
 import org.lemstriage.ehrclient.EhrFailure;
 
-import java.time.Instant;
 
 /**
  * triage.context-request.v1 -> the EHR -> triage.context.v1, off the Kafka Streams thread. Every request gets an
@@ -25,9 +25,11 @@ public class ContextRequestConsumer {
     private static final Logger LOG = Logger.getLogger(ContextRequestConsumer.class);
 
     private final ClinicalContextReader reader;
+    private final TriageClock clock;
 
-    public ContextRequestConsumer(ClinicalContextReader reader) {
+    public ContextRequestConsumer(ClinicalContextReader reader, TriageClock clock) {
         this.reader = reader;
+        this.clock = clock;
     }
 
     @Incoming(REQUESTS)
@@ -43,7 +45,7 @@ public class ContextRequestConsumer {
             String reason = e instanceof EhrFailure.Permanent p ? "the EHR answered " + p.status()
                     : "the EHR was unreachable or failing";
             LOG.warnf("context %s for %s unavailable: %s", request.requestId(), request.patientKey(), reason);
-            context = ClinicalContext.unavailable(request, reason, Instant.now());
+            context = ClinicalContext.unavailable(request, reason, clock.instant());
         }
         return message.withPayload(context)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(request.patientKey()).build());

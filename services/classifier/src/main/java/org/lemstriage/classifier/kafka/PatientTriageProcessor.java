@@ -12,6 +12,7 @@ import org.lemstriage.classifier.triage.PatientTriage;
 import org.lemstriage.classifier.triage.TriageStep;
 import org.lemstriage.model.event.ClinicalContext;
 import org.lemstriage.model.event.LabResult;
+import org.lemstriage.model.TriageClock;
 import org.lemstriage.model.metrics.RecordCounters;
 
 import java.time.Duration;
@@ -30,18 +31,21 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
     private final TriageStep step;
     private final RecordCounters counters;
     private final Duration tick;
-    /** Added to Kafka Streams' wall-clock time: see {@link org.lemstriage.classifier.ClockConfig}. */
-    private final long offsetMs;
+    /** Its offset is added to Kafka Streams' wall-clock time: see {@link org.lemstriage.classifier.ClockConfig}. */
+    private final TriageClock clock;
     private KeyValueStore<String, PatientTriage> patients;
-    /** Patients with a context hold or retry pending, by when it falls due (epoch ms): the timer scans only these. */
+    /**
+     * Patients with a context hold or retry pending, or a surveillance to look at again, by when it falls due (epoch
+     * ms, in the triage's time): the timer scans only these.
+     */
     private KeyValueStore<String, Long> waits;
     private ProcessorContext<String, Object> context;
 
-    public PatientTriageProcessor(TriageStep step, RecordCounters counters, Duration tick, Duration clockOffset) {
+    public PatientTriageProcessor(TriageStep step, RecordCounters counters, Duration tick, TriageClock clock) {
         this.step = step;
         this.counters = counters;
         this.tick = tick;
-        this.offsetMs = clockOffset.toMillis();
+        this.clock = clock;
     }
 
     @Override
@@ -57,7 +61,7 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
         counters.in();
         // The later of record time and processing time: after lag or a restart, a context hold still lasts its
         // full length from when the result is actually processed
-        Instant at = Instant.ofEpochMilli(Math.max(record.timestamp(), context.currentSystemTimeMs()) + offsetMs);
+        Instant at = Instant.ofEpochMilli(Math.max(record.timestamp(), context.currentSystemTimeMs()) + clock.offset().toMillis());
         if (record.value() instanceof LabResult result && record.key() != null && record.key().equals(result.patientKey())) {
             apply(record.key(), step.onResult(patients.get(record.key()), result, at), record.timestamp());
         } else if (record.value() instanceof ClinicalContext ctx && record.key() != null && record.key().equals(ctx.patientKey())) {
@@ -72,7 +76,7 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
     }
 
     private void onTimer(long systemMs) {
-        long nowMs = systemMs + offsetMs;
+        long nowMs = systemMs + clock.offset().toMillis();
         List<String> due = new ArrayList<>();
         try (KeyValueIterator<String, Long> all = waits.all()) {
             while (all.hasNext()) {
@@ -95,8 +99,8 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
     private void apply(String key, TriageStep.Outcome outcome, long timestamp) {
         PatientTriage state = outcome.state();
         patients.put(key, state);
-        if (state.contextWait() != null && state.contextWait().due() != null) {
-            waits.put(key, state.contextWait().due().toEpochMilli());
+        if (state.due() != null) {
+            waits.put(key, state.due().toEpochMilli());
         } else {
             waits.delete(key);
         }

@@ -35,24 +35,24 @@ public class TriageTopology {
     static final String CONTEXT_REQUEST_SINK = "context-requests";
 
     @Produces
-    public Topology topology(TriageStep step, RecordCounters counters, ContextConfig context, ClockConfig clock) {
-        return build(step, counters, context.timer(), TriageClock.offset(clock.start()));
+    public Topology topology(TriageStep step, RecordCounters counters, ContextConfig context, TriageClock clock) {
+        return build(step, counters, context.timer(), clock);
     }
 
     /** The topology on the system's time, without CDI: tests drive it with TopologyTestDriver. */
     public static Topology build(TriageStep step, RecordCounters counters, Duration tick) {
-        return build(step, counters, tick, Duration.ZERO);
+        return build(step, counters, tick, TriageClock.system());
     }
 
     /**
      * The topology itself. Kafka Streams owns the wall clock its timer runs on (TopologyTestDriver mocks it);
-     * {@code clockOffset} shifts every time the triage sees from it ({@link ClockConfig}).
+     * the triage sees it shifted by {@code clock}'s offset ({@link ClockConfig}).
      */
-    public static Topology build(TriageStep step, RecordCounters counters, Duration tick, Duration clockOffset) {
+    public static Topology build(TriageStep step, RecordCounters counters, Duration tick, TriageClock clock) {
         Topology topology = new Topology();
         topology.addSource("lab-results", new StringDeserializer(), new LabResultSerde(), Topics.LAB_OBSERVATION);
         topology.addSource("clinical-context", new StringDeserializer(), new ClinicalContextSerde(), Topics.CONTEXT);
-        topology.addProcessor("triage", () -> new PatientTriageProcessor(step, counters, tick, clockOffset), "lab-results", "clinical-context");
+        topology.addProcessor("triage", () -> new PatientTriageProcessor(step, counters, tick, clock), "lab-results", "clinical-context");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATIENT_STORE),
                 Serdes.String(), new EventSerde<>(PatientTriage.class)), "triage");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAIT_STORE),

@@ -17,7 +17,12 @@ import java.util.Optional;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DeltaPCodes(CodeList smokingCurrent, CodeList smokingNotCurrent, CodeList bulbar,
-                          CodeList erectileDysfunction, CodeList lungCancer) {
+                          CodeList erectileDysfunction, CodeList lungCancer, CodeList malignancy) {
+
+    /** Any malignancy (ruleset 2.0: a tumour recorded ends a surveillance); a file without the list uses lung cancer. */
+    public CodeList malignancies() {
+        return malignancy != null ? malignancy : lungCancer;
+    }
     public static final String DEFAULT_RESOURCE = "/rules/delta-p-codes.json";
 
     /** Codes as {@code system|code}; prefixes match the start of such a token (for ICD-10 chapters). */

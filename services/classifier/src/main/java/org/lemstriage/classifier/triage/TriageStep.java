@@ -4,6 +4,7 @@ import org.lemstriage.classifier.rules.OldResultReview;
 import org.lemstriage.classifier.rules.PatientEvidence;
 import org.lemstriage.classifier.rules.Ruleset;
 import org.lemstriage.classifier.rules.ScreeningPlanner;
+import org.lemstriage.classifier.rules.Surveillance;
 import org.lemstriage.classifier.triage.PatientTriage.ContextWait;
 import org.lemstriage.classifier.triage.PatientTriage.DecisionSummary;
 import org.lemstriage.classifier.triage.PatientTriage.Episode;
@@ -13,6 +14,8 @@ import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
+import org.lemstriage.model.event.TriageDecision.Closure;
+import org.lemstriage.model.event.TriageDecision.RoundState;
 import org.lemstriage.model.event.TriageDecision.EpisodeKind;
 import org.lemstriage.model.event.TriageDecision.ScreeningRound;
 
@@ -43,21 +46,33 @@ public final class TriageStep {
 
     private final Ruleset ruleset;
     private final ScreeningPlanner planner;
+    private final Surveillance surveillance;
     private final ContextTiming timing;
 
-    public TriageStep(Ruleset ruleset, ScreeningPlanner planner, ContextTiming timing) {
+    public TriageStep(Ruleset ruleset, ScreeningPlanner planner, Surveillance surveillance, ContextTiming timing) {
         this.ruleset = ruleset;
         this.planner = planner;
+        this.surveillance = surveillance;
         this.timing = timing;
     }
 
-    /** How long decisions wait for the EHR, and how often an unanswered request is repeated. */
-    public record ContextTiming(Duration hold, Duration firstRetry, Duration maxRetry) {
+    /**
+     * How long decisions wait for the EHR, how often an unanswered request is repeated, and how often a running
+     * surveillance reads the EHR again when no round falls due sooner (ruleset 2.0).
+     */
+    public record ContextTiming(Duration hold, Duration firstRetry, Duration maxRetry, Duration reviewEvery) {
         Duration retryAfter(int attempts) {
             Duration delay = firstRetry.multipliedBy(1L << Math.min(attempts, 20));
             return delay.compareTo(maxRetry) > 0 ? maxRetry : delay;
         }
     }
+
+    /**
+     * What made the patient be looked at. ANSWER: the EHR was just read (a fresh context); CONTEXT: it could not be
+     * (a failed read or a hold that ran out). Only an ANSWER moves rounds on by their Tasks: a context held from
+     * earlier would show Tasks as they were then.
+     */
+    private enum Trigger { RESULT, ANSWER, CONTEXT, RETRY, REVIEW }
 
     public Outcome onResult(PatientTriage current, LabResult incoming, Instant now) {
         PatientTriage state = current != null ? current : PatientTriage.empty(incoming.patientKey());
@@ -67,66 +82,78 @@ public final class TriageStep {
         } else if (!isOlder(incoming, results.get(incoming.observationId()))) {
             results.put(incoming.observationId(), incoming.withoutResource());
         }
-        return evaluate(with(state, results, state.context(), state.contextWait()), now, null);
+        return evaluate(state.withResults(results), now, Trigger.RESULT);
     }
 
     public Outcome onContext(PatientTriage current, ClinicalContext context, Instant now) {
         PatientTriage state = current != null ? current : PatientTriage.empty(context.patientKey());
         boolean available = context.status() == ClinicalContext.Status.AVAILABLE;
         if (!available && state.context() != null && state.context().status() == ClinicalContext.Status.AVAILABLE) {
-            // A failed re-read never replaces a good context
-            return evaluate(with(state, state.results(), state.context(), null), now, null);
+            // A failed re-read never replaces a good context; a running surveillance asks again later
+            return evaluate(state.withContext(state.context(), retryLater(state.contextWait(), now)), now, Trigger.CONTEXT);
         }
         ContextWait wait = available ? null : retryLater(state.contextWait(), now);
-        return evaluate(with(state, state.results(), context, wait), now, null);
+        return evaluate(state.withContext(context, wait), now, available ? Trigger.ANSWER : Trigger.CONTEXT);
     }
 
-    /** The timer: a hold that ran out, or a request due to be repeated. */
+    /** The timer: a hold that ran out, a request due to be repeated, or a surveillance due to be looked at again. */
     public Outcome onTimer(PatientTriage state, Instant now) {
         ContextWait wait = state.contextWait();
-        if (wait == null || now.isBefore(wait.due())) {
+        boolean waitDue = wait != null && wait.due() != null && !now.isBefore(wait.due());
+        boolean reviewDue = state.nextReview() != null && !now.isBefore(state.nextReview());
+        if (!waitDue && !reviewDue) {
             return new Outcome(state, Optional.empty(), Optional.empty());
         }
-        if (wait.holdUntil() != null) {
+        if (waitDue && wait.holdUntil() != null) {
             ClinicalContext silent = state.context() != null ? state.context() : ClinicalContext.unavailable(
                     new ContextRequest(state.patientKey(), wait.requestId(), null),
                     "the EHR did not answer within " + timing.hold().toSeconds() + " s", now);
-            return evaluate(with(state, state.results(), silent, retryLater(wait, now)), now, null);
+            return evaluate(state.withContext(silent, retryLater(wait, now)), now, Trigger.CONTEXT);
         }
-        return evaluate(state, now, "retry");
+        return evaluate(state.withNextReview(null), now, waitDue ? Trigger.RETRY : Trigger.REVIEW);
     }
 
-    private Outcome evaluate(PatientTriage state, Instant now, String retry) {
+    private Outcome evaluate(PatientTriage state, Instant now, Trigger trigger) {
         PatientEvidence evidence = ruleset.read(state.patientKey(), List.copyOf(state.results().values()), state.context());
         boolean needsContext = Ruleset.needsContext(evidence);
         boolean haveContext = state.context() != null && state.context().status() == ClinicalContext.Status.AVAILABLE;
+        // A running surveillance reads the EHR again on every new result and review (ruleset 2.0): decisions go ahead
+        // on the context held meanwhile, and a failed read is asked again with backoff
+        boolean answer = trigger == Trigger.ANSWER || trigger == Trigger.CONTEXT;
+        boolean refresh = state.inSurveillance() && !answer;
         Optional<ContextRequest> request = Optional.empty();
         ContextWait wait = state.contextWait();
-        if (!needsContext || haveContext) {
-            wait = null;
-        } else if (wait == null || retry != null) {
-            // First need (hold decisions for the answer), or a retry after the EHR failed (decide meanwhile)
+        if (needsContext && !haveContext ? wait == null || trigger == Trigger.RETRY : refresh) {
             int n = state.contextRequests() + 1;
             String requestId = UUID.nameUUIDFromBytes((state.patientKey() + "#context-" + n).getBytes(StandardCharsets.UTF_8)).toString();
-            request = Optional.of(new ContextRequest(state.patientKey(), requestId, Ruleset.onset(evidence.results()).orElse(null)));
-            int attempts = wait == null ? 0 : wait.attempts() + 1;
+            request = Optional.of(new ContextRequest(state.patientKey(), requestId, Ruleset.onset(evidence.results()).orElse(null),
+                    state.inSurveillance() ? state.episode().episodeId() : null));
+            int attempts = trigger == Trigger.RETRY && wait != null ? wait.attempts() + 1 : 0;
+            // First need: hold decisions for the answer. A retry after the EHR failed, or a refresh: decide meanwhile
             wait = state.context() == null
                     ? new ContextWait(requestId, now.plus(timing.hold()), null, attempts)
                     : new ContextWait(requestId, null, now.plus(timing.retryAfter(attempts)), attempts);
-            state = new PatientTriage(state.patientKey(), state.results(), state.context(), wait, state.episode(),
-                    state.episodesOpened(), n, state.history());
+            state = state.withRequest(wait, n);
+        } else if (!needsContext || (haveContext && !(answer && state.inSurveillance()))) {
+            state = state.withRequest(null, state.contextRequests());
         }
-        state = with(state, state.results(), state.context(), wait);
-        if (wait != null && wait.holdUntil() != null) {
+        if (state.contextWait() != null && state.contextWait().holdUntil() != null) {
             return new Outcome(state, Optional.empty(), request); // waiting for the EHR's answer
         }
-        return decide(state, evidence, now, request);
+        return decide(state, evidence, now, request, trigger == Trigger.ANSWER);
     }
 
-    private Outcome decide(PatientTriage state, PatientEvidence evidence, Instant now, Optional<ContextRequest> request) {
+    private Outcome decide(PatientTriage state, PatientEvidence evidence, Instant now, Optional<ContextRequest> request,
+                           boolean fresh) {
+        Episode episode = state.episode();
+        if (episode != null && episode.closure() != null) {
+            // The episode ended (a tumour was recorded, or the surveillance completed): nothing more is written for it
+            return new Outcome(state.withNextReview(null), Optional.empty(), request);
+        }
         Ruleset.Assessment assessment = ruleset.assess(evidence);
         LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
-        Episode episode = state.episode();
+        ClinicalContext context = state.context() != null && state.context().status() == ClinicalContext.Status.AVAILABLE
+                ? state.context() : null;
         // The plan counts from the first positive result, fixed when the episode opens
         LocalDate start = episode != null && episode.start() != null ? episode.start()
                 : Ruleset.onset(evidence.results()).orElse(today);
@@ -135,52 +162,120 @@ public final class TriageStep {
         if (kind == EpisodeKind.CLINICIAN_REVIEW && assessment.screening()) {
             assessment = reviewInstead(assessment, start);
         }
-        List<ScreeningRound> plan = assessment.screening() && kind == EpisodeKind.SCREENING
-                ? planner.plan(assessment.tier(), start) : List.of();
+        if (episode != null && episode.malignancies() == null && context != null) {
+            episode = episode.withMalignancies(surveillance.malignancies(context));
+        }
+        if (episode != null && kind == EpisodeKind.SCREENING && context != null) {
+            Optional<ClinicalContext.CodedFact> tumour = surveillance.newTumour(context, episode.malignancies());
+            if (tumour.isPresent()) {
+                return close(state, episode, new Closure(Closure.Reason.TUMOUR_RECORDED, tumour.get().reference(), today),
+                        with(assessment, Surveillance.TUMOUR_RECORDED, Surveillance.tumourReason(tumour.get(), start)), now, request);
+            }
+        }
+        List<ScreeningRound> plan = List.of();
+        if (assessment.screening() && kind == EpisodeKind.SCREENING) {
+            // Rounds move on by their Tasks and are released only on what the EHR says now
+            Map<Integer, String> tasks = fresh ? Surveillance.roundTasks(context) : Map.of();
+            plan = Surveillance.progress(planner.plan(assessment.tier(), start), episode == null ? List.of() : episode.plan(),
+                    tasks, today, fresh ? today : null);
+            if (episode != null && fresh && Surveillance.complete(plan, tasks)) {
+                return close(state, episode, new Closure(Closure.Reason.SURVEILLANCE_COMPLETE, null, today),
+                        with(assessment, Surveillance.SURVEILLANCE_COMPLETE, Surveillance.completeReason(start, today)), now, request);
+            }
+            List<ScreeningRound> overdue = Surveillance.overdue(plan);
+            if (!overdue.isEmpty()) {
+                assessment = with(assessment, Surveillance.ROUND_OVERDUE, Surveillance.overdueReason(overdue));
+            }
+        }
         int opened = state.episodesOpened();
         Action action = null;
+        Episode next = episode;
         if (episode == null && assessment.screening()) {
             opened++;
             action = Action.OPEN;
-            episode = episode(episodeId(state.patientKey(), opened), 1, assessment, plan, kind, start);
+            next = episode(episodeId(state.patientKey(), opened), 1, assessment, plan, kind, start,
+                    context == null ? null : surveillance.malignancies(context));
         } else if (episode != null && !assessment.screening()) {
             action = Action.RETRACT;
-            episode = new Episode(episode.episodeId(), episode.version() + 1, TriageDecision.Tier.NONE, List.of(),
-                    assessment.rulesFired(), assessment.evidence(), assessment.deltaP(), assessment.context(), kind, start);
+            next = new Episode(episode.episodeId(), episode.version() + 1, TriageDecision.Tier.NONE, List.of(),
+                    assessment.rulesFired(), assessment.evidence(), assessment.deltaP(), assessment.context(), kind, start,
+                    null, episode.malignancies());
         } else if (episode != null && changed(episode, assessment, plan)) {
             action = Action.UPDATE;
-            episode = episode(episode.episodeId(), episode.version() + 1, assessment, plan, kind, start);
+            next = episode(episode.episodeId(), episode.version() + 1, assessment, plan, kind, start, episode.malignancies());
         }
         List<DecisionSummary> history = new ArrayList<>(state.history());
         if (action == null) {
             if (!assessment.screening() && assessment.tier() != TriageDecision.Tier.NONE && !lastIs(history, NO_SCREENING)) {
                 history.add(new DecisionSummary(null, NO_SCREENING, assessment.tier(), now, assessment.explanation()));
             }
-            return new Outcome(new PatientTriage(state.patientKey(), state.results(), state.context(), state.contextWait(),
-                    state.episode(), opened, state.contextRequests(), trim(history)), Optional.empty(), request);
+            return new Outcome(reviewed(state.withEpisode(episode, opened, trim(history)), now), Optional.empty(), request);
         }
+        return decided(state, next, action, assessment, null, opened, history, now, request);
+    }
+
+    /** The episode ends: its decision keeps the plan as it stood, and names why. */
+    private Outcome close(PatientTriage state, Episode episode, Closure closure, Ruleset.Assessment assessment, Instant now,
+                          Optional<ContextRequest> request) {
+        Episode closed = new Episode(episode.episodeId(), episode.version() + 1, episode.tier(), episode.plan(),
+                assessment.rulesFired(), episode.evidence(), assessment.deltaP(), assessment.context(), episode.kind(),
+                episode.start(), closure, episode.malignancies());
+        return decided(state, closed, Action.CLOSE, assessment, closure, state.episodesOpened(),
+                new ArrayList<>(state.history()), now, request);
+    }
+
+    private Outcome decided(PatientTriage state, Episode episode, Action action, Ruleset.Assessment assessment,
+                            Closure closure, int opened, List<DecisionSummary> history, Instant now,
+                            Optional<ContextRequest> request) {
         TriageDecision decision = new TriageDecision(episode.episodeId() + "/" + episode.version(), episode.episodeId(),
                 episode.version(), state.patientKey(), action, episode.tier(), episode.evidence(), episode.rulesFired(),
                 Ruleset.VERSION, assessment.explanation(), episode.plan(), now, assessment.context(), assessment.deltaP(),
-                assessment.deltaPScore(), kind);
+                assessment.deltaPScore(), episode.episodeKind(), closure);
         history.add(new DecisionSummary(decision.decisionId(), action.name(), decision.tier(), now, decision.explanation()));
-        return new Outcome(new PatientTriage(state.patientKey(), state.results(), state.context(), state.contextWait(),
-                action == Action.RETRACT ? null : episode, opened, state.contextRequests(), trim(history)),
-                Optional.of(decision), request);
+        PatientTriage next = state.withEpisode(action == Action.RETRACT ? null : episode, opened, trim(history));
+        return new Outcome(reviewed(next, now), Optional.of(decision), request);
+    }
+
+    /**
+     * When a running surveillance is looked at next: the day its next planned round falls due, the day after a
+     * released round's window ends (it may then be overdue), or after {@code reviewEvery}, whichever comes first.
+     */
+    private PatientTriage reviewed(PatientTriage state, Instant now) {
+        if (!state.inSurveillance()) {
+            return state.withNextReview(null);
+        }
+        Instant next = now.plus(timing.reviewEvery());
+        for (ScreeningRound round : state.episode().plan()) {
+            LocalDate day = switch (round.state() == null ? RoundState.PLANNED : round.state()) {
+                case PLANNED -> round.dueFrom();
+                case DUE -> round.dueTo().plusDays(1);
+                case OVERDUE -> null;
+            };
+            Instant at = day == null ? null : day.atStartOfDay(ZoneOffset.UTC).toInstant();
+            if (at != null && at.isAfter(now) && at.isBefore(next)) {
+                next = at;
+            }
+        }
+        return state.withNextReview(next);
     }
 
     /** A clinician-review episode: the old-result rule joins the rules fired, and its reason leads the explanation. */
     private static Ruleset.Assessment reviewInstead(Ruleset.Assessment a, LocalDate onset) {
-        List<String> rules = new ArrayList<>(a.rulesFired());
-        rules.add(OldResultReview.ID);
-        String reason = OldResultReview.reason(onset);
+        return with(a, OldResultReview.ID, OldResultReview.reason(onset));
+    }
+
+    /** The assessment with one more rule fired, its reason leading the explanation. */
+    private static Ruleset.Assessment with(Ruleset.Assessment a, String ruleId, String reason) {
+        List<String> rules = new ArrayList<>(List.of(ruleId));
+        rules.addAll(a.rulesFired());
         return new Ruleset.Assessment(a.tier(), a.screening(), List.copyOf(rules), a.evidence(), a.deltaP(),
                 a.deltaPScore(), a.context(), reason + " " + a.explanation());
     }
 
     private static Episode episode(String id, int version, Ruleset.Assessment a, List<ScreeningRound> plan,
-                                   EpisodeKind kind, LocalDate start) {
-        return new Episode(id, version, a.tier(), plan, a.rulesFired(), a.evidence(), a.deltaP(), a.context(), kind, start);
+                                   EpisodeKind kind, LocalDate start, List<String> malignancies) {
+        return new Episode(id, version, a.tier(), plan, a.rulesFired(), a.evidence(), a.deltaP(), a.context(), kind, start,
+                null, malignancies);
     }
 
     /** What the EHR must hear about: not a reworded reason, only a different value, source, tier or plan. */
@@ -197,11 +292,6 @@ public final class TriageStep {
     private ContextWait retryLater(ContextWait wait, Instant now) {
         int attempts = wait == null ? 0 : wait.attempts();
         return new ContextWait(wait == null ? null : wait.requestId(), null, now.plus(timing.retryAfter(attempts)), attempts);
-    }
-
-    private static PatientTriage with(PatientTriage s, Map<String, LabResult> results, ClinicalContext context, ContextWait wait) {
-        return new PatientTriage(s.patientKey(), results, context, wait, s.episode(), s.episodesOpened(),
-                s.contextRequests(), s.history());
     }
 
     private static boolean lastIs(List<DecisionSummary> history, String action) {

@@ -18,6 +18,7 @@ import org.lemstriage.classifier.rules.Cutoffs;
 import org.lemstriage.classifier.rules.DeltaPCodes;
 import org.lemstriage.classifier.rules.Ruleset;
 import org.lemstriage.classifier.rules.ScreeningPlanner;
+import org.lemstriage.classifier.rules.Surveillance;
 import org.lemstriage.classifier.triage.PatientTriage;
 import org.lemstriage.classifier.triage.TriageStep;
 import org.lemstriage.model.Topics;
@@ -29,6 +30,7 @@ import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.EventJson;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
+import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.model.metrics.RecordCounters;
 import org.lemstriage.model.terminology.Analyte;
 import org.lemstriage.model.terminology.UnitNormaliser;
@@ -80,10 +82,11 @@ class ClinicalCasesTest {
     }
 
     private void run(JsonNode c) {
-        Ruleset ruleset = Ruleset.v2(Cutoffs.defaults(), DeltaPCodes.load(Optional.empty()));
+        DeltaPCodes codes = DeltaPCodes.load(Optional.empty());
+        Ruleset ruleset = Ruleset.v2(Cutoffs.defaults(), codes);
         TriageStep step = new TriageStep(ruleset, new ScreeningPlanner(
-                ScreeningPlanner.LowTierPlan.valueOf(c.path("lowTierPlan").asText("FULL"))),
-                new TriageStep.ContextTiming(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30)));
+                ScreeningPlanner.LowTierPlan.valueOf(c.path("lowTierPlan").asText("FULL"))), new Surveillance(codes),
+                new TriageStep.ContextTiming(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30), Duration.ofDays(1)));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "cases");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -97,6 +100,10 @@ class ClinicalCasesTest {
                     h.results.pipeInput(PATIENT, labResult(event), h.clock);
                     h.answerRequests();
                 }
+                if (event.has("ehrConditions")) {
+                    h.conditions = event.get("ehrConditions"); // the EHR's Conditions from now on
+                }
+                event.path("ehrTasks").fields().forEachRemaining(t -> h.tasks.put(Integer.valueOf(t.getKey()), t.getValue().asText()));
                 if (event.path("ehrBack").asBoolean()) {
                     h.ehr = "available";
                 }
@@ -112,8 +119,11 @@ class ClinicalCasesTest {
     }
 
     private static void check(JsonNode expect, Harness h, Ruleset ruleset, KeyValueStore<String, PatientTriage> store) {
-        List<TriageDecision> decisions = h.decisions.readValuesToList();
-        assertThat(decisions).extracting(d -> d.action().name())
+        h.collect();
+        List<TriageDecision> decisions = h.seen;
+        assertThat(decisions).extracting(d -> d.action().name()).as("decisions (action, round states, rules): "
+                        + decisions.stream().map(d -> d.action() + " " + d.plan().stream().map(r -> r.round() + "=" + r.state()).toList()
+                        + " " + d.rulesFired() + " at " + d.decidedAt()).toList())
                 .containsExactlyElementsOf(strings(expect.get("actions")));
         for (TriageDecision d : decisions) {
             assertThat(d.deltaP()).as("six DELTA-P items").hasSize(6);
@@ -157,6 +167,21 @@ class ClinicalCasesTest {
         }
         if (expect.has("explanationContains")) {
             assertThat(last.explanation()).contains(strings(expect.get("explanationContains")));
+        }
+        if (expect.has("closure")) {
+            assertThat(last.action()).isEqualTo(TriageDecision.Action.CLOSE);
+            assertThat(last.closure().reason().name()).isEqualTo(expect.get("closure").asText());
+        }
+        if (expect.has("closureReference")) {
+            assertThat(last.closure().reference()).isEqualTo(expect.get("closureReference").asText());
+        }
+        if (expect.has("roundStates")) {
+            assertThat(last.plan()).extracting(r -> r.state().name()).containsExactlyElementsOf(strings(expect.get("roundStates")));
+        }
+        if (expect.has("neverDue")) {
+            int round = expect.get("neverDue").asInt();
+            assertThat(decisions).as("no decision releases round " + round).allSatisfy(d -> assertThat(d.plan())
+                    .filteredOn(r -> r.round() == round).allSatisfy(r -> assertThat(r.state()).isEqualTo(TriageDecision.RoundState.PLANNED)));
         }
         if (expect.has("evidenceValue")) {
             assertThat(last.evidence().get(0).value()).isEqualByComparingTo(expect.get("evidenceValue").asText());
@@ -229,7 +254,7 @@ class ClinicalCasesTest {
                 analyte.canonicalUnit());
     }
 
-    static ClinicalContext context(ContextRequest request, JsonNode p, Instant at) {
+    static ClinicalContext context(ContextRequest request, JsonNode p, JsonNode conditionsNow, Map<Integer, String> tasks, Instant at) {
         List<CodedFact> smoking = new ArrayList<>();
         if (p.has("smoking")) {
             String code = switch (p.get("smoking").asText()) {
@@ -253,13 +278,14 @@ class ClinicalCasesTest {
             performance.add(new Measurement("Observation/ecog", "89247-1", LocalDate.parse("2026-10-25"), new BigDecimal(p.get("ecog").asText()), null));
         }
         List<CodedFact> conditions = new ArrayList<>();
-        for (JsonNode cond : p.path("conditions")) {
+        for (JsonNode cond : conditionsNow != null ? conditionsNow : p.path("conditions")) {
             String name = cond.asText();
             String code = switch (name.replaceAll("-(refuted|resolved|differential|provisional)$", "")) {
                 case "bulbar" -> "http://snomed.info/sct|40739000";
                 case "ed" -> "http://snomed.info/sct|860914002";
                 case "sclc" -> "http://snomed.info/sct|254632001";
                 case "lung-cancer-icd10" -> "http://hl7.org/fhir/sid/icd-10-cm|C34.90";
+                case "breast-cancer" -> "http://hl7.org/fhir/sid/icd-10-cm|C50.911";
                 default -> throw new IllegalArgumentException("unknown condition in case: " + name);
             };
             conditions.add(new CodedFact("Condition/" + name, LocalDate.parse("2026-10-01"), List.of(code),
@@ -267,7 +293,9 @@ class ClinicalCasesTest {
         }
         return new ClinicalContext(request.patientKey(), request.requestId(), ClinicalContext.Status.AVAILABLE, null, at,
                 request.onset(), PATIENT, p.hasNonNull("birthDate") ? LocalDate.parse(p.get("birthDate").asText()) : null,
-                p.path("gender").asText(null), smoking, weights, performance, conditions);
+                p.path("gender").asText(null), smoking, weights, performance, conditions,
+                request.episodeId() == null ? List.of() : tasks.entrySet().stream().map(t -> new ClinicalContext.EpisodeTask(
+                        "Task/round-" + t.getKey(), EhrIdentifiers.round(request.episodeId(), t.getKey()), t.getValue())).toList());
     }
 
     /** A case's condition name says its verification status by suffix; confirmed without one. */
@@ -290,6 +318,10 @@ class ClinicalCasesTest {
         String ehr;
         Instant clock = BASE;
         int requestsSeen;
+        /** The EHR's Conditions once a case changed them (else the patient's), and its round Tasks' statuses. */
+        JsonNode conditions;
+        final Map<Integer, String> tasks = new java.util.TreeMap<>();
+        final List<TriageDecision> seen = new ArrayList<>();
 
         Harness(TopologyTestDriver driver, JsonNode c) {
             results = driver.createInputTopic(Topics.LAB_OBSERVATION, new StringSerializer(), new ObjectMapperSerializer<>(EventJson.mapper()));
@@ -302,17 +334,38 @@ class ClinicalCasesTest {
             ehr = c.path("ehr").asText("available");
         }
 
+        /**
+         * Plays the notifier in miniature, so that the EHR's Tasks follow the decisions: a round's Task is written
+         * on-hold, requested once DUE or OVERDUE; the team's statuses are left alone; CLOSE and RETRACT cancel the
+         * open ones.
+         */
+        void collect() {
+            for (TriageDecision d : decisions.readValuesToList()) {
+                seen.add(d);
+                boolean ends = d.action() == TriageDecision.Action.CLOSE || d.action() == TriageDecision.Action.RETRACT;
+                for (TriageDecision.ScreeningRound r : d.plan()) {
+                    String status = tasks.get(r.round());
+                    boolean open = status == null || status.equals("on-hold") || status.equals("requested");
+                    if (open) {
+                        tasks.put(r.round(), ends ? "cancelled" : r.state() == TriageDecision.RoundState.PLANNED ? "on-hold" : "requested");
+                    }
+                }
+            }
+        }
+
         void answerRequests() {
+            collect();
             for (ContextRequest request : requests.readValuesToList()) {
                 requestsSeen++;
                 assertThat(request.patientKey()).isEqualTo(PATIENT);
                 switch (ehr) {
-                    case "available" -> contexts.pipeInput(PATIENT, context(request, patient, clock), clock);
+                    case "available" -> contexts.pipeInput(PATIENT, context(request, patient, conditions, tasks, clock), clock);
                     case "unavailable" -> contexts.pipeInput(PATIENT,
                             ClinicalContext.unavailable(request, "the EHR answered 503", clock), clock);
                     default -> { } // silent: the EHR never answers
                 }
             }
+            collect();
         }
     }
 }

@@ -22,8 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The step's handling of the EHR's context: hold, decide without it, retry with backoff. The cases table covers the rules. */
 class TriageStepTest {
     private static final Instant NOW = Instant.parse("2026-11-03T10:00:00Z");
-    private final TriageStep step = new TriageStep(Ruleset.v2(Cutoffs.defaults(), DeltaPCodes.load(Optional.empty())),
-            new ScreeningPlanner(), new TriageStep.ContextTiming(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(2)));
+    private static final DeltaPCodes CODES = DeltaPCodes.load(Optional.empty());
+    private final TriageStep step = new TriageStep(Ruleset.v2(Cutoffs.defaults(), CODES), new ScreeningPlanner(),
+            new org.lemstriage.classifier.rules.Surveillance(CODES),
+            new TriageStep.ContextTiming(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofDays(1)));
 
     @Test
     void positiveResultAsksForContextAndHoldsTheDecision() {
@@ -63,7 +65,7 @@ class TriageStepTest {
         ContextRequest request = held.contextRequest().orElseThrow();
         ClinicalContext good = new ClinicalContext("Patient/1", request.requestId(), ClinicalContext.Status.AVAILABLE, null,
                 NOW, request.onset(), "Patient/1", LocalDate.parse("1950-01-01"), "male", java.util.List.of(),
-                java.util.List.of(), java.util.List.of(), java.util.List.of());
+                java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of());
         TriageStep.Outcome decided = step.onContext(held.state(), good, NOW.plusSeconds(1));
         assertThat(decided.decision().orElseThrow().context()).isEqualTo(TriageDecision.ContextStatus.AVAILABLE);
         TriageStep.Outcome later = step.onContext(decided.state(), ClinicalContext.unavailable(request, "down", NOW), NOW.plusSeconds(2));
@@ -80,6 +82,29 @@ class TriageStepTest {
         TriageStep.Outcome lateAnswer = step.onContext(timedOut.state(),
                 ClinicalContext.unavailable(request, "the EHR answered 404", NOW.plusSeconds(11)), NOW.plusSeconds(11));
         assertThat(lateAnswer.decision()).isEmpty();
+    }
+
+    @Test
+    void aRunningSurveillanceReadsTheEhrAgainOnANewResultAndWhenItsReviewFallsDueWithoutHoldingDecisions() {
+        // Ruleset 2.0: the context is read again, naming the episode so its Tasks are read back
+        var result = Results.vgcc("Patient/1", "obs-1", "0.45", "final");
+        TriageStep.Outcome held = step.onResult(null, result, NOW);
+        ContextRequest request = held.contextRequest().orElseThrow();
+        assertThat(request.episodeId()).as("no episode yet").isNull();
+        ClinicalContext good = new ClinicalContext("Patient/1", request.requestId(), ClinicalContext.Status.AVAILABLE, null,
+                NOW, request.onset(), "Patient/1", LocalDate.parse("1950-01-01"), "male", java.util.List.of(),
+                java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of());
+        TriageStep.Outcome opened = step.onContext(held.state(), good, NOW.plusSeconds(1));
+        String episode = opened.decision().orElseThrow().episodeId();
+        assertThat(opened.state().nextReview()).as("looked at again within a day").isEqualTo(NOW.plusSeconds(1).plus(Duration.ofDays(1)));
+
+        TriageStep.Outcome another = step.onResult(opened.state(), Results.vgcc("Patient/1", "obs-2", "0.9", "final"), NOW.plusSeconds(5));
+        assertThat(another.contextRequest().orElseThrow().episodeId()).isEqualTo(episode);
+        assertThat(another.state().contextWait().holdUntil()).as("decisions are not held").isNull();
+
+        TriageStep.Outcome review = step.onTimer(opened.state(), opened.state().nextReview());
+        assertThat(review.contextRequest().orElseThrow().episodeId()).isEqualTo(episode);
+        assertThat(review.decision()).isEmpty();
     }
 
     @Test

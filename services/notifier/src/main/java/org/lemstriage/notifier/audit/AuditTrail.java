@@ -14,7 +14,7 @@ import org.lemstriage.model.PatientKey;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.fhir.AuditEvents;
 import org.lemstriage.model.fhir.Fhir;
-import org.lemstriage.notifier.ehr.EhrIdentifiers;
+import org.lemstriage.model.fhir.EhrIdentifiers;
 
 
 /**

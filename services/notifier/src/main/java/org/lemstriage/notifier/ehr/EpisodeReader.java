@@ -1,5 +1,7 @@
 package org.lemstriage.notifier.ehr;
 
+import org.lemstriage.model.fhir.EhrIdentifiers;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;

@@ -1,5 +1,7 @@
 package org.lemstriage.notifier.ehr;
 
+import org.lemstriage.model.fhir.EhrIdentifiers;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -97,11 +99,7 @@ public class EpisodeTransaction {
         for (Task leftover : byIdentifier.values()) {
             if (OPEN.contains(leftover.getStatus())) {
                 Task cancelled = leftover.copy().setStatus(Task.TaskStatus.CANCELLED);
-                cancelled.setStatusReason(new CodeableConcept().setText(decision.action() == Action.RETRACT
-                        ? "Withdrawn by lems-triage, decision " + decision.decisionId() + ": the evidence that opened this "
-                        + "screening was withdrawn or screening is no longer indicated. " + decision.explanation()
-                        : "No longer in the screening plan (lems-triage decision " + decision.decisionId() + ", tier "
-                        + decision.tier() + ")"));
+                cancelled.setStatusReason(new CodeableConcept().setText(cancelReason(decision)));
                 String url = urn("task|" + leftover.getIdElement().getIdPart());
                 update(tx, url, cancelled, leftover);
                 targets.add(new Reference(url));
@@ -150,6 +148,16 @@ public class EpisodeTransaction {
         return differences;
     }
 
+    private static String cancelReason(TriageDecision decision) {
+        return switch (decision.action()) {
+            case RETRACT -> "Withdrawn by lems-triage, decision " + decision.decisionId() + ": the evidence that opened this "
+                    + "screening was withdrawn or screening is no longer indicated. " + decision.explanation();
+            case CLOSE -> "Screening ended by lems-triage, decision " + decision.decisionId() + ". " + decision.explanation();
+            default -> "No longer in the screening plan (lems-triage decision " + decision.decisionId() + ", tier "
+                    + decision.tier() + ")";
+        };
+    }
+
     /** An open Task as the decision would have it, if that differs from what the EHR holds. */
     private static Optional<Task> changed(Task existing, PlannedTask planned) {
         if (!OPEN.contains(existing.getStatus())) {
@@ -161,12 +169,17 @@ public class EpisodeTransaction {
     }
 
     /**
-     * The Tasks a decision wants: a screening episode's rounds, or a clinician-review episode's one review Task;
-     * none on RETRACT.
+     * The Tasks a decision wants: a screening episode's rounds, or a clinician-review episode's one review Task; on
+     * CLOSE only the closing Task (the rounds' open Tasks are then cancelled with the reason); none on RETRACT.
      */
     private List<PlannedTask> planned(TriageDecision decision, Set<String> inEhr) {
         if (decision.action() == Action.RETRACT) {
             return List.of();
+        }
+        if (decision.action() == Action.CLOSE) {
+            String closing = EhrIdentifiers.closing(decision.episodeId());
+            return List.of(new PlannedTask(EhrIdentifiers.CLOSING, closing, label(closing),
+                    focus -> episode.closingTask(decision, focus), t -> episode.applyClosing(t, decision)));
         }
         if (decision.episodeKind() == EpisodeKind.CLINICIAN_REVIEW) {
             return List.of(new PlannedTask(EhrIdentifiers.REVIEW, EhrIdentifiers.review(decision.episodeId()),
@@ -197,7 +210,8 @@ public class EpisodeTransaction {
     private static Map<String, Task> byIdentifier(Current current) {
         Map<String, Task> byIdentifier = new HashMap<>();
         current.tasks().forEach(t -> t.getIdentifier().stream()
-                .filter(i -> EhrIdentifiers.ROUND.equals(i.getSystem()) || EhrIdentifiers.REVIEW.equals(i.getSystem()))
+                .filter(i -> EhrIdentifiers.ROUND.equals(i.getSystem()) || EhrIdentifiers.REVIEW.equals(i.getSystem())
+                        || EhrIdentifiers.CLOSING.equals(i.getSystem()))
                 .findFirst().ifPresent(i -> byIdentifier.put(i.getValue(), t)));
         return byIdentifier;
     }

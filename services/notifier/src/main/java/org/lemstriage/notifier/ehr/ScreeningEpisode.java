@@ -1,5 +1,7 @@
 package org.lemstriage.notifier.ehr;
 
+import org.lemstriage.model.fhir.EhrIdentifiers;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import org.lemstriage.notifier.NotifierConfig;
 import org.hl7.fhir.r4.model.Annotation;
@@ -32,6 +34,8 @@ import java.util.regex.Pattern;
 public class ScreeningEpisode {
     /** The decision version last applied to the episode, kept on its ServiceRequest: older decisions change nothing. */
     public static final String DECISION_VERSION = "https://lemstriage.org/fhir/StructureDefinition/triage-decision-version";
+    /** Task.note.authorString of what lems-triage writes there: the team's own notes are kept. */
+    static final String LEMS_TRIAGE = "lems-triage";
     /** A FHIR id: only such references are written as literal references. */
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
@@ -51,9 +55,7 @@ public class ScreeningEpisode {
         sr.addIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(decision.episodeId()));
         sr.addExtension(DECISION_VERSION, new IntegerType(decision.version()));
         boolean review = decision.episodeKind() == TriageDecision.EpisodeKind.CLINICIAN_REVIEW;
-        // A clinician-review episode only proposes the CT: a clinician decides whether to order it
-        sr.setStatus(decision.action() == TriageDecision.Action.RETRACT ? ServiceRequest.ServiceRequestStatus.REVOKED
-                : review ? ServiceRequest.ServiceRequestStatus.DRAFT : ServiceRequest.ServiceRequestStatus.ACTIVE);
+        sr.setStatus(status(decision, review));
         sr.setIntent(review ? ServiceRequest.ServiceRequestIntent.PROPOSAL : ServiceRequest.ServiceRequestIntent.ORDER);
         sr.setPriority(decision.tier() == TriageDecision.Tier.HIGH
                 ? ServiceRequest.ServiceRequestPriority.URGENT : ServiceRequest.ServiceRequestPriority.ROUTINE);
@@ -67,13 +69,29 @@ public class ScreeningEpisode {
         return sr;
     }
 
-    /** The Task of one round, status as for a new episode: the first requested, later ones on hold until due. */
+    /**
+     * Withdrawn (RETRACT, or a tumour recorded: the remaining scans are not needed), completed (the surveillance), a
+     * draft for a clinician-review episode (it only proposes the CT: a clinician decides whether to order it), else
+     * active.
+     */
+    private static ServiceRequest.ServiceRequestStatus status(TriageDecision decision, boolean review) {
+        if (decision.action() == TriageDecision.Action.RETRACT) {
+            return ServiceRequest.ServiceRequestStatus.REVOKED;
+        }
+        if (decision.action() == TriageDecision.Action.CLOSE && decision.closure() != null) {
+            return decision.closure().reason() == TriageDecision.Closure.Reason.TUMOUR_RECORDED
+                    ? ServiceRequest.ServiceRequestStatus.REVOKED : ServiceRequest.ServiceRequestStatus.COMPLETED;
+        }
+        return review ? ServiceRequest.ServiceRequestStatus.DRAFT : ServiceRequest.ServiceRequestStatus.ACTIVE;
+    }
+
+    /** The Task of one round: requested once the round is due, on hold until then. */
     public Task task(TriageDecision decision, ScreeningRound round, Reference serviceRequest, Set<String> inEhr) {
         Task task = new Task();
         task.addIdentifier(new Identifier().setSystem(EhrIdentifiers.ROUND)
                 .setValue(EhrIdentifiers.round(decision.episodeId(), round.round())));
         task.setGroupIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(decision.episodeId()));
-        task.setStatus(round.round() == 1 ? Task.TaskStatus.REQUESTED : Task.TaskStatus.ONHOLD);
+        task.setStatus(due(round) ? Task.TaskStatus.REQUESTED : Task.TaskStatus.ONHOLD);
         task.setIntent(Task.TaskIntent.ORDER);
         task.setCode(new CodeableConcept().addCoding(
                 new Coding(EhrIdentifiers.TASK_CODE_SYSTEM, "oncology-screening", "Oncology screening")).setText("Oncology screening"));
@@ -103,6 +121,35 @@ public class ScreeningEpisode {
         return task;
     }
 
+    /**
+     * The Task that says the episode ended (ruleset 2.0): screening ended because a tumour was recorded (naming the
+     * Condition), or the two-year surveillance is complete and a clinician should re-evaluate if symptoms return.
+     */
+    public Task closingTask(TriageDecision decision, Reference serviceRequest) {
+        boolean tumour = decision.closure().reason() == TriageDecision.Closure.Reason.TUMOUR_RECORDED;
+        Task task = new Task();
+        task.addIdentifier(new Identifier().setSystem(EhrIdentifiers.CLOSING).setValue(EhrIdentifiers.closing(decision.episodeId())));
+        task.setGroupIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(decision.episodeId()));
+        task.setStatus(Task.TaskStatus.REQUESTED);
+        task.setIntent(Task.TaskIntent.ORDER);
+        String code = tumour ? "screening-ended-tumour-recorded" : "surveillance-complete";
+        String display = tumour ? "Screening ended: tumour recorded" : "Two-year surveillance complete: review";
+        task.setCode(new CodeableConcept().addCoding(new Coding(EhrIdentifiers.TASK_CODE_SYSTEM, code, display)).setText(display));
+        task.setFor(PatientKey.toReference(decision.patientKey()));
+        task.setFocus(serviceRequest);
+        task.setAuthoredOn(Date.from(decision.decidedAt()));
+        applyClosing(task, decision);
+        return task;
+    }
+
+    public void applyClosing(Task task, TriageDecision decision) {
+        task.setPriority(Task.TaskPriority.ROUTINE);
+        // The Condition was read from the EHR: it exists there
+        task.setReasonReference(decision.closure().reference() == null ? null : new Reference(decision.closure().reference()));
+        task.setOwner(worklist);
+        task.setDescription(decision.explanation());
+    }
+
     /** The fields a decision sets on a review Task, also on one that exists: never its status or authoredOn. */
     public void applyReview(Task task, TriageDecision decision, Set<String> inEhr) {
         task.setPriority(Task.TaskPriority.ROUTINE);
@@ -112,9 +159,31 @@ public class ScreeningEpisode {
         task.setDescription(decision.explanation());
     }
 
-    /** The fields a decision sets on a round's Task, also on one that exists: never its status or authoredOn. */
+    /**
+     * Whether a round is released to the worklist. Ruleset 2.0 says so in its state; a decision written before has
+     * none, and then round 1 is released and the rest wait.
+     */
+    private static boolean due(ScreeningRound round) {
+        return round.state() == null ? round.round() == 1 : round.state() != TriageDecision.RoundState.PLANNED;
+    }
+
+    /**
+     * The fields a decision sets on a round's Task, also on one that exists (never its authoredOn): an on-hold round
+     * that fell due is released; an overdue round's priority goes one step up and its note tells the worklist why.
+     */
     public void applyDecision(Task task, TriageDecision decision, ScreeningRound round, Set<String> inEhr) {
-        task.setPriority(decision.tier() == TriageDecision.Tier.HIGH ? Task.TaskPriority.URGENT : Task.TaskPriority.ROUTINE);
+        Task.TaskPriority priority = decision.tier() == TriageDecision.Tier.HIGH ? Task.TaskPriority.URGENT : Task.TaskPriority.ROUTINE;
+        boolean overdue = round.state() == TriageDecision.RoundState.OVERDUE;
+        if (due(round) && task.getStatus() == Task.TaskStatus.ONHOLD) {
+            task.setStatus(Task.TaskStatus.REQUESTED);
+        }
+        task.setPriority(overdue ? (priority == Task.TaskPriority.ROUTINE ? Task.TaskPriority.URGENT : Task.TaskPriority.ASAP) : priority);
+        task.getNote().removeIf(n -> n.hasAuthorStringType() && LEMS_TRIAGE.equals(n.getAuthorStringType().getValue()));
+        if (overdue) {
+            task.addNote(new Annotation().setAuthor(new org.hl7.fhir.r4.model.StringType(LEMS_TRIAGE)).setText("Overdue: the window of "
+                    + "screening round " + round.round() + " ended on " + round.dueTo() + " without the round completed; "
+                    + "priority raised to " + task.getPriority().toCode() + " by lems-triage (decision " + decision.decisionId() + ")."));
+        }
         List<Reference> observations = observations(decision, inEhr);
         // R4 Task.reasonReference is 0..1: the first result here, all of them on the ServiceRequest
         task.setReasonReference(observations.isEmpty() ? null : observations.get(0));

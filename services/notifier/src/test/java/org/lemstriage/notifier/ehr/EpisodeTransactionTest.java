@@ -1,5 +1,7 @@
 package org.lemstriage.notifier.ehr;
 
+import org.lemstriage.model.fhir.EhrIdentifiers;
+
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;

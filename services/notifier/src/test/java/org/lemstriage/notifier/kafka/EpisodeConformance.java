@@ -7,7 +7,10 @@ import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
+import org.lemstriage.model.event.TriageDecision.RoundState;
+import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.model.event.TriageDecision.Tier;
 import org.lemstriage.notifier.Decisions;
 import org.lemstriage.notifier.EpisodeInEhr;
@@ -111,6 +114,75 @@ abstract class EpisodeConformance {
         assertThat(takenUp.getPriority()).as("left alone").isEqualTo(Task.TaskPriority.ROUTINE);
         Task escalated = after.stream().filter(t -> t.getPriority() == Task.TaskPriority.URGENT).findFirst().orElseThrow();
         assertThat(escalated.getNote()).extracting(Annotation::getText).contains("patient asked for a morning slot");
+    }
+
+    @Test
+    void aReleasedRoundIsRequestedAndAnOverdueOneRaisedAndTheWorklistToldKeepingTheTeamsNote() throws Exception {
+        // Ruleset 2.0: the classifier releases rounds and marks them overdue; the notifier applies it
+        String episode = UUID.randomUUID().toString();
+        TriageDecision open = Decisions.decision(episode, 1, "Patient/lt-p006", Action.OPEN, Tier.INTERMEDIATE, 3);
+        sender.send(open);
+        List<Task> tasks = await(() -> tasksOf(episode), t -> t.size() == 3);
+        Task round1 = tasks.stream().filter(t -> t.getStatus() == Task.TaskStatus.REQUESTED).findFirst().orElseThrow();
+        ehr.update().resource(round1.copy().addNote(new Annotation().setText("left a voicemail"))).execute();
+        sender.send(Decisions.progressed(open, 2, RoundState.OVERDUE, RoundState.DUE, RoundState.PLANNED));
+        List<Task> after = await(() -> tasksOf(episode), t -> t.stream().filter(x -> x.getStatus() == Task.TaskStatus.REQUESTED).count() == 2
+                && t.stream().anyMatch(x -> x.getPriority() == Task.TaskPriority.URGENT));
+        Task overdue = after.stream().filter(t -> t.getIdElement().getIdPart().equals(round1.getIdElement().getIdPart())).findFirst().orElseThrow();
+        assertThat(overdue.getPriority()).as("routine, one step up").isEqualTo(Task.TaskPriority.URGENT);
+        assertThat(overdue.getNote()).extracting(Annotation::getText)
+                .anySatisfy(n -> assertThat(n).contains("Overdue", "round 1", "priority raised to urgent"))
+                .contains("left a voicemail");
+        assertThat(after).filteredOn(t -> t.getStatus() == Task.TaskStatus.ONHOLD).hasSize(1);
+    }
+
+    @Test
+    void aTumourRecordedCancelsTheOpenRoundsWithTheReasonAndWritesOneClosingTaskNamingTheCondition() throws Exception {
+        String episode = UUID.randomUUID().toString();
+        TriageDecision open = Decisions.decision(episode, 1, "Patient/lt-p007", Action.OPEN, Tier.HIGH, 3);
+        sender.send(open);
+        List<Task> tasks = await(() -> tasksOf(episode), t -> t.size() == 3);
+        // The team completed round 1; then the EHR records the tumour
+        Task round1 = tasks.stream().filter(t -> t.getStatus() == Task.TaskStatus.REQUESTED).findFirst().orElseThrow();
+        ehr.update().resource(round1.copy().setStatus(Task.TaskStatus.COMPLETED)).execute();
+        String condition = "Condition/" + ehr.create().resource(new org.hl7.fhir.r4.model.Condition()
+                .setSubject(new org.hl7.fhir.r4.model.Reference("Patient/lt-p007"))
+                .setCode(new org.hl7.fhir.r4.model.CodeableConcept(new org.hl7.fhir.r4.model.Coding("http://snomed.info/sct", "254632001", null))))
+                .execute().getId().getIdPart();
+        sender.send(Decisions.closed(open, 2, condition));
+        List<Task> after = await(() -> tasksOf(episode), t -> t.size() == 4
+                && t.stream().filter(x -> x.getStatus() == Task.TaskStatus.CANCELLED).count() == 2);
+        assertThat(after).filteredOn(t -> t.getStatus() == Task.TaskStatus.CANCELLED)
+                .allSatisfy(t -> assertThat(t.getStatusReason().getText()).contains("Screening ended", episode + "/2"));
+        assertThat(after).filteredOn(t -> t.getStatus() == Task.TaskStatus.COMPLETED).as("the team's work stands").hasSize(1);
+        Task closing = after.stream().filter(t -> t.getCode().getCodingFirstRep().getCode().equals("screening-ended-tumour-recorded"))
+                .collect(java.util.stream.Collectors.toList()).get(0);
+        assertThat(closing.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
+        assertThat(closing.getReasonReference().getReference()).isEqualTo(condition);
+        assertThat(serviceRequestOf(episode).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+        // Delivered again: still one closing Task
+        sender.send(Decisions.closed(open, 2, condition));
+        String marker = UUID.randomUUID().toString();
+        sender.send(Decisions.decision(marker, 1, "Patient/lt-p007", Action.OPEN, Tier.LOW, 1));
+        await(() -> tasksOf(marker), t -> t.size() == 1);
+        assertThat(tasksOf(episode)).hasSize(4);
+    }
+
+    @Test
+    void aCompletedSurveillanceWritesOneClosingReviewAndCompletesTheServiceRequest() throws Exception {
+        String episode = UUID.randomUUID().toString();
+        TriageDecision open = Decisions.decision(episode, 1, "Patient/lt-p008", Action.OPEN, Tier.INTERMEDIATE, 2);
+        sender.send(open);
+        List<Task> tasks = await(() -> tasksOf(episode), t -> t.size() == 2);
+        for (Task t : tasks) {
+            ehr.update().resource(t.copy().setStatus(Task.TaskStatus.COMPLETED)).execute();
+        }
+        sender.send(Decisions.closed(Decisions.progressed(open, 2, RoundState.DUE, RoundState.DUE), 3, null));
+        Task closing = await(() -> tasksOf(episode), t -> t.size() == 3).stream()
+                .filter(t -> t.getIdentifierFirstRep().getSystem().equals(EhrIdentifiers.CLOSING)).findFirst().orElseThrow();
+        assertThat(closing.getCode().getCodingFirstRep().getCode()).isEqualTo("surveillance-complete");
+        assertThat(closing.getDescription()).contains("Two-year surveillance complete");
+        assertThat(serviceRequestOf(episode).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.COMPLETED);
     }
 
     @Test

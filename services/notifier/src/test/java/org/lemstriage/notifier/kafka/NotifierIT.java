@@ -20,7 +20,7 @@ import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.notifier.CapturedLog;
 import org.lemstriage.notifier.Decisions;
 import org.lemstriage.notifier.EpisodeInEhr;
-import org.lemstriage.notifier.ehr.EhrIdentifiers;
+import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.testsupport.EhrSandboxResource;
 import org.lemstriage.testsupport.EhrSandboxes;
 import org.lemstriage.testsupport.Eventually;
@@ -184,22 +184,6 @@ class NotifierIT {
     private static int partition(String key) {
         return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
                 key.getBytes(StandardCharsets.UTF_8))) % KafkaBroker.PARTITIONS;
-    }
-
-    @jakarta.inject.Inject
-    org.lemstriage.notifier.ehr.DueRoundRelease release;
-
-    @Test
-    void onHoldRoundsAreReleasedWhenTheirWindowOpens() throws Exception {
-        String episode = UUID.randomUUID().toString();
-        send(Decisions.decision(episode, 1, "Patient/lt-p008", Action.OPEN, Tier.INTERMEDIATE, 2));
-        await(() -> tasksOf(episode), t -> t.size() == 2);
-        // Round 2 is due 6 months after round 1: not yet, then yes
-        java.time.Instant round2 = java.time.LocalDate.parse("2027-05-02").atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-        release.release(round2.minusSeconds(1));
-        assertThat(tasksOf(episode)).extracting(Task::getStatus).containsExactlyInAnyOrder(Task.TaskStatus.REQUESTED, Task.TaskStatus.ONHOLD);
-        assertThat(release.release(round2)).isGreaterThanOrEqualTo(1);
-        assertThat(tasksOf(episode)).extracting(Task::getStatus).containsOnly(Task.TaskStatus.REQUESTED);
     }
 
     @Test

@@ -6,7 +6,7 @@ import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.notifier.Decisions;
-import org.lemstriage.notifier.ehr.EhrIdentifiers;
+import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.testsupport.Eventually;
 import org.lemstriage.testsupport.KafkaBrokerResource;
 import org.lemstriage.testsupport.SmartEhrSandboxResource;

@@ -1,0 +1,46 @@
+package org.lemstriage.model.fhir;
+
+/**
+ * Business identifier systems of what lems-triage writes to the EHR. Values derive from the decision's episode id,
+ * so any redelivery or replay addresses the same resources (conditional create), never new ones. The notifier writes
+ * by them; the classifier reads an episode's Tasks back by them (ruleset 2.0: round progress).
+ */
+public final class EhrIdentifiers {
+    public static final String EPISODE = "https://lemstriage.org/fhir/sid/screening-episode";
+    public static final String ROUND = "https://lemstriage.org/fhir/sid/screening-round";
+    /** The one Task of a clinician-review episode (ruleset 2.0: an old positive result). */
+    public static final String REVIEW = "https://lemstriage.org/fhir/sid/clinician-review";
+    /** The Task that says an episode ended: a tumour was recorded, or the surveillance is complete (ruleset 2.0). */
+    public static final String CLOSING = "https://lemstriage.org/fhir/sid/screening-closing";
+    /** The decision a write rests on (Provenance.entity, AuditEvent.entity). */
+    public static final String DECISION = "https://lemstriage.org/fhir/sid/triage-decision";
+    public static final String TASK_CODE_SYSTEM = "https://lemstriage.org/fhir/CodeSystem/task-code";
+
+    private EhrIdentifiers() {
+    }
+
+    public static String round(String episodeId, int round) {
+        return episodeId + "/round-" + round;
+    }
+
+    public static String review(String episodeId) {
+        return episodeId + "/review";
+    }
+
+    public static String closing(String episodeId) {
+        return episodeId + "/closing";
+    }
+
+    /** The round number of a round identifier value, or empty for any other value. */
+    public static java.util.Optional<Integer> roundOf(String identifierValue) {
+        int at = identifierValue == null ? -1 : identifierValue.lastIndexOf("/round-");
+        if (at < 0) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(Integer.valueOf(identifierValue.substring(at + "/round-".length())));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+}

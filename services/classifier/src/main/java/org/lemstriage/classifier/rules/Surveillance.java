@@ -1,0 +1,141 @@
+package org.lemstriage.classifier.rules;
+
+import org.lemstriage.model.event.ClinicalContext;
+import org.lemstriage.model.event.ClinicalContext.CodedFact;
+import org.lemstriage.model.event.TriageDecision.RoundState;
+import org.lemstriage.model.event.TriageDecision.ScreeningRound;
+import org.lemstriage.model.fhir.EhrIdentifiers;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Ruleset 2.0, the surveillance after an episode opens (issue 12, "the closed loop"). A LEMS patient is screened for
+ * a tumour repeatedly for at least two years, and the tumour can appear late (EFNS 2011; DESIGN.md).
+ * <ul>
+ * <li>{@value #TUMOUR_RECORDED}: the EHR gained a confirmed, active malignancy after the episode opened (any cancer:
+ *     lung, thymoma, lymphoproliferative, prostate, breast...; code list {@link DeltaPCodes#malignancies()}). The
+ *     surveillance ends: every round not yet taken up is cancelled and oncological care takes over. A provisional,
+ *     differential or unconfirmed diagnosis does not end it (screening is that work-up); a refuted or entered-in-error
+ *     one is ignored.</li>
+ * <li>A round is released (DUE) once its date has come and the EHR was read again on or after it: new evidence may
+ *     have changed the tier or ended the episode. Round 1 is released at once.</li>
+ * <li>{@value #ROUND_OVERDUE}: a released round whose window has passed while its Task is still not taken up
+ *     (draft, requested, on-hold: the statuses lems-triage itself may still change) is overdue: its priority goes one step up and the
+ *     worklist is told. A round the team has started (in progress) is theirs. A round completed early does not move
+ *     the later ones.</li>
+ * <li>{@value #SURVEILLANCE_COMPLETE}: the last round's Task is completed and no round is still open: one closing
+ *     review Task, and the episode is closed.</li>
+ * </ul>
+ */
+public final class Surveillance {
+    public static final String TUMOUR_RECORDED = "TUMOUR-RECORDED@1";
+    public static final String ROUND_OVERDUE = "ROUND-OVERDUE@1";
+    public static final String SURVEILLANCE_COMPLETE = "SURVEILLANCE-COMPLETE@1";
+    /**
+     * FHIR Task statuses of a round the oncology team has not taken up: the notifier changes only these, and leaves
+     * every other status (received, accepted, in progress, completed...) to the team.
+     */
+    static final Set<String> NOT_TAKEN_UP = Set.of("draft", "requested", "on-hold");
+    /** Statuses of a round the team has taken up and not finished. */
+    private static final Set<String> STILL_WORKED_ON = Set.of("received", "accepted", "ready", "in-progress");
+    private static final Set<String> ACTIVE_CLINICAL = Set.of("active", "recurrence", "relapse");
+
+    private final DeltaPCodes codes;
+
+    public Surveillance(DeltaPCodes codes) {
+        this.codes = codes;
+    }
+
+    /** References of the confirmed, active malignancies the EHR holds now. */
+    public List<String> malignancies(ClinicalContext context) {
+        return confirmedMalignancies(context).stream().map(CodedFact::reference).toList();
+    }
+
+    /** A confirmed, active malignancy not among those the EHR already held when the surveillance began. */
+    public Optional<CodedFact> newTumour(ClinicalContext context, List<String> atStart) {
+        return confirmedMalignancies(context).stream().filter(c -> !atStart.contains(c.reference())).findFirst();
+    }
+
+    private List<CodedFact> confirmedMalignancies(ClinicalContext context) {
+        if (context == null || context.status() != ClinicalContext.Status.AVAILABLE) {
+            return List.of();
+        }
+        return context.conditions().stream().filter(c -> codes.malignancies().matches(c.codes()))
+                .filter(c -> c.clinicalStatus() == null || ACTIVE_CLINICAL.contains(c.clinicalStatus()))
+                .filter(c -> "confirmed".equals(c.verificationStatus())).toList();
+    }
+
+    public static String tumourReason(CodedFact tumour, LocalDate start) {
+        return "Screening ended: a confirmed, active malignancy was recorded in the EHR (" + tumour.reference()
+                + (tumour.date() == null ? "" : ", dated " + tumour.date()) + ") after the surveillance began on " + start
+                + ". Every screening round not yet taken up is cancelled; oncological care takes over [rule "
+                + TUMOUR_RECORDED + "].";
+    }
+
+    /** The status of each round's Task as the context read it back, by round number. */
+    public static Map<Integer, String> roundTasks(ClinicalContext context) {
+        Map<Integer, String> byRound = new HashMap<>();
+        if (context != null) {
+            context.episodeTasks().forEach(t -> EhrIdentifiers.roundOf(t.identifier()).ifPresent(n -> byRound.put(n, t.status())));
+        }
+        return byRound;
+    }
+
+    /**
+     * The plan with each round's state moved on: states only advance (PLANNED, DUE, OVERDUE), kept from
+     * {@code before} by round number.
+     *
+     * @param readOn the day the EHR was last read, or null if it could not be
+     */
+    public static List<ScreeningRound> progress(List<ScreeningRound> plan, List<ScreeningRound> before,
+                                                Map<Integer, String> tasks, LocalDate today, LocalDate readOn) {
+        Map<Integer, RoundState> previous = new HashMap<>();
+        before.forEach(r -> previous.put(r.round(), r.state() == null ? RoundState.PLANNED : r.state()));
+        List<ScreeningRound> out = new ArrayList<>();
+        for (ScreeningRound round : plan) {
+            RoundState state = previous.getOrDefault(round.round(), RoundState.PLANNED);
+            boolean dateCame = !today.isBefore(round.dueFrom());
+            boolean readSince = round.round() == 1 || (readOn != null && !readOn.isBefore(round.dueFrom()));
+            if (state == RoundState.PLANNED && dateCame && readSince) {
+                state = RoundState.DUE;
+            }
+            String task = tasks.get(round.round()); // null: the EHR holds no Task for it (yet)
+            if (state == RoundState.DUE && today.isAfter(round.dueTo()) && task != null && NOT_TAKEN_UP.contains(task)) {
+                state = RoundState.OVERDUE;
+            }
+            out.add(round.withState(state));
+        }
+        return out;
+    }
+
+    public static List<ScreeningRound> overdue(List<ScreeningRound> plan) {
+        return plan.stream().filter(r -> r.state() == RoundState.OVERDUE).toList();
+    }
+
+    public static String overdueReason(List<ScreeningRound> overdue) {
+        return "Overdue: " + String.join("; ", overdue.stream().map(r -> "round " + r.round() + "'s window ended on "
+                + r.dueTo() + " without the round completed").toList()) + ", so its priority is raised one step [rule "
+                + ROUND_OVERDUE + "].";
+    }
+
+    /** Whether the last round's Task is completed and no round's Task is still open. */
+    public static boolean complete(List<ScreeningRound> plan, Map<Integer, String> tasks) {
+        if (plan.isEmpty() || !"completed".equals(tasks.get(plan.get(plan.size() - 1).round()))) {
+            return false;
+        }
+        return plan.stream().map(r -> tasks.get(r.round())).noneMatch(s -> s == null || NOT_TAKEN_UP.contains(s)
+                || STILL_WORKED_ON.contains(s));
+    }
+
+    public static String completeReason(LocalDate start, LocalDate today) {
+        return "Two-year surveillance complete: the last screening round was completed (surveillance from " + start
+                + " to " + today + "). Please re-evaluate if new symptoms appear: in LEMS the cancer can still appear "
+                + "years later [rule " + SURVEILLANCE_COMPLETE + "].";
+    }
+}

@@ -1,0 +1,177 @@
+package org.lemstriage.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.hl7.fhir.r4.model.Annotation;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.lemstriage.model.event.EventJson;
+import org.lemstriage.model.fhir.EhrIdentifiers;
+import org.lemstriage.testsupport.BrokerAndSandbox;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Ruleset 2.0's surveillance, followed to its end through the whole pipeline (ingest, the real broker, the EHR):
+ * the classifier's test clock is moved forward by months, and the oncology team's part (a round completed, a tumour
+ * recorded) is played on the EHR's FHIR API. The clock is shared by every test of this JVM, so this class runs last
+ * ({@code junit-platform.properties}), and each test dates its results at the classifier's "now".
+ */
+@BrokerAndSandbox
+@Order(Integer.MAX_VALUE)
+class SurveillanceIT {
+    private static final String MAYO = "https://www.mayocliniclabs.com/test-catalog";
+    private static Pipeline pipeline;
+
+    @BeforeAll
+    static void start(BrokerAndSandbox.Infrastructure infrastructure) throws Exception {
+        pipeline = Pipeline.get(infrastructure);
+    }
+
+    @Test
+    void aTumourRecordedAtMonthTwoEndsTheSurveillanceAndNoLaterRoundIsReleased() throws Exception {
+        // Scenario 1. lt-p013: SOX1 positive, HIGH whatever the DELTA-P score: rounds at 0, 3, 6, 12, 18, 24 months
+        String patient = "Patient/lt-p013";
+        assertThat(pipeline.postObservation(Pipeline.sox1Positive("e2e-surv-sox1-" + UUID.randomUUID(), patient,
+                pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
+        Task round1 = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
+        complete(round1);
+        // By month 2 the EHR records a confirmed, active small-cell lung cancer
+        String condition = recordCondition(patient, "254632001", "confirmed");
+        pipeline.advanceClassifierClock("P60D");
+        Task closing = Pipeline.await(() -> closingTask(patient), t -> t != null);
+        assertThat(closing.getCode().getCodingFirstRep().getCode()).isEqualTo("screening-ended-tumour-recorded");
+        assertThat(closing.getReasonReference().getReference()).isEqualTo(condition);
+        assertThat(closing.getDescription()).contains("Screening ended", condition, "TUMOUR-RECORDED@1");
+        List<Task> cancelled = pipeline.tasks(patient, "cancelled");
+        assertThat(cancelled).as("rounds 2 to 6, never taken up").hasSize(5)
+                .allSatisfy(t -> assertThat(t.getStatusReason().getText()).contains("Screening ended", condition));
+        // Month 3 and later: nothing is released
+        pipeline.advanceClassifierClock("P40D");
+        Thread.sleep(3_000);
+        assertThat(pipeline.tasks(patient, "on-hold")).isEmpty();
+        assertThat(pipeline.tasks(patient, "requested")).as("only the closing Task").hasSize(1);
+        assertThat(serviceRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+        assertThat(view(patient).path("episode").path("closure").path("reason").asText()).isEqualTo("TUMOUR_RECORDED");
+    }
+
+    @Test
+    void aRoundWhoseWindowPassesStillRequestedIsOverdueRaisedAndTheWorklistTold() throws Exception {
+        // Scenario 6. lt-p014: P/Q positive, DELTA-P unknown: INTERMEDIATE, routine
+        String patient = "Patient/lt-p014";
+        assertThat(pipeline.postObservation(Pipeline.quantity("e2e-surv-overdue-" + UUID.randomUUID(), patient, MAYO, "CCPQ",
+                "0.45", "nmol/L", pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
+        Task round1 = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
+        assertThat(round1.getPriority()).isEqualTo(Task.TaskPriority.ROUTINE);
+        pipeline.advanceClassifierClock("P35D");
+        Task overdue = Pipeline.await(() -> pipeline.tasks(patient, "requested"),
+                t -> !t.isEmpty() && t.get(0).getPriority() == Task.TaskPriority.URGENT).get(0);
+        assertThat(overdue.getIdElement().getIdPart()).isEqualTo(round1.getIdElement().getIdPart());
+        assertThat(overdue.getNote()).extracting(Annotation::getText)
+                .anySatisfy(n -> assertThat(n).contains("Overdue", "round 1", "priority raised to urgent"));
+        assertThat(overdue.getDescription()).contains("ROUND-OVERDUE@1");
+        assertThat(view(patient).path("episode").path("rounds").get(0).path("state").asText()).isEqualTo("OVERDUE");
+        assertThat(view(patient).path("episode").path("overdue").toString()).isEqualTo("[1]");
+    }
+
+    @Test
+    void everyRoundCompletedEndsWithOneClosingReviewAndAResendOpensNothing() throws Exception {
+        // Scenario 7. lt-p015: INTERMEDIATE, rounds at 0, 6, 12, 18 and 24 months, each completed by the team in turn
+        String patient = "Patient/lt-p015";
+        String observation = Pipeline.quantity("e2e-surv-complete-" + UUID.randomUUID(), patient, MAYO, "CCPQ", "0.45",
+                "nmol/L", pipeline.classifierNow().toString());
+        assertThat(pipeline.postObservation(observation).statusCode()).isEqualTo(201);
+        complete(Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0));
+        for (int round = 2; round <= 5; round++) {
+            pipeline.advanceClassifierClock("P185D");
+            int n = round;
+            Task due = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
+            assertThat(due.getIdentifierFirstRep().getValue()).as("round " + n + " released").endsWith("/round-" + n);
+            complete(due);
+        }
+        pipeline.advanceClassifierClock("P1D");
+        Task closing = Pipeline.await(() -> closingTask(patient), t -> t != null);
+        assertThat(closing.getCode().getCodingFirstRep().getCode()).isEqualTo("surveillance-complete");
+        assertThat(closing.getDescription()).contains("Two-year surveillance complete", "years later");
+        assertThat(serviceRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.COMPLETED);
+        assertThat(pipeline.tasks(patient, "completed")).hasSize(5);
+        assertThat(view(patient).path("episode").path("status").asText()).isEqualTo("CLOSED");
+        assertThat(view(patient).path("episode").path("closure").path("reason").asText()).isEqualTo("SURVEILLANCE_COMPLETE");
+        // The same result sent again, then a negative N-type result on the same partition, which proves it was read
+        assertThat(pipeline.postObservation(observation).statusCode()).isEqualTo(201);
+        assertThat(pipeline.postObservation(Pipeline.quantity("e2e-surv-n-" + UUID.randomUUID(), patient, MAYO, "CCN",
+                "0.01", "nmol/L", pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
+        JsonNode view = Pipeline.await(() -> view(patient), v -> v.path("results").size() == 2);
+        JsonNode history = view.path("history");
+        assertThat(history.get(history.size() - 1).path("action").asText()).as("nothing after the closing").isEqualTo("CLOSE");
+        assertThat(pipeline.tasks(patient, "requested")).as("only the closing Task").hasSize(1);
+    }
+
+    @Test
+    void aDifferentialLungCancerDoesNotStopScreeningAndItsRefutationChangesNothing() throws Exception {
+        // Scenario 4. lt-p016: a lung cancer under consideration (differential) when the P/Q result arrives
+        String patient = "Patient/lt-p016";
+        String condition = recordCondition(patient, "254632001", "differential");
+        assertThat(pipeline.postObservation(Pipeline.quantity("e2e-surv-differential-" + UUID.randomUUID(), patient, MAYO,
+                "CCPQ", "0.45", "nmol/L", pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
+        Task round1 = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
+        int onHold = pipeline.tasks(patient, "on-hold").size();
+        assertThat(onHold).as("surveillance opened").isGreaterThanOrEqualTo(4);
+        // Later the work-up refutes it: the surveillance goes on unchanged
+        Condition refuted = pipeline.ehr.read().resource(Condition.class).withId(condition).execute();
+        refuted.getVerificationStatus().getCodingFirstRep().setCode("refuted");
+        pipeline.ehr.update().resource(refuted).execute();
+        pipeline.advanceClassifierClock("P1D");
+        Thread.sleep(3_000);
+        assertThat(pipeline.tasks(patient, "requested")).extracting(t -> t.getIdElement().getIdPart())
+                .containsExactly(round1.getIdElement().getIdPart());
+        assertThat(pipeline.tasks(patient, "on-hold")).hasSize(onHold);
+        assertThat(pipeline.tasks(patient, "cancelled")).isEmpty();
+    }
+
+    /** The oncology team completes a round, as the worklist would. */
+    private static void complete(Task task) {
+        pipeline.ehr.update().resource(task.copy().setStatus(Task.TaskStatus.COMPLETED)).execute();
+    }
+
+    /** A lung-cancer Condition (SNOMED CT), active, with the verification status given; returns its reference. */
+    private static String recordCondition(String patient, String snomed, String verification) {
+        Condition condition = new Condition().setSubject(new Reference(patient))
+                .setCode(new CodeableConcept(new Coding("http://snomed.info/sct", snomed, "Small cell carcinoma of lung")));
+        condition.setClinicalStatus(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", null)));
+        condition.setVerificationStatus(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/condition-ver-status", verification, null)));
+        condition.setRecordedDateElement(new org.hl7.fhir.r4.model.DateTimeType(java.util.Date.from(Instant.now())));
+        return "Condition/" + pipeline.ehr.create().resource(condition).execute().getId().getIdPart();
+    }
+
+    private static Task closingTask(String patient) {
+        return pipeline.tasks(patient, "requested").stream()
+                .filter(t -> EhrIdentifiers.CLOSING.equals(t.getIdentifierFirstRep().getSystem())).findFirst().orElse(null);
+    }
+
+    private static ServiceRequest serviceRequest(String patient) {
+        Bundle found = pipeline.ehr.search().forResource(ServiceRequest.class).cacheControl(Pipeline.FRESH)
+                .where(ServiceRequest.PATIENT.hasId(patient)).returnBundle(Bundle.class).execute();
+        return (ServiceRequest) found.getEntry().get(0).getResource();
+    }
+
+    private static JsonNode view(String patient) {
+        try {
+            var response = pipeline.triageView(patient);
+            return response.statusCode() == 200 ? EventJson.mapper().readTree(response.body()) : EventJson.mapper().createObjectNode();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
