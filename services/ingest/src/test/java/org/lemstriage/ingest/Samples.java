@@ -20,4 +20,15 @@ public final class Samples {
     public static String mayoVgcc(String id, String patient, String nmolPerL) {
         return vgcc(id, patient, "https://www.mayocliniclabs.com/test-catalog", "CCPQ", nmolPerL, "nmol/L");
     }
+
+    /** A Condition recording a LEMS diagnosis (ICD-10-CM G70.80) with the given verification status. */
+    public static String lemsDiagnosis(String id, String patient, String verification) {
+        return """
+                {"resourceType":"Condition","id":"%s",
+                 "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},
+                 "verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"%s"}]},
+                 "code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"G70.80","display":"Lambert-Eaton syndrome, unspecified"}]},
+                 "subject":{"reference":"%s"},"onsetDateTime":"2026-11-01"}
+                """.formatted(id, verification, patient);
+    }
 }

@@ -62,6 +62,15 @@ public final class Decisions {
                 d.deltaPScore(), d.kind(), null);
     }
 
+    /** The same decision, its result asked for by {@code orderedBy} (ServiceRequest, Practitioner references). */
+    public static TriageDecision orderedBy(TriageDecision d, String... orderedBy) {
+        List<TriageDecision.Evidence> evidence = d.evidence().stream().map(e -> new TriageDecision.Evidence(e.observationReference(),
+                e.analyte(), e.status(), e.value(), e.unit(), e.comparator(), e.result(), List.of(orderedBy))).toList();
+        return new TriageDecision(d.decisionId(), d.episodeId(), d.version(), d.patientKey(), d.action(), d.tier(), evidence,
+                d.rulesFired(), d.rulesetVersion(), d.explanation(), d.plan(), d.decidedAt(), d.context(), d.deltaP(),
+                d.deltaPScore(), d.kind(), d.closure());
+    }
+
     /** The episode ends (ruleset 2.0): a tumour recorded ({@code condition}), or the surveillance complete (null). */
     public static TriageDecision closed(TriageDecision d, int version, String condition) {
         TriageDecision.Closure closure = new TriageDecision.Closure(condition != null

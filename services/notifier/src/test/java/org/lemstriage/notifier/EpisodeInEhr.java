@@ -46,4 +46,13 @@ public final class EpisodeInEhr {
         return found.getEntry().stream().map(e -> (Task) e.getResource())
                 .sorted(Comparator.comparing(t -> t.getIdentifierFirstRep().getValue())).toList();
     }
+
+    /** The notices sent to a clinician about the episode (ruleset 2.0), by their business identifier. */
+    public List<org.hl7.fhir.r4.model.Communication> notices(String episode, String clinician) {
+        Bundle found = ehr.search().forResource(org.hl7.fhir.r4.model.Communication.class).cacheControl(EhrClient.FRESH)
+                .where(org.hl7.fhir.r4.model.Communication.IDENTIFIER.exactly()
+                        .systemAndCode(EhrIdentifiers.NOTICE, EhrIdentifiers.notice(episode, clinician)))
+                .returnBundle(Bundle.class).execute();
+        return found.getEntry().stream().map(e -> (org.hl7.fhir.r4.model.Communication) e.getResource()).toList();
+    }
 }

@@ -117,6 +117,45 @@ class ClinicalCasesIT {
     }
 
     @Test
+    void theClinicianWhoOrderedAPositiveResultIsSentTheSameExplanation() throws Exception {
+        // lt-p009's antibody order (seed: ServiceRequest/lt-order-p009) was requested by Practitioner/lt-dr-01
+        String patient = "Patient/lt-p009";
+        String ordered = Pipeline.quantity("e2e-ordered-" + UUID.randomUUID(), patient, "https://www.mayocliniclabs.com/test-catalog",
+                "CCPQ", "0.45", "nmol/L").replace("\"subject\"", "\"basedOn\":[{\"reference\":\"ServiceRequest/lt-order-p009\"}],\"subject\"");
+        assertThat(pipeline.postObservation(ordered).statusCode()).isEqualTo(201);
+        Task task = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
+        var notices = Pipeline.await(() -> pipeline.ehr.search().forResource(org.hl7.fhir.r4.model.Communication.class)
+                .cacheControl(Pipeline.FRESH).where(org.hl7.fhir.r4.model.Communication.RECIPIENT.hasId("Practitioner/lt-dr-01"))
+                .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute().getEntry(), e -> !e.isEmpty());
+        var notice = (org.hl7.fhir.r4.model.Communication) notices.get(0).getResource();
+        assertThat(notices).hasSize(1);
+        assertThat(notice.getSubject().getReference()).isEqualTo(patient);
+        assertThat(notice.getPayloadFirstRep().getContentStringType().getValue()).contains("For a result you ordered",
+                "VGCC-PQ-DELTA-P-", "current smoker");
+        assertThat(task.getDescription()).contains("current smoker");
+    }
+
+    @Test
+    void aLemsDiagnosisWithANegativeAntibodyOpensSurveillanceForASeronegativePatient() throws Exception {
+        // Scenario 2. lt-p017: 65, a current smoker; the EHR sends the LEMS diagnosis, the lab a negative P/Q result
+        String patient = "Patient/lt-p017";
+        String diagnosis = """
+                {"resourceType":"Condition","id":"e2e-dx-%s",
+                 "verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"confirmed"}]},
+                 "code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"G70.80"}]},
+                 "subject":{"reference":"%s"},"onsetDateTime":"2026-11-02"}
+                """.formatted(UUID.randomUUID(), patient);
+        assertThat(pipeline.postObservation(Pipeline.quantity("e2e-seroneg-" + UUID.randomUUID(), patient,
+                "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.00", "nmol/L")).statusCode()).isEqualTo(201);
+        var answer = pipeline.postCondition(diagnosis);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+        Task task = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
+        assertThat(task.getDescription()).contains("seronegative LEMS", "LEMS-DIAGNOSIS-DELTA-P-INTERMEDIATE@1",
+                "current smoker", "age 65");
+        assertThat(pipeline.tasks(patient, "on-hold")).as("two years of rounds").hasSize(4);
+    }
+
+    @Test
     void enteredInErrorCancelsTheEpisodesTasks() throws Exception {
         String patient = "Patient/lt-p008";
         String id = "e2e-retract-" + UUID.randomUUID();

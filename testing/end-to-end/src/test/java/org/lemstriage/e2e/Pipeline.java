@@ -93,6 +93,14 @@ final class Pipeline {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A Condition (ruleset 2.0: a LEMS diagnosis), as an EHR sends it, with a token allowed to write Conditions. */
+    HttpResponse<String> postCondition(String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/fhir/Condition"))
+                .header("Content-Type", "application/fhir+json")
+                .header("Authorization", "Bearer " + SenderTokens.token("ehr-subscriptions", "system/Condition.write"))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Backfill: {@code POST /fhir/$import}, one resource per line. */
     HttpResponse<String> postImport(String ndjson) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/fhir/$import"))

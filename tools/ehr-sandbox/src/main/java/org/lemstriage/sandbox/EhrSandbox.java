@@ -10,10 +10,13 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -42,7 +45,9 @@ import java.util.Set;
  */
 public final class EhrSandbox implements AutoCloseable {
     public static final List<Class<? extends Resource>> TYPES = List.of(Patient.class, Observation.class,
-            Condition.class, Task.class, ServiceRequest.class, Provenance.class, Organization.class);
+            Condition.class, Task.class, ServiceRequest.class, Provenance.class, Organization.class,
+            // Ruleset 2.0: the ordering clinician and the notice lems-triage sends them
+            Practitioner.class, PractitionerRole.class, Communication.class);
 
     private final Server jetty;
     private final InMemoryStore store;

@@ -22,6 +22,13 @@ import java.util.List;
  * @param interpretation    Observation.interpretation codes (v3 ObservationInterpretation), unchanged
  * @param referenceRange    the lab's own reference range, normalised to the canonical unit, or null
  * @param resource          the original Observation as FHIR JSON, for audit and re-evaluation
+ * @param orderedBy         who asked for the result, as the Observation names it (ruleset 2.0): its basedOn
+ *                          ServiceRequests, else its performers that are Practitioners or PractitionerRoles; literal
+ *                          references only; empty when it names none (and in records written before)
+ * @param resourceType      Observation (a lab result; null in records written before 2.0) or Condition (a LEMS
+ *                          diagnosis, ruleset 2.0): {@code observationId} is then that Condition's id, and
+ *                          {@code status} its verification read as a result status (confirmed: final; provisional,
+ *                          differential, unconfirmed: preliminary; refuted: cancelled; entered-in-error)
  */
 public record LabResult(
         String patientKey,
@@ -36,12 +43,36 @@ public record LabResult(
         Qualitative qualitative,
         List<String> interpretation,
         ReferenceRange referenceRange,
-        String resource) {
+        String resource,
+        List<String> orderedBy,
+        String resourceType) {
+
+    public LabResult(String patientKey, Analyte analyte, String labCode, String observationId, String observationVersion,
+                     String sourceSystem, String status, Instant effective, NormalisedQuantity quantity,
+                     Qualitative qualitative, List<String> interpretation, ReferenceRange referenceRange, String resource) {
+        this(patientKey, analyte, labCode, observationId, observationVersion, sourceSystem, status, effective, quantity,
+                qualitative, interpretation, referenceRange, resource, List.of(), null);
+    }
+
+    /** The source resource as a reference: {@code Observation/<id>} or {@code Condition/<id>}. */
+    public String reference() {
+        return (resourceType == null ? "Observation" : resourceType) + "/" + observationId;
+    }
+
+    /** What a patient's results are kept by: the Observation id as before 2.0, a Condition's with its type. */
+    public String key() {
+        return resourceType == null || "Observation".equals(resourceType) ? observationId : reference();
+    }
+
+    /** Who asked for the result; never null. */
+    public List<String> orderers() {
+        return orderedBy == null ? List.of() : orderedBy;
+    }
 
     /** The same result without the original resource, for state that must stay small. */
     public LabResult withoutResource() {
         return new LabResult(patientKey, analyte, labCode, observationId, observationVersion, sourceSystem, status,
-                effective, quantity, qualitative, interpretation, referenceRange, null);
+                effective, quantity, qualitative, interpretation, referenceRange, null, orderedBy, resourceType);
     }
 
     /** Entered-in-error and cancelled withdraw what the Observation had contributed (DESIGN.md). */

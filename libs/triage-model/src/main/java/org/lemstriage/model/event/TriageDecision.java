@@ -80,9 +80,20 @@ public record TriageDecision(
 
     public enum Tier { HIGH, INTERMEDIATE, LOW, NONE }
 
-    /** One antibody result behind the decision, with a reference to its source Observation. */
+    /**
+     * One antibody result behind the decision, with a reference to its source Observation and who asked for it
+     * ({@link LabResult#orderedBy()}; ruleset 2.0: the ordering clinician is told too).
+     */
     public record Evidence(String observationReference, Analyte analyte, String status, BigDecimal value, String unit,
-                           String comparator, LabResult.Qualitative result) {
+                           String comparator, LabResult.Qualitative result, List<String> orderedBy) {
+        public Evidence(String observationReference, Analyte analyte, String status, BigDecimal value, String unit,
+                        String comparator, LabResult.Qualitative result) {
+            this(observationReference, analyte, status, value, unit, comparator, result, List.of());
+        }
+
+        public List<String> orderers() {
+            return orderedBy == null ? List.of() : orderedBy;
+        }
     }
 
     /**

@@ -12,6 +12,8 @@ public final class EhrIdentifiers {
     public static final String REVIEW = "https://lemstriage.org/fhir/sid/clinician-review";
     /** The Task that says an episode ended: a tumour was recorded, or the surveillance is complete (ruleset 2.0). */
     public static final String CLOSING = "https://lemstriage.org/fhir/sid/screening-closing";
+    /** A notice to the clinician who asked for a result (ruleset 2.0), one per episode and clinician. */
+    public static final String NOTICE = "https://lemstriage.org/fhir/sid/clinician-notice";
     /** The decision a write rests on (Provenance.entity, AuditEvent.entity). */
     public static final String DECISION = "https://lemstriage.org/fhir/sid/triage-decision";
     public static final String TASK_CODE_SYSTEM = "https://lemstriage.org/fhir/CodeSystem/task-code";
@@ -25,6 +27,11 @@ public final class EhrIdentifiers {
 
     public static String review(String episodeId) {
         return episodeId + "/review";
+    }
+
+    /** {@code <episode>/notice/<Practitioner or PractitionerRole>/<id>}. */
+    public static String notice(String episodeId, String clinician) {
+        return episodeId + "/notice/" + clinician;
     }
 
     public static String closing(String episodeId) {

@@ -16,7 +16,12 @@ public enum Analyte {
     /** SOX1 antibody (immunoblot, qualitative): points at small-cell lung cancer. */
     SOX1("sox1", "SOX1 antibody", null),
     /** Anti-glial nuclear antibody type 1, reported as a titer; AGNA-1 is SOX1. */
-    AGNA1("agna1", "AGNA-1 (SOX1) antibody", null);
+    AGNA1("agna1", "AGNA-1 (SOX1) antibody", null),
+    /**
+     * A recorded diagnosis of Lambert-Eaton myasthenic syndrome (a Condition, not a lab result). About 15 % of LEMS
+     * patients have no P/Q-type antibody (seed texts): ruleset 2.0 screens them as it screens a P/Q positive.
+     */
+    LEMS_DIAGNOSIS("lems-diagnosis", "Lambert-Eaton myasthenic syndrome diagnosis", null);
 
     /** Canonical URL of the project's analyte code system (a project identifier, not a resolvable page). */
     public static final String SYSTEM = "https://lemstriage.org/fhir/CodeSystem/analyte";
@@ -42,6 +47,11 @@ public enum Analyte {
     /** UCUM unit quantitative results are normalised to, or null when the analyte has no comparable quantity. */
     public String canonicalUnit() {
         return canonicalUnit;
+    }
+
+    /** Whether it is recorded as a Condition (a diagnosis) rather than an Observation (a lab result). */
+    public boolean diagnosis() {
+        return this == LEMS_DIAGNOSIS;
     }
 
     public static Optional<Analyte> ofCode(String code) {

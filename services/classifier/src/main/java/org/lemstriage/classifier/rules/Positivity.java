@@ -49,7 +49,8 @@ public final class Positivity {
             return Optional.of(new Reading(FLAGS.get(flag.get()), "the lab's flag " + flag.get()));
         }
         if (result.qualitative() != null) {
-            return Optional.of(new Reading(result.qualitative(), "the lab's reported result"));
+            return Optional.of(new Reading(result.qualitative(), result.analyte().diagnosis()
+                    ? "the diagnosis recorded in the EHR" : "the lab's reported result"));
         }
         if (q == null) {
             return Optional.empty();

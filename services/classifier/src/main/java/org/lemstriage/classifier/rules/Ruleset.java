@@ -24,12 +24,16 @@ import java.util.stream.Stream;
  * tier; no finding is NONE. The version goes into every decision, so an audit can tell which logic decided.
  * <p>2.0 changed from 1.0: two-year plans for every tier ({@link ScreeningPlanner}); labs' own limits and flags inside
  * an indeterminate band ({@link Positivity}, {@link Cutoffs}); N-type with P/Q ({@link VgccNSupportiveRule}); old
- * results go to a clinician ({@link OldResultReview}).
+ * results go to a clinician ({@link OldResultReview}); a recorded LEMS diagnosis screens seronegative patients
+ * ({@link LemsDiagnosisRule}); the surveillance is followed to its end ({@link Surveillance}).
  */
 public final class Ruleset {
     public static final String VERSION = "2.0";
-    /** Antibodies whose decisive positive result starts screening, and whose first date is taken as onset. */
-    static final List<Analyte> SCREENING_ANTIBODIES = List.of(Analyte.VGCC_PQ, Analyte.SOX1, Analyte.AGNA1);
+    /**
+     * What starts screening when decisive and positive, and whose first date is taken as onset: the antibodies, and
+     * (ruleset 2.0) a recorded LEMS diagnosis, for the seronegative patients.
+     */
+    static final List<Analyte> SCREENING_ANTIBODIES = List.of(Analyte.VGCC_PQ, Analyte.SOX1, Analyte.AGNA1, Analyte.LEMS_DIAGNOSIS);
 
     /** The unit ingest gives an end titer 1:N (its value is N). */
     private static final String TITER = "{titer}";
@@ -46,7 +50,8 @@ public final class Ruleset {
 
     public static Ruleset v2(Cutoffs cutoffs, DeltaPCodes codes) {
         return new Ruleset(new Positivity(cutoffs), new DeltaPAssessor(codes), List.of(
-                new KnownLungCancerRule(), new SoxPositiveRule(), new VgccPqDeltaPRule(), new VgccNSupportiveRule()));
+                new KnownLungCancerRule(), new SoxPositiveRule(), new VgccPqDeltaPRule(), new LemsDiagnosisRule(),
+                new VgccNSupportiveRule()));
     }
 
     /** Reads every result and, when the context is available, judges the DELTA-P items at onset. */
@@ -92,9 +97,9 @@ public final class Ruleset {
     private static Evidence evidence(PatientEvidence.ReadResult r) {
         LabResult result = r.result();
         var q = result.quantity();
-        return new Evidence("Observation/" + result.observationId(), result.analyte(), result.status(),
+        return new Evidence(result.reference(), result.analyte(), result.status(),
                 q == null ? null : q.value(), q == null ? null : q.unit(), q == null ? null : q.comparator(),
-                r.reading() == null ? null : r.reading().result());
+                r.reading() == null ? null : r.reading().result(), result.orderers());
     }
 
     private static String explain(Tier tier, boolean screening, List<TriageRule.Finding> findings,
@@ -127,7 +132,7 @@ public final class Ruleset {
         String when = result.effective() == null ? "" : " on " + result.effective().atZone(ZoneOffset.UTC).toLocalDate();
         String reading = r.reading() == null ? "not interpretable"
                 : r.reading().result().name().toLowerCase(Locale.ROOT) + " by " + r.reading().basis();
-        return result.analyte().display() + value + when + " (Observation/" + result.observationId() + ", "
+        return result.analyte().display() + value + when + " (" + result.reference() + ", "
                 + result.status() + "), " + reading;
     }
 

@@ -31,23 +31,32 @@ public final class VgccPqDeltaPRule implements TriageRule {
         if (positives.isEmpty()) {
             return Optional.empty();
         }
+        return Optional.of(tier(evidence, positives, "P/Q-type VGCC antibody positive", HIGH, INTERMEDIATE, LOW));
+    }
+
+    /**
+     * The DELTA-P tiering, for whatever says LEMS ({@code what}): the P/Q-type antibody, or (ruleset 2.0) a recorded
+     * diagnosis of seronegative LEMS, whose patients are screened alike.
+     */
+    static Finding tier(PatientEvidence evidence, List<PatientEvidence.ReadResult> positives, String what,
+                        String high, String intermediate, String low) {
         int score = evidence.deltaPScore();
         int unknown = evidence.deltaPUnknown();
-        String delta = "P/Q-type VGCC antibody positive; DELTA-P " + score + " of 6 from known items"
+        String delta = what + "; DELTA-P " + score + " of 6 from known items"
                 + (unknown > 0 ? " (" + unknown + " unknown)" : " (all known)")
                 + "; reported SCLC probability for " + score + ": " + SclcProbability.forScore(score);
         if (score >= HIGH_SCORE) {
-            return Optional.of(Finding.tier(HIGH, Tier.HIGH, positives, delta + ", so HIGH"));
+            return Finding.tier(high, Tier.HIGH, positives, delta + ", so HIGH");
         }
         if (score == INTERMEDIATE_SCORE) {
-            return Optional.of(Finding.tier(INTERMEDIATE, Tier.INTERMEDIATE, positives, delta + ", so INTERMEDIATE"));
+            return Finding.tier(intermediate, Tier.INTERMEDIATE, positives, delta + ", so INTERMEDIATE");
         }
         if (unknown == 0) {
-            return Optional.of(Finding.tier(LOW, Tier.LOW, positives, delta + ", so LOW"));
+            return Finding.tier(low, Tier.LOW, positives, delta + ", so LOW");
         }
         String why = evidence.context() == ContextStatus.UNAVAILABLE
                 ? ", and the EHR's clinical context could not be read, so INTERMEDIATE (never LOW without it)"
                 : ", and the unknown items could raise it, so INTERMEDIATE";
-        return Optional.of(Finding.tier(INTERMEDIATE, Tier.INTERMEDIATE, positives, delta + why));
+        return Finding.tier(intermediate, Tier.INTERMEDIATE, positives, delta + why);
     }
 }

@@ -78,9 +78,9 @@ public final class TriageStep {
         PatientTriage state = current != null ? current : PatientTriage.empty(incoming.patientKey());
         Map<String, LabResult> results = new TreeMap<>(state.results());
         if (incoming.withdrawn()) {
-            results.remove(incoming.observationId());
-        } else if (!isOlder(incoming, results.get(incoming.observationId()))) {
-            results.put(incoming.observationId(), incoming.withoutResource());
+            results.remove(incoming.key());
+        } else if (!isOlder(incoming, results.get(incoming.key()))) {
+            results.put(incoming.key(), incoming.withoutResource());
         }
         return evaluate(state.withResults(results), now, Trigger.RESULT);
     }

@@ -100,6 +100,10 @@ class ClinicalCasesTest {
                     h.results.pipeInput(PATIENT, labResult(event), h.clock);
                     h.answerRequests();
                 }
+                if (event.has("dx")) {
+                    h.results.pipeInput(PATIENT, diagnosis(event), h.clock);
+                    h.answerRequests();
+                }
                 if (event.has("ehrConditions")) {
                     h.conditions = event.get("ehrConditions"); // the EHR's Conditions from now on
                 }
@@ -247,6 +251,20 @@ class ClinicalCasesTest {
                 : Instant.parse("2026-11-03T09:00:00Z");
         return new LabResult(PATIENT, analyte, lab[0], e.get("obs").asText(), e.path("version").asText("1"), null,
                 e.get("status").asText(), effective, quantity, qualitative, strings(e.path("interpretation")), range, "{}");
+    }
+
+    /** A LEMS diagnosis as ingest publishes a Condition (ruleset 2.0): its verification read as a status. */
+    static LabResult diagnosis(JsonNode e) {
+        String status = switch (e.path("verification").asText("confirmed")) {
+            case "confirmed" -> "final";
+            case "refuted" -> "cancelled";
+            case "entered-in-error" -> "entered-in-error";
+            default -> "preliminary";
+        };
+        Instant onset = Instant.parse(e.path("effective").asText("2026-11-03") + "T09:00:00Z");
+        return new LabResult(PATIENT, Analyte.LEMS_DIAGNOSIS, e.path("code").asText("http://hl7.org/fhir/sid/icd-10-cm|G70.80"),
+                e.get("dx").asText(), e.path("version").asText("1"), null, status, onset, null, LabResult.Qualitative.POSITIVE,
+                List.of(), null, "{}", List.of(), "Condition");
     }
 
     private static BigDecimal normalise(BigDecimal value, String unit, Analyte analyte) {

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.lemstriage.ingest.audit.RequestTally;
+import org.lemstriage.ingest.auth.GrantedScopes;
 import org.lemstriage.ingest.fhir.BundleReader;
 import org.lemstriage.ingest.fhir.FhirFormat;
 import org.lemstriage.ingest.fhir.FhirResponses;
@@ -30,12 +31,15 @@ public class AllOrNothing {
     private final TransactionalPublisher transactions;
     private final RecordCounters counters;
     private final RequestTally tally;
+    private final GrantedScopes granted;
 
-    public AllOrNothing(LabResultMapper mapper, TransactionalPublisher transactions, RecordCounters counters, RequestTally tally) {
+    public AllOrNothing(LabResultMapper mapper, TransactionalPublisher transactions, RecordCounters counters, RequestTally tally,
+                        GrantedScopes granted) {
         this.mapper = mapper;
         this.transactions = transactions;
         this.counters = counters;
         this.tally = tally;
+        this.granted = granted;
     }
 
     /** Kafka did not commit: nothing was accepted. */
@@ -62,7 +66,8 @@ public class AllOrNothing {
                 if (entry.problem() != null) {
                     throw entry.problem();
                 }
-                mapper.map(entry.observation()).ifPresentOrElse(r -> published.put(entry.index(), r), () -> {
+                EntryIntake.allowed(entry.resource(), granted);
+                mapper.map(entry.resource()).ifPresentOrElse(r -> published.put(entry.index(), r), () -> {
                     counters.skipped("untracked-code");
                     tally.untracked();
                 });

@@ -49,7 +49,7 @@ public class BundleResource {
     private Response transaction(Bundle bundle, FhirFormat out) {
         java.util.Set<Integer> published;
         try {
-            published = allOrNothing.publish(reader.observations(bundle));
+            published = allOrNothing.publish(reader.tracked(bundle));
         } catch (AllOrNothing.NotCommitted e) {
             return e.response("Bundle", out);
         }
@@ -61,18 +61,18 @@ public class BundleResource {
     }
 
     private Response batch(Bundle bundle, FhirFormat out) {
-        Map<Integer, BundleReader.Entry> observations = new HashMap<>();
-        reader.observations(bundle).forEach(e -> observations.put(e.index(), e));
+        Map<Integer, BundleReader.Entry> tracked = new HashMap<>();
+        reader.tracked(bundle).forEach(e -> tracked.put(e.index(), e));
         Bundle response = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
         for (int i = 0; i < bundle.getEntry().size(); i++) {
-            BundleReader.Entry entry = observations.get(i);
+            BundleReader.Entry entry = tracked.get(i);
             var answer = response.addEntry().getResponse();
             if (entry == null) {
                 answer.setStatus("200 OK").setOutcome(EntryIntake.outcome(IssueSeverity.INFORMATION, IssueType.INFORMATIONAL,
-                        "Not a lab result: acknowledged, not kept", null));
+                        "Not a lab result or diagnosis: acknowledged, not kept", null));
                 continue;
             }
-            EntryIntake.Result result = intake.take(entry.observation(), entry.problem(), entry.path());
+            EntryIntake.Result result = intake.take(entry.resource(), entry.problem(), entry.path());
             answer.setStatus(result.status()).setOutcome(result.outcome());
         }
         return FhirResponses.resource(200, response, out);

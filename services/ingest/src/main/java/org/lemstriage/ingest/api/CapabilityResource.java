@@ -30,8 +30,8 @@ public class CapabilityResource {
                 .setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE)
                 .setFhirVersion(Enumerations.FHIRVersion._4_0_1);
         cs.getSoftware().setName("lems-triage ingest");
-        cs.setDescription("Accepts lab results; publishes tracked antibody results (P/Q- and N-type VGCC, SOX1, AGNA-1) "
-                + "for LEMS triage. Other lab results are acknowledged and not kept.");
+        cs.setDescription("Accepts lab results and diagnoses; publishes tracked antibody results (P/Q- and N-type VGCC, SOX1, "
+                + "AGNA-1) and recorded LEMS diagnoses (Condition) for LEMS triage. Others are acknowledged and not kept.");
         cs.addFormat("application/fhir+json").addFormat("application/fhir+xml").addFormat("json").addFormat("xml");
         var rest = cs.addRest().setMode(RestfulCapabilityMode.SERVER);
         rest.getSecurity().addService(new org.hl7.fhir.r4.model.CodeableConcept(new org.hl7.fhir.r4.model.Coding(
@@ -45,6 +45,10 @@ public class CapabilityResource {
         observation.addInteraction().setCode(TypeRestfulInteraction.CREATE);
         observation.addInteraction().setCode(TypeRestfulInteraction.UPDATE);
         observation.setUpdateCreate(true);
+        var condition = rest.addResource().setType("Condition");
+        condition.addInteraction().setCode(TypeRestfulInteraction.CREATE);
+        condition.addInteraction().setCode(TypeRestfulInteraction.UPDATE);
+        condition.setUpdateCreate(true);
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
         rest.addOperation().setName("import").setDefinition("https://lemstriage.org/fhir/OperationDefinition/ndjson-import")

@@ -5,19 +5,21 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.lemstriage.ingest.audit.RequestTally;
+import org.lemstriage.ingest.auth.GrantedScopes;
+import org.lemstriage.ingest.auth.SmartScopes;
 import org.lemstriage.ingest.fhir.FhirInputException;
 import org.lemstriage.ingest.fhir.LabResultMapper;
 import org.lemstriage.ingest.kafka.LabResultPublisher;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.metrics.RecordCounters;
-import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.DomainResource;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * One Observation of many (a batch entry, an NDJSON line), taken on its own: mapped, published and confirmed, or
+ * One tracked resource of many (a batch entry, an NDJSON line), taken on its own: mapped, published and confirmed, or
  * refused with its problem located at {@code path}. The answer is an HTTP status line and an OperationOutcome.
  */
 @ApplicationScoped
@@ -26,30 +28,45 @@ public class EntryIntake {
     private final LabResultPublisher publisher;
     private final RecordCounters counters;
     private final RequestTally tally;
+    private final GrantedScopes granted;
 
-    public EntryIntake(LabResultMapper mapper, LabResultPublisher publisher, RecordCounters counters, RequestTally tally) {
+    public EntryIntake(LabResultMapper mapper, LabResultPublisher publisher, RecordCounters counters, RequestTally tally,
+                       GrantedScopes granted) {
         this.mapper = mapper;
         this.publisher = publisher;
         this.counters = counters;
         this.tally = tally;
+        this.granted = granted;
+    }
+
+    /**
+     * A resource carried in a body (a Bundle entry, a line, a notification's focus) the token may not write: the
+     * endpoint's scope covers Observations, and a Condition (ruleset 2.0) needs its own.
+     */
+    static void allowed(DomainResource resource, GrantedScopes granted) {
+        if (resource != null && !granted.allowsCreating(resource.fhirType())) {
+            throw new FhirInputException(403, resource.fhirType(), "The token's scope does not allow writing "
+                    + resource.fhirType() + "s; " + SmartScopes.REQUIRED_CONDITION + " is needed");
+        }
     }
 
     /** What happened to one entry. */
     public record Result(String status, OperationOutcome outcome) {
     }
 
-    public Result take(Observation observation, FhirInputException problem, String path) {
+    public Result take(DomainResource resource, FhirInputException problem, String path) {
         counters.in();
         try {
             if (problem != null) {
                 throw problem;
             }
-            Optional<LabResult> result = mapper.map(observation);
+            allowed(resource, granted);
+            Optional<LabResult> result = mapper.map(resource);
             if (result.isEmpty()) {
                 counters.skipped("untracked-code");
                 tally.untracked();
                 return new Result("200 OK", outcome(IssueSeverity.INFORMATION, IssueType.INFORMATIONAL,
-                        "The lab code is not a tracked analyte: nothing published", null));
+                        "The code is not a tracked analyte or diagnosis: nothing published", null));
             }
             publisher.publish(result.get());
             counters.out();
@@ -67,7 +84,11 @@ public class EntryIntake {
                     i.addExpression(issue.expression());
                 }
             }
-            return new Result(located.status() + (located.status() == 422 ? " Unprocessable Entity" : " Bad Request"), outcome);
+            return new Result(located.status() + switch (located.status()) {
+                case 422 -> " Unprocessable Entity";
+                case 403 -> " Forbidden";
+                default -> " Bad Request";
+            }, outcome);
         } catch (RuntimeException e) {
             counters.rejected("kafka-unavailable");
             tally.rejected();
@@ -81,7 +102,7 @@ public class EntryIntake {
         List<FhirInputException.Issue> issues = new ArrayList<>();
         for (var issue : e.issues()) {
             String expression = issue.expression() == null ? path : issue.expression().startsWith("Bundle.")
-                    ? issue.expression() : issue.expression().replaceFirst("^Observation", path);
+                    ? issue.expression() : issue.expression().replaceFirst("^(Observation|Condition)", path);
             issues.add(new FhirInputException.Issue(expression, issue.message()));
         }
         return new FhirInputException(e.status(), issues);

@@ -7,7 +7,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IntegerType;
-import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.DomainResource;
+import org.lemstriage.ingest.fhir.TrackedResources;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.StringType;
 import org.lemstriage.ingest.fhir.FhirFormat;
@@ -32,6 +33,13 @@ public class ImportResource {
         this.intake = intake;
     }
 
+    private static final java.util.regex.Pattern RESOURCE_TYPE = java.util.regex.Pattern.compile("\"resourceType\"\\s*:\\s*\"(Condition)\"");
+
+    /** The type a line's parse problems are named after: Condition when it says so, else Observation. */
+    private static String declaredType(String line) {
+        return RESOURCE_TYPE.matcher(line).find() ? "Condition" : "Observation";
+    }
+
     @POST
     @Path("/$import")
     @Blocking
@@ -49,15 +57,16 @@ public class ImportResource {
             String path = "line " + (n + 1);
             EntryIntake.Result result;
             try {
-                IBaseResource resource = reader.parse(lines[n], FhirFormat.JSON, "Observation");
-                if (resource instanceof Observation observation) {
-                    reader.check(observation, "Observation");
-                    result = intake.take(observation, null, path);
+                IBaseResource resource = reader.parse(lines[n], FhirFormat.JSON, declaredType(lines[n]));
+                if (TrackedResources.tracked(resource)) {
+                    DomainResource tracked = (DomainResource) resource;
+                    reader.check(tracked, tracked.fhirType());
+                    result = intake.take(tracked, null, path);
                 } else {
                     result = new EntryIntake.Result("200 OK", EntryIntake.outcome(
                             org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity.INFORMATION,
                             org.hl7.fhir.r4.model.OperationOutcome.IssueType.INFORMATIONAL,
-                            "Not a lab result: acknowledged, not kept", null));
+                            "Not a lab result or diagnosis: acknowledged, not kept", null));
                 }
             } catch (FhirInputException e) {
                 result = intake.take(null, e, path);

@@ -11,6 +11,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.jboss.logging.Logger;
@@ -29,9 +30,10 @@ import java.util.Optional;
 
 /**
  * {@code POST /fhir/Observation} and {@code PUT /fhir/Observation/{id}} (an amended, corrected or withdrawn
- * result), FHIR JSON or XML. 201 (POST) or 200 (PUT) once a tracked result is durably on {@code lab.observation.v1};
- * 200 for an untracked lab code (acknowledged, counted, not published); 4xx for bad input; 503 with Retry-After
- * when Kafka did not confirm.
+ * result), and the same for {@code Condition} (ruleset 2.0: a recorded LEMS diagnosis; refuted or entered-in-error
+ * withdraws it), FHIR JSON or XML. 201 (POST) or 200 (PUT) once a tracked result is durably on
+ * {@code lab.observation.v1}; 200 for an untracked code (acknowledged, counted, not published); 4xx for bad input;
+ * 503 with Retry-After when Kafka did not confirm.
  */
 @Path("/fhir")
 @Consumes({FhirResponses.FHIR_JSON, "application/json", FhirResponses.FHIR_XML, "application/xml", "text/xml"})
@@ -57,20 +59,21 @@ public class ObservationResource {
 
     @POST
     @Blocking // instance validation of tracked results must not hold the event loop
-    @Path("/Observation")
-    public Response create(String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-                                @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("_format") String format) {
+    @Path("/{type: Observation|Condition}")
+    public Response create(@PathParam("type") String type, String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                           @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("_format") String format) {
         FhirFormat in = FhirFormat.ofContentType(contentType);
-        return ingest(read(body, in, null), FhirFormat.ofResponse(format, accept, in), 201);
+        return ingest(read(type, body, in, null), FhirFormat.ofResponse(format, accept, in), 201);
     }
 
     @PUT
     @Blocking
-    @Path("/Observation/{id}")
-    public Response update(@PathParam("id") String id, String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-                                @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("_format") String format) {
+    @Path("/{type: Observation|Condition}/{id}")
+    public Response update(@PathParam("type") String type, @PathParam("id") String id, String body,
+                           @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                           @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("_format") String format) {
         FhirFormat in = FhirFormat.ofContentType(contentType);
-        return ingest(read(body, in, id), FhirFormat.ofResponse(format, accept, in), 200);
+        return ingest(read(type, body, in, id), FhirFormat.ofResponse(format, accept, in), 200);
     }
 
     /**
@@ -79,28 +82,32 @@ public class ObservationResource {
      * senders, an EHR's delete notifications among them, are told to do that (405, with the reason).
      */
     @DELETE
-    @Path("/Observation/{id}")
-    public Response delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.ACCEPT) String accept,
+    @Path("/{type: Observation|Condition}/{id}")
+    public Response delete(@PathParam("type") String type, @PathParam("id") String id, @HeaderParam(HttpHeaders.ACCEPT) String accept,
                            @QueryParam("_format") String format) {
         counters.in();
         counters.rejected("delete-not-supported");
         tally.rejected();
+        boolean condition = "Condition".equals(type);
         return Response.fromResponse(FhirResponses.response(405, OperationOutcome.IssueSeverity.ERROR,
-                        OperationOutcome.IssueType.NOTSUPPORTED, "Deleting an Observation does not withdraw it from "
-                                + "lems-triage: send it again (PUT) with status entered-in-error, which withdraws what it contributed",
-                        "Observation.status", FhirFormat.ofResponse(format, accept, FhirFormat.JSON)))
+                        OperationOutcome.IssueType.NOTSUPPORTED, "Deleting " + (condition ? "a Condition" : "an Observation")
+                                + " does not withdraw it from lems-triage: send it again (PUT) with "
+                                + (condition ? "verificationStatus refuted or entered-in-error" : "status entered-in-error")
+                                + ", which withdraws what it contributed",
+                        condition ? "Condition.verificationStatus" : "Observation.status",
+                        FhirFormat.ofResponse(format, accept, FhirFormat.JSON)))
                 .header("Allow", "POST, PUT").build();
     }
 
-    private Observation read(String body, FhirFormat format, String urlId) {
+    private DomainResource read(String type, String body, FhirFormat format, String urlId) {
         counters.in();
         try {
-            Observation observation = reader.read(body, format);
-            if (urlId != null && !urlId.equals(observation.getIdElement().getIdPart())) {
-                throw new FhirInputException(400, "Observation.id",
-                        "Observation.id must be present and equal the id in the URL of an update");
+            DomainResource resource = reader.read(body, format, type);
+            if (urlId != null && !urlId.equals(resource.getIdElement().getIdPart())) {
+                throw new FhirInputException(400, type + ".id",
+                        type + ".id must be present and equal the id in the URL of an update");
             }
-            return observation;
+            return resource;
         } catch (FhirInputException e) {
             tally.rejected();
             counters.rejected(e.expression() == null ? "unparseable" : "invalid");
@@ -108,10 +115,10 @@ public class ObservationResource {
         }
     }
 
-    private Response ingest(Observation observation, FhirFormat out, int publishedStatus) {
+    private Response ingest(DomainResource resource, FhirFormat out, int publishedStatus) {
         Optional<LabResult> result;
         try {
-            result = mapper.map(observation);
+            result = mapper.map(resource);
         } catch (FhirInputException e) {
             tally.rejected();
             counters.rejected("invalid");
@@ -120,8 +127,9 @@ public class ObservationResource {
         if (result.isEmpty()) {
             counters.skipped("untracked-code");
             tally.untracked();
-            return FhirResponses.information(200,
-                    "Accepted; the lab code is not a tracked analyte, so nothing was published", out);
+            return FhirResponses.information(200, resource instanceof Observation
+                    ? "Accepted; the lab code is not a tracked analyte, so nothing was published"
+                    : "Accepted; the code is not a tracked diagnosis, so nothing was published", out);
         }
         LabResult labResult = result.get();
         try {
@@ -133,7 +141,8 @@ public class ObservationResource {
             counters.rejected("kafka-unavailable");
             LOG.warnf("observation %s not accepted: Kafka did not confirm (%s)", labResult.observationId(),
                     failure.getClass().getSimpleName());
-            return FhirResponses.unavailable("Kafka did not confirm the write; nothing was accepted, send the Observation again",
+            return FhirResponses.unavailable("Kafka did not confirm the write; nothing was accepted, send the "
+                            + resource.fhirType() + " again",
                     RETRY_AFTER_SECONDS, out);
         }
         counters.out();

@@ -8,7 +8,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Resource;
+import org.lemstriage.ingest.fhir.TrackedResources;
 import org.jboss.logging.Logger;
 import org.lemstriage.ingest.fhir.BundleReader;
 import org.lemstriage.ingest.fhir.FhirFormat;
@@ -59,8 +61,9 @@ public class SubscriptionResource {
         try {
             for (int i = 0; i < notification.events().size(); i++) {
                 Event event = notification.events().get(i);
-                if (focus.resolve(event) instanceof Observation observation) {
-                    observations.add(check(i, event.path(), observation));
+                Resource resource = focus.resolve(event);
+                if (TrackedResources.tracked(resource)) {
+                    observations.add(check(i, event.path(), (DomainResource) resource));
                 }
             }
         } catch (EhrFailure.Transient e) {
@@ -72,18 +75,18 @@ public class SubscriptionResource {
             int published = allOrNothing.publish(observations).size();
             LOG.debugf("subscription %s: %d events, %d results published", notification.subscription(), notification.events().size(), published);
             return FhirResponses.information(200, notification.events().size() + " events, " + observations.size()
-                    + " lab results, " + published + " tracked results published", out);
+                    + " lab results or diagnoses, " + published + " tracked results published", out);
         } catch (AllOrNothing.NotCommitted e) {
             return e.response("notification", out);
         }
     }
 
-    private BundleReader.Entry check(int index, String path, Observation observation) {
+    private BundleReader.Entry check(int index, String path, DomainResource resource) {
         try {
-            reader.check(observation, path);
-            return new BundleReader.Entry(index, path, observation, null);
+            reader.check(resource, path);
+            return new BundleReader.Entry(index, path, resource, null);
         } catch (FhirInputException e) {
-            return new BundleReader.Entry(index, path, observation, e);
+            return new BundleReader.Entry(index, path, resource, e);
         }
     }
 }

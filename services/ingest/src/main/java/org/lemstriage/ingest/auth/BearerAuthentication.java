@@ -33,12 +33,14 @@ public class BearerAuthentication {
 
     private final boolean required;
     private final JWTParser parser;
+    private final GrantedScopes granted;
     private final Cache<String, JsonWebToken> recent = Caffeine.newBuilder().maximumSize(1_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
 
-    public BearerAuthentication(IngestConfig config, JWTParser parser) {
+    public BearerAuthentication(IngestConfig config, JWTParser parser, GrantedScopes granted) {
         this.required = config.auth().required();
         this.parser = parser;
+        this.granted = granted;
     }
 
     @ServerRequestFilter(priority = jakarta.ws.rs.Priorities.AUTHENTICATION)
@@ -63,11 +65,15 @@ public class BearerAuthentication {
         String client = client(token);
         request.setProperty(CLIENT, client);
         SmartScopes.Access access = "PUT".equals(request.getMethod()) ? SmartScopes.Access.UPDATE : SmartScopes.Access.CREATE;
-        if (!SmartScopes.permits(token.getClaim("scope"), access)) {
-            LOG.infof("client %s refused: scope does not allow Observation %s", client, access);
-            return refuse(request, 403, "Bearer realm=\"lems-triage\", error=\"insufficient_scope\", scope=\"" + SmartScopes.REQUIRED + "\"",
-                    IssueType.FORBIDDEN, "The token's scope does not allow writing Observations; " + SmartScopes.REQUIRED
-                            + " (or system/Observation.c/.u, system/*.write) is needed");
+        // POST/PUT /fhir/Condition writes Conditions (ruleset 2.0); every other endpoint carries Observations
+        String type = request.getUriInfo().getPath().startsWith("/fhir/Condition") ? "Condition" : "Observation";
+        String needed = type.equals("Condition") ? SmartScopes.REQUIRED_CONDITION : SmartScopes.REQUIRED;
+        granted.set(token.getClaim("scope"));
+        if (!SmartScopes.permits(token.getClaim("scope"), access, type)) {
+            LOG.infof("client %s refused: scope does not allow %s %s", client, type, access);
+            return refuse(request, 403, "Bearer realm=\"lems-triage\", error=\"insufficient_scope\", scope=\"" + needed + "\"",
+                    IssueType.FORBIDDEN, "The token's scope does not allow writing " + type + "s; " + needed
+                            + " (or system/" + type + ".c/.u, system/*.write) is needed");
         }
         return Optional.empty();
     }

@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.lemstriage.ingest.IngestConfig;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.DomainResource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * Reads a Bundle posted to the base URL: batch, transaction, collection or message, up to a number of entries.
- * Each Observation entry is checked and its subject resolved within the Bundle; other entries are carried along.
+ * Each tracked entry (an Observation, or a Condition since ruleset 2.0) is checked and its subject resolved within the
+ * Bundle; other entries are carried along.
  */
 @ApplicationScoped
 public class BundleReader {
@@ -42,46 +43,49 @@ public class BundleReader {
         return bundle;
     }
 
-    /** One entry, checked: the Observation ready to map, or the problem with it; {@code path} locates it. */
-    public record Entry(int index, String path, Observation observation, FhirInputException problem) {
+    /** One entry, checked: the resource ready to map, or the problem with it; {@code path} locates it. */
+    public record Entry(int index, String path, DomainResource resource, FhirInputException problem) {
     }
 
-    /** The Observation entries, each checked and with its subject resolved; other resource types are skipped. */
-    public List<Entry> observations(Bundle bundle) {
+    /** The tracked entries, each checked and with its subject resolved; other resource types are skipped. */
+    public List<Entry> tracked(Bundle bundle) {
         BundleSubjects subjects = new BundleSubjects(bundle);
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < bundle.getEntry().size(); i++) {
             var entry = bundle.getEntry().get(i);
-            if (!(entry.getResource() instanceof Observation observation)) {
+            if (!TrackedResources.tracked(entry.getResource())) {
                 continue;
             }
+            DomainResource resource = (DomainResource) entry.getResource();
             String path = "Bundle.entry[" + i + "].resource";
             try {
                 checkRequest(entry, bundle.getType(), i);
-                reader.check(observation, path);
-                subjects.resolve(observation, path);
-                entries.add(new Entry(i, path, observation, null));
+                reader.check(resource, path);
+                subjects.resolve(resource, path);
+                entries.add(new Entry(i, path, resource, null));
             } catch (FhirInputException e) {
-                entries.add(new Entry(i, path, observation, e));
+                entries.add(new Entry(i, path, resource, e));
             }
         }
         return entries;
     }
 
-    /** In a batch or transaction, an Observation entry is a POST to Observation or a PUT to Observation/[id]. */
+    /** In a batch or transaction, a tracked entry is a POST to its type or a PUT to [type]/[its id]. */
     private static void checkRequest(Bundle.BundleEntryComponent entry, Bundle.BundleType type, int i) {
         if (type != Bundle.BundleType.BATCH && type != Bundle.BundleType.TRANSACTION) {
             return;
         }
         var request = entry.getRequest();
         String where = "Bundle.entry[" + i + "].request";
-        if (request.getMethod() == Bundle.HTTPVerb.POST && "Observation".equals(request.getUrl())) {
+        String resourceType = entry.getResource().fhirType();
+        if (request.getMethod() == Bundle.HTTPVerb.POST && resourceType.equals(request.getUrl())) {
             return;
         }
         if (request.getMethod() == Bundle.HTTPVerb.PUT && request.getUrl() != null
-                && request.getUrl().equals("Observation/" + entry.getResource().getIdElement().getIdPart())) {
+                && request.getUrl().equals(resourceType + "/" + entry.getResource().getIdElement().getIdPart())) {
             return;
         }
-        throw new FhirInputException(400, where, where + " must be POST Observation or PUT Observation/[the resource's id]");
+        throw new FhirInputException(400, where, where + " must be POST " + resourceType + " or PUT " + resourceType
+                + "/[the resource's id]");
     }
 }

@@ -2,7 +2,7 @@ package org.lemstriage.ingest.fhir;
 
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -26,16 +26,19 @@ final class BundleSubjects {
         }
     }
 
-    /** Rewrites the Observation's subject in place when it points into the Bundle or at a contained Patient (then dropped). */
-    void resolve(Observation observation, String path) {
-        Reference subject = observation.getSubject();
+    /**
+     * Rewrites a tracked resource's subject (an Observation's, a Condition's) in place when it points into the Bundle
+     * or at a contained Patient (then dropped).
+     */
+    void resolve(DomainResource resource, String path) {
+        Reference subject = TrackedResources.subject(resource);
         if (!subject.hasReference()) {
             return;
         }
         String ref = subject.getReference();
         Patient patient = null;
         if (ref.startsWith("#")) {
-            for (Resource contained : observation.getContained()) {
+            for (Resource contained : resource.getContained()) {
                 if (contained instanceof Patient p && ref.substring(1).equals(p.getIdElement().getIdPart())) {
                     patient = p;
                 }
@@ -54,10 +57,11 @@ final class BundleSubjects {
         boolean hasServerId = patient.getIdElement().hasIdPart() && !ref.startsWith("#")
                 && !patient.getIdElement().getValue().startsWith("urn:");
         if (hasServerId) {
-            observation.setSubject(new Reference("Patient/" + patient.getIdElement().getIdPart()));
+            TrackedResources.setSubject(resource, new Reference("Patient/" + patient.getIdElement().getIdPart()));
         } else if (patient.hasIdentifier() && patient.getIdentifierFirstRep().hasSystem() && patient.getIdentifierFirstRep().hasValue()) {
             Identifier id = patient.getIdentifierFirstRep();
-            observation.setSubject(new Reference().setType("Patient").setIdentifier(new Identifier().setSystem(id.getSystem()).setValue(id.getValue())));
+            TrackedResources.setSubject(resource, new Reference().setType("Patient")
+                    .setIdentifier(new Identifier().setSystem(id.getSystem()).setValue(id.getValue())));
         } else {
             throw new FhirInputException(422, path + ".subject",
                     path + ".subject names a Patient with neither an id nor an identifier (system and value)");
@@ -65,7 +69,7 @@ final class BundleSubjects {
         if (ref.startsWith("#")) {
             // Now referenced by nobody: left in place it would break R4's dom-3 (contained resources are referenced),
             // and the pipeline keeps no demographics
-            observation.getContained().remove(patient);
+            resource.getContained().remove(patient);
         }
     }
 }

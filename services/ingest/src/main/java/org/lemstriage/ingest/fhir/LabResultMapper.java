@@ -3,8 +3,11 @@ package org.lemstriage.ingest.fhir;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Resource;
 import org.lemstriage.model.PatientKey;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.LabResult.NormalisedQuantity;
@@ -26,7 +29,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Turns an Observation of a tracked analyte into a {@link LabResult}; any other Observation maps to nothing. */
+/**
+ * Turns an Observation of a tracked analyte, or a Condition that records a LEMS diagnosis (ruleset 2.0), into a
+ * {@link LabResult}; anything else maps to nothing.
+ */
 @ApplicationScoped
 public class LabResultMapper {
     private static final String SNOMED = "http://snomed.info/sct";
@@ -58,10 +64,18 @@ public class LabResultMapper {
         this(analytes, units, new TrackedResultValidator(false, 0));
     }
 
+    /** An Observation (a lab result) or a Condition (a diagnosis, ruleset 2.0) as a tracked result, or nothing. */
+    public Optional<LabResult> map(Resource resource) {
+        if (resource instanceof Condition condition) {
+            return map(condition);
+        }
+        return map((Observation) resource);
+    }
+
     public Optional<LabResult> map(Observation observation) {
         Optional<AnalyteMap.Mapped> mapped = analytes.map(observation.getCode());
-        if (mapped.isEmpty()) {
-            return Optional.empty();
+        if (mapped.isEmpty() || mapped.get().analyte().diagnosis()) {
+            return Optional.empty(); // a diagnosis code on an Observation is not a diagnosis
         }
         Analyte analyte = mapped.get().analyte();
         // Encoded once: validated as it is carried (a blocking call: callers run off the event loop)
@@ -73,7 +87,53 @@ public class LabResultMapper {
                 observationId(observation), observation.getMeta().getVersionId(),
                 observation.getMeta().getSource(), observation.getStatus().toCode(), effective(observation),
                 quantity(observation, analyte), qualitative(observation), interpretation(observation),
-                referenceRange(observation, analyte), json));
+                referenceRange(observation, analyte), json, orderedBy(observation), null));
+    }
+
+    /**
+     * A Condition whose code is a LEMS diagnosis (ruleset 2.0: seronegative LEMS opens the same surveillance). Its
+     * verification status stands for a result's status: confirmed (or none given: a diagnosis on the problem list)
+     * decides, provisional, differential and unconfirmed are kept but decide nothing, refuted and entered-in-error
+     * withdraw what it contributed. Any other Condition is not tracked.
+     */
+    public Optional<LabResult> map(Condition condition) {
+        Optional<AnalyteMap.Mapped> mapped = analytes.map(condition.getCode());
+        if (mapped.isEmpty() || !mapped.get().analyte().diagnosis()) {
+            return Optional.empty();
+        }
+        String json = Fhir.r4().newJsonParser().encodeResourceToString(condition);
+        validator.validate(json);
+        String patientKey = PatientKey.of(condition.getSubject()).orElseThrow(() -> new FhirInputException(422,
+                "Condition.subject", "Condition.subject must reference a Patient (literal or by identifier)"));
+        String verification = condition.hasVerificationStatus() ? condition.getVerificationStatus().getCodingFirstRep().getCode() : null;
+        String status = switch (verification == null ? "confirmed" : verification) {
+            case "confirmed" -> "final";
+            case "provisional", "differential", "unconfirmed" -> "preliminary";
+            case "refuted" -> "cancelled";
+            case "entered-in-error" -> "entered-in-error";
+            default -> throw new FhirInputException(422, "Condition.verificationStatus",
+                    "Condition.verificationStatus must be a code of http://terminology.hl7.org/CodeSystem/condition-ver-status");
+        };
+        Instant onset = condition.hasOnsetDateTimeType() ? condition.getOnsetDateTimeType().getValue().toInstant()
+                : condition.hasOnsetPeriod() && condition.getOnsetPeriod().hasStart() ? condition.getOnsetPeriod().getStart().toInstant()
+                : condition.hasRecordedDate() ? condition.getRecordedDate().toInstant() : null;
+        return Optional.of(new LabResult(patientKey, mapped.get().analyte(), mapped.get().labCode(),
+                resourceId(condition, condition.getIdentifier()), condition.getMeta().getVersionId(), condition.getMeta().getSource(),
+                status, onset, null, Qualitative.POSITIVE, List.of(), null, json, List.of(), "Condition"));
+    }
+
+    /**
+     * Who asked for the result (ruleset 2.0: the ordering clinician is told): the ServiceRequests it is based on,
+     * else its performers that are clinicians. Literal relative references only: the notifier reads them in the EHR.
+     */
+    static List<String> orderedBy(Observation observation) {
+        List<String> basedOn = observation.getBasedOn().stream().map(r -> r.getReference())
+                .filter(r -> r != null && r.matches("ServiceRequest/[A-Za-z0-9\\-.]{1,64}")).distinct().toList();
+        if (!basedOn.isEmpty()) {
+            return basedOn;
+        }
+        return observation.getPerformer().stream().map(r -> r.getReference())
+                .filter(r -> r != null && r.matches("(Practitioner|PractitionerRole)/[A-Za-z0-9\\-.]{1,64}")).distinct().toList();
     }
 
     /**
@@ -81,16 +141,20 @@ public class LabResultMapper {
      * so that a resend of the same content is recognised as the same result downstream.
      */
     static String observationId(Observation observation) {
-        if (observation.getIdElement().hasIdPart()) {
-            return observation.getIdElement().getIdPart();
+        return resourceId(observation, observation.getIdentifier());
+    }
+
+    private static String resourceId(Resource resource, List<Identifier> identifiers) {
+        if (resource.getIdElement().hasIdPart()) {
+            return resource.getIdElement().getIdPart();
         }
-        if (observation.hasIdentifier() && observation.getIdentifierFirstRep().hasValue()) {
-            var identifier = observation.getIdentifierFirstRep();
+        if (!identifiers.isEmpty() && identifiers.get(0).hasValue()) {
+            var identifier = identifiers.get(0);
             return "identifier:" + identifier.getSystem() + "|" + identifier.getValue();
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(
-                    Fhir.r4().newJsonParser().encodeResourceToString(observation).getBytes(StandardCharsets.UTF_8));
+                    Fhir.r4().newJsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8));
             return "sha256:" + HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

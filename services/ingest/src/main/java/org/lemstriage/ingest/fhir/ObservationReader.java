@@ -4,6 +4,7 @@ import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Observation;
 import org.lemstriage.ingest.IngestConfig;
 
@@ -22,29 +23,23 @@ public class ObservationReader {
     }
 
     public Observation read(String body, FhirFormat format) {
-        IBaseResource parsed = parse(body, format, "Observation");
-        if (!(parsed instanceof Observation observation)) {
-            throw new FhirInputException(400, "resourceType",
-                    "Expected resourceType Observation, got " + parsed.fhirType());
-        }
-        check(observation, "Observation");
-        return observation;
+        return (Observation) read(body, format, "Observation");
     }
 
-    /**
-     * Checks what the pipeline needs of an Observation: status, a coded code, a subject. {@code path} is where it
-     * sits, e.g. {@code Bundle.entry[2].resource}.
-     */
-    public void check(Observation observation, String path) {
-        if (!observation.hasStatus()) {
-            throw new FhirInputException(422, path + ".status", path + ".status is required");
+    /** A tracked resource of the expected type ({@link TrackedResources#TYPES}), parsed strictly and checked. */
+    public DomainResource read(String body, FhirFormat format, String type) {
+        IBaseResource parsed = parse(body, format, type);
+        if (!type.equals(parsed.fhirType())) {
+            throw new FhirInputException(400, "resourceType", "Expected resourceType " + type + ", got " + parsed.fhirType());
         }
-        if (!observation.hasCode() || !observation.getCode().hasCoding()) {
-            throw new FhirInputException(422, path + ".code", path + ".code needs at least one coding");
-        }
-        if (!observation.hasSubject()) {
-            throw new FhirInputException(422, path + ".subject", path + ".subject is required (a Patient)");
-        }
+        DomainResource resource = (DomainResource) parsed;
+        TrackedResources.check(resource, type);
+        return resource;
+    }
+
+    /** See {@link TrackedResources#check}. */
+    public void check(DomainResource resource, String path) {
+        TrackedResources.check(resource, path);
     }
 
     /** Strict parse of any resource, refusing what nests too deep or is XML outside the FHIR namespace. */

@@ -24,7 +24,10 @@ public class SubscriptionFocus {
         this.ehrBase = ehrBase.endsWith("/") ? ehrBase : ehrBase + "/";
     }
 
-    /** The focus resource, or null when it is not an Observation; {@link EhrFailure.Transient} when the EHR is away. */
+    /**
+     * The focus resource, or null when it is neither an Observation nor a Condition (ruleset 2.0); {@link
+     * EhrFailure.Transient} when the EHR is away.
+     */
     public Resource resolve(SubscriptionNotification.Event event) {
         if (event.resource() != null) {
             return event.resource();
@@ -38,18 +41,20 @@ public class SubscriptionFocus {
             reference = reference.substring(ehrBase.length());
         }
         IdType id = new IdType(reference);
-        if (!"Observation".equals(id.getResourceType())) {
+        if (!TrackedResources.TYPES.contains(id.getResourceType())) {
             return null;
         }
         if (!id.hasIdPart()) {
-            throw new FhirInputException(422, event.path(), "The focus " + reference + " names no Observation id");
+            throw new FhirInputException(422, event.path(), "The focus " + reference + " names no " + id.getResourceType() + " id");
         }
+        Class<? extends Resource> type = "Condition".equals(id.getResourceType())
+                ? org.hl7.fhir.r4.model.Condition.class : Observation.class;
         String what = "read " + id.toUnqualifiedVersionless().getValue();
         try {
             // The version the event is about when the focus names one, else the current one
             return ehr.call(what, client -> id.hasVersionIdPart()
-                    ? client.read().resource(Observation.class).withIdAndVersion(id.getIdPart(), id.getVersionIdPart()).execute()
-                    : client.read().resource(Observation.class).withId(id.getIdPart()).execute());
+                    ? client.read().resource(type).withIdAndVersion(id.getIdPart(), id.getVersionIdPart()).execute()
+                    : client.read().resource(type).withId(id.getIdPart()).execute());
         } catch (EhrFailure.Permanent e) {
             throw new FhirInputException(422, event.path(), "The focus could not be read from the EHR: " + e.getMessage());
         }

@@ -74,6 +74,20 @@ class SubscriptionNotificationIT {
     }
 
     @Test
+    void aLemsDiagnosisAsTheFocusIsPublishedToo() throws Exception {
+        // Ruleset 2.0: an EHR's subscription on Condition tells lems-triage of a seronegative LEMS diagnosis
+        String patient = "Patient/sub-" + UUID.randomUUID();
+        String focus = "https://ehr.example.org/fhir/Condition/sub-dx-1";
+        try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.LAB_OBSERVATION)) {
+            given().contentType(FHIR_JSON)
+                    .body(notification("event-notification", List.of(focus), fullEntry(focus, Samples.lemsDiagnosis("sub-dx-1", patient, "confirmed"))))
+                    .when().post(PATH).then().statusCode(200).body("issue[0].diagnostics", containsString("1 tracked results published"));
+            List<ConsumerRecord<String, String>> seen = probe.pollUntil(r -> patient.equals(r.key()), Duration.ofSeconds(10));
+            assertThat(EventJson.mapper().readTree(seen.get(0).value()).get("analyte").asText()).isEqualTo("LEMS_DIAGNOSIS");
+        }
+    }
+
+    @Test
     void fullResourceEventsArePublishedKeyedByPatient() throws Exception {
         String patient = "Patient/sub-" + UUID.randomUUID();
         String routine = Samples.vgcc("sodium-1", patient, "http://loinc.org", "2951-2", "140", "mmol/L");
@@ -84,7 +98,7 @@ class SubscriptionNotificationIT {
                     .body(notification("event-notification", List.of(focus1, focus2),
                             fullEntry(focus1, Samples.mayoVgcc("sub-vgcc-1", patient, "0.45")) + fullEntry(focus2, routine)))
                     .when().post(PATH)
-                    .then().statusCode(200).body("issue[0].diagnostics", containsString("2 lab results, 1 tracked results published"));
+                    .then().statusCode(200).body("issue[0].diagnostics", containsString("2 lab results or diagnoses, 1 tracked results published"));
             List<ConsumerRecord<String, String>> seen = probe.pollUntil(r -> patient.equals(r.key()), Duration.ofSeconds(10));
             assertThat(seen).hasSize(1);
             assertThat(EventJson.mapper().readTree(seen.get(0).value()).get("observationId").asText()).isEqualTo("sub-vgcc-1");

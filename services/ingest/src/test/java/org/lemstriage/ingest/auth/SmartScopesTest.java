@@ -44,4 +44,12 @@ class SmartScopesTest {
     void noScopeClaimGrantsNothing() {
         assertThat(SmartScopes.permits(null, CREATE)).isFalse();
     }
+
+    @org.junit.jupiter.api.Test
+    void conditionsNeedAConditionOrWildcardScope() {
+        org.assertj.core.api.Assertions.assertThat(SmartScopes.permits("system/Condition.write", SmartScopes.Access.CREATE, "Condition")).isTrue();
+        org.assertj.core.api.Assertions.assertThat(SmartScopes.permits("system/*.c", SmartScopes.Access.CREATE, "Condition")).isTrue();
+        org.assertj.core.api.Assertions.assertThat(SmartScopes.permits("system/Observation.write", SmartScopes.Access.CREATE, "Condition")).isFalse();
+        org.assertj.core.api.Assertions.assertThat(SmartScopes.permits("system/Condition.write", SmartScopes.Access.CREATE, "Observation")).isFalse();
+    }
 }

@@ -83,6 +83,39 @@ class LabResultMapperTest {
     }
 
     @Test
+    void whoAskedForTheResultIsItsBasedOnOrderElseAClinicianPerformer() {
+        String base = Samples.mayoVgcc("o6", "Patient/p1", "0.5");
+        String ordered = base.replace("\"subject\"", "\"basedOn\":[{\"reference\":\"ServiceRequest/order-1\"}],"
+                + "\"performer\":[{\"reference\":\"Practitioner/dr-1\"}],\"subject\"");
+        assertThat(mapper.map(parse(ordered)).orElseThrow().orderedBy()).containsExactly("ServiceRequest/order-1");
+        String performed = base.replace("\"subject\"", "\"performer\":[{\"reference\":\"Organization/lab\"},"
+                + "{\"reference\":\"Practitioner/dr-1\"}],\"subject\"");
+        assertThat(mapper.map(parse(performed)).orElseThrow().orderedBy()).containsExactly("Practitioner/dr-1");
+        assertThat(mapper.map(parse(base)).orElseThrow().orderedBy()).isEmpty();
+    }
+
+    @Test
+    void aLemsDiagnosisConditionIsTrackedItsVerificationReadAsAStatus() {
+        // Ruleset 2.0: seronegative LEMS
+        LabResult confirmed = mapper.map(Fhir.r4().newJsonParser().parseResource(org.hl7.fhir.r4.model.Condition.class,
+                Samples.lemsDiagnosis("c1", "Patient/p1", "confirmed"))).orElseThrow();
+        assertThat(confirmed.analyte()).isEqualTo(Analyte.LEMS_DIAGNOSIS);
+        assertThat(confirmed.reference()).isEqualTo("Condition/c1");
+        assertThat(confirmed.status()).isEqualTo("final");
+        assertThat(confirmed.qualitative()).isEqualTo(LabResult.Qualitative.POSITIVE);
+        assertThat(confirmed.effective()).isEqualTo(java.time.Instant.parse("2026-11-01T00:00:00Z"));
+        for (String[] v : new String[][]{{"provisional", "preliminary"}, {"differential", "preliminary"}, {"refuted", "cancelled"},
+                {"entered-in-error", "entered-in-error"}}) {
+            assertThat(mapper.map(Fhir.r4().newJsonParser().parseResource(org.hl7.fhir.r4.model.Condition.class,
+                    Samples.lemsDiagnosis("c1", "Patient/p1", v[0]))).orElseThrow().status()).as(v[0]).isEqualTo(v[1]);
+        }
+        // Another diagnosis is not tracked; nor is a LEMS code on an Observation
+        String diabetes = Samples.lemsDiagnosis("c2", "Patient/p1", "confirmed").replace("G70.80", "E11.9");
+        assertThat(mapper.map(Fhir.r4().newJsonParser().parseResource(org.hl7.fhir.r4.model.Condition.class, diabetes))).isEmpty();
+        assertThat(mapper.map(parse(Samples.vgcc("o7", "Patient/p1", "http://hl7.org/fhir/sid/icd-10-cm", "G70.80", "1", "nmol/L")))).isEmpty();
+    }
+
+    @Test
     void resultWithoutIdGetsAStableContentDigest() {
         String json = Samples.mayoVgcc("x", "Patient/p1", "0.5").replace("\"id\":\"x\",", "");
         assertThat(LabResultMapper.observationId(parse(json))).startsWith("sha256:")

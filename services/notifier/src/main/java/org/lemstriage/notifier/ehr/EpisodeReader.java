@@ -4,7 +4,10 @@ import org.lemstriage.model.fhir.EhrIdentifiers;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.ehrclient.EhrClient;
@@ -28,7 +31,11 @@ public class EpisodeReader {
     }
 
     public EpisodeTransaction.Current read(TriageDecision decision) {
-        return read(decision, observations(decision));
+        EpisodeTransaction.Current current = read(decision, observations(decision));
+        if (decision.action() != TriageDecision.Action.OPEN || current.serviceRequest() != null) {
+            return current; // the clinician is told once, when the episode is first written
+        }
+        return new EpisodeTransaction.Current(null, current.tasks(), current.observations(), orderers(decision));
     }
 
     /**
@@ -36,7 +43,8 @@ public class EpisodeReader {
      * the write did not change it.
      */
     public EpisodeTransaction.Current readAgain(TriageDecision decision, EpisodeTransaction.Current before) {
-        return read(decision, before.observations());
+        EpisodeTransaction.Current again = read(decision, before.observations());
+        return new EpisodeTransaction.Current(again.serviceRequest(), again.tasks(), again.observations(), before.orderers());
     }
 
     private EpisodeTransaction.Current read(TriageDecision decision, Set<String> observations) {
@@ -52,15 +60,58 @@ public class EpisodeReader {
         return new EpisodeTransaction.Current(requests.isEmpty() ? null : requests.get(0), tasks, observations);
     }
 
+    /**
+     * The clinicians who asked for the decision's results, as the EHR knows them (ruleset 2.0): the requester of each
+     * ServiceRequest a result is based on, or a Practitioner or PractitionerRole the result names, when the EHR holds
+     * it. A server that enforces referential integrity would refuse a Communication to anyone else.
+     */
+    private List<String> orderers(TriageDecision decision) {
+        Set<String> orderers = new java.util.LinkedHashSet<>();
+        for (String ref : decision.evidence().stream().flatMap(e -> e.orderers().stream()).distinct().toList()) {
+            IdType id = new IdType(ref);
+            if ("ServiceRequest".equals(id.getResourceType())) {
+                held(ServiceRequest.class, id).filter(ServiceRequest::hasRequester).map(sr -> sr.getRequester().getReference())
+                        .filter(r -> r != null && (r.startsWith("Practitioner/") || r.startsWith("PractitionerRole/")))
+                        .ifPresent(orderers::add);
+            } else if ("Practitioner".equals(id.getResourceType())) {
+                held(Practitioner.class, id).ifPresent(p -> orderers.add(ref));
+            } else if ("PractitionerRole".equals(id.getResourceType())) {
+                held(PractitionerRole.class, id).ifPresent(p -> orderers.add(ref));
+            }
+        }
+        return List.copyOf(orderers);
+    }
+
+    /** The resource, if the EHR holds it (a 404 or 410 is "not held"; any other failure is the EHR's). */
+    private <T extends org.hl7.fhir.instance.model.api.IBaseResource> java.util.Optional<T> held(Class<T> type, IdType id) {
+        try {
+            return java.util.Optional.of(ehr.call("read " + id.getResourceType(), c -> c.read().resource(type).withId(id.getIdPart()).execute()));
+        } catch (org.lemstriage.ehrclient.EhrFailure.Permanent e) {
+            if (e.status() == 404 || e.status() == 410) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** Which of the decision's results the EHR holds, so that only those are referenced literally. */
     private Set<String> observations(TriageDecision decision) {
-        List<String> ids = ScreeningEpisode.observationIds(decision);
+        Set<String> held = new java.util.HashSet<>(cited(decision, Observation.class, "Observation"));
+        // Ruleset 2.0: a LEMS diagnosis is a Condition
+        held.addAll(cited(decision, org.hl7.fhir.r4.model.Condition.class, "Condition"));
+        return held;
+    }
+
+    /** Which of the decision's cited resources of one type the EHR holds, as {@code Type/id}. */
+    private <T extends org.hl7.fhir.r4.model.Resource> Set<String> cited(TriageDecision decision, Class<T> type, String name) {
+        List<String> ids = ScreeningEpisode.ids(decision, name);
         if (ids.isEmpty()) {
             return Set.of();
         }
-        return ehr.searchAll("search results of " + decision.decisionId(), Observation.class,
-                        c -> c.search().forResource(Observation.class).cacheControl(EhrClient.FRESH)
-                                .where(Observation.RES_ID.exactly().codes(ids)).returnBundle(Bundle.class).execute())
-                .stream().map(o -> "Observation/" + o.getIdElement().getIdPart()).collect(Collectors.toSet());
+        return ehr.searchAll("search results of " + decision.decisionId(), type,
+                        c -> c.search().forResource(type).cacheControl(EhrClient.FRESH)
+                                .where(new ca.uhn.fhir.rest.gclient.TokenClientParam("_id").exactly().codes(ids))
+                                .returnBundle(Bundle.class).execute())
+                .stream().map(o -> name + "/" + o.getIdElement().getIdPart()).collect(Collectors.toSet());
     }
 }

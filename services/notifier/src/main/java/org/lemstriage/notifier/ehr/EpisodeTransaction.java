@@ -49,10 +49,14 @@ public class EpisodeTransaction {
     }
 
     /**
-     * What the EHR holds for an episode: its ServiceRequest (or null), its Tasks, and which of the Observations the
-     * decision cites it holds ({@code Observation/<id>}).
+     * What the EHR holds for an episode: its ServiceRequest (or null), its Tasks, which of the Observations the
+     * decision cites it holds ({@code Observation/<id>}), and the clinicians who asked for them, as the EHR knows them
+     * (Practitioner or PractitionerRole references; read for an OPEN only).
      */
-    public record Current(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations) {
+    public record Current(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations, List<String> orderers) {
+        public Current(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations) {
+            this(serviceRequest, tasks, observations, List.of());
+        }
     }
 
     /** The transaction to send, or empty when the EHR already reflects this decision or a newer one. */
@@ -102,6 +106,16 @@ public class EpisodeTransaction {
                 cancelled.setStatusReason(new CodeableConcept().setText(cancelReason(decision)));
                 String url = urn("task|" + leftover.getIdElement().getIdPart());
                 update(tx, url, cancelled, leftover);
+                targets.add(new Reference(url));
+            }
+        }
+        // Ruleset 2.0: the clinician who asked for the result is told too, once per episode and clinician
+        if (decision.action() == Action.OPEN) {
+            for (String orderer : current.orderers()) {
+                String notice = EhrIdentifiers.notice(decision.episodeId(), orderer);
+                String url = urn("communication|" + notice);
+                create(tx, url, episode.notice(decision, orderer, focus, current.observations()), "Communication",
+                        EhrIdentifiers.NOTICE, notice);
                 targets.add(new Reference(url));
             }
         }

@@ -74,7 +74,9 @@ public class EpisodeWriter {
      */
     private static void notStale(TriageDecision decision, Bundle sent, Bundle response) {
         for (int i = 0; i < sent.getEntry().size() && i < response.getEntry().size(); i++) {
-            boolean conditionalCreate = sent.getEntry().get(i).getRequest().hasIfNoneExist();
+            // A notice to a clinician that already exists was sent before: it stands, and says nothing of the read
+            boolean conditionalCreate = sent.getEntry().get(i).getRequest().hasIfNoneExist()
+                    && !"Communication".equals(sent.getEntry().get(i).getRequest().getUrl());
             if (conditionalCreate && !response.getEntry().get(i).getResponse().getStatus().startsWith("201")) {
                 throw new EhrFailure.Transient("decision " + decision.decisionId() + ": " + sent.getEntry().get(i)
                         .getRequest().getUrl() + " already existed though the episode read said it did not (a stale "

@@ -7,6 +7,7 @@ import org.lemstriage.notifier.NotifierConfig;
 import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Period;
@@ -195,6 +196,37 @@ public class ScreeningEpisode {
                 .setEnd(Date.from(round.dueTo().atStartOfDay(ZoneOffset.UTC).toInstant())));
     }
 
+    /**
+     * Ruleset 2.0: the clinician who asked for the antibody result hears what lems-triage did with it, in the same
+     * words as the worklist: a Communication (notification) to that Practitioner or PractitionerRole about the
+     * episode's ServiceRequest.
+     */
+    public Communication notice(TriageDecision decision, String orderer, Reference serviceRequest, Set<String> inEhr) {
+        Communication notice = new Communication();
+        notice.addIdentifier(new Identifier().setSystem(EhrIdentifiers.NOTICE).setValue(EhrIdentifiers.notice(decision.episodeId(), orderer)));
+        notice.setStatus(Communication.CommunicationStatus.COMPLETED);
+        notice.addCategory(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/communication-category",
+                "notification", "Notification")));
+        notice.setPriority(decision.tier() == TriageDecision.Tier.HIGH ? Communication.CommunicationPriority.URGENT
+                : Communication.CommunicationPriority.ROUTINE);
+        notice.setSubject(PatientKey.toReference(decision.patientKey()));
+        notice.addAbout(serviceRequest);
+        notice.setSent(Date.from(decision.decidedAt()));
+        notice.addRecipient(new Reference(orderer));
+        notice.setSender(lemsTriage());
+        notice.setReasonReference(observations(decision, inEhr));
+        String what = decision.episodeKind() == TriageDecision.EpisodeKind.CLINICIAN_REVIEW
+                ? "asked the oncology worklist for a clinician review" : "opened tumour screening on the oncology worklist";
+        notice.addPayload().setContent(new org.hl7.fhir.r4.model.StringType("For a result you ordered, lems-triage "
+                + what + ". " + decision.explanation()));
+        return notice;
+    }
+
+    private static Reference lemsTriage() {
+        return new Reference().setType("Device").setDisplay("lems-triage")
+                .setIdentifier(new Identifier().setSystem(AuditEvents.SOFTWARE_SYSTEM).setValue("lems-triage"));
+    }
+
     /** lems-triage wrote the targets, on the strength of the decision. */
     public Provenance provenance(TriageDecision decision, List<Reference> targets) {
         Provenance provenance = new Provenance();
@@ -204,8 +236,7 @@ public class ScreeningEpisode {
         provenance.addAgent()
                 .setType(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/provenance-participant-type",
                         "author", "Author")))
-                .setWho(new Reference().setType("Device").setDisplay("lems-triage")
-                        .setIdentifier(new Identifier().setSystem(AuditEvents.SOFTWARE_SYSTEM).setValue("lems-triage")));
+                .setWho(lemsTriage());
         provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)
                 .setWhat(new Reference().setDisplay("lems-triage decision " + decision.decisionId())
                         .setIdentifier(new Identifier().setSystem(EhrIdentifiers.DECISION).setValue(decision.decisionId())));
@@ -220,13 +251,15 @@ public class ScreeningEpisode {
     private static List<Reference> observations(TriageDecision decision, Set<String> inEhr) {
         return decision.evidence().stream().map(TriageDecision.Evidence::observationReference).distinct()
                 .map(ref -> inEhr.contains(ref) ? new Reference(ref)
+                        : ref.startsWith("Condition/") ? new Reference().setType("Condition").setDisplay("LEMS diagnosis " + ref)
                         : new Reference().setType("Observation").setDisplay("Antibody result " + ref))
                 .toList();
     }
 
-    /** The results a decision cites that could be Observations of the EHR: FHIR ids only. */
-    public static List<String> observationIds(TriageDecision decision) {
+    /** The results a decision cites that could be resources of the EHR of this type: FHIR ids only. */
+    public static List<String> ids(TriageDecision decision, String type) {
         return decision.evidence().stream().map(TriageDecision.Evidence::observationReference).distinct()
-                .map(ref -> ref.substring("Observation/".length())).filter(id -> FHIR_ID.matcher(id).matches()).toList();
+                .filter(ref -> ref.startsWith(type + "/")).map(ref -> ref.substring(type.length() + 1))
+                .filter(id -> FHIR_ID.matcher(id).matches()).toList();
     }
 }

@@ -11,6 +11,7 @@ import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerVali
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -102,6 +103,25 @@ class EpisodeTransactionTest {
         Bundle withdraw = transactions.build(retract, written).orElseThrow();
         assertThat(withdraw.getEntry()).filteredOn(e -> e.getResource() instanceof Task)
                 .singleElement().satisfies(e -> assertThat(((Task) e.getResource()).getStatus()).isEqualTo(Task.TaskStatus.CANCELLED));
+    }
+
+    @Test
+    void theClinicianWhoAskedForTheResultIsSentOneNoticeWhenTheEpisodeOpens() {
+        // Ruleset 2.0: a Communication to the orderer the EHR knows, with the worklist's explanation
+        TriageDecision open = Decisions.decision("ep-n", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2);
+        Bundle tx = transactions.build(open, new EpisodeTransaction.Current(null, List.of(), IN_EHR,
+                List.of("Practitioner/dr-1"))).orElseThrow();
+        var entry = tx.getEntry().stream().filter(e -> e.getResource() instanceof Communication).findFirst().orElseThrow();
+        assertThat(entry.getRequest().getIfNoneExist()).isEqualTo("identifier=" + EhrIdentifiers.NOTICE + "|ep-n/notice/Practitioner/dr-1");
+        Communication notice = (Communication) entry.getResource();
+        assertThat(notice.getRecipientFirstRep().getReference()).isEqualTo("Practitioner/dr-1");
+        assertThat(notice.getAboutFirstRep().getReference()).isEqualTo(tx.getEntry().get(0).getFullUrl());
+        assertThat(notice.getPayloadFirstRep().getContentStringType().getValue()).contains("For a result you ordered",
+                "P/Q-type VGCC antibody positive");
+        assertThat(notice.getPriority()).isEqualTo(Communication.CommunicationPriority.URGENT);
+        assertThat(errors(notice)).isEmpty();
+        // Nobody to tell, or not an opening: no notice
+        assertThat(transactions.build(open, nothing()).orElseThrow().getEntry()).noneMatch(e -> e.getResource() instanceof Communication);
     }
 
     @Test

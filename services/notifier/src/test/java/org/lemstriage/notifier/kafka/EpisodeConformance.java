@@ -186,6 +186,23 @@ abstract class EpisodeConformance {
     }
 
     @Test
+    void theClinicianWhoOrderedTheResultGetsOneNoticeWhateverTheDeliveries() throws Exception {
+        // Ruleset 2.0. The seed's ServiceRequest/lt-order-p009 was requested by Practitioner/lt-dr-01
+        String episode = UUID.randomUUID().toString();
+        TriageDecision open = Decisions.orderedBy(Decisions.decision(episode, 1, "Patient/lt-p009", Action.OPEN, Tier.INTERMEDIATE, 2),
+                "ServiceRequest/lt-order-p009", "ServiceRequest/not-in-this-ehr");
+        sender.send(open);
+        sender.send(open);
+        await(() -> tasksOf(episode), t -> t.size() == 2);
+        var notices = episodes.notices(episode, "Practitioner/lt-dr-01");
+        assertThat(notices).hasSize(1);
+        assertThat(notices.get(0).getRecipientFirstRep().getReference()).isEqualTo("Practitioner/lt-dr-01");
+        assertThat(notices.get(0).getPayloadFirstRep().getContentStringType().getValue()).contains("For a result you ordered");
+        assertThat(notices.get(0).getAboutFirstRep().getReferenceElement().getIdPart())
+                .isEqualTo(serviceRequestOf(episode).getIdElement().getIdPart());
+    }
+
+    @Test
     void aMinuteWithoutTheEhrLosesNothingAndDuplicatesNothing() throws Exception {
         String episode = UUID.randomUUID().toString();
         Thread away = new Thread(() -> {
