@@ -40,6 +40,8 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
      */
     private KeyValueStore<String, Long> waits;
     private ProcessorContext<String, Object> context;
+    /** Whether this task has looked for surveillances nothing is scheduled for. */
+    private boolean adopted;
 
     public PatientTriageProcessor(TriageStep step, RecordCounters counters, Duration tick, TriageClock clock) {
         this.step = step;
@@ -77,6 +79,10 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
 
     private void onTimer(long systemMs) {
         long nowMs = systemMs + clock.offset().toMillis();
+        if (!adopted) {
+            adoptUnscheduled(nowMs);
+            adopted = true;
+        }
         List<String> due = new ArrayList<>();
         try (KeyValueIterator<String, Long> all = waits.all()) {
             while (all.hasNext()) {
@@ -93,6 +99,27 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
             } else {
                 apply(key, step.onTimer(state, Instant.ofEpochMilli(nowMs)), systemMs);
             }
+        }
+    }
+
+    /**
+     * Once per task, on its first tick: surveillances in the store that nothing is scheduled for (written before
+     * ruleset 2.0) are looked at now, so their rounds are released by the classifier, as the notifier no longer does.
+     */
+    private void adoptUnscheduled(long nowMs) {
+        List<KeyValue<String, PatientTriage>> adopted = new ArrayList<>();
+        try (KeyValueIterator<String, PatientTriage> all = patients.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, PatientTriage> entry = all.next();
+                step.adopt(entry.value, Instant.ofEpochMilli(nowMs)).ifPresent(s -> adopted.add(KeyValue.pair(entry.key, s)));
+            }
+        }
+        for (KeyValue<String, PatientTriage> entry : adopted) {
+            patients.put(entry.key, entry.value);
+            waits.put(entry.key, nowMs);
+        }
+        if (!adopted.isEmpty()) {
+            LOG.infof("%d running surveillances scheduled for review", adopted.size());
         }
     }
 

@@ -96,6 +96,14 @@ public final class TriageStep {
         return evaluate(state.withContext(context, wait), now, available ? Trigger.ANSWER : Trigger.CONTEXT);
     }
 
+    /**
+     * A running surveillance that nothing is scheduled for (state written before ruleset 2.0, whose notifier released
+     * rounds on its own schedule), looked at now; empty for any other state.
+     */
+    public Optional<PatientTriage> adopt(PatientTriage state, Instant now) {
+        return state.inSurveillance() && state.due() == null ? Optional.of(state.withNextReview(now)) : Optional.empty();
+    }
+
     /** The timer: a hold that ran out, a request due to be repeated, or a surveillance due to be looked at again. */
     public Outcome onTimer(PatientTriage state, Instant now) {
         ContextWait wait = state.contextWait();
