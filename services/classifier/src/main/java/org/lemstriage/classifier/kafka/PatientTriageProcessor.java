@@ -42,6 +42,12 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
     private ProcessorContext<String, Object> context;
     /** Whether this task has looked for surveillances nothing is scheduled for. */
     private boolean adopted;
+    /**
+     * The earliest due time in {@link #waits} (triage time, ms): ticks before it skip the scan. Every running
+     * surveillance has an entry, so scanning them all every second would grow with the cohort. Kept in memory only:
+     * after a restart the first tick scans.
+     */
+    private long nextScanMs = Long.MIN_VALUE;
 
     public PatientTriageProcessor(TriageStep step, RecordCounters counters, Duration tick, TriageClock clock) {
         this.step = step;
@@ -83,15 +89,22 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
             adoptUnscheduled(nowMs);
             adopted = true;
         }
+        if (nowMs < nextScanMs) {
+            return;
+        }
         List<String> due = new ArrayList<>();
+        long next = Long.MAX_VALUE;
         try (KeyValueIterator<String, Long> all = waits.all()) {
             while (all.hasNext()) {
                 KeyValue<String, Long> wait = all.next();
                 if (wait.value <= nowMs) {
                     due.add(wait.key);
+                } else {
+                    next = Math.min(next, wait.value);
                 }
             }
         }
+        nextScanMs = next; // what the due ones schedule next lowers it again in apply()
         for (String key : due) {
             PatientTriage state = patients.get(key);
             if (state == null) {
@@ -117,6 +130,7 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
         for (KeyValue<String, PatientTriage> entry : adopted) {
             patients.put(entry.key, entry.value);
             waits.put(entry.key, nowMs);
+            nextScanMs = Math.min(nextScanMs, nowMs);
         }
         if (!adopted.isEmpty()) {
             LOG.infof("%d running surveillances scheduled for review", adopted.size());
@@ -128,6 +142,7 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
         patients.put(key, state);
         if (state.due() != null) {
             waits.put(key, state.due().toEpochMilli());
+            nextScanMs = Math.min(nextScanMs, state.due().toEpochMilli());
         } else {
             waits.delete(key);
         }
