@@ -5,7 +5,6 @@ import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.testsupport.BrokerAndSandbox;
-import org.lemstriage.model.event.EventJson;
 
 import java.util.List;
 import java.util.UUID;
@@ -59,7 +58,7 @@ class ClinicalCasesIT {
         String patient = "Patient/lt-p006";
         assertThat(pipeline.postObservation(Pipeline.quantity("e2e-sclc-" + UUID.randomUUID(), patient,
                 "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.45", "nmol/L")).statusCode()).isEqualTo(201);
-        JsonNode view = Pipeline.await(() -> view(patient), v -> v != null && v.path("history").toString().contains("NO_SCREENING"));
+        JsonNode view = Pipeline.await(() -> pipeline.view(patient), v -> v.path("history").toString().contains("NO_SCREENING"));
         assertThat(view.get("screening").asBoolean()).isFalse();
         assertThat(view.get("explanation").asText()).contains("KNOWN-LUNG-CANCER@2", "Condition/lt-p006-sclc");
         assertThat(pipeline.tasks(patient, "requested")).isEmpty();
@@ -70,7 +69,7 @@ class ClinicalCasesIT {
         String patient = "Patient/lt-p002";
         assertThat(pipeline.postObservation(Pipeline.quantity("e2e-equivocal-" + UUID.randomUUID(), patient,
                 "https://ltd.aruplab.com/Tests/Pub", "0092628", "35", "pmol/L")).statusCode()).isEqualTo(201);
-        JsonNode view = Pipeline.await(() -> view(patient), v -> v != null && v.path("results").size() > 0);
+        JsonNode view = Pipeline.await(() -> pipeline.view(patient), v -> v.path("results").size() > 0);
         assertThat(view.at("/results/0/reading").asText()).isEqualTo("EQUIVOCAL");
         assertThat(view.get("tier").asText()).isEqualTo("NONE");
         assertThat(pipeline.tasks(patient, "requested")).isEmpty();
@@ -86,7 +85,7 @@ class ClinicalCasesIT {
                 "0092628", "35", "pmol/L").replace("\"valueQuantity\"",
                 "\"interpretation\":[{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation\",\"code\":\"H\"}]}],\"valueQuantity\"");
         assertThat(pipeline.postObservation(flagged).statusCode()).isEqualTo(201);
-        JsonNode view = Pipeline.await(() -> view(quiet), v -> v != null && v.path("results").size() == 2);
+        JsonNode view = Pipeline.await(() -> pipeline.view(quiet), v -> v.path("results").size() == 2);
         assertThat(view.findValuesAsText("reading")).containsExactlyInAnyOrder("NEGATIVE", "EQUIVOCAL");
         assertThat(view.toString()).contains("Labcorp's own limit", "the lab's flag H does not make it positive");
         assertThat(view.get("tier").asText()).isEqualTo("NONE");
@@ -181,15 +180,6 @@ class ClinicalCasesIT {
             String log = java.nio.file.Files.readString(logs.resolve(service + ".log"));
             assertThat(log).as(service + " log").isNotEmpty()
                     .doesNotContain("0.73", "nmol/L", "1962-05-09", "1958-03-14", "tier HIGH", "tier INTERMEDIATE", "tier LOW");
-        }
-    }
-
-    private static JsonNode view(String patient) {
-        try {
-            var response = pipeline.triageView(patient);
-            return response.statusCode() == 200 ? EventJson.mapper().readTree(response.body()) : null;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 }

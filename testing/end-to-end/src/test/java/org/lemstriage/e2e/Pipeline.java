@@ -125,6 +125,17 @@ final class Pipeline {
         }
     }
 
+    /** The classifier's triage view of a patient, or an empty object while it has none. */
+    com.fasterxml.jackson.databind.JsonNode view(String patientKey) {
+        try {
+            var response = triageView(patientKey);
+            return response.statusCode() == 200 ? org.lemstriage.model.event.EventJson.mapper().readTree(response.body())
+                    : org.lemstriage.model.event.EventJson.mapper().createObjectNode();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     HttpResponse<String> triageView(String patientKey) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(classifier.baseUrl() + "/patients/" + patientKey + "/triage")).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -12,7 +12,6 @@ import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.lemstriage.model.event.EventJson;
 import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.testsupport.BrokerAndSandbox;
 
@@ -63,7 +62,7 @@ class SurveillanceIT {
         assertThat(pipeline.tasks(patient, "on-hold")).isEmpty();
         assertThat(pipeline.tasks(patient, "requested")).as("only the closing Task").hasSize(1);
         assertThat(serviceRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
-        assertThat(view(patient).path("episode").path("closure").path("reason").asText()).isEqualTo("TUMOUR_RECORDED");
+        assertThat(pipeline.view(patient).path("episode").path("closure").path("reason").asText()).isEqualTo("TUMOUR_RECORDED");
     }
 
     @Test
@@ -81,8 +80,8 @@ class SurveillanceIT {
         assertThat(overdue.getNote()).extracting(Annotation::getText)
                 .anySatisfy(n -> assertThat(n).contains("Overdue", "round 1", "priority raised to urgent"));
         assertThat(overdue.getDescription()).contains("ROUND-OVERDUE@1");
-        assertThat(view(patient).path("episode").path("rounds").get(0).path("state").asText()).isEqualTo("OVERDUE");
-        assertThat(view(patient).path("episode").path("overdue").toString()).isEqualTo("[1]");
+        assertThat(pipeline.view(patient).path("episode").path("rounds").get(0).path("state").asText()).isEqualTo("OVERDUE");
+        assertThat(pipeline.view(patient).path("episode").path("overdue").toString()).isEqualTo("[1]");
     }
 
     @Test
@@ -106,13 +105,13 @@ class SurveillanceIT {
         assertThat(closing.getDescription()).contains("Two-year surveillance complete", "years later");
         assertThat(serviceRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.COMPLETED);
         assertThat(pipeline.tasks(patient, "completed")).hasSize(5);
-        assertThat(view(patient).path("episode").path("status").asText()).isEqualTo("CLOSED");
-        assertThat(view(patient).path("episode").path("closure").path("reason").asText()).isEqualTo("SURVEILLANCE_COMPLETE");
+        assertThat(pipeline.view(patient).path("episode").path("status").asText()).isEqualTo("CLOSED");
+        assertThat(pipeline.view(patient).path("episode").path("closure").path("reason").asText()).isEqualTo("SURVEILLANCE_COMPLETE");
         // The same result sent again, then a negative N-type result on the same partition, which proves it was read
         assertThat(pipeline.postObservation(observation).statusCode()).isEqualTo(201);
         assertThat(pipeline.postObservation(Pipeline.quantity("e2e-surv-n-" + UUID.randomUUID(), patient, MAYO, "CCN",
                 "0.01", "nmol/L", pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
-        JsonNode view = Pipeline.await(() -> view(patient), v -> v.path("results").size() == 2);
+        JsonNode view = Pipeline.await(() -> pipeline.view(patient), v -> v.path("results").size() == 2);
         JsonNode history = view.path("history");
         assertThat(history.get(history.size() - 1).path("action").asText()).as("nothing after the closing").isEqualTo("CLOSE");
         assertThat(pipeline.tasks(patient, "requested")).as("only the closing Task").hasSize(1);
@@ -164,14 +163,5 @@ class SurveillanceIT {
         Bundle found = pipeline.ehr.search().forResource(ServiceRequest.class).cacheControl(Pipeline.FRESH)
                 .where(ServiceRequest.PATIENT.hasId(patient)).returnBundle(Bundle.class).execute();
         return (ServiceRequest) found.getEntry().get(0).getResource();
-    }
-
-    private static JsonNode view(String patient) {
-        try {
-            var response = pipeline.triageView(patient);
-            return response.statusCode() == 200 ? EventJson.mapper().readTree(response.body()) : EventJson.mapper().createObjectNode();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -66,7 +66,7 @@ public class AllOrNothing {
                 if (entry.problem() != null) {
                     throw entry.problem();
                 }
-                EntryIntake.allowed(entry.resource(), granted);
+                granted.requireCreating(entry.resource());
                 mapper.map(entry.resource()).ifPresentOrElse(r -> published.put(entry.index(), r), () -> {
                     counters.skipped("untracked-code");
                     tally.untracked();

@@ -6,7 +6,6 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.lemstriage.ingest.audit.RequestTally;
 import org.lemstriage.ingest.auth.GrantedScopes;
-import org.lemstriage.ingest.auth.SmartScopes;
 import org.lemstriage.ingest.fhir.FhirInputException;
 import org.lemstriage.ingest.fhir.LabResultMapper;
 import org.lemstriage.ingest.kafka.LabResultPublisher;
@@ -39,17 +38,6 @@ public class EntryIntake {
         this.granted = granted;
     }
 
-    /**
-     * A resource carried in a body (a Bundle entry, a line, a notification's focus) the token may not write: the
-     * endpoint's scope covers Observations, and a Condition (ruleset 2.0) needs its own.
-     */
-    static void allowed(DomainResource resource, GrantedScopes granted) {
-        if (resource != null && !granted.allowsCreating(resource.fhirType())) {
-            throw new FhirInputException(403, resource.fhirType(), "The token's scope does not allow writing "
-                    + resource.fhirType() + "s; " + SmartScopes.REQUIRED_CONDITION + " is needed");
-        }
-    }
-
     /** What happened to one entry. */
     public record Result(String status, OperationOutcome outcome) {
     }
@@ -60,7 +48,7 @@ public class EntryIntake {
             if (problem != null) {
                 throw problem;
             }
-            allowed(resource, granted);
+            granted.requireCreating(resource);
             Optional<LabResult> result = mapper.map(resource);
             if (result.isEmpty()) {
                 counters.skipped("untracked-code");

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns an Observation of a tracked analyte, or a Condition that records a LEMS diagnosis (ruleset 2.0), into a
@@ -127,13 +128,16 @@ public class LabResultMapper {
      * else its performers that are clinicians. Literal relative references only: the notifier reads them in the EHR.
      */
     static List<String> orderedBy(Observation observation) {
-        List<String> basedOn = observation.getBasedOn().stream().map(r -> r.getReference())
-                .filter(r -> r != null && r.matches("ServiceRequest/[A-Za-z0-9\\-.]{1,64}")).distinct().toList();
-        if (!basedOn.isEmpty()) {
-            return basedOn;
-        }
-        return observation.getPerformer().stream().map(r -> r.getReference())
-                .filter(r -> r != null && r.matches("(Practitioner|PractitionerRole)/[A-Za-z0-9\\-.]{1,64}")).distinct().toList();
+        List<String> basedOn = literal(observation.getBasedOn(), Set.of("ServiceRequest"));
+        return !basedOn.isEmpty() ? basedOn : literal(observation.getPerformer(), Set.of("Practitioner", "PractitionerRole"));
+    }
+
+    /** The references that are literal, relative, unversioned and of one of {@code types}, as {@code Type/id}. */
+    private static List<String> literal(List<org.hl7.fhir.r4.model.Reference> references, Set<String> types) {
+        return references.stream().filter(r -> r.hasReference()).map(r -> new org.hl7.fhir.r4.model.IdType(r.getReference()))
+                .filter(id -> !id.isAbsolute() && !id.isLocal() && !id.hasVersionIdPart() && types.contains(id.getResourceType())
+                        && id.isIdPartValid())
+                .map(id -> id.getResourceType() + "/" + id.getIdPart()).distinct().toList();
     }
 
     /**

@@ -216,8 +216,8 @@ public class EpisodeTransaction {
 
     /** "round 2", "review Task": how a Task is named in differences (ids only, no patient data). */
     private static String label(String identifier) {
-        String last = identifier.substring(identifier.lastIndexOf('/') + 1);
-        return last.startsWith("round-") ? "round " + last.substring("round-".length()) : last + " Task";
+        return EhrIdentifiers.roundOf(identifier).map(n -> "round " + n)
+                .orElse(identifier.substring(identifier.lastIndexOf('/') + 1) + " Task");
     }
 
     /** The episode's Tasks by business identifier value (rounds and review alike). */

@@ -88,18 +88,24 @@ public class ScreeningEpisode {
 
     /** The Task of one round: requested once the round is due, on hold until then. */
     public Task task(TriageDecision decision, ScreeningRound round, Reference serviceRequest, Set<String> inEhr) {
+        Task task = newTask(decision, serviceRequest, EhrIdentifiers.ROUND, EhrIdentifiers.round(decision.episodeId(), round.round()),
+                due(round) ? Task.TaskStatus.REQUESTED : Task.TaskStatus.ONHOLD, "oncology-screening", "Oncology screening");
+        applyDecision(task, decision, round, inEhr);
+        return task;
+    }
+
+    /** What every Task of an episode has: its business identifier, the episode's group, patient, focus and code. */
+    private static Task newTask(TriageDecision decision, Reference serviceRequest, String system, String identifier,
+                                Task.TaskStatus status, String code, String display) {
         Task task = new Task();
-        task.addIdentifier(new Identifier().setSystem(EhrIdentifiers.ROUND)
-                .setValue(EhrIdentifiers.round(decision.episodeId(), round.round())));
+        task.addIdentifier(new Identifier().setSystem(system).setValue(identifier));
         task.setGroupIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(decision.episodeId()));
-        task.setStatus(due(round) ? Task.TaskStatus.REQUESTED : Task.TaskStatus.ONHOLD);
+        task.setStatus(status);
         task.setIntent(Task.TaskIntent.ORDER);
-        task.setCode(new CodeableConcept().addCoding(
-                new Coding(EhrIdentifiers.TASK_CODE_SYSTEM, "oncology-screening", "Oncology screening")).setText("Oncology screening"));
+        task.setCode(new CodeableConcept().addCoding(new Coding(EhrIdentifiers.TASK_CODE_SYSTEM, code, display)).setText(display));
         task.setFor(PatientKey.toReference(decision.patientKey()));
         task.setFocus(serviceRequest);
         task.setAuthoredOn(Date.from(decision.decidedAt()));
-        applyDecision(task, decision, round, inEhr);
         return task;
     }
 
@@ -108,16 +114,8 @@ public class ScreeningEpisode {
      * window, for the worklist to review what was found and when.
      */
     public Task reviewTask(TriageDecision decision, Reference serviceRequest, Set<String> inEhr) {
-        Task task = new Task();
-        task.addIdentifier(new Identifier().setSystem(EhrIdentifiers.REVIEW).setValue(EhrIdentifiers.review(decision.episodeId())));
-        task.setGroupIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(decision.episodeId()));
-        task.setStatus(Task.TaskStatus.REQUESTED);
-        task.setIntent(Task.TaskIntent.ORDER);
-        task.setCode(new CodeableConcept().addCoding(new Coding(EhrIdentifiers.TASK_CODE_SYSTEM, "clinician-review",
-                "Clinician review of an antibody result")).setText("Clinician review of an antibody result"));
-        task.setFor(PatientKey.toReference(decision.patientKey()));
-        task.setFocus(serviceRequest);
-        task.setAuthoredOn(Date.from(decision.decidedAt()));
+        Task task = newTask(decision, serviceRequest, EhrIdentifiers.REVIEW, EhrIdentifiers.review(decision.episodeId()),
+                Task.TaskStatus.REQUESTED, "clinician-review", "Clinician review of an antibody result");
         applyReview(task, decision, inEhr);
         return task;
     }
@@ -128,17 +126,9 @@ public class ScreeningEpisode {
      */
     public Task closingTask(TriageDecision decision, Reference serviceRequest) {
         boolean tumour = decision.closure().reason() == TriageDecision.Closure.Reason.TUMOUR_RECORDED;
-        Task task = new Task();
-        task.addIdentifier(new Identifier().setSystem(EhrIdentifiers.CLOSING).setValue(EhrIdentifiers.closing(decision.episodeId())));
-        task.setGroupIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(decision.episodeId()));
-        task.setStatus(Task.TaskStatus.REQUESTED);
-        task.setIntent(Task.TaskIntent.ORDER);
-        String code = tumour ? "screening-ended-tumour-recorded" : "surveillance-complete";
-        String display = tumour ? "Screening ended: tumour recorded" : "Two-year surveillance complete: review";
-        task.setCode(new CodeableConcept().addCoding(new Coding(EhrIdentifiers.TASK_CODE_SYSTEM, code, display)).setText(display));
-        task.setFor(PatientKey.toReference(decision.patientKey()));
-        task.setFocus(serviceRequest);
-        task.setAuthoredOn(Date.from(decision.decidedAt()));
+        Task task = newTask(decision, serviceRequest, EhrIdentifiers.CLOSING, EhrIdentifiers.closing(decision.episodeId()),
+                Task.TaskStatus.REQUESTED, tumour ? "screening-ended-tumour-recorded" : "surveillance-complete",
+                tumour ? "Screening ended: tumour recorded" : "Two-year surveillance complete: review");
         applyClosing(task, decision);
         return task;
     }
