@@ -62,6 +62,15 @@ public final class Decisions {
                 d.deltaPScore(), d.kind(), null);
     }
 
+    /** The same decision at another version, with the FDG-PET of these rounds ordered (ruleset 2.0: their CT was negative). */
+    public static TriageDecision petOrdered(TriageDecision d, int version, int... rounds) {
+        java.util.Set<Integer> pet = java.util.Arrays.stream(rounds).boxed().collect(java.util.stream.Collectors.toSet());
+        List<ScreeningRound> plan = d.plan().stream().map(r -> pet.contains(r.round()) ? r.withPetOrdered() : r).toList();
+        return new TriageDecision(d.episodeId() + "/" + version, d.episodeId(), version, d.patientKey(), Action.UPDATE, d.tier(),
+                d.evidence(), d.rulesFired(), d.rulesetVersion(), d.explanation(), plan, d.decidedAt(), d.context(), d.deltaP(),
+                d.deltaPScore(), d.kind(), null);
+    }
+
     /** The same decision, its result asked for by {@code orderedBy} (ServiceRequest, Practitioner references). */
     public static TriageDecision orderedBy(TriageDecision d, String... orderedBy) {
         List<TriageDecision.Evidence> evidence = d.evidence().stream().map(e -> new TriageDecision.Evidence(e.observationReference(),

@@ -39,9 +39,25 @@ public record ClinicalContext(
 
     /**
      * One Task of the episode the request named, as the EHR holds it: its business identifier value (a round's is
-     * {@code <episode>/round-<n>}) and its status as the oncology team left it.
+     * {@code <episode>/round-<n>}), its status as the oncology team left it, and its coded outputs.
      */
-    public record EpisodeTask(String reference, String identifier, String status) {
+    public record EpisodeTask(String reference, String identifier, String status, List<Output> outputs) {
+        public EpisodeTask(String reference, String identifier, String status) {
+            this(reference, identifier, status, List.of());
+        }
+
+        /** Task.output as the team recorded it; empty in records written before outputs were read. */
+        @Override
+        public List<Output> outputs() {
+            return outputs == null ? List.of() : outputs;
+        }
+    }
+
+    /**
+     * One Task.output with a coded value: what it reports (Task.output.type) and the value, both as
+     * {@code system|code}. A round's CT thorax reported negative is one (ruleset 2.0: then its FDG-PET is ordered).
+     */
+    public record Output(List<String> type, List<String> value) {
     }
 
     /** A coded statement (smoking status, a Condition), with its codes as {@code system|code}. */

@@ -98,15 +98,26 @@ public record TriageDecision(
 
     /**
      * One screening round: what to do, the window in which it is due, and where it stands (ruleset 2.0; null in
-     * records written before: PLANNED, the notifier then releases round 1 only).
+     * records written before: PLANNED, the notifier then releases round 1 only), and whether its FDG-PET is ordered
+     * (false in records written before).
      */
-    public record ScreeningRound(int round, String procedure, LocalDate dueFrom, LocalDate dueTo, RoundState state) {
+    public record ScreeningRound(int round, String procedure, LocalDate dueFrom, LocalDate dueTo, RoundState state,
+                                 boolean petOrdered) {
         public ScreeningRound(int round, String procedure, LocalDate dueFrom, LocalDate dueTo) {
-            this(round, procedure, dueFrom, dueTo, RoundState.PLANNED);
+            this(round, procedure, dueFrom, dueTo, RoundState.PLANNED, false);
+        }
+
+        public ScreeningRound(int round, String procedure, LocalDate dueFrom, LocalDate dueTo, RoundState state) {
+            this(round, procedure, dueFrom, dueTo, state, false);
         }
 
         public ScreeningRound withState(RoundState newState) {
-            return new ScreeningRound(round, procedure, dueFrom, dueTo, newState);
+            return new ScreeningRound(round, procedure, dueFrom, dueTo, newState, petOrdered);
+        }
+
+        /** The round's FDG-PET ordered: its CT thorax was recorded as negative (ruleset 2.0, EFNS 2011). */
+        public ScreeningRound withPetOrdered() {
+            return new ScreeningRound(round, procedure, dueFrom, dueTo, state, true);
         }
     }
 

@@ -14,6 +14,11 @@ public final class EhrIdentifiers {
     public static final String CLOSING = "https://lemstriage.org/fhir/sid/screening-closing";
     /** A notice to the clinician who asked for a result (ruleset 2.0), one per episode and clinician. */
     public static final String NOTICE = "https://lemstriage.org/fhir/sid/clinician-notice";
+    /**
+     * A round's own orders (ruleset 2.0): its CT thorax and its FDG-PET, each a ServiceRequest a radiology system can
+     * schedule. Their requisition (the group of orders) is the episode ({@link #EPISODE}).
+     */
+    public static final String ORDER = "https://lemstriage.org/fhir/sid/screening-order";
     /** The decision a write rests on (Provenance.entity, AuditEvent.entity). */
     public static final String DECISION = "https://lemstriage.org/fhir/sid/triage-decision";
     public static final String TASK_CODE_SYSTEM = "https://lemstriage.org/fhir/CodeSystem/task-code";
@@ -23,6 +28,16 @@ public final class EhrIdentifiers {
 
     public static String round(String episodeId, int round) {
         return episodeId + "/round-" + round;
+    }
+
+    /** {@code <episode>/round-<n>/ct}: the CT thorax of one round. */
+    public static String ctOrder(String episodeId, int round) {
+        return round(episodeId, round) + "/ct";
+    }
+
+    /** {@code <episode>/round-<n>/pet}: the FDG-PET of one round, ordered once its CT is negative. */
+    public static String petOrder(String episodeId, int round) {
+        return round(episodeId, round) + "/pet";
     }
 
     public static String review(String episodeId) {
@@ -38,14 +53,15 @@ public final class EhrIdentifiers {
         return episodeId + "/closing";
     }
 
-    /** The round number of a round identifier value, or empty for any other value. */
+    /** The round number of a round's or a round order's identifier value, or empty for any other value. */
     public static java.util.Optional<Integer> roundOf(String identifierValue) {
         int at = identifierValue == null ? -1 : identifierValue.lastIndexOf("/round-");
         if (at < 0) {
             return java.util.Optional.empty();
         }
+        String rest = identifierValue.substring(at + "/round-".length());
         try {
-            return java.util.Optional.of(Integer.valueOf(identifierValue.substring(at + "/round-".length())));
+            return java.util.Optional.of(Integer.valueOf(rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest));
         } catch (NumberFormatException e) {
             return java.util.Optional.empty();
         }

@@ -33,7 +33,8 @@ import java.util.Optional;
 /**
  * Reads what DELTA-P and the surveillance need from the EHR's FHIR API: the Patient (birth date, gender), smoking status (LOINC
  * 72166-2), body weights (29463-7, converted to kg with UCUM), Karnofsky (89243-0) and ECOG (89247-1) scores, and
- * the patient's Conditions, and the Tasks of the open episode (ruleset 2.0: round progress). Facts only; the classifier's rules judge them. Any failed read fails the whole context.
+ * the patient's Conditions, and the Tasks of the open episode with their coded outputs (ruleset 2.0: round progress, a
+ * round's CT reported negative). Facts only; the classifier's rules judge them. Any failed read fails the whole context.
  */
 @ApplicationScoped
 public class ClinicalContextReader {
@@ -91,8 +92,14 @@ public class ClinicalContextReader {
         }
         return search(Task.class, "Task?group-identifier=" + EhrIdentifiers.EPISODE + "|" + episodeId).stream()
                 .map(t -> new EpisodeTask(reference(t), t.getIdentifier().stream().map(i -> i.getValue()).findFirst().orElse(null),
-                        t.hasStatus() ? t.getStatus().toCode() : null))
+                        t.hasStatus() ? t.getStatus().toCode() : null, outputs(t)))
                 .toList();
+    }
+
+    /** The Task's outputs whose value is coded (a CT thorax reported negative, for one). */
+    private static List<ClinicalContext.Output> outputs(Task task) {
+        return task.getOutput().stream().filter(o -> o.getValue() instanceof CodeableConcept)
+                .map(o -> new ClinicalContext.Output(codes(o.getType()), codes((CodeableConcept) o.getValue()))).toList();
     }
 
     /** A partial birth date (year, or year and month) counts from its first day. */

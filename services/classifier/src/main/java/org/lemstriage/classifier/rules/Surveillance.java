@@ -9,6 +9,7 @@ import org.lemstriage.model.fhir.EhrIdentifiers;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,14 +30,24 @@ import java.util.Set;
  *     (draft, requested, on-hold: the statuses lems-triage itself may still change) is overdue: its priority goes one step up and the
  *     worklist is told. A round the team has started (in progress) is theirs. A round completed early does not move
  *     the later ones.</li>
+ * <li>{@value #FDG_PET_AFTER_NEGATIVE_CT}: a released round whose CT thorax the team recorded as negative on the
+ *     round's Task (an output of type CT chest, LOINC 24627-2 or SNOMED CT 169069000, valued SNOMED CT 260385009
+ *     "Negative") has its FDG-PET ordered: EFNS 2011, "CT thorax, then FDG-PET if negative". Once ordered it stays
+ *     ordered.</li>
  * <li>{@value #SURVEILLANCE_COMPLETE}: the last round's Task is completed and no round is still open: one closing
- *     review Task, and the episode is closed.</li>
+ *     review Task, and the episode is closed. A PET ordered in the same look is written first; the episode closes
+ *     at the next look.</li>
  * </ul>
  */
 public final class Surveillance {
     public static final String TUMOUR_RECORDED = "TUMOUR-RECORDED@1";
     public static final String ROUND_OVERDUE = "ROUND-OVERDUE@1";
     public static final String SURVEILLANCE_COMPLETE = "SURVEILLANCE-COMPLETE@1";
+    public static final String FDG_PET_AFTER_NEGATIVE_CT = "FDG-PET-AFTER-NEGATIVE-CT@1";
+    /** Task.output.type of a round's CT thorax result: the codes of the CT the round orders. */
+    static final Set<String> CT_RESULT = Set.of("http://loinc.org|24627-2", "http://snomed.info/sct|169069000");
+    /** A negative finding: SNOMED CT 260385009 |Negative (qualifier value)|. */
+    static final Set<String> NEGATIVE = Set.of("http://snomed.info/sct|260385009");
     /**
      * FHIR Task statuses of a round the oncology team has not taken up: the notifier changes only these, and leaves
      * every other status (received, accepted, in progress, completed...) to the team.
@@ -87,16 +98,32 @@ public final class Surveillance {
         return byRound;
     }
 
+    /** The rounds whose Task reports their CT thorax as negative, as the context read them back. */
+    public static Set<Integer> negativeCts(ClinicalContext context) {
+        Set<Integer> rounds = new HashSet<>();
+        if (context != null) {
+            context.episodeTasks().stream()
+                    .filter(t -> t.outputs().stream().anyMatch(o -> o.type().stream().anyMatch(CT_RESULT::contains)
+                            && o.value().stream().anyMatch(NEGATIVE::contains)))
+                    .forEach(t -> EhrIdentifiers.roundOf(t.identifier()).ifPresent(rounds::add));
+        }
+        return rounds;
+    }
+
     /**
-     * The plan with each round's state moved on: states only advance (PLANNED, DUE, OVERDUE), kept from
-     * {@code before} by round number.
+     * The plan with each round's state moved on: states only advance (PLANNED, DUE, OVERDUE), and a PET once ordered
+     * stays ordered, kept from {@code before} by round number.
      *
-     * @param readOn the day the EHR was last read, or null if it could not be
+     * @param negativeCts the rounds whose CT the team recorded as negative
+     * @param readOn      the day the EHR was last read, or null if it could not be
      */
     public static List<ScreeningRound> progress(List<ScreeningRound> plan, List<ScreeningRound> before,
-                                                Map<Integer, String> tasks, LocalDate today, LocalDate readOn) {
+                                                Map<Integer, String> tasks, Set<Integer> negativeCts, LocalDate today,
+                                                LocalDate readOn) {
         Map<Integer, RoundState> previous = new HashMap<>();
         before.forEach(r -> previous.put(r.round(), r.state() == null ? RoundState.PLANNED : r.state()));
+        Set<Integer> petBefore = new HashSet<>();
+        before.stream().filter(ScreeningRound::petOrdered).forEach(r -> petBefore.add(r.round()));
         List<ScreeningRound> out = new ArrayList<>();
         for (ScreeningRound round : plan) {
             RoundState state = previous.getOrDefault(round.round(), RoundState.PLANNED);
@@ -109,9 +136,25 @@ public final class Surveillance {
             if (state == RoundState.DUE && today.isAfter(round.dueTo()) && task != null && NOT_TAKEN_UP.contains(task)) {
                 state = RoundState.OVERDUE;
             }
-            out.add(round.withState(state));
+            ScreeningRound progressed = round.withState(state);
+            boolean ctNegative = state != RoundState.PLANNED && negativeCts.contains(round.round());
+            out.add(petBefore.contains(round.round()) || ctNegative ? progressed.withPetOrdered() : progressed);
         }
         return out;
+    }
+
+    /** Rounds whose PET {@code plan} orders and {@code before} did not. */
+    public static List<ScreeningRound> newPets(List<ScreeningRound> plan, List<ScreeningRound> before) {
+        Set<Integer> ordered = new HashSet<>();
+        before.stream().filter(ScreeningRound::petOrdered).forEach(r -> ordered.add(r.round()));
+        return plan.stream().filter(r -> r.petOrdered() && !ordered.contains(r.round())).toList();
+    }
+
+    public static String petReason(List<ScreeningRound> plan) {
+        List<ScreeningRound> pets = plan.stream().filter(ScreeningRound::petOrdered).toList();
+        return "FDG-PET ordered for " + String.join(", ", pets.stream().map(r -> "round " + r.round()).toList())
+                + ": its CT thorax was recorded as negative, and a negative CT is followed by FDG-PET (EFNS 2011) [rule "
+                + FDG_PET_AFTER_NEGATIVE_CT + "].";
     }
 
     public static List<ScreeningRound> overdue(List<ScreeningRound> plan) {

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -184,11 +185,16 @@ public final class TriageStep {
         if (assessment.screening() && kind == EpisodeKind.SCREENING) {
             // Rounds move on by their Tasks and are released only on what the EHR says now
             Map<Integer, String> tasks = fresh ? Surveillance.roundTasks(context) : Map.of();
-            plan = Surveillance.progress(planner.plan(assessment.tier(), start), episode == null ? List.of() : episode.plan(),
-                    tasks, today, fresh ? today : null);
-            if (episode != null && fresh && Surveillance.complete(plan, tasks)) {
+            List<ScreeningRound> before = episode == null ? List.of() : episode.plan();
+            plan = Surveillance.progress(planner.plan(assessment.tier(), start), before, tasks,
+                    fresh ? Surveillance.negativeCts(context) : Set.of(), today, fresh ? today : null);
+            // A PET ordered in this look is written before the episode closes (at the next look)
+            if (episode != null && fresh && Surveillance.complete(plan, tasks) && Surveillance.newPets(plan, before).isEmpty()) {
                 return close(state, episode, new Closure(Closure.Reason.SURVEILLANCE_COMPLETE, null, today),
                         with(assessment, Surveillance.SURVEILLANCE_COMPLETE, Surveillance.completeReason(start, today)), now, request);
+            }
+            if (plan.stream().anyMatch(ScreeningRound::petOrdered)) {
+                assessment = with(assessment, Surveillance.FDG_PET_AFTER_NEGATIVE_CT, Surveillance.petReason(plan));
             }
             List<ScreeningRound> overdue = Surveillance.overdue(plan);
             if (!overdue.isEmpty()) {

@@ -108,6 +108,7 @@ class ClinicalCasesTest {
                     h.conditions = event.get("ehrConditions"); // the EHR's Conditions from now on
                 }
                 event.path("ehrTasks").fields().forEachRemaining(t -> h.tasks.put(Integer.valueOf(t.getKey()), t.getValue().asText()));
+                event.path("ehrCtResults").fields().forEachRemaining(t -> h.ctResults.put(Integer.valueOf(t.getKey()), t.getValue().asText()));
                 if (event.path("ehrBack").asBoolean()) {
                     h.ehr = "available";
                 }
@@ -181,6 +182,10 @@ class ClinicalCasesTest {
         }
         if (expect.has("roundStates")) {
             assertThat(last.plan()).extracting(r -> r.state().name()).containsExactlyElementsOf(strings(expect.get("roundStates")));
+        }
+        if (expect.has("petRounds")) {
+            assertThat(last.plan()).filteredOn(TriageDecision.ScreeningRound::petOrdered).extracting(TriageDecision.ScreeningRound::round)
+                    .as("rounds whose FDG-PET is ordered").containsExactlyElementsOf(strings(expect.get("petRounds")).stream().map(Integer::valueOf).toList());
         }
         if (expect.has("neverDue")) {
             int round = expect.get("neverDue").asInt();
@@ -272,7 +277,8 @@ class ClinicalCasesTest {
                 analyte.canonicalUnit());
     }
 
-    static ClinicalContext context(ContextRequest request, JsonNode p, JsonNode conditionsNow, Map<Integer, String> tasks, Instant at) {
+    static ClinicalContext context(ContextRequest request, JsonNode p, JsonNode conditionsNow, Map<Integer, String> tasks,
+                                   Map<Integer, String> ctResults, Instant at) {
         List<CodedFact> smoking = new ArrayList<>();
         if (p.has("smoking")) {
             String code = switch (p.get("smoking").asText()) {
@@ -313,7 +319,21 @@ class ClinicalCasesTest {
                 request.onset(), PATIENT, p.hasNonNull("birthDate") ? LocalDate.parse(p.get("birthDate").asText()) : null,
                 p.path("gender").asText(null), smoking, weights, performance, conditions,
                 request.episodeId() == null ? List.of() : tasks.entrySet().stream().map(t -> new ClinicalContext.EpisodeTask(
-                        "Task/round-" + t.getKey(), EhrIdentifiers.round(request.episodeId(), t.getKey()), t.getValue())).toList());
+                        "Task/round-" + t.getKey(), EhrIdentifiers.round(request.episodeId(), t.getKey()), t.getValue(),
+                        ctResult(ctResults.get(t.getKey())))).toList());
+    }
+
+    /** A round Task's output as the team records a CT result: type CT chest (LOINC), value SNOMED CT. */
+    private static List<ClinicalContext.Output> ctResult(String result) {
+        if (result == null) {
+            return List.of();
+        }
+        String value = switch (result) {
+            case "negative" -> "http://snomed.info/sct|260385009";
+            case "positive" -> "http://snomed.info/sct|10828004";
+            default -> throw new IllegalArgumentException("unknown CT result in case: " + result);
+        };
+        return List.of(new ClinicalContext.Output(List.of("http://loinc.org|24627-2"), List.of(value)));
     }
 
     /** A case's condition name says its verification status by suffix; confirmed without one. */
@@ -339,6 +359,8 @@ class ClinicalCasesTest {
         /** The EHR's Conditions once a case changed them (else the patient's), and its round Tasks' statuses. */
         JsonNode conditions;
         final Map<Integer, String> tasks = new java.util.TreeMap<>();
+        /** The CT result the team recorded on a round's Task (negative, positive), by round. */
+        final Map<Integer, String> ctResults = new java.util.TreeMap<>();
         final List<TriageDecision> seen = new ArrayList<>();
 
         Harness(TopologyTestDriver driver, JsonNode c) {
@@ -377,7 +399,7 @@ class ClinicalCasesTest {
                 requestsSeen++;
                 assertThat(request.patientKey()).isEqualTo(PATIENT);
                 switch (ehr) {
-                    case "available" -> contexts.pipeInput(PATIENT, context(request, patient, conditions, tasks, clock), clock);
+                    case "available" -> contexts.pipeInput(PATIENT, context(request, patient, conditions, tasks, ctResults, clock), clock);
                     case "unavailable" -> contexts.pipeInput(PATIENT,
                             ClinicalContext.unavailable(request, "the EHR answered 503", clock), clock);
                     default -> { } // silent: the EHR never answers

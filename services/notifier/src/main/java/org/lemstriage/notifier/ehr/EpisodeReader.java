@@ -35,7 +35,7 @@ public class EpisodeReader {
         if (decision.action() != TriageDecision.Action.OPEN || current.serviceRequest() != null) {
             return current; // the clinician is told once, when the episode is first written
         }
-        return new EpisodeTransaction.Current(null, current.tasks(), current.observations(), orderers(decision));
+        return new EpisodeTransaction.Current(null, current.tasks(), current.observations(), orderers(decision), current.orders());
     }
 
     /**
@@ -44,7 +44,8 @@ public class EpisodeReader {
      */
     public EpisodeTransaction.Current readAgain(TriageDecision decision, EpisodeTransaction.Current before) {
         EpisodeTransaction.Current again = read(decision, before.observations());
-        return new EpisodeTransaction.Current(again.serviceRequest(), again.tasks(), again.observations(), before.orderers());
+        return new EpisodeTransaction.Current(again.serviceRequest(), again.tasks(), again.observations(), before.orderers(),
+                again.orders());
     }
 
     private EpisodeTransaction.Current read(TriageDecision decision, Set<String> observations) {
@@ -57,7 +58,12 @@ public class EpisodeReader {
                 c -> c.search().forResource(Task.class).cacheControl(EhrClient.FRESH)
                         .where(Task.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId))
                         .returnBundle(Bundle.class).execute());
-        return new EpisodeTransaction.Current(requests.isEmpty() ? null : requests.get(0), tasks, observations);
+        // The rounds' CT and PET orders (ruleset 2.0): the episode is their requisition
+        List<ServiceRequest> orders = ehr.searchAll("search orders of " + episodeId, ServiceRequest.class,
+                c -> c.search().forResource(ServiceRequest.class).cacheControl(EhrClient.FRESH)
+                        .where(ServiceRequest.REQUISITION.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId))
+                        .returnBundle(Bundle.class).execute());
+        return new EpisodeTransaction.Current(requests.isEmpty() ? null : requests.get(0), tasks, observations, List.of(), orders);
     }
 
     /**

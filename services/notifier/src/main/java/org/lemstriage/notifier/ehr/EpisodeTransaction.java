@@ -3,16 +3,19 @@ package org.lemstriage.notifier.ehr;
 import org.lemstriage.model.fhir.EhrIdentifiers;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
 import org.lemstriage.model.event.TriageDecision.EpisodeKind;
+import org.lemstriage.model.event.TriageDecision.ScreeningRound;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,7 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One decision against what the EHR already holds for its episode, as one transaction Bundle:
@@ -32,8 +35,10 @@ import java.util.function.Function;
  *     sent twice cannot create anything twice;</li>
  * <li>what exists and is still open (requested, on-hold) is changed in place, with If-Match on the version read, so
  *     a change the oncology team made meanwhile is never overwritten (the EHR answers 412 and the write is redone);</li>
- * <li>Tasks the team has taken up (in progress, completed, ...) are left alone;</li>
- * <li>open Tasks of rounds no longer in the plan, and all open Tasks on RETRACT, are cancelled with the reason.</li>
+ * <li>Tasks the team has taken up (in progress, completed, ...) are left alone, and so are orders radiology has
+ *     finished or revoked;</li>
+ * <li>open Tasks of rounds no longer in the plan, and all open Tasks on RETRACT and CLOSE, are cancelled with the
+ *     reason; their rounds' orders that wait, or are active while the round's Task was not taken up, are revoked.</li>
  * </ul>
  * The ServiceRequest records the decision version applied; a decision no newer than it writes nothing, so
  * redelivery and replay of the topic are harmless.
@@ -41,6 +46,15 @@ import java.util.function.Function;
 @ApplicationScoped
 public class EpisodeTransaction {
     private static final Set<Task.TaskStatus> OPEN = Set.of(Task.TaskStatus.REQUESTED, Task.TaskStatus.ONHOLD, Task.TaskStatus.DRAFT);
+    /** Orders not yet released to radiology. */
+    private static final Set<ServiceRequest.ServiceRequestStatus> ORDER_WAITING = Set.of(ServiceRequest.ServiceRequestStatus.DRAFT,
+            ServiceRequest.ServiceRequestStatus.ONHOLD);
+    /**
+     * Orders lems-triage may still change: waiting, or active (radiology completes or revokes an active order
+     * itself; lems-triage only raises its priority or moves its window).
+     */
+    private static final Set<ServiceRequest.ServiceRequestStatus> ORDER_OPEN = Set.of(ServiceRequest.ServiceRequestStatus.DRAFT,
+            ServiceRequest.ServiceRequestStatus.ONHOLD, ServiceRequest.ServiceRequestStatus.ACTIVE);
 
     private final ScreeningEpisode episode;
 
@@ -50,12 +64,17 @@ public class EpisodeTransaction {
 
     /**
      * What the EHR holds for an episode: its ServiceRequest (or null), its Tasks, which of the Observations the
-     * decision cites it holds ({@code Observation/<id>}), and the clinicians who asked for them, as the EHR knows them
-     * (Practitioner or PractitionerRole references; read for an OPEN only).
+     * decision cites it holds ({@code Observation/<id>}), the clinicians who asked for them, as the EHR knows them
+     * (Practitioner or PractitionerRole references; read for an OPEN only), and its rounds' CT and PET orders.
      */
-    public record Current(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations, List<String> orderers) {
+    public record Current(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations, List<String> orderers,
+                          List<ServiceRequest> orders) {
         public Current(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations) {
-            this(serviceRequest, tasks, observations, List.of());
+            this(serviceRequest, tasks, observations, List.of(), List.of());
+        }
+
+        public Current(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations, List<String> orderers) {
+            this(serviceRequest, tasks, observations, orderers, List.of());
         }
     }
 
@@ -85,29 +104,28 @@ public class EpisodeTransaction {
         }
         targets.add(new Reference(srUrl));
 
-        Map<String, Task> byIdentifier = byIdentifier(current);
-        for (PlannedTask planned : planned(decision, current.observations())) {
-            Task existing = byIdentifier.remove(planned.identifier());
-            String url = urn("task|" + planned.identifier());
+        Map<String, Resource> held = byIdentifier(current);
+        for (Planned planned : planned(decision, current, focus)) {
+            Resource existing = held.remove(planned.identifier());
+            String url = urn(planned.type() + "|" + planned.identifier());
             if (existing == null) {
-                create(tx, url, planned.create(focus), "Task", planned.system(), planned.identifier());
+                create(tx, url, planned.create().get(), planned.type(), planned.system(), planned.identifier());
                 targets.add(new Reference(url));
             } else {
-                Optional<Task> changed = changed(existing, planned);
+                Optional<Resource> changed = changed(existing, planned);
                 if (changed.isPresent()) {
                     update(tx, url, changed.get(), existing);
                     targets.add(new Reference(url));
                 }
             }
         }
-        for (Task leftover : byIdentifier.values()) {
-            if (OPEN.contains(leftover.getStatus())) {
-                Task cancelled = leftover.copy().setStatus(Task.TaskStatus.CANCELLED);
-                cancelled.setStatusReason(new CodeableConcept().setText(cancelReason(decision)));
-                String url = urn("task|" + leftover.getIdElement().getIdPart());
-                update(tx, url, cancelled, leftover);
+        Map<Integer, Task.TaskStatus> rounds = roundTaskStatuses(current);
+        for (Resource leftover : held.values()) {
+            withdrawn(leftover, decision, rounds).ifPresent(withdrawn -> {
+                String url = urn(leftover.fhirType() + "|" + leftover.getIdElement().getIdPart());
+                update(tx, url, withdrawn, leftover);
                 targets.add(new Reference(url));
-            }
+            });
         }
         // Ruleset 2.0: the clinician who asked for the result is told too, once per episode and clinician
         if (decision.action() == Action.OPEN) {
@@ -145,17 +163,18 @@ public class EpisodeTransaction {
         if (applied < decision.version()) {
             differences.add("ServiceRequest holds decision version " + applied + ", not " + decision.version());
         }
-        Map<String, Task> byIdentifier = byIdentifier(current);
-        for (PlannedTask planned : planned(decision, current.observations())) {
-            Task existing = byIdentifier.remove(planned.identifier());
+        Map<String, Resource> held = byIdentifier(current);
+        for (Planned planned : planned(decision, current, new Reference("ServiceRequest/" + sr.getIdElement().getIdPart()))) {
+            Resource existing = held.remove(planned.identifier());
             if (existing == null) {
                 differences.add(planned.label() + " missing");
             } else if (changed(existing, planned).isPresent()) {
                 differences.add(planned.label() + " not as decided");
             }
         }
-        byIdentifier.forEach((identifier, task) -> {
-            if (OPEN.contains(task.getStatus())) {
+        Map<Integer, Task.TaskStatus> rounds = roundTaskStatuses(current);
+        held.forEach((identifier, resource) -> {
+            if (withdrawn(resource, decision, rounds).isPresent()) {
                 differences.add(label(identifier) + " still open");
             }
         });
@@ -172,61 +191,120 @@ public class EpisodeTransaction {
         };
     }
 
-    /** An open Task as the decision would have it, if that differs from what the EHR holds. */
-    private static Optional<Task> changed(Task existing, PlannedTask planned) {
-        if (!OPEN.contains(existing.getStatus())) {
+    /**
+     * A Task or order the decision no longer wants, withdrawn: an open Task cancelled with the reason; an order
+     * revoked, with the reason in a note (R4 ServiceRequest has no statusReason), when it is on hold, or active while
+     * its round's Task is not taken up (or absent). An order whose round the team took up is theirs.
+     */
+    private static Optional<Resource> withdrawn(Resource leftover, TriageDecision decision, Map<Integer, Task.TaskStatus> rounds) {
+        if (leftover instanceof Task task) {
+            return OPEN.contains(task.getStatus()) ? Optional.of(task.copy().setStatus(Task.TaskStatus.CANCELLED)
+                    .setStatusReason(new CodeableConcept().setText(cancelReason(decision)))) : Optional.empty();
+        }
+        ServiceRequest order = (ServiceRequest) leftover;
+        Task.TaskStatus round = EhrIdentifiers.roundOf(order.getIdentifierFirstRep().getValue()).map(rounds::get).orElse(null);
+        boolean revoke = ORDER_WAITING.contains(order.getStatus()) || (order.getStatus() == ServiceRequest.ServiceRequestStatus.ACTIVE
+                && (round == null || OPEN.contains(round)));
+        if (!revoke) {
             return Optional.empty();
         }
-        Task changed = existing.copy();
+        ServiceRequest revoked = order.copy().setStatus(ServiceRequest.ServiceRequestStatus.REVOKED);
+        revoked.addNote(new Annotation().setAuthor(new StringType(ScreeningEpisode.LEMS_TRIAGE)).setText(cancelReason(decision)));
+        return Optional.of(revoked);
+    }
+
+    /** The status of each round's Task in the EHR, by round number. */
+    private static Map<Integer, Task.TaskStatus> roundTaskStatuses(Current current) {
+        Map<Integer, Task.TaskStatus> rounds = new HashMap<>();
+        current.tasks().forEach(t -> t.getIdentifier().stream().filter(i -> EhrIdentifiers.ROUND.equals(i.getSystem())).findFirst()
+                .flatMap(i -> EhrIdentifiers.roundOf(i.getValue())).ifPresent(n -> rounds.put(n, t.getStatus())));
+        return rounds;
+    }
+
+    /** What lems-triage may still change, as the decision would have it, if that differs from what the EHR holds. */
+    private static Optional<Resource> changed(Resource existing, Planned planned) {
+        boolean open = existing instanceof Task task ? OPEN.contains(task.getStatus())
+                : ORDER_OPEN.contains(((ServiceRequest) existing).getStatus());
+        if (!open) {
+            return Optional.empty();
+        }
+        Resource changed = existing.copy();
         planned.apply().accept(changed);
         return changed.equalsDeep(existing) ? Optional.empty() : Optional.of(changed);
     }
 
     /**
-     * The Tasks a decision wants: a screening episode's rounds, or a clinician-review episode's one review Task; on
-     * CLOSE only the closing Task (the rounds' open Tasks are then cancelled with the reason); none on RETRACT.
+     * What a decision wants: a screening episode's rounds, each with its Task and its CT and PET orders, or a
+     * clinician-review episode's one review Task; on CLOSE only the closing Task (the rounds' open Tasks are then
+     * cancelled and their waiting orders revoked, with the reason); nothing on RETRACT. Orders come first: their
+     * Tasks focus on them.
+     *
+     * @param episodeRequest the episode's ServiceRequest, as this transaction references it
      */
-    private List<PlannedTask> planned(TriageDecision decision, Set<String> inEhr) {
+    private List<Planned> planned(TriageDecision decision, Current current, Reference episodeRequest) {
+        Set<String> inEhr = current.observations();
         if (decision.action() == Action.RETRACT) {
             return List.of();
         }
         if (decision.action() == Action.CLOSE) {
             String closing = EhrIdentifiers.closing(decision.episodeId());
-            return List.of(new PlannedTask(EhrIdentifiers.CLOSING, closing, label(closing),
-                    focus -> episode.closingTask(decision, focus), t -> episode.applyClosing(t, decision)));
+            return List.of(new Planned("Task", EhrIdentifiers.CLOSING, closing, label(closing),
+                    () -> episode.closingTask(decision, episodeRequest), t -> episode.applyClosing((Task) t, decision)));
         }
         if (decision.episodeKind() == EpisodeKind.CLINICIAN_REVIEW) {
-            return List.of(new PlannedTask(EhrIdentifiers.REVIEW, EhrIdentifiers.review(decision.episodeId()),
-                    label(EhrIdentifiers.review(decision.episodeId())),
-                    focus -> episode.reviewTask(decision, focus, inEhr), t -> episode.applyReview(t, decision, inEhr)));
+            String review = EhrIdentifiers.review(decision.episodeId());
+            return List.of(new Planned("Task", EhrIdentifiers.REVIEW, review, label(review),
+                    () -> episode.reviewTask(decision, episodeRequest, inEhr), t -> episode.applyReview((Task) t, decision, inEhr)));
         }
-        return decision.plan().stream().map(round -> new PlannedTask(EhrIdentifiers.ROUND,
-                EhrIdentifiers.round(decision.episodeId(), round.round()), label(EhrIdentifiers.round(decision.episodeId(), round.round())),
-                focus -> episode.task(decision, round, focus, inEhr),
-                t -> episode.applyDecision(t, decision, round, inEhr))).toList();
+        Map<String, Reference> heldOrders = new HashMap<>();
+        current.orders().forEach(o -> heldOrders.put(o.getIdentifierFirstRep().getValue(),
+                new Reference("ServiceRequest/" + o.getIdElement().getIdPart())));
+        List<Planned> orders = new ArrayList<>();
+        List<Planned> tasks = new ArrayList<>();
+        for (ScreeningRound round : decision.plan()) {
+            String ct = EhrIdentifiers.ctOrder(decision.episodeId(), round.round());
+            String pet = EhrIdentifiers.petOrder(decision.episodeId(), round.round());
+            Reference ctOrder = heldOrders.getOrDefault(ct, new Reference(urn("ServiceRequest|" + ct)));
+            orders.add(new Planned("ServiceRequest", EhrIdentifiers.ORDER, ct, label(ct),
+                    () -> episode.ctOrder(decision, round, episodeRequest, inEhr),
+                    o -> episode.applyCtOrder((ServiceRequest) o, decision, round, inEhr)));
+            orders.add(new Planned("ServiceRequest", EhrIdentifiers.ORDER, pet, label(pet),
+                    () -> episode.petOrder(decision, round, episodeRequest, inEhr),
+                    o -> episode.applyPetOrder((ServiceRequest) o, decision, round, inEhr)));
+            String identifier = EhrIdentifiers.round(decision.episodeId(), round.round());
+            tasks.add(new Planned("Task", EhrIdentifiers.ROUND, identifier, label(identifier),
+                    () -> episode.task(decision, round, episodeRequest, ctOrder, inEhr),
+                    t -> episode.applyDecision((Task) t, decision, round, episodeRequest, ctOrder, inEhr)));
+        }
+        orders.addAll(tasks);
+        return orders;
     }
 
-    /** A Task the decision wants, by its business identifier: how to create it, and what the decision sets on it. */
-    private record PlannedTask(String system, String identifier, String label, Function<Reference, Task> create,
-                               Consumer<Task> apply) {
-        Task create(Reference focus) {
-            return create.apply(focus);
-        }
+    /**
+     * A Task or order the decision wants, by its business identifier: how to create it, and what the decision sets
+     * on it.
+     */
+    private record Planned(String type, String system, String identifier, String label, Supplier<Resource> create,
+                           Consumer<Resource> apply) {
     }
 
-    /** "round 2", "review Task": how a Task is named in differences (ids only, no patient data). */
+    /** "round 2", "round 2 CT order", "review Task": how a Task or order is named in differences (ids only, no patient data). */
     private static String label(String identifier) {
-        return EhrIdentifiers.roundOf(identifier).map(n -> "round " + n)
-                .orElse(identifier.substring(identifier.lastIndexOf('/') + 1) + " Task");
+        String last = identifier.substring(identifier.lastIndexOf('/') + 1);
+        return EhrIdentifiers.roundOf(identifier)
+                .map(n -> "round " + n + (last.startsWith("round-") ? "" : " " + last.toUpperCase(java.util.Locale.ROOT) + " order"))
+                .orElse(last + " Task");
     }
 
-    /** The episode's Tasks by business identifier value (rounds and review alike). */
-    private static Map<String, Task> byIdentifier(Current current) {
-        Map<String, Task> byIdentifier = new HashMap<>();
+    /** The episode's Tasks (rounds, review, closing) and its rounds' orders by business identifier value. */
+    private static Map<String, Resource> byIdentifier(Current current) {
+        Map<String, Resource> byIdentifier = new HashMap<>();
         current.tasks().forEach(t -> t.getIdentifier().stream()
                 .filter(i -> EhrIdentifiers.ROUND.equals(i.getSystem()) || EhrIdentifiers.REVIEW.equals(i.getSystem())
                         || EhrIdentifiers.CLOSING.equals(i.getSystem()))
                 .findFirst().ifPresent(i -> byIdentifier.put(i.getValue(), t)));
+        current.orders().forEach(o -> o.getIdentifier().stream().filter(i -> EhrIdentifiers.ORDER.equals(i.getSystem()))
+                .findFirst().ifPresent(i -> byIdentifier.put(i.getValue(), o)));
         return byIdentifier;
     }
 

@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
 
 /**
  * What one screening episode should look like in the EHR after a decision (DESIGN.md, "Write-back to the EHR"): a
- * ServiceRequest for CT thorax, a Task per screening round sharing Task.groupIdentifier, and a Provenance naming
- * lems-triage and the decision. {@link EpisodeTransaction} turns it into writes against what already exists.
+ * ServiceRequest for the episode, a Task per screening round sharing Task.groupIdentifier, per round a CT thorax and
+ * an FDG-PET ServiceRequest (ruleset 2.0), and a Provenance naming lems-triage and the decision. {@link EpisodeTransaction} turns it into writes against what already exists.
  */
 @ApplicationScoped
 public class ScreeningEpisode {
@@ -37,6 +37,8 @@ public class ScreeningEpisode {
     public static final String DECISION_VERSION = "https://lemstriage.org/fhir/StructureDefinition/triage-decision-version";
     /** Task.note.authorString of what lems-triage writes there: the team's own notes are kept. */
     static final String LEMS_TRIAGE = "lems-triage";
+    private static final Coding CT_CHEST_LOINC = new Coding("http://loinc.org", "24627-2", "CT Chest");
+    private static final Coding CT_CHEST_SNOMED = new Coding("http://snomed.info/sct", "169069000", "Computed tomography of chest");
     /** A FHIR id: only such references are written as literal references. */
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
@@ -61,8 +63,7 @@ public class ScreeningEpisode {
         sr.setPriority(decision.tier() == TriageDecision.Tier.HIGH
                 ? ServiceRequest.ServiceRequestPriority.URGENT : ServiceRequest.ServiceRequestPriority.ROUTINE);
         sr.setCode(new CodeableConcept()
-                .addCoding(new Coding("http://loinc.org", "24627-2", "CT Chest"))
-                .addCoding(new Coding("http://snomed.info/sct", "169069000", "Computed tomography of chest"))
+                .addCoding(CT_CHEST_LOINC.copy()).addCoding(CT_CHEST_SNOMED.copy())
                 .setText("CT thorax; FDG-PET if the CT is negative"));
         sr.setSubject(PatientKey.toReference(decision.patientKey()));
         sr.setReasonReference(observations(decision, inEhr));
@@ -86,12 +87,88 @@ public class ScreeningEpisode {
         return review ? ServiceRequest.ServiceRequestStatus.DRAFT : ServiceRequest.ServiceRequestStatus.ACTIVE;
     }
 
-    /** The Task of one round: requested once the round is due, on hold until then. */
-    public Task task(TriageDecision decision, ScreeningRound round, Reference serviceRequest, Set<String> inEhr) {
-        Task task = newTask(decision, serviceRequest, EhrIdentifiers.ROUND, EhrIdentifiers.round(decision.episodeId(), round.round()),
+    /**
+     * The Task of one round: requested once the round is due, on hold until then. It focuses on the round's CT order
+     * and is based on the episode's ServiceRequest.
+     */
+    public Task task(TriageDecision decision, ScreeningRound round, Reference episodeRequest, Reference ctOrder, Set<String> inEhr) {
+        Task task = newTask(decision, ctOrder, EhrIdentifiers.ROUND, EhrIdentifiers.round(decision.episodeId(), round.round()),
                 due(round) ? Task.TaskStatus.REQUESTED : Task.TaskStatus.ONHOLD, "oncology-screening", "Oncology screening");
-        applyDecision(task, decision, round, inEhr);
+        applyDecision(task, decision, round, episodeRequest, ctOrder, inEhr);
         return task;
+    }
+
+    /**
+     * The CT thorax of one round (ruleset 2.0), an order a radiology system can schedule: on hold while the round is
+     * planned, active once it is due; one of the episode's orders (requisition) under its ServiceRequest (basedOn).
+     */
+    public ServiceRequest ctOrder(TriageDecision decision, ScreeningRound round, Reference episodeRequest, Set<String> inEhr) {
+        ServiceRequest order = newOrder(decision, EhrIdentifiers.ctOrder(decision.episodeId(), round.round()), episodeRequest,
+                new CodeableConcept().addCoding(CT_CHEST_LOINC.copy()).addCoding(CT_CHEST_SNOMED.copy()).setText("CT thorax"));
+        applyCtOrder(order, decision, round, inEhr);
+        return order;
+    }
+
+    /**
+     * The FDG-PET of one round (ruleset 2.0; EFNS 2011: FDG-PET if the CT is negative): on hold until the classifier
+     * orders it, once the round's CT was recorded as negative; then active.
+     */
+    public ServiceRequest petOrder(TriageDecision decision, ScreeningRound round, Reference episodeRequest, Set<String> inEhr) {
+        ServiceRequest order = newOrder(decision, EhrIdentifiers.petOrder(decision.episodeId(), round.round()), episodeRequest,
+                new CodeableConcept().addCoding(new Coding("http://snomed.info/sct", "82918005", "Positron emission tomography"))
+                        .setText("FDG-PET (fluorodeoxyglucose PET), after a negative CT thorax"));
+        applyPetOrder(order, decision, round, inEhr);
+        return order;
+    }
+
+    /** What a round's two orders share: identifier, the episode as requisition and basedOn, patient, intent, code. */
+    private static ServiceRequest newOrder(TriageDecision decision, String identifier, Reference episodeRequest, CodeableConcept code) {
+        ServiceRequest order = new ServiceRequest();
+        order.addIdentifier(new Identifier().setSystem(EhrIdentifiers.ORDER).setValue(identifier));
+        order.setRequisition(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(decision.episodeId()));
+        order.addBasedOn(episodeRequest);
+        order.setStatus(ServiceRequest.ServiceRequestStatus.ONHOLD);
+        order.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
+        order.setCode(code);
+        order.setSubject(PatientKey.toReference(decision.patientKey()));
+        order.setAuthoredOn(Date.from(decision.decidedAt()));
+        return order;
+    }
+
+    /** The fields a decision sets on a round's CT order, also on one that exists: an on-hold order that fell due is released. */
+    public void applyCtOrder(ServiceRequest order, TriageDecision decision, ScreeningRound round, Set<String> inEhr) {
+        applyOrder(order, decision, round, due(round), "CT thorax", inEhr);
+    }
+
+    /** The fields a decision sets on a round's PET order: released once the classifier ordered it. */
+    public void applyPetOrder(ServiceRequest order, TriageDecision decision, ScreeningRound round, Set<String> inEhr) {
+        applyOrder(order, decision, round, round.petOrdered(), "FDG-PET, because the CT thorax was negative", inEhr);
+    }
+
+    private static void applyOrder(ServiceRequest order, TriageDecision decision, ScreeningRound round, boolean release,
+                                   String what, Set<String> inEhr) {
+        if (release && order.getStatus() == ServiceRequest.ServiceRequestStatus.ONHOLD) {
+            order.setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE);
+        }
+        boolean overdue = round.state() == TriageDecision.RoundState.OVERDUE;
+        order.setPriority(decision.tier() == TriageDecision.Tier.HIGH
+                ? (overdue ? ServiceRequest.ServiceRequestPriority.ASAP : ServiceRequest.ServiceRequestPriority.URGENT)
+                : (overdue ? ServiceRequest.ServiceRequestPriority.URGENT : ServiceRequest.ServiceRequestPriority.ROUTINE));
+        order.setOccurrence(window(round));
+        order.setReasonReference(observations(decision, inEhr));
+        order.getNote().removeIf(ScreeningEpisode::byLemsTriage);
+        order.addNote(new Annotation().setAuthor(new org.hl7.fhir.r4.model.StringType(LEMS_TRIAGE)).setText("Screening round "
+                + round.round() + " of " + decision.plan().size() + ": " + what + ". " + decision.explanation()));
+    }
+
+    /** A note lems-triage wrote: it replaces its own, and keeps everyone else's. */
+    static boolean byLemsTriage(Annotation note) {
+        return note.hasAuthorStringType() && LEMS_TRIAGE.equals(note.getAuthorStringType().getValue());
+    }
+
+    private static Period window(ScreeningRound round) {
+        return new Period().setStart(Date.from(round.dueFrom().atStartOfDay(ZoneOffset.UTC).toInstant()))
+                .setEnd(Date.from(round.dueTo().atStartOfDay(ZoneOffset.UTC).toInstant()));
     }
 
     /** What every Task of an episode has: its business identifier, the episode's group, patient, focus and code. */
@@ -162,14 +239,15 @@ public class ScreeningEpisode {
      * The fields a decision sets on a round's Task, also on one that exists (never its authoredOn): an on-hold round
      * that fell due is released; an overdue round's priority goes one step up and its note tells the worklist why.
      */
-    public void applyDecision(Task task, TriageDecision decision, ScreeningRound round, Set<String> inEhr) {
+    public void applyDecision(Task task, TriageDecision decision, ScreeningRound round, Reference episodeRequest,
+                              Reference ctOrder, Set<String> inEhr) {
         Task.TaskPriority priority = decision.tier() == TriageDecision.Tier.HIGH ? Task.TaskPriority.URGENT : Task.TaskPriority.ROUTINE;
         boolean overdue = round.state() == TriageDecision.RoundState.OVERDUE;
         if (due(round) && task.getStatus() == Task.TaskStatus.ONHOLD) {
             task.setStatus(Task.TaskStatus.REQUESTED);
         }
         task.setPriority(overdue ? (priority == Task.TaskPriority.ROUTINE ? Task.TaskPriority.URGENT : Task.TaskPriority.ASAP) : priority);
-        task.getNote().removeIf(n -> n.hasAuthorStringType() && LEMS_TRIAGE.equals(n.getAuthorStringType().getValue()));
+        task.getNote().removeIf(ScreeningEpisode::byLemsTriage);
         if (overdue) {
             task.addNote(new Annotation().setAuthor(new org.hl7.fhir.r4.model.StringType(LEMS_TRIAGE)).setText("Overdue: the window of "
                     + "screening round " + round.round() + " ended on " + round.dueTo() + " without the round completed; "
@@ -181,9 +259,10 @@ public class ScreeningEpisode {
         task.setOwner(worklist);
         task.setDescription("Screening round " + round.round() + " of " + decision.plan().size() + ": "
                 + round.procedure() + ". " + decision.explanation());
-        task.getRestriction().setPeriod(new Period()
-                .setStart(Date.from(round.dueFrom().atStartOfDay(ZoneOffset.UTC).toInstant()))
-                .setEnd(Date.from(round.dueTo().atStartOfDay(ZoneOffset.UTC).toInstant())));
+        task.getRestriction().setPeriod(window(round));
+        // Tasks written before rounds had orders focus on the episode's ServiceRequest: they move to the round's CT
+        task.setFocus(ctOrder);
+        task.setBasedOn(List.of(episodeRequest));
     }
 
     /**

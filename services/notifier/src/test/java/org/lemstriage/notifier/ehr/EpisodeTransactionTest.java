@@ -25,7 +25,10 @@ import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.notifier.Decisions;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,32 +52,117 @@ class EpisodeTransactionTest {
     }
 
     @Test
-    void openIsAServiceRequestATaskPerRoundAndAProvenanceAllIdempotent() {
+    void openIsAServiceRequestRoundOrdersATaskPerRoundAndAProvenanceAllIdempotent() {
         Bundle tx = transactions.build(Decisions.decision("ep-1", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 3), nothing()).orElseThrow();
-        assertThat(tx.getEntry()).extracting(e -> e.getResource().fhirType())
-                .containsExactly("ServiceRequest", "Task", "Task", "Task", "Provenance");
-        assertThat(tx.getEntry().subList(0, 4)).allSatisfy(e -> {
+        assertThat(tx.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactly("ServiceRequest",
+                "ServiceRequest", "ServiceRequest", "ServiceRequest", "ServiceRequest", "ServiceRequest", "ServiceRequest",
+                "Task", "Task", "Task", "Provenance");
+        assertThat(tx.getEntry().subList(0, 10)).allSatisfy(e -> {
             assertThat(e.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.POST);
             assertThat(e.getRequest().getIfNoneExist()).startsWith("identifier=https://lemstriage.org/fhir/sid/");
         });
-        assertThat(tx.getEntry().get(4).getRequest().getMethod()).as("Provenance by a derived id").isEqualTo(Bundle.HTTPVerb.PUT);
+        assertThat(tx.getEntry().get(10).getRequest().getMethod()).as("Provenance by a derived id").isEqualTo(Bundle.HTTPVerb.PUT);
         ServiceRequest sr = (ServiceRequest) tx.getEntry().get(0).getResource();
         assertThat(sr.getCode().getCoding()).extracting(c -> c.getCode()).containsExactly("24627-2", "169069000");
-        Task first = (Task) tx.getEntry().get(1).getResource();
-        Task second = (Task) tx.getEntry().get(2).getResource();
+        // Ruleset 2.0: each round's CT thorax and FDG-PET are orders of their own, under the episode's ServiceRequest
+        List<ServiceRequest> orders = tx.getEntry().subList(1, 7).stream().map(e -> (ServiceRequest) e.getResource()).toList();
+        assertThat(orders).extracting(o -> o.getIdentifierFirstRep().getValue())
+                .containsExactly("ep-1/round-1/ct", "ep-1/round-1/pet", "ep-1/round-2/ct", "ep-1/round-2/pet", "ep-1/round-3/ct", "ep-1/round-3/pet");
+        assertThat(orders).extracting(ServiceRequest::getStatus).as("round 1's CT released, the rest on hold").containsExactly(
+                ServiceRequest.ServiceRequestStatus.ACTIVE, ServiceRequest.ServiceRequestStatus.ONHOLD,
+                ServiceRequest.ServiceRequestStatus.ONHOLD, ServiceRequest.ServiceRequestStatus.ONHOLD,
+                ServiceRequest.ServiceRequestStatus.ONHOLD, ServiceRequest.ServiceRequestStatus.ONHOLD);
+        assertThat(orders).allSatisfy(o -> {
+            assertThat(o.getRequisition().getValue()).isEqualTo("ep-1");
+            assertThat(o.getBasedOnFirstRep().getReference()).isEqualTo(tx.getEntry().get(0).getFullUrl());
+            assertThat(o.getReasonReferenceFirstRep().getReference()).isEqualTo("Observation/obs-1");
+        });
+        assertThat(orders.get(0).getCode().getCoding()).extracting(c -> c.getCode()).containsExactly("24627-2", "169069000");
+        assertThat(orders.get(1).getCode().getCodingFirstRep().getCode()).as("SNOMED CT positron emission tomography").isEqualTo("82918005");
+        assertThat(orders.get(2).getOccurrencePeriod().getStartElement().getValueAsString()).startsWith("2027-05-02");
+        Task first = (Task) tx.getEntry().get(7).getResource();
+        Task second = (Task) tx.getEntry().get(8).getResource();
         assertThat(first.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
         assertThat(second.getStatus()).isEqualTo(Task.TaskStatus.ONHOLD);
-        assertThat(first.getFocus().getReference()).isEqualTo(tx.getEntry().get(0).getFullUrl());
+        assertThat(first.getFocus().getReference()).as("the round's CT order").isEqualTo(tx.getEntry().get(1).getFullUrl());
+        assertThat(second.getFocus().getReference()).isEqualTo(tx.getEntry().get(3).getFullUrl());
+        assertThat(first.getBasedOnFirstRep().getReference()).isEqualTo(tx.getEntry().get(0).getFullUrl());
         assertThat(first.getGroupIdentifier().getValue()).isEqualTo("ep-1");
         assertThat(first.getOwner().getReference()).isEqualTo("Organization/worklist");
         assertThat(first.getReasonReference().getReference()).isEqualTo("Observation/obs-1");
         assertThat(first.getDescription()).contains("P/Q-type VGCC antibody positive");
-        Provenance provenance = (Provenance) tx.getEntry().get(4).getResource();
-        assertThat(provenance.getTarget()).hasSize(4);
+        Provenance provenance = (Provenance) tx.getEntry().get(10).getResource();
+        assertThat(provenance.getTarget()).hasSize(10);
         assertThat(provenance.getEntityFirstRep().getWhat().getIdentifier().getValue()).isEqualTo("ep-1/1");
         // The same decision builds the same transaction
         Bundle again = transactions.build(Decisions.decision("ep-1", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 3), nothing()).orElseThrow();
         assertThat(Fhir.r4().newJsonParser().encodeResourceToString(again)).isEqualTo(Fhir.r4().newJsonParser().encodeResourceToString(tx));
+    }
+
+    @Test
+    void aNegativeCtReleasesThatRoundsPetOnlyAndAnOrderRadiologyFinishedIsLeftAlone() {
+        TriageDecision open = Decisions.decision("ep-p", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 2);
+        EpisodeTransaction.Current current = stored(transactions.build(open, nothing()).orElseThrow());
+        order(current, "ep-p/round-1/ct").setStatus(ServiceRequest.ServiceRequestStatus.COMPLETED); // radiology did the CT
+        TriageDecision pet = Decisions.petOrdered(open, 2, 1);
+        assertThat(transactions.differences(pet, current)).contains("round 1 PET order not as decided")
+                .doesNotContain("round 2 PET order not as decided", "round 1 CT order not as decided");
+        Bundle update = transactions.build(pet, current).orElseThrow();
+        List<ServiceRequest> changed = update.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(r -> r instanceof ServiceRequest o && o.getRequisition().hasValue()).map(r -> (ServiceRequest) r).toList();
+        assertThat(changed).singleElement().satisfies(o -> {
+            assertThat(o.getIdentifierFirstRep().getValue()).isEqualTo("ep-p/round-1/pet");
+            assertThat(o.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+            assertThat(o.getNote()).extracting(n -> n.getText()).anySatisfy(n -> assertThat(n).contains("FDG-PET", "CT thorax was negative"));
+            assertThat(errors(o)).isEmpty();
+        });
+        assertThat(transactions.differences(pet, stored(update, current))).isEmpty();
+    }
+
+    @Test
+    void aTumourRecordedRevokesTheWaitingOrdersAndLeavesThoseOfARoundTheTeamTookUp() {
+        TriageDecision open = Decisions.decision("ep-c", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2);
+        EpisodeTransaction.Current current = stored(transactions.build(open, nothing()).orElseThrow());
+        current.tasks().get(0).setStatus(Task.TaskStatus.INPROGRESS); // round 1 taken up: its CT is radiology's now
+        TriageDecision close = Decisions.closed(open, 2, "Condition/c1");
+        Bundle tx = transactions.build(close, current).orElseThrow();
+        List<ServiceRequest> revoked = tx.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(r -> r instanceof ServiceRequest o && o.getRequisition().hasValue()).map(r -> (ServiceRequest) r).toList();
+        assertThat(revoked).extracting(o -> o.getIdentifierFirstRep().getValue())
+                .containsExactlyInAnyOrder("ep-c/round-1/pet", "ep-c/round-2/ct", "ep-c/round-2/pet");
+        assertThat(revoked).allSatisfy(o -> {
+            assertThat(o.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+            assertThat(o.getNote()).extracting(n -> n.getText()).anySatisfy(n -> assertThat(n).contains("Screening ended", "ep-c/2"));
+        });
+        assertThat(transactions.differences(close, current)).contains("round 2 CT order still open").doesNotContain("round 1 CT order still open");
+        // RETRACT withdraws an active CT whose round nobody took up
+        EpisodeTransaction.Current fresh = stored(transactions.build(Decisions.decision("ep-d", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 1),
+                nothing()).orElseThrow());
+        Bundle retract = transactions.build(Decisions.decision("ep-d", 2, "Patient/p1", Action.RETRACT, Tier.NONE, 0), fresh).orElseThrow();
+        assertThat(retract.getEntry()).extracting(e -> e.getResource()).filteredOn(r -> r instanceof ServiceRequest o && o.getRequisition().hasValue())
+                .extracting(r -> ((ServiceRequest) r).getStatus()).containsOnly(ServiceRequest.ServiceRequestStatus.REVOKED).hasSize(2);
+    }
+
+    @Test
+    void roundTasksWrittenBeforeRoundOrdersGetTheirOrdersAndFocusOnTheirCt() {
+        TriageDecision open = Decisions.decision("ep-m", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 2);
+        EpisodeTransaction.Current written = stored(transactions.build(open, nothing()).orElseThrow());
+        // As an episode written by the notifier before ruleset 2.0's orders: no orders, Tasks focus on the episode
+        List<Task> old = written.tasks().stream().map(t -> t.copy().setFocus(new org.hl7.fhir.r4.model.Reference("ServiceRequest/sr"))
+                .setBasedOn(List.of())).toList();
+        EpisodeTransaction.Current before = new EpisodeTransaction.Current(written.serviceRequest(), old, IN_EHR);
+        TriageDecision next = Decisions.progressed(open, 2, TriageDecision.RoundState.DUE, TriageDecision.RoundState.DUE);
+        Bundle tx = transactions.build(next, before).orElseThrow();
+        assertThat(tx.getEntry()).filteredOn(e -> e.getResource() instanceof ServiceRequest o && o.getRequisition().hasValue())
+                .hasSize(4).allSatisfy(e -> assertThat(e.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.POST));
+        assertThat(tx.getEntry()).filteredOn(e -> e.getResource() instanceof Task).hasSize(2).allSatisfy(e -> {
+            Task task = (Task) e.getResource();
+            assertThat(e.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT);
+            String ct = task.getIdentifierFirstRep().getValue() + "/ct";
+            String ctUrl = tx.getEntry().stream().filter(o -> o.getResource() instanceof ServiceRequest s
+                    && ct.equals(s.getIdentifierFirstRep().getValue())).findFirst().orElseThrow().getFullUrl();
+            assertThat(task.getFocus().getReference()).isEqualTo(ctUrl);
+        });
     }
 
     @Test
@@ -134,7 +222,7 @@ class EpisodeTransactionTest {
             errors.addAll(errors(entry.getResource()));
         }
         assertThat(errors).as("validation errors").isEmpty();
-        assertThat(((Task) tx.getEntry().get(1).getResource()).getPriority()).isEqualTo(Task.TaskPriority.URGENT);
+        assertThat(task(tx, 0).getPriority()).isEqualTo(Task.TaskPriority.URGENT);
     }
 
     @Test
@@ -149,15 +237,22 @@ class EpisodeTransactionTest {
         current.tasks().get(1).setStatus(Task.TaskStatus.INPROGRESS); // round 2 taken up by the oncology team
         Bundle update = transactions.build(Decisions.decision("ep-3", 2, "Patient/p1", Action.UPDATE, Tier.HIGH, 2), current).orElseThrow();
         assertThat(update.getEntry()).allSatisfy(e -> assertThat(e.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT));
-        assertThat(update.getEntry()).extracting(e -> e.getRequest().getUrl())
-                .containsExactly("ServiceRequest/sr", "Task/t1", "Task/t3", "Provenance/" + update.getEntry().get(3).getResource().getIdElement().getIdPart());
-        assertThat(update.getEntry().subList(0, 3)).allSatisfy(e -> assertThat(e.getRequest().getIfMatch()).isEqualTo("W/\"1\""));
-        Task round1 = (Task) update.getEntry().get(1).getResource();
+        assertThat(update.getEntry()).extracting(e -> e.getRequest().getUrl()).filteredOn(u -> u.startsWith("Task/"))
+                .containsExactly("Task/t1", "Task/t3");
+        assertThat(update.getEntry()).filteredOn(e -> !(e.getResource() instanceof Provenance))
+                .allSatisfy(e -> assertThat(e.getRequest().getIfMatch()).isEqualTo("W/\"1\""));
+        Task round1 = (Task) resource(update, "Task/t1");
         assertThat(round1.getPriority()).isEqualTo(Task.TaskPriority.URGENT);
         assertThat(round1.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
-        Task round3 = (Task) update.getEntry().get(2).getResource();
+        Task round3 = (Task) resource(update, "Task/t3");
         assertThat(round3.getStatus()).isEqualTo(Task.TaskStatus.CANCELLED);
         assertThat(round3.getStatusReason().getText()).contains("No longer in the screening plan");
+        // Round 3's orders were on hold: revoked; round 1's CT stays active, now urgent
+        assertThat(((ServiceRequest) resource(update, "ServiceRequest/" + order(current, "ep-3/round-3/ct").getIdElement().getIdPart())).getStatus())
+                .isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+        ServiceRequest ct1 = (ServiceRequest) resource(update, "ServiceRequest/" + order(current, "ep-3/round-1/ct").getIdElement().getIdPart());
+        assertThat(ct1.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+        assertThat(ct1.getPriority()).isEqualTo(ServiceRequest.ServiceRequestPriority.URGENT);
     }
 
     @Test
@@ -176,7 +271,7 @@ class EpisodeTransactionTest {
                 Decisions.decision("ep-5", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 2), nothing()).orElseThrow());
         Bundle retract = transactions.build(Decisions.decision("ep-5", 2, "Patient/p1", Action.RETRACT, Tier.NONE, 0), current).orElseThrow();
         assertThat(((ServiceRequest) retract.getEntry().get(0).getResource()).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
-        assertThat(retract.getEntry().subList(1, 3)).allSatisfy(e ->
+        assertThat(retract.getEntry()).filteredOn(e -> e.getResource() instanceof Task).hasSize(2).allSatisfy(e ->
                 assertThat(((Task) e.getResource()).getStatus()).isEqualTo(Task.TaskStatus.CANCELLED));
     }
 
@@ -189,9 +284,12 @@ class EpisodeTransactionTest {
 
         TriageDecision high = Decisions.decision("ep-6", 2, "Patient/p1", Action.UPDATE, Tier.HIGH, 3);
         assertThat(transactions.differences(high, written)).containsExactly("ServiceRequest holds decision version 1, not 2",
+                "round 1 CT order not as decided", "round 1 PET order not as decided", "round 2 CT order not as decided",
+                "round 2 PET order not as decided", "round 3 CT order missing", "round 3 PET order missing",
                 "round 1 not as decided", "round 2 not as decided", "round 3 missing");
         TriageDecision retract = Decisions.decision("ep-6", 2, "Patient/p1", Action.RETRACT, Tier.NONE, 0);
-        assertThat(transactions.differences(retract, written)).contains("round 1 still open", "round 2 still open");
+        assertThat(transactions.differences(retract, written)).contains("round 1 still open", "round 2 still open",
+                "round 1 CT order still open", "round 2 PET order still open");
         assertThat(transactions.differences(retract, nothing())).as("nothing was ever written").isEmpty();
         TriageDecision older = Decisions.decision("ep-6", 0, "Patient/p1", Action.OPEN, Tier.LOW, 1);
         assertThat(transactions.differences(older, written)).as("a newer decision holds").isEmpty();
@@ -201,33 +299,70 @@ class EpisodeTransactionTest {
     void aResultTheEhrDoesNotHoldIsNamedNotReferenced() {
         Bundle tx = transactions.build(Decisions.decision("ep-7", 1, "Patient/p1", Action.OPEN, Tier.LOW, 1),
                 new EpisodeTransaction.Current(null, List.of(), Set.of())).orElseThrow();
-        Task first = (Task) tx.getEntry().get(1).getResource();
+        Task first = task(tx, 0);
         assertThat(first.getReasonReference().hasReference()).isFalse();
         assertThat(first.getReasonReference().getDisplay()).contains("Observation/obs-1");
         assertThat(((ServiceRequest) tx.getEntry().get(0).getResource()).getReasonReferenceFirstRep().hasReference()).isFalse();
     }
 
-    /** The resources of a transaction as an EHR would hold them after it: ids sr, t1, t2, ...; version 1. */
+    /** The resources of a transaction as an EHR would hold them after it: ids sr, o1, o2, ..., t1, t2, ...; version 1. */
     private static EpisodeTransaction.Current stored(Bundle tx) {
-        ServiceRequest sr = null;
-        List<Task> tasks = new ArrayList<>();
-        int n = 0;
+        return stored(tx, new EpisodeTransaction.Current(null, List.of(), IN_EHR));
+    }
+
+    /**
+     * What the EHR holds after a transaction on {@code before}: what it created gets the next ids, what it updated
+     * replaces the resource of that id, and references to an entry's fullUrl become references to what it stored.
+     */
+    private static EpisodeTransaction.Current stored(Bundle tx, EpisodeTransaction.Current before) {
+        Map<String, org.hl7.fhir.r4.model.Resource> byId = new LinkedHashMap<>();
+        if (before.serviceRequest() != null) {
+            byId.put("ServiceRequest/" + before.serviceRequest().getIdElement().getIdPart(), before.serviceRequest());
+        }
+        before.orders().forEach(o -> byId.put("ServiceRequest/" + o.getIdElement().getIdPart(), o));
+        before.tasks().forEach(t -> byId.put("Task/" + t.getIdElement().getIdPart(), t));
+        Map<String, String> urls = new HashMap<>();
+        List<org.hl7.fhir.r4.model.Resource> written = new ArrayList<>();
         for (var entry : tx.getEntry()) {
             var resource = entry.getResource().copy();
-            resource.getMeta().setVersionId("1");
-            if (resource instanceof ServiceRequest s) {
-                s.setId(new IdType("ServiceRequest", entry.getRequest().getMethod() == Bundle.HTTPVerb.PUT
-                        ? new IdType(entry.getRequest().getUrl()).getIdPart() : "sr"));
-                sr = s;
-            } else if (resource instanceof Task t) {
-                t.setId(new IdType("Task", "t" + (++n)));
-                if (t.getFocus().getReference().startsWith("urn:")) {
-                    t.setFocus(new org.hl7.fhir.r4.model.Reference("ServiceRequest/sr"));
-                }
-                tasks.add(t);
+            if (resource instanceof Provenance) {
+                continue;
             }
+            String id = entry.getRequest().getMethod() == Bundle.HTTPVerb.PUT ? entry.getRequest().getUrl()
+                    : resource instanceof Task ? "Task/t" + (byId.keySet().stream().filter(k -> k.startsWith("Task/")).count() + 1)
+                    : resource instanceof ServiceRequest s && !s.getRequisition().hasValue() ? "ServiceRequest/sr"
+                    : "ServiceRequest/o" + (byId.keySet().stream().filter(k -> k.startsWith("ServiceRequest/o")).count() + 1);
+            resource.setId(new IdType(id));
+            resource.getMeta().setVersionId("1");
+            urls.put(entry.getFullUrl(), id);
+            byId.put(id, resource);
+            written.add(resource);
         }
-        return new EpisodeTransaction.Current(sr, tasks, IN_EHR);
+        for (var resource : written) {
+            Fhir.r4().newTerser().getAllPopulatedChildElementsOfType(resource, org.hl7.fhir.r4.model.Reference.class)
+                    .forEach(r -> r.setReference(urls.getOrDefault(r.getReference(), r.getReference())));
+        }
+        ServiceRequest sr = byId.values().stream().filter(r -> r instanceof ServiceRequest s && !s.getRequisition().hasValue())
+                .map(r -> (ServiceRequest) r).findFirst().orElse(null);
+        List<ServiceRequest> orders = byId.values().stream().filter(r -> r instanceof ServiceRequest s && s.getRequisition().hasValue())
+                .map(r -> (ServiceRequest) r).toList();
+        List<Task> tasks = byId.values().stream().filter(r -> r instanceof Task).map(r -> (Task) r).toList();
+        return new EpisodeTransaction.Current(sr, tasks, IN_EHR, List.of(), orders);
+    }
+
+    private static ServiceRequest order(EpisodeTransaction.Current current, String identifier) {
+        return current.orders().stream().filter(o -> identifier.equals(o.getIdentifierFirstRep().getValue())).findFirst().orElseThrow();
+    }
+
+    /** The n-th Task of a transaction. */
+    private static Task task(Bundle tx, int n) {
+        return tx.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).filter(r -> r instanceof Task)
+                .map(r -> (Task) r).toList().get(n);
+    }
+
+    /** The resource a transaction writes to {@code url} (PUT). */
+    private static org.hl7.fhir.r4.model.Resource resource(Bundle tx, String url) {
+        return tx.getEntry().stream().filter(e -> url.equals(e.getRequest().getUrl())).findFirst().orElseThrow().getResource();
     }
 
     private static List<SingleValidationMessage> errors(org.hl7.fhir.instance.model.api.IBaseResource resource) {

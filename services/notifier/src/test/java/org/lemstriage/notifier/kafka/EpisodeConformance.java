@@ -18,6 +18,7 @@ import org.lemstriage.testsupport.Eventually;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -70,8 +71,38 @@ abstract class EpisodeConformance {
         await(() -> tasksOf(marker), t -> t.size() == 1);
         assertThat(tasksOf(episode)).hasSize(3);
         ServiceRequest sr = serviceRequestOf(episode);
-        assertThat(tasks).allSatisfy(t -> assertThat(t.getFocus().getReferenceElement().getIdPart())
+        // Ruleset 2.0: each round has its own CT and PET order; its Task focuses on the CT, based on the episode
+        Map<String, ServiceRequest> orders = episodes.orders(episode);
+        assertThat(orders).hasSize(6);
+        assertThat(orders.get(EhrIdentifiers.ctOrder(episode, 1)).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+        assertThat(orders.entrySet()).filteredOn(e -> !e.getKey().equals(EhrIdentifiers.ctOrder(episode, 1)))
+                .allSatisfy(e -> assertThat(e.getValue().getStatus()).as(e.getKey()).isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD));
+        assertThat(orders.values()).allSatisfy(o -> assertThat(o.getBasedOnFirstRep().getReferenceElement().getIdPart())
                 .isEqualTo(sr.getIdElement().getIdPart()));
+        assertThat(tasks).allSatisfy(t -> {
+            assertThat(t.getFocus().getReferenceElement().getIdPart()).isEqualTo(orders.get(t.getIdentifierFirstRep().getValue() + "/ct")
+                    .getIdElement().getIdPart());
+            assertThat(t.getBasedOnFirstRep().getReferenceElement().getIdPart()).isEqualTo(sr.getIdElement().getIdPart());
+        });
+    }
+
+    @Test
+    void aNegativeCtReleasesThatRoundsPetAndWhatRadiologyFinishedIsLeftAlone() throws Exception {
+        // Ruleset 2.0: the classifier orders a round's FDG-PET once its CT is recorded negative
+        String episode = UUID.randomUUID().toString();
+        TriageDecision open = Decisions.decision(episode, 1, "Patient/lt-p010", Action.OPEN, Tier.INTERMEDIATE, 2);
+        sender.send(open);
+        Map<String, ServiceRequest> orders = await(() -> episodes.orders(episode), o -> o.size() == 4);
+        ServiceRequest ct = orders.get(EhrIdentifiers.ctOrder(episode, 1));
+        ehr.update().resource(ct.copy().setStatus(ServiceRequest.ServiceRequestStatus.COMPLETED)).execute();
+        sender.send(Decisions.petOrdered(open, 2, 1));
+        Map<String, ServiceRequest> after = await(() -> episodes.orders(episode),
+                o -> o.get(EhrIdentifiers.petOrder(episode, 1)).getStatus() == ServiceRequest.ServiceRequestStatus.ACTIVE);
+        assertThat(after.get(EhrIdentifiers.ctOrder(episode, 1)).getStatus()).as("radiology's").isEqualTo(ServiceRequest.ServiceRequestStatus.COMPLETED);
+        assertThat(after.get(EhrIdentifiers.petOrder(episode, 2)).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD);
+        assertThat(after.get(EhrIdentifiers.petOrder(episode, 1)).getNote()).extracting(Annotation::getText)
+                .anySatisfy(n -> assertThat(n).contains("FDG-PET", "CT thorax was negative"));
+        assertThat(after).hasSize(4);
     }
 
     @Test
@@ -96,6 +127,8 @@ abstract class EpisodeConformance {
         List<Task> tasks = await(() -> tasksOf(episode), t -> t.stream().allMatch(x -> x.getStatus() == Task.TaskStatus.CANCELLED));
         assertThat(tasks).allSatisfy(t -> assertThat(t.getStatusReason().getText()).contains("Withdrawn", episode + "/2"));
         assertThat(serviceRequestOf(episode).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+        assertThat(episodes.orders(episode).values()).hasSize(4)
+                .allSatisfy(o -> assertThat(o.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED));
     }
 
     @Test
@@ -160,6 +193,14 @@ abstract class EpisodeConformance {
         assertThat(closing.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
         assertThat(closing.getReasonReference().getReference()).isEqualTo(condition);
         assertThat(serviceRequestOf(episode).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+        // Round 1 was completed: its CT order is radiology's; every order still waiting is revoked with the reason
+        Map<String, ServiceRequest> orders = episodes.orders(episode);
+        assertThat(orders.get(EhrIdentifiers.ctOrder(episode, 1)).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+        assertThat(orders).hasSize(6);
+        assertThat(orders.entrySet()).filteredOn(e -> !e.getKey().equals(EhrIdentifiers.ctOrder(episode, 1))).allSatisfy(e -> {
+            assertThat(e.getValue().getStatus()).as(e.getKey()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+            assertThat(e.getValue().getNote()).extracting(Annotation::getText).anySatisfy(n -> assertThat(n).contains("Screening ended"));
+        });
         // Delivered again: still one closing Task
         sender.send(Decisions.closed(open, 2, condition));
         String marker = UUID.randomUUID().toString();
