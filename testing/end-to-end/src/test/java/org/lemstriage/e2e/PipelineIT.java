@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.testsupport.BrokerAndSandbox;
 import org.lemstriage.model.Topics;
+import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.model.event.EventJson;
 import org.lemstriage.testsupport.Fixtures;
 import org.lemstriage.testsupport.TopicProbe;
@@ -68,7 +69,12 @@ class PipelineIT {
         Bundle requests = pipeline.ehr.search().forResource(ServiceRequest.class).cacheControl(Pipeline.FRESH)
                 .where(ServiceRequest.PATIENT.hasId(patient))
                 .returnBundle(Bundle.class).execute();
-        assertThat(requests.getEntry()).hasSize(1);
+        List<ServiceRequest> all = requests.getEntry().stream().map(e -> (ServiceRequest) e.getResource()).toList();
+        assertThat(all).filteredOn(sr -> EhrIdentifiers.EPISODE.equals(sr.getIdentifierFirstRep().getSystem())).hasSize(1);
+        // Ruleset 2.0: a CT and a PET order per round, each once
+        List<String> orders = all.stream().filter(sr -> EhrIdentifiers.ORDER.equals(sr.getIdentifierFirstRep().getSystem()))
+                .map(sr -> sr.getIdentifierFirstRep().getValue()).toList();
+        assertThat(orders).isNotEmpty().doesNotHaveDuplicates().hasSize(all.size() - 1);
     }
 
     @Test

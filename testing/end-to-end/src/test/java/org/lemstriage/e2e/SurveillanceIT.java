@@ -139,6 +139,44 @@ class SurveillanceIT {
         assertThat(pipeline.tasks(patient, "cancelled")).isEmpty();
     }
 
+    @Test
+    void aRoundsCtRecordedNegativeOnItsTaskOrdersThatRoundsFdgPet() throws Exception {
+        // Ruleset 2.0, FDG-PET. lt-p018: P/Q positive, INTERMEDIATE; each round has its own CT and PET order
+        String patient = "Patient/lt-p018";
+        assertThat(pipeline.postObservation(Pipeline.quantity("e2e-surv-pet-" + UUID.randomUUID(), patient, MAYO, "CCPQ",
+                "0.45", "nmol/L", pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
+        Task round1 = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
+        String episode = round1.getGroupIdentifier().getValue();
+        ServiceRequest ct = pipeline.ehr.read().resource(ServiceRequest.class).withId(round1.getFocus().getReferenceElement()).execute();
+        assertThat(ct.getIdentifierFirstRep().getValue()).isEqualTo(EhrIdentifiers.ctOrder(episode, 1));
+        assertThat(ct.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+        assertThat(order(episode, EhrIdentifiers.petOrder(episode, 1)).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD);
+        // The team takes the round up and records the CT as negative on the round's Task, as the worklist would
+        Task withResult = round1.copy().setStatus(Task.TaskStatus.INPROGRESS);
+        withResult.addOutput().setType(new CodeableConcept(new Coding("http://loinc.org", "24627-2", "CT Chest")))
+                .setValue(new CodeableConcept(new Coding("http://snomed.info/sct", "260385009", "Negative")));
+        pipeline.ehr.update().resource(withResult).execute();
+        pipeline.advanceClassifierClock("P1D");
+        ServiceRequest pet = Pipeline.await(() -> order(episode, EhrIdentifiers.petOrder(episode, 1)),
+                o -> o.getStatus() == ServiceRequest.ServiceRequestStatus.ACTIVE);
+        assertThat(pet.getCode().getCodingFirstRep().getCode()).isEqualTo("82918005");
+        assertThat(pet.getNote()).extracting(Annotation::getText).anySatisfy(n -> assertThat(n).contains("FDG-PET-AFTER-NEGATIVE-CT@1"));
+        assertThat(order(episode, EhrIdentifiers.petOrder(episode, 2)).getStatus()).as("round 2's CT is not done yet")
+                .isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD);
+        assertThat(pipeline.tasks(patient, "in-progress")).as("the team's Task is left as they left it").singleElement()
+                .satisfies(t -> assertThat(t.getOutput()).hasSize(1));
+        assertThat(pipeline.view(patient).path("episode").path("rounds").get(0).path("petOrdered").asBoolean()).isTrue();
+    }
+
+    /** One of an episode's round orders, by business identifier, read fresh. */
+    private static ServiceRequest order(String episode, String identifier) {
+        Bundle found = pipeline.ehr.search().forResource(ServiceRequest.class).cacheControl(Pipeline.FRESH)
+                .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.ORDER, identifier))
+                .returnBundle(Bundle.class).execute();
+        assertThat(found.getEntry()).as(identifier).hasSize(1);
+        return (ServiceRequest) found.getEntryFirstRep().getResource();
+    }
+
     /** The oncology team completes a round, as the worklist would. */
     private static void complete(Task task) {
         pipeline.ehr.update().resource(task.copy().setStatus(Task.TaskStatus.COMPLETED)).execute();
@@ -159,9 +197,11 @@ class SurveillanceIT {
                 .filter(t -> EhrIdentifiers.CLOSING.equals(t.getIdentifierFirstRep().getSystem())).findFirst().orElse(null);
     }
 
+    /** The patient's episode ServiceRequest (not a round's CT or PET order). */
     private static ServiceRequest serviceRequest(String patient) {
         Bundle found = pipeline.ehr.search().forResource(ServiceRequest.class).cacheControl(Pipeline.FRESH)
                 .where(ServiceRequest.PATIENT.hasId(patient)).returnBundle(Bundle.class).execute();
-        return (ServiceRequest) found.getEntry().get(0).getResource();
+        return found.getEntry().stream().map(e -> (ServiceRequest) e.getResource())
+                .filter(sr -> EhrIdentifiers.EPISODE.equals(sr.getIdentifierFirstRep().getSystem())).findFirst().orElseThrow();
     }
 }

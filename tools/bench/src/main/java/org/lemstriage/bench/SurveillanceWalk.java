@@ -8,7 +8,9 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
+import org.lemstriage.model.fhir.EhrIdentifiers;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +30,7 @@ import java.util.function.Predicate;
  */
 public final class SurveillanceWalk {
     private static final CacheControlDirective FRESH = new CacheControlDirective().setNoCache(true);
-    private static final String CLOSING = "https://lemstriage.org/fhir/sid/screening-closing";
+    private static final String CLOSING = EhrIdentifiers.CLOSING;
 
     private final IGenericClient ehr;
     private final String classifier;
@@ -63,13 +65,19 @@ public final class SurveillanceWalk {
         }
         say("surveillance, followed in seconds (the classifier's clock moved forward; the oncology team played on the EHR):");
         complete(requested(tumour).get(0));
-        complete(requested(released).get(0));
+        Task releasedRound1 = requested(released).get(0);
+        completeWithNegativeCt(releasedRound1);
         complete(requested(completed).get(0));
         recordSmallCellLungCancer(tumour);
-        say("  day 0: round 1 completed for " + tumour + ", " + released + " and " + completed + "; " + overdue
-                + "'s left requested; a confirmed small-cell lung cancer recorded for " + tumour);
-        advance("P35D");
-        boolean ok = step("  day 35: " + overdue + " round 1 overdue", () -> requested(overdue),
+        say("  day 0: round 1 completed for " + tumour + ", " + released + " (its CT recorded negative) and " + completed
+                + "; " + overdue + "'s left requested; a confirmed small-cell lung cancer recorded for " + tumour);
+        String pet = releasedRound1.getIdentifierFirstRep().getValue() + "/pet";
+        advance("P1D");
+        boolean ok = step("  day 1: " + released + " round 1's FDG-PET ordered", () -> order(pet),
+                o -> o.size() == 1 && o.get(0).getStatus() == ServiceRequest.ServiceRequestStatus.ACTIVE,
+                o -> "its PET ServiceRequest is active (the CT was negative); round 2's stays on hold");
+        advance("P34D");
+        ok &= step("  day 35: " + overdue + " round 1 overdue", () -> requested(overdue),
                 t -> t.size() == 1 && t.get(0).getPriority() == Task.TaskPriority.URGENT && !t.get(0).getNote().isEmpty(),
                 t -> "priority " + t.get(0).getPriority().toCode() + ", note: \"" + t.get(0).getNoteFirstRep().getText() + "\"");
         ok &= step("  day 35: " + tumour + " screening ended", () -> closing(tumour).map(List::of).orElse(List.of()),
@@ -93,10 +101,10 @@ public final class SurveillanceWalk {
         return ok;
     }
 
-    private boolean step(String what, java.util.function.Supplier<List<Task>> read, Predicate<List<Task>> done,
-                         java.util.function.Function<List<Task>, String> show) throws InterruptedException {
+    private <T> boolean step(String what, java.util.function.Supplier<List<T>> read, Predicate<List<T>> done,
+                             java.util.function.Function<List<T>, String> show) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
-        List<Task> seen = read.get();
+        List<T> seen = read.get();
         while (!done.test(seen) && System.nanoTime() < deadline) {
             Thread.sleep(250);
             seen = read.get();
@@ -125,6 +133,21 @@ public final class SurveillanceWalk {
 
     private void complete(Task task) {
         ehr.update().resource(task.copy().setStatus(Task.TaskStatus.COMPLETED)).execute();
+    }
+
+    /** The team completes a round and records its CT thorax as negative (SNOMED CT 260385009) on the round's Task. */
+    private void completeWithNegativeCt(Task task) {
+        Task done = task.copy().setStatus(Task.TaskStatus.COMPLETED);
+        done.addOutput().setType(new CodeableConcept(new Coding("http://loinc.org", "24627-2", "CT Chest")))
+                .setValue(new CodeableConcept(new Coding("http://snomed.info/sct", "260385009", "Negative")));
+        ehr.update().resource(done).execute();
+    }
+
+    /** A round's order by its business identifier value ({@code <episode>/round-<n>/pet}). */
+    private List<ServiceRequest> order(String identifier) {
+        Bundle found = ehr.search().forResource(ServiceRequest.class).cacheControl(FRESH)
+                .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.ORDER, identifier)).returnBundle(Bundle.class).execute();
+        return found.getEntry().stream().map(e -> (ServiceRequest) e.getResource()).toList();
     }
 
     private void recordSmallCellLungCancer(String patient) {

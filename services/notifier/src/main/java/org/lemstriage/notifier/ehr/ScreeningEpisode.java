@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
 /**
  * What one screening episode should look like in the EHR after a decision (DESIGN.md, "Write-back to the EHR"): a
  * ServiceRequest for the episode, a Task per screening round sharing Task.groupIdentifier, per round a CT thorax and
- * an FDG-PET ServiceRequest (ruleset 2.0), and a Provenance naming lems-triage and the decision. {@link EpisodeTransaction} turns it into writes against what already exists.
+ * an FDG-PET ServiceRequest (ruleset 2.0), and a Provenance naming lems-triage and the decision.
+ * {@link EpisodeTransaction} turns it into writes against what already exists.
  */
 @ApplicationScoped
 public class ScreeningEpisode {
