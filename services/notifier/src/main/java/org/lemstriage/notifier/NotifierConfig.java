@@ -13,4 +13,11 @@ public interface NotifierConfig {
     /** {@code Task.owner}: the oncology worklist (a reference to an Organization, Group or PractitionerRole). */
     @WithDefault("Organization/oncology-screening-worklist")
     String worklist();
+
+    /**
+     * How often the notifier asks the EHR for its CapabilityStatement while nothing else would show an outage: a
+     * change either way is logged (WARN when it stops answering, INFO when it answers again), with or without traffic.
+     */
+    @WithDefault("15s")
+    java.time.Duration ehrWatch();
 }

@@ -77,7 +77,10 @@ final class Pipeline {
     private ServiceProcess startClassifier() throws Exception {
         return ServiceProcess.start("classifier", Map.of("kafka.bootstrap.servers", bootstrap,
                 "kafka-streams.state.dir", classifierState.toString(), "lemstriage.ehr.base-url", ehrBase,
-                "lemstriage.clock.start", CLOCK_START, "lemstriage.clock.adjustable", "true"));
+                "lemstriage.clock.start", CLOCK_START, "lemstriage.clock.adjustable", "true",
+                // The triage view trusts the same authorization server as ingest
+                "mp.jwt.verify.publickey.location", SenderTokens.publicKeyFile().toUri().toString(),
+                "mp.jwt.verify.issuer", SenderTokens.ISSUER));
     }
 
     /** Kills the classifier without warning (SIGKILL) and starts it again on the same state folder. */
@@ -125,19 +128,24 @@ final class Pipeline {
         }
     }
 
-    /** The classifier's triage view of a patient, or an empty object while it has none. */
+    /** The classifier's triage view of a patient, or an empty object while it has none (404) or is restoring (503). */
     com.fasterxml.jackson.databind.JsonNode view(String patientKey) {
         try {
             var response = triageView(patientKey);
+            if (response.statusCode() != 200 && response.statusCode() != 404 && response.statusCode() != 503) {
+                throw new IllegalStateException("triage view answered HTTP " + response.statusCode());
+            }
             return response.statusCode() == 200 ? org.lemstriage.model.event.EventJson.mapper().readTree(response.body())
                     : org.lemstriage.model.event.EventJson.mapper().createObjectNode();
-        } catch (Exception e) {
+        } catch (java.io.IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    HttpResponse<String> triageView(String patientKey) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(classifier.baseUrl() + "/patients/" + patientKey + "/triage")).build(),
+    /** The triage view, read as the oncology console would: with a token carrying the read scope. */
+    HttpResponse<String> triageView(String patientKey) throws java.io.IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(classifier.baseUrl() + "/patients/" + patientKey + "/triage"))
+                        .header("Authorization", "Bearer " + SenderTokens.token("oncology-console", "lemstriage.triage.read")).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

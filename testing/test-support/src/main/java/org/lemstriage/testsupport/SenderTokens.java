@@ -66,7 +66,12 @@ public final class SenderTokens {
         return sign(STRANGER, client, scope, 5);
     }
 
-    private static String sign(KeyPair keys, String client, String scope, int minutesValid) {
+    /** A trusted token whose {@code scope} claim is not a string (a JSON array or object): a malformed token. */
+    public static String withScopeClaim(String client, Object scope) {
+        return sign(KEYS, client, scope, 5);
+    }
+
+    private static String sign(KeyPair keys, String client, Object scope, int minutesValid) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(ISSUER);
         claims.setSubject(client);

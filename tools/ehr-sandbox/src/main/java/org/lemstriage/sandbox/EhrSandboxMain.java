@@ -18,6 +18,7 @@ import java.util.logging.Logger;
  * (default 8090), {@code EHR_SEED_DIR} (a folder of extra seed JSON, optional). To require SMART Backend Services
  * tokens: {@code EHR_SMART_CLIENT_ID} and {@code EHR_SMART_PUBLIC_KEY} (the client's RSA public key, an X.509
  * SubjectPublicKeyInfo PEM file), and optionally {@code EHR_TOKEN_LIFETIME_SECONDS} (default 300).
+ * {@code EHR_FAULT_PORT} (optional) opens {@link FaultControl} on that loopback port, for the fault suite.
  */
 public final class EhrSandboxMain {
     private static final Logger LOG = Logger.getLogger(EhrSandboxMain.class.getName());
@@ -45,10 +46,15 @@ public final class EhrSandboxMain {
         String seedDir = System.getenv("EHR_SEED_DIR");
         EhrSandbox sandbox = EhrSandbox.start(host, port, seedDir == null || seedDir.isBlank() ? null : Path.of(seedDir),
                 smartFromEnvironment(System.getenv()));
+        String faultPort = System.getenv("EHR_FAULT_PORT");
+        FaultControl faults = faultPort == null || faultPort.isBlank() ? null : FaultControl.start(sandbox, Integer.parseInt(faultPort));
         LOG.info(() -> "EHR sandbox ready at " + sandbox.baseUrl());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                if (faults != null) {
+                    faults.close();
+                }
                 sandbox.close();
             } catch (Exception e) {
                 LOG.warning("EHR sandbox did not stop cleanly: " + e.getMessage());

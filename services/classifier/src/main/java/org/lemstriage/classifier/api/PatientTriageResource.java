@@ -1,5 +1,6 @@
 package org.lemstriage.classifier.api;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -26,9 +27,18 @@ import java.util.List;
  * {@code GET /patients/{key}/triage}: one patient's current evidence, tier, explanation and decision history, read
  * from this instance's state store (interactive query). The key is the patient key, e.g. {@code Patient/123}.
  * With several classifier instances a patient lives on one of them; routing to it is not built yet.
+ *
+ * <p>The view is patient data: it needs a bearer JWT from the hospital's authorization server (verified by
+ * smallrye-jwt against {@code mp.jwt.verify.publickey.location}, issuer when set) whose scope includes
+ * {@value #READ_SCOPE}: 401 without a valid token, 403 without the scope, before anything is looked up (a 404 would
+ * tell who was ever tested).
  */
 @Path("/patients")
+@RolesAllowed(PatientTriageResource.READ_SCOPE)
 public class PatientTriageResource {
+    /** The scope that lets a client read triage views (the token's scope claim is read as its groups). */
+    public static final String READ_SCOPE = "lemstriage.triage.read";
+
     private final KafkaStreams streams;
     private final Ruleset ruleset;
 

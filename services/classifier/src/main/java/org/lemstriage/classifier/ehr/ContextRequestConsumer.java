@@ -1,6 +1,6 @@
 package org.lemstriage.classifier.ehr;
 
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -17,11 +17,17 @@ import org.lemstriage.ehrclient.EhrFailure;
  * triage.context-request.v1 -> the EHR -> triage.context.v1, off the Kafka Streams thread. Every request gets an
  * answer: the context, or UNAVAILABLE with the reason, so the classifier never waits longer than the EHR takes to
  * fail. The request is acknowledged only once the answer is on the broker.
+ * <p>
+ * Requests are answered concurrently, on the {@value #READERS} worker pool (its size is
+ * {@code smallrye.messaging.worker.context-readers.max-concurrency}): one at a time, a slow EHR made positives queue
+ * behind each other's reads and miss the context hold, and a hung one answered one request per read time-out
+ * (issue 13, findings 7 and 8). Answers need no order: each names its request.
  */
 @ApplicationScoped
 public class ContextRequestConsumer {
     public static final String REQUESTS = "context-requests";
     public static final String CONTEXTS = "clinical-contexts";
+    static final String READERS = "context-readers";
     private static final Logger LOG = Logger.getLogger(ContextRequestConsumer.class);
 
     private final ClinicalContextReader reader;
@@ -34,7 +40,7 @@ public class ContextRequestConsumer {
 
     @Incoming(REQUESTS)
     @Outgoing(CONTEXTS)
-    @Blocking
+    @Blocking(value = READERS, ordered = false)
     public Message<ClinicalContext> answer(Message<ContextRequest> message) {
         ContextRequest request = message.getPayload();
         ClinicalContext context;

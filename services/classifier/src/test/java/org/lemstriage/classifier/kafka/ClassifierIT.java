@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.classifier.Results;
+import org.lemstriage.classifier.api.PatientTriageResource;
 import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.EventJson;
@@ -19,6 +20,8 @@ import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.testsupport.EhrSandboxResource;
 import org.lemstriage.testsupport.KafkaBroker;
 import org.lemstriage.testsupport.KafkaBrokerResource;
+import org.lemstriage.testsupport.SenderTokens;
+import org.lemstriage.testsupport.SenderTokensResource;
 import org.lemstriage.testsupport.TopicProbe;
 
 import java.time.Duration;
@@ -38,7 +41,10 @@ import static org.hamcrest.Matchers.hasItem;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(EhrSandboxResource.class)
+@QuarkusTestResource(SenderTokensResource.class)
 class ClassifierIT {
+    /** What a reader of the triage view (a console, an operator) is given by the hospital's authorization server. */
+    private static final String READER = SenderTokens.token("oncology-console", "openid " + PatientTriageResource.READ_SCOPE);
     private KafkaProducer<String, String> producer;
 
     @BeforeEach
@@ -63,7 +69,7 @@ class ClassifierIT {
         assertThat(decision.deltaP()).filteredOn(i -> i.value() == DeltaPItem.Presence.PRESENT)
                 .extracting(DeltaPItem::source).contains("Patient/lt-p001.birthDate", "Observation/lt-p001-smoking");
 
-        given().when().get("/patients/" + patient + "/triage").then().statusCode(200)
+        given().auth().oauth2(READER).when().get("/patients/" + patient + "/triage").then().statusCode(200)
                 .body("tier", equalTo("HIGH")).body("context", equalTo("AVAILABLE"))
                 .body("history.action", hasItem("OPEN"));
     }
@@ -111,7 +117,60 @@ class ClassifierIT {
 
     @Test
     void unknownPatientIs404() {
-        given().when().get("/patients/Patient/nobody-" + UUID.randomUUID() + "/triage").then().statusCode(404);
+        given().auth().oauth2(READER).when().get("/patients/Patient/nobody-" + UUID.randomUUID() + "/triage").then().statusCode(404);
+    }
+
+    @Test
+    void theTriageViewNeedsATokenWithTheReadScopeAndSaysNothingWithoutOne() {
+        // Issue 13, finding 1: the view is patient data (tier, antibody value, age, history); its 404 says who was tested
+        String known = "Patient/lt-p001";
+        String unknown = "Patient/nobody-" + UUID.randomUUID();
+        for (String patient : new String[]{known, unknown}) {
+            given().when().get("/patients/" + patient + "/triage").then().statusCode(401)
+                    .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer"));
+            given().auth().oauth2(SenderTokens.token("lab-engine", "system/Observation.write")).when()
+                    .get("/patients/" + patient + "/triage").then().statusCode(403);
+            given().auth().oauth2(SenderTokens.untrusted("oncology-console", PatientTriageResource.READ_SCOPE)).when()
+                    .get("/patients/" + patient + "/triage").then().statusCode(401);
+            given().auth().oauth2(SenderTokens.withScopeClaim("oncology-console", java.util.List.of(PatientTriageResource.READ_SCOPE)))
+                    .when().get("/patients/" + patient + "/triage").then().statusCode(org.hamcrest.Matchers.lessThan(500));
+        }
+        given().auth().oauth2(READER).when().get("/patients/" + unknown + "/triage").then().statusCode(404);
+    }
+
+    @Test
+    void aSlowEhrStillGivesConcurrentPositivesTheirContextWithinTheHold() throws Exception {
+        // Issue 13, finding 7: context requests were read one at a time; with the EHR at 0.5 s a call (a context is
+        // four or five calls) eight positives at once queued for about 20 s, and those past the 10 s hold were decided
+        // without context, then rewritten by an UPDATE
+        java.util.List<String> patients = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String id = "cl-slow-" + UUID.randomUUID();
+            given().baseUri(org.lemstriage.testsupport.EhrSandboxes.shared().baseUrl()).contentType("application/fhir+json")
+                    .body("{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"birthDate\":\"1958-03-01\",\"gender\":\"male\"}")
+                    .when().put("/Patient/" + id).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+            patients.add("Patient/" + id);
+        }
+        var faults = org.lemstriage.testsupport.EhrSandboxes.shared().faults();
+        try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_DECISION)) {
+            faults.delayEvery(Duration.ofMillis(500));
+            for (String patient : patients) {
+                send(Results.vgcc(patient, "obs-" + UUID.randomUUID(), "0.45", "final"));
+            }
+            java.util.Map<String, TriageDecision> decided = new java.util.HashMap<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (decided.size() < patients.size() && System.nanoTime() < deadline) {
+                for (var r : probe.pollFor(Duration.ofMillis(500))) {
+                    if (patients.contains(r.key())) {
+                        decided.putIfAbsent(r.key(), EventJson.mapper().readValue(r.value(), TriageDecision.class));
+                    }
+                }
+            }
+            assertThat(decided).hasSize(patients.size());
+            assertThat(decided.values()).extracting(TriageDecision::context).containsOnly(TriageDecision.ContextStatus.AVAILABLE);
+        } finally {
+            faults.clear();
+        }
     }
 
     @Test

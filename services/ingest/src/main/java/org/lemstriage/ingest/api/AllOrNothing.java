@@ -42,15 +42,14 @@ public class AllOrNothing {
         this.granted = granted;
     }
 
-    /** Kafka did not commit: nothing was accepted. */
+    /** Kafka did not confirm the commit: not confirmed (an abort hides it all; a commit in flight may still land). */
     public static final class NotCommitted extends RuntimeException {
         NotCommitted(Throwable cause) {
             super(cause);
         }
 
         public Response response(String what, FhirFormat out) {
-            return FhirResponses.unavailable(
-                    "Kafka did not commit the transaction; nothing was accepted, send the " + what + " again", 5, out);
+            return FhirResponses.unavailable(FhirResponses.notConfirmed(what), 5, out);
         }
     }
 
@@ -82,7 +81,7 @@ public class AllOrNothing {
         } catch (RuntimeException e) {
             tally.rejected();
             counters.rejected("kafka-unavailable");
-            LOG.warnf("%d results not accepted: Kafka did not commit (%s)", entries.size(), e.getClass().getSimpleName());
+            LOG.warnf("%d results not confirmed: Kafka did not confirm the commit (%s)", entries.size(), e.getClass().getSimpleName());
             throw new NotCommitted(e);
         }
         published.values().forEach(r -> {

@@ -7,6 +7,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.lemstriage.ingest.audit.RequestTally;
 import org.lemstriage.ingest.auth.GrantedScopes;
 import org.lemstriage.ingest.fhir.FhirInputException;
+import org.lemstriage.ingest.fhir.FhirResponses;
 import org.lemstriage.ingest.fhir.LabResultMapper;
 import org.lemstriage.ingest.kafka.LabResultPublisher;
 import org.lemstriage.model.event.LabResult;
@@ -81,7 +82,7 @@ public class EntryIntake {
             counters.rejected("kafka-unavailable");
             tally.rejected();
             return new Result("503 Service Unavailable", outcome(IssueSeverity.ERROR, IssueType.TRANSIENT,
-                    "Kafka did not confirm the write; send this entry again", null));
+                    FhirResponses.notConfirmed("entry"), null));
         }
     }
 

@@ -139,11 +139,9 @@ public class ObservationResource {
         } catch (RuntimeException failure) {
             tally.rejected();
             counters.rejected("kafka-unavailable");
-            LOG.warnf("observation %s not accepted: Kafka did not confirm (%s)", labResult.observationId(),
+            LOG.warnf("observation %s not confirmed: Kafka did not confirm in time (%s)", labResult.observationId(),
                     failure.getClass().getSimpleName());
-            return FhirResponses.unavailable("Kafka did not confirm the write; nothing was accepted, send the "
-                            + resource.fhirType() + " again",
-                    RETRY_AFTER_SECONDS, out);
+            return FhirResponses.unavailable(FhirResponses.notConfirmed(resource.fhirType()), RETRY_AFTER_SECONDS, out);
         }
         counters.out();
         tally.published();

@@ -64,12 +64,20 @@ public class BearerAuthentication {
         }
         String client = client(token);
         request.setProperty(CLIENT, client);
+        // SMART and RFC 8693: scope is one space-separated string; anything else is a malformed token, not a 500
+        Object scopeClaim = token.getClaim("scope");
+        if (scopeClaim != null && !(scopeClaim instanceof String)) {
+            LOG.infof("client %s refused: scope claim is not a string", client);
+            return refuse(request, 401, "Bearer realm=\"lems-triage\", error=\"invalid_token\"", IssueType.LOGIN,
+                    "The bearer token's scope claim must be one space-separated string");
+        }
+        String scope = (String) scopeClaim;
         SmartScopes.Access access = "PUT".equals(request.getMethod()) ? SmartScopes.Access.UPDATE : SmartScopes.Access.CREATE;
         // POST/PUT /fhir/Condition writes Conditions (ruleset 2.0); every other endpoint carries Observations
         String type = request.getUriInfo().getPath().startsWith("/fhir/Condition") ? "Condition" : "Observation";
         String needed = type.equals("Condition") ? SmartScopes.REQUIRED_CONDITION : SmartScopes.REQUIRED;
-        granted.set(token.getClaim("scope"));
-        if (!SmartScopes.permits(token.getClaim("scope"), access, type)) {
+        granted.set(scope);
+        if (!SmartScopes.permits(scope, access, type)) {
             LOG.infof("client %s refused: scope does not allow %s %s", client, type, access);
             return refuse(request, 403, "Bearer realm=\"lems-triage\", error=\"insufficient_scope\", scope=\"" + needed + "\"",
                     IssueType.FORBIDDEN, "The token's scope does not allow writing " + type + "s; " + needed

@@ -40,7 +40,16 @@ public final class FhirResponses {
         return response(status, IssueSeverity.INFORMATION, IssueType.INFORMATIONAL, diagnostics, null, format);
     }
 
-    /** 503: nothing was accepted; the sender sends again after {@code retryAfterSeconds}. */
+    /**
+     * What a 503 for a write Kafka did not confirm says: the write may still land (a record or a commit in flight when
+     * the wait ran out), so "nothing was accepted" would not be true; a resend is what makes it certain, and is safe.
+     */
+    public static String notConfirmed(String what) {
+        return "Kafka did not confirm the write in time, so it is not confirmed: it may or may not have been accepted. "
+                + "Sending it again is safe: a resend of the same " + what + " (same id and version) changes nothing twice.";
+    }
+
+    /** 503: the sender sends again after {@code retryAfterSeconds}. */
     public static Response unavailable(String diagnostics, int retryAfterSeconds, FhirFormat format) {
         return Response.fromResponse(response(503, IssueSeverity.ERROR, IssueType.TRANSIENT, diagnostics, null, format))
                 .header("Retry-After", String.valueOf(retryAfterSeconds)).build();

@@ -56,7 +56,8 @@ public class SubscriptionFocus {
                     ? client.read().resource(type).withIdAndVersion(id.getIdPart(), id.getVersionIdPart()).execute()
                     : client.read().resource(type).withId(id.getIdPart()).execute());
         } catch (EhrFailure.Permanent e) {
-            throw new FhirInputException(422, event.path(), "The focus could not be read from the EHR: " + e.getMessage());
+            // The status only: the EHR's own answer may say what it holds, and is not ours to pass on
+            throw new FhirInputException(422, event.path(), "The focus could not be read from the EHR: it answered HTTP " + e.status());
         }
     }
 }

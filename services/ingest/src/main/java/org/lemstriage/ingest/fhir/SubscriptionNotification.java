@@ -64,6 +64,10 @@ public record SubscriptionNotification(String type, String subscription, List<Ev
         if (notified.isEmpty()) {
             for (int i = 1; i < bundle.getEntry().size(); i++) {
                 var entry = bundle.getEntry().get(i);
+                if (!entry.hasResource() && !entry.hasFullUrl()) {
+                    throw new FhirInputException(400, "Bundle.entry[" + i + "]", "An event entry carries its focus resource "
+                            + "(full payload) or names it in fullUrl (id-only payload); this one has neither");
+                }
                 events.add(new Event("Bundle.entry[" + i + "].resource", entry.getFullUrl(), entry.getResource()));
             }
             return events;

@@ -40,8 +40,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * HAPI keeps the expensive part, the worker context over the support chain, in its FhirInstanceValidator; here that
  * context is taken from it and a few InstanceValidators, configured as HAPI's wrapper configures them, are kept in
  * a pool and reused (they are not thread-safe; one caller at a time each), each replaced after
- * {@link #USES_BEFORE_RECYCLING} uses. Built and warmed in the background at
- * start-up, so the service is ready at once and only a tracked result of the first seconds waits for it.
+ * {@link #USES_BEFORE_RECYCLING} uses. Built and warmed in the background at start-up; ingest reports ready only
+ * once the pool is ({@link #ready()}, read by its readiness check), so a load balancer sends no tracked result that
+ * could only wait for it.
  */
 @ApplicationScoped
 public class TrackedResultValidator {
@@ -107,6 +108,11 @@ public class TrackedResultValidator {
             pool.completeExceptionally(e);
             LOG.errorf("instance validator not built: %s", e); // at start-up, from the R4 definitions: no patient data
         }
+    }
+
+    /** Whether a tracked result would be validated now without waiting: the pool is built, or validation is off. */
+    public boolean ready() {
+        return !enabled || (pool.isDone() && !pool.isCompletedExceptionally());
     }
 
     /** Throws 422 listing every error found in the Observation (FHIR JSON); a blocking call (never on the event loop). */

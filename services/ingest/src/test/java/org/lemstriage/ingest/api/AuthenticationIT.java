@@ -13,6 +13,7 @@ import org.lemstriage.testsupport.SenderTokens;
 import org.lemstriage.testsupport.TopicProbe;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -55,6 +56,17 @@ class AuthenticationIT {
             given().auth().oauth2(token).contentType(FHIR_JSON).body(result("Patient/auth-bad")).when().post("/fhir/Observation")
                     .then().statusCode(401).header("WWW-Authenticate", containsString("invalid_token"))
                     .body("resourceType", equalTo("OperationOutcome"));
+        }
+    }
+
+    @Test
+    void aScopeClaimThatIsNotAStringIs401NamingTheClaimNeverA500() {
+        // Issue 13, finding 2: a JSON array or object as scope was a 500 (ClassCastException)
+        for (Object scope : new Object[]{List.of(WRITE), Map.of("system", WRITE)}) {
+            given().auth().oauth2(SenderTokens.withScopeClaim("lab-engine", scope)).contentType(FHIR_JSON).body(result("Patient/auth-bad"))
+                    .when().post("/fhir/Observation")
+                    .then().statusCode(401).header("WWW-Authenticate", containsString("invalid_token"))
+                    .body("resourceType", equalTo("OperationOutcome")).body("issue[0].diagnostics", containsString("scope"));
         }
     }
 

@@ -9,7 +9,9 @@ import org.lemstriage.ingest.Samples;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 /** Ingest with no broker to talk to: it still starts, refuses with 503 and Retry-After, and says it is not ready. */
@@ -30,14 +32,33 @@ class KafkaUnavailableIT {
         given().contentType("application/fhir+json").body(Samples.mayoVgcc("no-kafka", "Patient/no-kafka", "0.45"))
                 .when().post("/fhir/Observation")
                 .then().statusCode(503).header("Retry-After", notNullValue())
-                .body("resourceType", equalTo("OperationOutcome")).body("issue[0].code", equalTo("transient"));
+                .body("resourceType", equalTo("OperationOutcome")).body("issue[0].code", equalTo("transient"))
+                // Issue 13, finding 3: a write not confirmed may still land; the answer says so, and that a resend is safe
+                .body("issue[0].diagnostics", containsString("not confirmed"))
+                .body("issue[0].diagnostics", containsString("Sending it again is safe"))
+                .body("issue[0].diagnostics", not(containsString("nothing was accepted")));
+        String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"fullUrl\":\"urn:uuid:7d3f7a34-2c54-4f58-9a0e-9c6f1f1f0a01\","
+                + "\"resource\":" + Samples.mayoVgcc("no-kafka-tx", "Patient/no-kafka", "0.45")
+                + ",\"request\":{\"method\":\"PUT\",\"url\":\"Observation/no-kafka-tx\"}}]}";
+        given().contentType("application/fhir+json").body(bundle).when().post("/fhir")
+                .then().statusCode(503).body("issue[0].diagnostics", containsString("not confirmed"))
+                .body("issue[0].diagnostics", not(containsString("nothing was accepted")));
         given().when().get("/q/health/ready").then().statusCode(503);
     }
 
     @Test
-    void untrackedResultIsStillAcknowledged() {
+    void anAnswerIsNeverGivenWithoutItsAuditEvent() {
+        // Issue 13, finding 4: an untracked result needs no Kafka record, but its AuditEvent does; without the broker
+        // the request fails rather than leave a hole in the audit trail (before the fix: 200, AuditEvent dropped)
         given().contentType("application/fhir+json")
                 .body(Samples.vgcc("no-kafka-routine", "Patient/no-kafka", "http://loinc.org", "718-7", "13.2", "g/dL"))
-                .when().post("/fhir/Observation").then().statusCode(200);
+                .when().post("/fhir/Observation").then().statusCode(503).header("Retry-After", notNullValue())
+                .body("resourceType", equalTo("OperationOutcome"))
+                .body("issue[0].diagnostics", containsString("audit trail could not record this request"))
+                .body("issue[0].diagnostics", containsString("would have been HTTP 200"));
+        // A bad request too: its 422 is not given unaudited
+        given().contentType("application/fhir+json").body("{\"resourceType\":\"Observation\"}")
+                .when().post("/fhir/Observation").then().statusCode(503)
+                .body("issue[0].diagnostics", containsString("would have been HTTP 422"));
     }
 }

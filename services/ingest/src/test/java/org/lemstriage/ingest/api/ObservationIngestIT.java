@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.lemstriage.ingest.Samples;
 import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.EventJson;
+import org.lemstriage.testsupport.Eventually;
 import org.lemstriage.testsupport.Fixtures;
 import org.lemstriage.testsupport.KafkaBroker;
 import org.lemstriage.testsupport.KafkaBrokerResource;
@@ -220,8 +221,11 @@ class ObservationIngestIT {
     }
 
     @Test
-    void healthAndMetricsAnswer() {
-        given().when().get("/q/health/ready").then().statusCode(200);
+    void healthAndMetricsAnswer() throws InterruptedException {
+        // Issue 13, finding 6: ready only once the FHIR validator is warm, and the check says so
+        Eventually.await(() -> given().when().get("/q/health/ready").statusCode(), s -> s == 200, Duration.ofSeconds(60));
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'fhir-validator' }.status", equalTo("UP"));
         given().when().get("/q/health/live").then().statusCode(200);
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("lemstriage_records_in_total"));

@@ -147,6 +147,24 @@ class SubscriptionNotificationIT {
     }
 
     @Test
+    void theEhrsOwnAnswerIsNotEchoedToTheSenderOnlyItsStatus() {
+        // Issue 13, finding 9: the EHR's error body may carry what it knows (ids, its software); the sender gets the status
+        String base = EhrSandboxes.shared().baseUrl();
+        String answer = given().contentType(FHIR_JSON).body(notification("event-notification", List.of(base + "/Observation/no-such-result"), ""))
+                .when().post(PATH).then().statusCode(422).extract().asString();
+        assertThat(answer).contains("404").doesNotContain("HAPI-", "is not known");
+        assertThat(answer.split("OperationOutcome", -1)).as("only our own OperationOutcome, not the EHR's inside it").hasSize(2);
+    }
+
+    @Test
+    void anEventEntryWithNeitherFullUrlNorResourceIs400NamingTheEntry() {
+        // Issue 13, finding 2: this was a 500 (NullPointerException), which the EHR would resend forever
+        given().contentType(FHIR_JSON).body(notification("event-notification", List.of(), ",{\"search\":{\"mode\":\"match\"}}"))
+                .when().post(PATH).then().statusCode(400).body("resourceType", equalTo("OperationOutcome"))
+                .body("issue[0].expression[0]", equalTo("Bundle.entry[1]"));
+    }
+
+    @Test
     void anInvalidFocusResourceIsRefusedWithItsElementNamed() {
         String focus = "https://ehr.example.org/fhir/Observation/sub-bad";
         String noStatus = Samples.mayoVgcc("sub-bad", "Patient/sub-bad", "0.45").replace("\"status\":\"final\",", "");

@@ -1,30 +1,61 @@
 package org.lemstriage.notifier.health;
 
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.jboss.logging.Logger;
 import org.lemstriage.ehrclient.EhrClient;
 import org.lemstriage.ehrclient.EhrFailure;
+import org.lemstriage.notifier.NotifierConfig;
 
-/** Ready only while the EHR answers its CapabilityStatement. */
+/**
+ * Ready only while the EHR answers its CapabilityStatement. The same question is asked every
+ * {@code lemstriage.notifier.ehr-watch}, and each change is logged once: an EHR outage shows in the notifier's log
+ * even when no decision is waiting to be written (issue 13, finding 8).
+ */
 @Readiness
 @ApplicationScoped
 public class EhrReadiness implements HealthCheck {
+    private static final Logger LOG = Logger.getLogger(EhrReadiness.class);
+
     private final EhrClient ehr;
+    private Boolean answering; // null until first asked
 
     public EhrReadiness(EhrClient ehr) {
         this.ehr = ehr;
+    }
+
+    void watch(@Observes StartupEvent started, Vertx vertx, NotifierConfig config) {
+        vertx.setPeriodic(config.ehrWatch().toMillis(), id -> vertx.executeBlocking(() -> call(), false));
     }
 
     @Override
     public HealthCheckResponse call() {
         try {
             CapabilityStatement cs = ehr.call("metadata", c -> c.capabilities().ofType(CapabilityStatement.class).execute());
+            changed(true, null);
             return HealthCheckResponse.named("ehr").up().withData("fhirVersion", cs.getFhirVersion().toCode()).build();
         } catch (EhrFailure e) {
+            changed(false, e.summary());
             return HealthCheckResponse.named("ehr").down().withData("reason", e.summary()).build();
         }
+    }
+
+    private synchronized void changed(boolean now, String reason) {
+        if (answering != null && answering == now) {
+            return;
+        }
+        if (now) {
+            LOG.info(answering == null ? "EHR answering" : "EHR answering again: writes resume");
+        } else {
+            // The summary is a status or "unreachable", never the EHR's own words
+            LOG.warnf("EHR not answering (%s): decisions wait, retried with back-off, nothing is dropped", reason);
+        }
+        answering = now;
     }
 }

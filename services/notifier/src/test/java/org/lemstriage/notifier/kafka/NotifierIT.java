@@ -131,6 +131,24 @@ class NotifierIT {
     }
 
     @Test
+    void anEhrOutageIsLoggedWhenItStartsAndWhenItEndsEvenWithNothingToWrite() throws Exception {
+        // Issue 13, finding 8: with no decision waiting, a 60 s outage left no line in the notifier's log
+        try (CapturedLog log = CapturedLog.start()) {
+            EhrSandboxes.shared().pause();
+            try {
+                Eventually.await(log::lines, lines -> lines.stream().anyMatch(l -> l.contains("EHR not answering")),
+                        Duration.ofSeconds(30));
+            } finally {
+                EhrSandboxes.shared().resume();
+            }
+            Eventually.await(log::lines, lines -> lines.stream().anyMatch(l -> l.contains("EHR answering again")),
+                    Duration.ofSeconds(30));
+            assertThat(log.lines()).filteredOn(l -> l.contains("EHR not answering")).hasSize(1)
+                    .allSatisfy(l -> assertThat(l).contains("WARN"));
+        }
+    }
+
+    @Test
     void tooManyRequestsIsRetriedAfterItsRetryAfterAndWrittenOnce() throws Exception {
         String episode = UUID.randomUUID().toString();
         EhrSandboxes.shared().faults().fail(episode, 429, 2, 2);

@@ -19,6 +19,7 @@ public class FaultInjection extends HttpFilter {
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final SearchReuse searches;
     private volatile java.time.Duration transactionDelay = java.time.Duration.ZERO;
+    private volatile java.time.Duration everyDelay = java.time.Duration.ZERO;
     private final java.util.concurrent.atomic.AtomicInteger transactionsHeld = new java.util.concurrent.atomic.AtomicInteger();
 
     public FaultInjection(SearchReuse searches) {
@@ -43,6 +44,14 @@ public class FaultInjection extends HttpFilter {
         transactionDelay = delay;
     }
 
+    /**
+     * Holds every request this long before it is answered: a slow EHR (a second or two), or, past the client's read
+     * time-out, a hung one.
+     */
+    public void delayEvery(java.time.Duration delay) {
+        everyDelay = delay;
+    }
+
     /** How many transactions have been held so far: a test waits for one to be in the EHR's hands. */
     public int transactionsHeld() {
         return transactionsHeld.get();
@@ -52,6 +61,7 @@ public class FaultInjection extends HttpFilter {
         faults.clear();
         searches.off();
         transactionDelay = java.time.Duration.ZERO;
+        everyDelay = java.time.Duration.ZERO;
     }
 
     @Override
@@ -61,6 +71,13 @@ public class FaultInjection extends HttpFilter {
             transactionsHeld.incrementAndGet();
             try {
                 Thread.sleep(transactionDelay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!everyDelay.isZero()) {
+            try {
+                Thread.sleep(everyDelay.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

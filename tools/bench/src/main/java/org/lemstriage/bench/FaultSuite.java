@@ -1,0 +1,131 @@
+package org.lemstriage.bench;
+
+import org.lemstriage.model.event.EventJson;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The fault suite (issue 13): positives flow into a running stack while one fault is injected as an operator would
+ * meet it (a component killed with SIGKILL and relaunched, the broker killed, the EHR hung, refusing connections, or
+ * slow), and each run counts what a hospital cares about: sent, acknowledged, lost, duplicated, on a dead-letter
+ * topic, AuditEvents missing, and the time from the fault's end until every result acknowledged by then was in the
+ * EHR. Prints a table and writes the figures as JSON; exits 1 if anything acknowledged was lost or duplicated, or an
+ * answered request has no AuditEvent. Run by {@code deploy/local/stack chaos [--quick|--full]}.
+ */
+public final class FaultSuite {
+    /** The quick plan runs in .ci/run; the full one is the issue's: 300 positives at 25/s per fault. */
+    enum Plan {
+        QUICK(60, 20, List.of(Fault.kill("classifier", 5), Fault.kill("notifier", 5), Fault.ehrRefusing(15))),
+        FULL(300, 25, List.of(Fault.kill("kafka", 10), Fault.kill("classifier", 5), Fault.kill("notifier", 5),
+                Fault.kill("ingest", 5), Fault.ehrHung(60), Fault.ehrRefusing(60), Fault.ehrSlow(2000, 60)));
+
+        final int positives;
+        final int perSecond;
+        final List<Fault> faults;
+
+        Plan(int positives, int perSecond, List<Fault> faults) {
+            this.positives = positives;
+            this.perSecond = perSecond;
+            this.faults = faults;
+        }
+    }
+
+    /** Kafka's client logs every setting at INFO; held here so the level sticks. */
+    private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
+
+    private FaultSuite() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        KAFKA_LOG.setLevel(java.util.logging.Level.WARNING);
+        Map<String, String> opts = new LinkedHashMap<>();
+        Plan plan = Plan.QUICK;
+        String only = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> plan = Plan.QUICK;
+                case "--full" -> plan = Plan.FULL;
+                case "--only" -> only = args[++i];
+                default -> opts.put(args[i].substring(2), args[++i]);
+            }
+        }
+        Stack stack = new Stack(Path.of(opts.get("stack")), opts.get("ehr-faults"));
+        Ingest ingest = new Ingest(opts.get("ingest"), opts.get("token"));
+        Ehr ehr = new Ehr(opts.get("ehr"));
+        List<FaultRun.Outcome> outcomes = new ArrayList<>();
+        for (Fault fault : plan.faults) {
+            if (only != null && !fault.name().equals(only)) {
+                continue;
+            }
+            if (!outcomes.isEmpty()) {
+                stack.fresh(); // the EHR sandbox keeps everything in memory: a fuller one is a slower one
+            }
+            System.out.printf("%n--- %s: %d positives at %d/s ---%n", fault.name(), plan.positives, plan.perSecond);
+            FaultRun.Outcome outcome = new FaultRun(stack, ingest, ehr, opts.get("kafka"), Path.of(opts.get("fixtures")))
+                    .run(fault, plan.positives, plan.perSecond);
+            System.out.println(outcome.summary());
+            outcomes.add(outcome);
+        }
+        System.out.print(table(plan, outcomes));
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("plan", plan.name());
+        results.put("cores", Runtime.getRuntime().availableProcessors());
+        results.put("runs", outcomes);
+        Path out = Path.of(opts.get("out"));
+        Files.createDirectories(out.getParent());
+        EventJson.mapper().writerWithDefaultPrettyPrinter().writeValue(out.toFile(), results);
+        System.out.println("figures written to " + out);
+        boolean broken = outcomes.stream().anyMatch(o -> o.lost() > 0 || o.duplicated() > 0 || o.auditEventsMissing() > 0
+                || o.acknowledged() < o.sent());
+        System.exit(broken ? 1 : 0);
+    }
+
+    static String table(Plan plan, List<FaultRun.Outcome> outcomes) {
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
+                "%n=== lems-triage fault suite (%s: %d positives at %d/s per fault, %d cores) ===%n",
+                plan.name().toLowerCase(Locale.ROOT), plan.positives, plan.perSecond, Runtime.getRuntime().availableProcessors()));
+        String format = "%-26s %5s %6s %5s %6s %4s %10s %6s %10s %12s %10s%n";
+        t.append(String.format(Locale.ROOT, format, "fault", "sent", "acked", "lost", "dupl.", "DLQ", "audit miss",
+                "503s", "recover s", "pause d/w s", "no context"));
+        for (FaultRun.Outcome o : outcomes) {
+            t.append(String.format(Locale.ROOT, format, o.fault(), o.sent(), o.acknowledged(), o.lost(), o.duplicated(),
+                    o.deadLettered(), o.auditEventsMissing(), o.unavailableAnswers(),
+                    String.format(Locale.ROOT, "%.1f", o.recoverSeconds()),
+                    String.format(Locale.ROOT, "%.1f / %.1f", o.decisionStallSeconds(), o.writeStallSeconds()),
+                    o.decidedWithoutContext()));
+        }
+        t.append("recover s: from the fault's end (component ready again, EHR answering) until every positive acknowledged "
+                + "by then had its screening episode in the EHR (the backlog drained).\npause d/w s: the longest time between two "
+                + "decisions (classifier) / two EHR writes (notifier) of the run. no context: first decisions made without the EHR's context (each is later rewritten "
+                + "by an UPDATE once the context is read).\n");
+        return t.toString();
+    }
+
+    /** One fault: what is done, to what, and for how long. */
+    record Fault(String name, String kind, String target, Duration length, int delayMs) {
+        static Fault kill(String target, int relaunchAfterSeconds) {
+            return new Fault("kill -9 " + target + " (" + relaunchAfterSeconds + " s)", "kill", target,
+                    Duration.ofSeconds(relaunchAfterSeconds), 0);
+        }
+
+        static Fault ehrHung(int seconds) {
+            return new Fault("EHR hung (" + seconds + " s)", "hang", "ehr", Duration.ofSeconds(seconds), 0);
+        }
+
+        static Fault ehrRefusing(int seconds) {
+            return new Fault("EHR refusing (" + seconds + " s)", "refuse", "ehr", Duration.ofSeconds(seconds), 0);
+        }
+
+        static Fault ehrSlow(int delayMs, int seconds) {
+            return new Fault("EHR slow " + delayMs / 1000 + " s/call (" + seconds + " s)", "slow", "ehr",
+                    Duration.ofSeconds(seconds), delayMs);
+        }
+    }
+}
