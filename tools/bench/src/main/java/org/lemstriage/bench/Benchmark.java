@@ -97,6 +97,8 @@ public final class Benchmark {
                 endToEnd.createPatient("bench-" + p); // the cohort's patients exist, so its positives become Tasks
             }
             memory.sample();
+            // Every decision of the measured phases, to count those made without the EHR's context (issue 13, finding 7)
+            TopicWindow decisions = new TopicWindow(opts.get("kafka"), List.of(org.lemstriage.model.Topics.TRIAGE_DECISION));
             step("ingest: single Observations, " + plan.singleClients() + " concurrent clients");
             ingest.throughput(plan.singleClients(), Duration.ofSeconds(2), "/fhir/Observation", bodies); // warm-up
             double single = shown(ingest.throughput(plan.singleClients(), plan.load(), "/fhir/Observation", bodies));
@@ -135,6 +137,15 @@ public final class Benchmark {
             latency.put("background_obs_per_s", round(e2e.backgroundPerSecond()));
             latency.put("background_refused", e2e.backgroundRefused());
             results.put("e2e_latency_ms", latency);
+            Map<String, String> firstContext = new LinkedHashMap<>();
+            for (TopicWindow.Entry e : decisions.read(org.lemstriage.model.Topics.TRIAGE_DECISION)) {
+                firstContext.putIfAbsent(e.value().path("patientKey").asText(), e.value().path("context").asText());
+            }
+            decisions.close();
+            long without = firstContext.values().stream().filter("UNAVAILABLE"::equals).count();
+            results.put("first_decisions", firstContext.size());
+            results.put("first_decisions_without_context", without);
+            System.out.printf(Locale.ROOT, "    %d of %d first decisions made without the EHR's context%n", without, firstContext.size());
 
             Map<String, Object> rss = new LinkedHashMap<>();
             Map<String, Double> peak = memory.peak();

@@ -2,9 +2,7 @@ package org.lemstriage.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.lemstriage.model.Topics;
-import org.lemstriage.model.event.EventJson;
 
-import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +69,7 @@ final class FaultRun {
             patients.add("Patient/" + id);
             bodies.put("Patient/" + id, cohort.positive("Patient/" + id).json());
         }
+        warmUp(patientsMaker, cohort, runId);
         try (TopicWindow topics = new TopicWindow(kafka, List.of(Topics.TRIAGE_AUDIT, Topics.TRIAGE_DECISION,
                 Topics.LAB_OBSERVATION_DLQ, Topics.TRIAGE_DECISION_DLQ, Topics.CONTEXT_REQUEST_DLQ))) {
             Map<String, Long> acknowledgedAt = new ConcurrentHashMap<>();
@@ -95,20 +94,7 @@ final class FaultRun {
             }
             senders.shutdown();
 
-            // Every acknowledged positive, followed into the EHR until its episode is there
-            Map<String, Long> seenAt = new HashMap<>();
-            long deadline = System.nanoTime() + SETTLE.toNanos();
-            while (seenAt.size() < acknowledgedAt.size() && System.nanoTime() < deadline) {
-                for (String patient : acknowledgedAt.keySet()) {
-                    if (!seenAt.containsKey(patient)) {
-                        Ehr.Screening screening = screeningOrNull(patient);
-                        if (screening != null && screening.episodes() > 0) {
-                            seenAt.put(patient, System.nanoTime());
-                        }
-                    }
-                }
-                Thread.sleep(2000); // every pass is two EHR searches per patient not yet seen: the EHR is the one under test
-            }
+            Map<String, Long> seenAt = followIntoEhr(acknowledgedAt.keySet());
             long recovered = acknowledgedAt.entrySet().stream().filter(e -> e.getValue() <= faultEnd)
                     .mapToLong(e -> seenAt.getOrDefault(e.getKey(), Long.MAX_VALUE)).max().orElse(faultEnd);
             Thread.sleep(5000); // a late duplicate would show now
@@ -151,6 +137,24 @@ final class FaultRun {
                     recovered == Long.MAX_VALUE ? -1 : Math.max(0, recovered - faultEnd) / 1e9, longestGap(decidedAt) / 1e3,
                     longestGap(writtenAt) / 1e3, withoutContext, rewrites);
         }
+    }
+
+    /** When each acknowledged positive's episode was first seen in the EHR (System.nanoTime), watched for {@link #SETTLE}. */
+    private Map<String, Long> followIntoEhr(Set<String> acknowledged) throws InterruptedException {
+        Map<String, Long> seenAt = new HashMap<>();
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (seenAt.size() < acknowledged.size() && System.nanoTime() < deadline) {
+            for (String patient : acknowledged) {
+                if (!seenAt.containsKey(patient)) {
+                    Ehr.Screening screening = screeningOrNull(patient);
+                    if (screening != null && screening.episodes() > 0) {
+                        seenAt.put(patient, System.nanoTime());
+                    }
+                }
+            }
+            Thread.sleep(2000); // every pass is two EHR searches per patient not yet seen: the EHR is the one under test
+        }
+        return seenAt;
     }
 
     /**
@@ -200,11 +204,9 @@ final class FaultRun {
             int status;
             try {
                 status = ingest.post("/fhir/Observation", body);
-            } catch (HttpTimeoutException e) {
-                Thread.sleep(1000); // no answer: it may or may not have been accepted; resending is safe
-                continue;
-            } catch (Exception e) {
-                Thread.sleep(1000); // refused or reset: ingest is away
+            } catch (Exception noAnswer) {
+                // refused, reset or timed out: it may or may not have been accepted; resending the same is safe
+                Thread.sleep(1000);
                 continue;
             }
             answered.incrementAndGet();
@@ -217,6 +219,28 @@ final class FaultRun {
             }
             unavailable.incrementAndGet();
             Thread.sleep(1000);
+        }
+    }
+
+    /**
+     * A few positives first, followed until their episodes are in the EHR: the fault then meets a pipeline that is
+     * flowing (on a fresh stack the first decisions wait for consumer groups to form), as a hospital's would be.
+     */
+    private void warmUp(EndToEnd patientsMaker, SyntheticCohort cohort, String runId) throws Exception {
+        for (int i = 0; i < 5; i++) {
+            String patient = "Patient/chaos-" + runId + "-warm-" + i;
+            patientsMaker.createPatient(patient.substring("Patient/".length()));
+            send(patient, cohort.positive(patient).json(), new ConcurrentHashMap<>(), new AtomicInteger(), new AtomicInteger());
+        }
+        for (int i = 0; i < 5; i++) {
+            String patient = "Patient/chaos-" + runId + "-warm-" + i;
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (screeningWithin(patient, Duration.ofMinutes(1)).episodes() == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the warm-up positive of " + patient + " has no episode after 2 minutes");
+                }
+                Thread.sleep(500);
+            }
         }
     }
 

@@ -37,14 +37,14 @@ public final class FaultSuite {
         }
     }
 
-    /** Kafka's client logs every setting at INFO; held here so the level sticks. */
+    /** Kafka's client logs every setting at INFO, and every failed connection while the broker is the fault at WARN. */
     private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
 
     private FaultSuite() {
     }
 
     public static void main(String[] args) throws Exception {
-        KAFKA_LOG.setLevel(java.util.logging.Level.WARNING);
+        KAFKA_LOG.setLevel(java.util.logging.Level.SEVERE);
         Map<String, String> opts = new LinkedHashMap<>();
         Plan plan = Plan.QUICK;
         String only = null;
@@ -103,8 +103,8 @@ public final class FaultSuite {
         }
         t.append("recover s: from the fault's end (component ready again, EHR answering) until every positive acknowledged "
                 + "by then had its screening episode in the EHR (the backlog drained).\npause d/w s: the longest time between two "
-                + "decisions (classifier) / two EHR writes (notifier) of the run. no context: first decisions made without the EHR's context (each is later rewritten "
-                + "by an UPDATE once the context is read).\n");
+                + "decisions (classifier) / two EHR writes (notifier) of the run. no context: first decisions made without the EHR's context (the context is asked "
+                + "for again with back-off; an UPDATE follows if it changes the decision).\n");
         return t.toString();
     }
 

@@ -33,6 +33,9 @@ final class Report {
         row(t, "end to end p50 / p95 (ms)", e2e.get("p50") + " / " + e2e.get("p95"), background, "");
         double p99 = num(e2e.get("p99"));
         row(t, "end to end p99 / max (ms)", p99 + " / " + e2e.get("max"), "p99 <= 250 ms", verdict(p99 <= Benchmark.TARGET_E2E_P99_MS));
+        long first = ((Number) r.get("first_decisions")).longValue();
+        long without = ((Number) r.get("first_decisions_without_context")).longValue();
+        row(t, "first decisions without EHR context", without + " of " + first, "none (EHR healthy)", verdict(without == 0));
         ((Map<String, Map<String, Object>>) r.get("rss_mib")).forEach((name, rss) -> {
             double load = num(rss.get("load"));
             row(t, "RSS " + name + " idle / load (MiB)", rss.get("idle") + " / " + load, "<= 256 MiB", verdict(load <= Benchmark.TARGET_RSS_MIB));
