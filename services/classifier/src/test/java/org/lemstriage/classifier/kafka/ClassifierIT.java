@@ -18,6 +18,7 @@ import org.lemstriage.model.event.EventJson;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.testsupport.EhrSandboxResource;
+import org.lemstriage.testsupport.EhrSandboxes;
 import org.lemstriage.testsupport.KafkaBroker;
 import org.lemstriage.testsupport.KafkaBrokerResource;
 import org.lemstriage.testsupport.SenderTokens;
@@ -25,6 +26,9 @@ import org.lemstriage.testsupport.SenderTokensResource;
 import org.lemstriage.testsupport.TopicProbe;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -32,6 +36,9 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.oneOf;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * The classifier against the real broker (exactly_once_v2; decisions read as a read_committed consumer would) and
@@ -127,13 +134,13 @@ class ClassifierIT {
         String unknown = "Patient/nobody-" + UUID.randomUUID();
         for (String patient : new String[]{known, unknown}) {
             given().when().get("/patients/" + patient + "/triage").then().statusCode(401)
-                    .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer"));
+                    .header("WWW-Authenticate", startsWith("Bearer"));
             given().auth().oauth2(SenderTokens.token("lab-engine", "system/Observation.write")).when()
                     .get("/patients/" + patient + "/triage").then().statusCode(403);
             given().auth().oauth2(SenderTokens.untrusted("oncology-console", PatientTriageResource.READ_SCOPE)).when()
                     .get("/patients/" + patient + "/triage").then().statusCode(401);
-            given().auth().oauth2(SenderTokens.withScopeClaim("oncology-console", java.util.List.of(PatientTriageResource.READ_SCOPE)))
-                    .when().get("/patients/" + patient + "/triage").then().statusCode(org.hamcrest.Matchers.lessThan(500));
+            given().auth().oauth2(SenderTokens.withScopeClaim("oncology-console", List.of(PatientTriageResource.READ_SCOPE)))
+                    .when().get("/patients/" + patient + "/triage").then().statusCode(lessThan(500));
         }
         given().auth().oauth2(READER).when().get("/patients/" + unknown + "/triage").then().statusCode(404);
     }
@@ -143,21 +150,21 @@ class ClassifierIT {
         // Issue 13, finding 7: context requests were read one at a time; with the EHR at 0.5 s a call (a context is
         // four or five calls) eight positives at once queued for about 20 s, and those past the 10 s hold were decided
         // without context, then rewritten by an UPDATE
-        java.util.List<String> patients = new java.util.ArrayList<>();
+        List<String> patients = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String id = "cl-slow-" + UUID.randomUUID();
-            given().baseUri(org.lemstriage.testsupport.EhrSandboxes.shared().baseUrl()).contentType("application/fhir+json")
+            given().baseUri(EhrSandboxes.shared().baseUrl()).contentType("application/fhir+json")
                     .body("{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"birthDate\":\"1958-03-01\",\"gender\":\"male\"}")
-                    .when().put("/Patient/" + id).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+                    .when().put("/Patient/" + id).then().statusCode(oneOf(200, 201));
             patients.add("Patient/" + id);
         }
-        var faults = org.lemstriage.testsupport.EhrSandboxes.shared().faults();
+        var faults = EhrSandboxes.shared().faults();
         try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_DECISION)) {
             faults.delayEvery(Duration.ofMillis(500));
             for (String patient : patients) {
                 send(Results.vgcc(patient, "obs-" + UUID.randomUUID(), "0.45", "final"));
             }
-            java.util.Map<String, TriageDecision> decided = new java.util.HashMap<>();
+            Map<String, TriageDecision> decided = new HashMap<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (decided.size() < patients.size() && System.nanoTime() < deadline) {
                 for (var r : probe.pollFor(Duration.ofMillis(500))) {
