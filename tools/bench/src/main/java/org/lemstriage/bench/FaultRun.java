@@ -173,25 +173,24 @@ final class FaultRun {
     /** The fault, from its start to its end; returns the end (System.nanoTime) once the system is whole again. */
     private long inject(FaultSuite.Fault fault) throws Exception {
         switch (fault.kind()) {
-            case "kill" -> {
+            case KILL -> {
                 stack.kill9(fault.target());
                 Thread.sleep(fault.length().toMillis());
                 stack.relaunch(fault.target());
             }
-            case "hang" -> {
+            case HANG -> {
                 stack.pause("ehr");
                 Thread.sleep(fault.length().toMillis());
                 stack.resume("ehr");
             }
-            case "refuse" -> {
+            case REFUSE -> {
                 stack.ehrOutage(fault.length());
                 Thread.sleep(fault.length().toMillis() + 500);
             }
-            case "slow" -> {
+            case SLOW -> {
                 stack.ehrSlow(fault.delayMs(), fault.length());
                 Thread.sleep(fault.length().toMillis());
             }
-            default -> throw new IllegalArgumentException(fault.kind());
         }
         return System.nanoTime();
     }

@@ -108,23 +108,26 @@ public final class FaultSuite {
         return t.toString();
     }
 
+    /** What is done to the component: killed and relaunched, hung, refusing connections, or slow. */
+    enum Kind { KILL, HANG, REFUSE, SLOW }
+
     /** One fault: what is done, to what, and for how long. */
-    record Fault(String name, String kind, String target, Duration length, int delayMs) {
+    record Fault(String name, Kind kind, String target, Duration length, int delayMs) {
         static Fault kill(String target, int relaunchAfterSeconds) {
-            return new Fault("kill -9 " + target + " (" + relaunchAfterSeconds + " s)", "kill", target,
+            return new Fault("kill -9 " + target + " (" + relaunchAfterSeconds + " s)", Kind.KILL, target,
                     Duration.ofSeconds(relaunchAfterSeconds), 0);
         }
 
         static Fault ehrHung(int seconds) {
-            return new Fault("EHR hung (" + seconds + " s)", "hang", "ehr", Duration.ofSeconds(seconds), 0);
+            return new Fault("EHR hung (" + seconds + " s)", Kind.HANG, "ehr", Duration.ofSeconds(seconds), 0);
         }
 
         static Fault ehrRefusing(int seconds) {
-            return new Fault("EHR refusing (" + seconds + " s)", "refuse", "ehr", Duration.ofSeconds(seconds), 0);
+            return new Fault("EHR refusing (" + seconds + " s)", Kind.REFUSE, "ehr", Duration.ofSeconds(seconds), 0);
         }
 
         static Fault ehrSlow(int delayMs, int seconds) {
-            return new Fault("EHR slow " + delayMs / 1000 + " s/call (" + seconds + " s)", "slow", "ehr",
+            return new Fault("EHR slow " + delayMs / 1000 + " s/call (" + seconds + " s)", Kind.SLOW, "ehr",
                     Duration.ofSeconds(seconds), delayMs);
         }
     }

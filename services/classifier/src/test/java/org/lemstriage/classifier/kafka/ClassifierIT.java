@@ -7,6 +7,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +40,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.lessThan;
-import static org.hamcrest.Matchers.oneOf;
 import static org.hamcrest.Matchers.startsWith;
 
 /**
@@ -152,11 +154,11 @@ class ClassifierIT {
         // without context, then rewritten by an UPDATE
         List<String> patients = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            String id = "cl-slow-" + UUID.randomUUID();
-            given().baseUri(EhrSandboxes.shared().baseUrl()).contentType("application/fhir+json")
-                    .body("{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"birthDate\":\"1958-03-01\",\"gender\":\"male\"}")
-                    .when().put("/Patient/" + id).then().statusCode(oneOf(200, 201));
-            patients.add("Patient/" + id);
+            Patient patient = new Patient().setBirthDateElement(new DateType("1958-03-01"))
+                    .setGender(Enumerations.AdministrativeGender.MALE);
+            patient.setId("cl-slow-" + UUID.randomUUID());
+            EhrSandboxes.shared().store().update(patient);
+            patients.add("Patient/" + patient.getIdPart());
         }
         var faults = EhrSandboxes.shared().faults();
         try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_DECISION)) {

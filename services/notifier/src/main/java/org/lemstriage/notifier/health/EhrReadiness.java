@@ -31,7 +31,7 @@ public class EhrReadiness implements HealthCheck {
     }
 
     void watch(@Observes StartupEvent started, Vertx vertx, NotifierConfig config) {
-        vertx.setPeriodic(config.ehrWatch().toMillis(), id -> vertx.executeBlocking(() -> call(), false));
+        vertx.setPeriodic(config.ehrWatch().toMillis(), id -> vertx.executeBlocking(this::call, false));
     }
 
     @Override
