@@ -33,6 +33,13 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code services/<name>} with the given system properties and waits until it is ready. */
     static ServiceProcess start(String name, Map<String, String> properties) throws Exception {
+        ServiceProcess service = launch(name, name, properties);
+        service.awaitReady(Duration.ofSeconds(90));
+        return service;
+    }
+
+    /** Starts {@code services/<name>} without waiting for it, its log under {@code label}. */
+    static ServiceProcess launch(String name, String label, Map<String, String> properties) throws Exception {
         Path root = Fixtures.repositoryRoot();
         Path jar = root.resolve("services").resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
@@ -44,22 +51,24 @@ final class ServiceProcess implements AutoCloseable {
                 "-Dquarkus.http.port=" + port));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
-        Path log = root.resolve("testing/end-to-end/target/e2e-logs/" + name + ".log");
+        Path log = root.resolve("testing/end-to-end/target/e2e-logs/" + label + ".log");
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         // Never leave a service behind, whatever way the test JVM ends
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        ServiceProcess service = new ServiceProcess(name, port, process, log);
-        service.awaitReady(Duration.ofSeconds(90));
-        return service;
+        return new ServiceProcess(name, port, process, log);
     }
 
     String baseUrl() {
         return "http://localhost:" + port;
     }
 
-    private void awaitReady(Duration timeout) throws Exception {
+    Path log() {
+        return log;
+    }
+
+    void awaitReady(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

@@ -21,11 +21,15 @@ public final class TopicProbe implements AutoCloseable {
     private final List<TopicPartition> partitions;
 
     public TopicProbe(String bootstrapServers, String topic) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new StringDeserializer(), new StringDeserializer());
+        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+    }
+
+    /** On a broker that needs more than its address: {@code client} holds bootstrap and security settings. */
+    public TopicProbe(Map<String, Object> client, String topic) {
+        Map<String, Object> config = new java.util.HashMap<>(client);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
         this.partitions = consumer.partitionsFor(topic).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
         consumer.assign(partitions);
@@ -33,10 +37,18 @@ public final class TopicProbe implements AutoCloseable {
 
     /** Opens a probe positioned at the current end: it sees only what is written from now on. */
     public static TopicProbe fromNow(String bootstrapServers, String topic) {
-        TopicProbe probe = new TopicProbe(bootstrapServers, topic);
-        probe.consumer.seekToEnd(probe.partitions);
-        probe.partitions.forEach(probe.consumer::position);
-        return probe;
+        return new TopicProbe(bootstrapServers, topic).atEnd();
+    }
+
+    /** {@link #fromNow(String, String)} on a broker that needs security settings. */
+    public static TopicProbe fromNow(Map<String, Object> client, String topic) {
+        return new TopicProbe(client, topic).atEnd();
+    }
+
+    private TopicProbe atEnd() {
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return this;
     }
 
     /** Polls until a record matches (returned with all read so far) or the timeout passes (all read so far). */

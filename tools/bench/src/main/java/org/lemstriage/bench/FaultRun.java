@@ -77,22 +77,26 @@ final class FaultRun {
             AtomicInteger unavailable = new AtomicInteger();
             long t0 = System.nanoTime();
             ExecutorService senders = Executors.newFixedThreadPool(32);
-            List<Future<?>> sending = new ArrayList<>();
-            for (int i = 0; i < patients.size(); i++) {
-                String patient = patients.get(i);
-                long due = t0 + (long) (i * 1e9 / perSecond);
-                sending.add(senders.submit(() -> {
-                    sleepUntil(due);
-                    send(patient, bodies.get(patient), acknowledgedAt, answered, unavailable);
-                    return null;
-                }));
+            long faultEnd;
+            try {
+                List<Future<?>> sending = new ArrayList<>();
+                for (int i = 0; i < patients.size(); i++) {
+                    String patient = patients.get(i);
+                    long due = t0 + (long) (i * 1e9 / perSecond);
+                    sending.add(senders.submit(() -> {
+                        sleepUntil(due);
+                        send(patient, bodies.get(patient), acknowledgedAt, answered, unavailable);
+                        return null;
+                    }));
+                }
+                sleepUntil(t0 + FAULT_AT.toNanos());
+                faultEnd = inject(fault);
+                for (Future<?> f : sending) {
+                    f.get();
+                }
+            } finally {
+                senders.shutdownNow();
             }
-            sleepUntil(t0 + FAULT_AT.toNanos());
-            long faultEnd = inject(fault);
-            for (Future<?> f : sending) {
-                f.get();
-            }
-            senders.shutdown();
 
             Map<String, Long> seenAt = followIntoEhr(acknowledgedAt.keySet());
             long recovered = acknowledgedAt.entrySet().stream().filter(e -> e.getValue() <= faultEnd)
@@ -190,6 +194,24 @@ final class FaultRun {
             case SLOW -> {
                 stack.ehrSlow(fault.delayMs(), fault.length());
                 Thread.sleep(fault.length().toMillis());
+            }
+            case DISK_FULL -> {
+                stack.brokerDisk("full");
+                Thread.sleep(fault.length().toMillis());
+                stack.brokerDisk("free");
+                stack.relaunch("kafka"); // Kafka stops when its only log directory fails: the operator starts it again
+            }
+            case READ_ONLY -> {
+                // Linux refuses to remount a file system read-only while a process writes to it: the broker goes
+                // down, comes back to a read-only log directory (as after a host's file system came up read-only),
+                // and is started again once the directory is writable
+                stack.kill9("kafka");
+                stack.brokerDisk("readonly");
+                System.out.println(stack.tryRelaunch("kafka") ? "  kafka STARTED on a read-only log directory"
+                        : "  kafka refused to start on a read-only log directory, as it should");
+                Thread.sleep(fault.length().toMillis());
+                stack.brokerDisk("writable");
+                stack.relaunch("kafka");
             }
         }
         return System.nanoTime();

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * The fault suite (issue 13): positives flow into a running stack while one fault is injected as an operator would
  * meet it (a component killed with SIGKILL and relaunched, the broker killed, the EHR hung, refusing connections, or
- * slow), and each run counts what a hospital cares about: sent, acknowledged, lost, duplicated, on a dead-letter
+ * slow, the broker's disk full or its log directory read-only), and each run counts what a hospital cares about: sent, acknowledged, lost, duplicated, on a dead-letter
  * topic, AuditEvents missing, and the time from the fault's end until every result acknowledged by then was in the
  * EHR. Prints a table and writes the figures as JSON; exits 1 if anything acknowledged was lost or duplicated, or an
  * answered request has no AuditEvent. Run by {@code deploy/local/stack chaos [--quick|--full]}.
@@ -24,7 +24,8 @@ public final class FaultSuite {
     enum Plan {
         QUICK(60, 20, List.of(Fault.kill("classifier", 5), Fault.kill("notifier", 5), Fault.ehrRefusing(15))),
         FULL(300, 25, List.of(Fault.kill("kafka", 10), Fault.kill("classifier", 5), Fault.kill("notifier", 5),
-                Fault.kill("ingest", 5), Fault.ehrHung(60), Fault.ehrRefusing(60), Fault.ehrSlow(2000, 60)));
+                Fault.kill("ingest", 5), Fault.ehrHung(60), Fault.ehrRefusing(60), Fault.ehrSlow(2000, 60),
+                Fault.brokerDiskFull(20), Fault.brokerLogDirReadOnly(20)));
 
         final int positives;
         final int perSecond;
@@ -43,7 +44,17 @@ public final class FaultSuite {
     private FaultSuite() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args));
+        } catch (Exception e) {
+            // A fault that could not be injected: the run is over, whatever threads its senders left waiting
+            e.printStackTrace();
+            System.exit(2);
+        }
+    }
+
+    private static int run(String[] args) throws Exception {
         KAFKA_LOG.setLevel(java.util.logging.Level.SEVERE);
         Map<String, String> opts = new LinkedHashMap<>();
         Plan plan = Plan.QUICK;
@@ -62,6 +73,11 @@ public final class FaultSuite {
         List<FaultRun.Outcome> outcomes = new ArrayList<>();
         for (Fault fault : plan.faults) {
             if (only != null && !fault.name().equals(only)) {
+                continue;
+            }
+            if (fault.needsDiskControl() && !stack.canControlBrokerDisk()) {
+                System.out.printf("%n--- %s: skipped, the broker's log directory is not a tmpfs this user can fill "
+                        + "(run as root) ---%n", fault.name());
                 continue;
             }
             if (!outcomes.isEmpty()) {
@@ -84,14 +100,14 @@ public final class FaultSuite {
         System.out.println("figures written to " + out);
         boolean broken = outcomes.stream().anyMatch(o -> o.lost() > 0 || o.duplicated() > 0 || o.auditEventsMissing() > 0
                 || o.acknowledged() < o.sent());
-        System.exit(broken ? 1 : 0);
+        return broken ? 1 : 0;
     }
 
     static String table(Plan plan, List<FaultRun.Outcome> outcomes) {
         StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
                 "%n=== lems-triage fault suite (%s: %d positives at %d/s per fault, %d cores) ===%n",
                 plan.name().toLowerCase(Locale.ROOT), plan.positives, plan.perSecond, Runtime.getRuntime().availableProcessors()));
-        String format = "%-26s %5s %6s %5s %6s %4s %10s %6s %10s %12s %10s%n";
+        String format = "%-30s %5s %6s %5s %6s %4s %10s %6s %10s %12s %10s%n";
         t.append(String.format(Locale.ROOT, format, "fault", "sent", "acked", "lost", "dupl.", "DLQ", "audit miss",
                 "503s", "recover s", "pause d/w s", "no context"));
         for (FaultRun.Outcome o : outcomes) {
@@ -108,8 +124,11 @@ public final class FaultSuite {
         return t.toString();
     }
 
-    /** What is done to the component: killed and relaunched, hung, refusing connections, or slow. */
-    enum Kind { KILL, HANG, REFUSE, SLOW }
+    /**
+     * What is done to the component: killed and relaunched, hung, refusing connections, slow; or the broker's log
+     * directory full or read-only, then given back and the broker started again (as an operator would).
+     */
+    enum Kind { KILL, HANG, REFUSE, SLOW, DISK_FULL, READ_ONLY }
 
     /** One fault: what is done, to what, and for how long. */
     record Fault(String name, Kind kind, String target, Duration length, int delayMs) {
@@ -124,6 +143,19 @@ public final class FaultSuite {
 
         static Fault ehrRefusing(int seconds) {
             return new Fault("EHR refusing (" + seconds + " s)", Kind.REFUSE, "ehr", Duration.ofSeconds(seconds), 0);
+        }
+
+        static Fault brokerDiskFull(int seconds) {
+            return new Fault("broker disk full (" + seconds + " s)", Kind.DISK_FULL, "kafka", Duration.ofSeconds(seconds), 0);
+        }
+
+        static Fault brokerLogDirReadOnly(int seconds) {
+            return new Fault("broker restart, dir ro (" + seconds + " s)", Kind.READ_ONLY, "kafka", Duration.ofSeconds(seconds), 0);
+        }
+
+        /** Needs the broker's log directory on a tmpfs this user can fill and remount (root). */
+        boolean needsDiskControl() {
+            return kind == Kind.DISK_FULL || kind == Kind.READ_ONLY;
         }
 
         static Fault ehrSlow(int delayMs, int seconds) {

@@ -38,12 +38,27 @@ final class Stack {
         run("relaunch", component);
     }
 
+    /** Starts the component again; false if it would not start (the script's exit status). */
+    boolean tryRelaunch(String component) throws Exception {
+        return exitCode("relaunch", component) == 0;
+    }
+
     void pause(String component) throws Exception {
         run("pause", component);
     }
 
     void resume(String component) throws Exception {
         run("resume", component);
+    }
+
+    /** {@code deploy/local/stack disk full|free|readonly|writable}: the broker's log directory. */
+    void brokerDisk(String what) throws Exception {
+        run("disk", what);
+    }
+
+    /** Whether the broker's log directory is a tmpfs that {@link #brokerDisk} can fill and remount. */
+    boolean canControlBrokerDisk() throws Exception {
+        return exitCode("disk", "check") == 0;
     }
 
     /** The EHR refuses connections for {@code length}, then answers again with every resource kept. */
@@ -65,11 +80,15 @@ final class Stack {
     }
 
     private void run(String... command) throws Exception {
+        int exit = exitCode(command);
+        if (exit != 0) {
+            throw new IllegalStateException("deploy/local/stack " + String.join(" ", command) + " failed (exit " + exit + ")");
+        }
+    }
+
+    private int exitCode(String... command) throws Exception {
         List<String> line = new ArrayList<>(List.of(script.toString()));
         line.addAll(List.of(command));
-        Process p = new ProcessBuilder(line).inheritIO().start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("deploy/local/stack " + String.join(" ", command) + " failed (exit " + p.exitValue() + ")");
-        }
+        return new ProcessBuilder(line).inheritIO().start().waitFor();
     }
 }
