@@ -48,6 +48,8 @@ class SecuredKafkaIT {
     private static final String INGEST = "lems-triage-ingest";
     private static final String CLASSIFIER = "lems-triage-classifier";
     private static final String NOTIFIER = "lems-triage-notifier";
+    private static final String INGEST_AGENT = "ingest";
+    private static final String NOTIFIER_AGENT = "notifier";
 
     private static SecuredKafkaBroker broker;
     private static String ehrBase;
@@ -113,12 +115,12 @@ class SecuredKafkaIT {
 
     @Test
     void aServiceWithTheWrongPasswordIsNotReadyAndSaysWhy() throws Exception {
-        try (ServiceProcess wrong = ServiceProcess.launch("notifier", "secured-notifier-wrong-password",
-                service(NOTIFIER, "not-" + broker.password(NOTIFIER)))) {
+        String wrongPassword = "not-" + broker.password(NOTIFIER);
+        try (ServiceProcess wrong = ServiceProcess.launch("notifier", "secured-notifier-wrong-password", service(NOTIFIER, wrongPassword))) {
             JsonNode check = awaitKafkaAccessDown(wrong);
             assertThat(check.at("/data/reason").asText()).contains("Kafka refused this service's credentials", "SCRAM-SHA-512");
             assertThat(Files.readString(wrong.log())).contains("Kafka access: Kafka refused this service's credentials")
-                    .doesNotContain(broker.password(NOTIFIER));
+                    .doesNotContain(wrongPassword);
         }
     }
 
@@ -155,9 +157,6 @@ class SecuredKafkaIT {
             throw new IllegalStateException(e);
         }
     }
-
-    private static final String INGEST_AGENT = "ingest";
-    private static final String NOTIFIER_AGENT = "notifier";
 
     /** Which service wrote an AuditEvent: the observer's display of its source. */
     private static String auditAgent(String auditEvent) {
