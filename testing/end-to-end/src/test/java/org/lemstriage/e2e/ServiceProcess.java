@@ -23,12 +23,15 @@ final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Process process;
     private final Path log;
+    /** Where this run's lines start: the log is appended to across runs. */
+    private final long logStart;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, int port, Process process, Path log, long logStart) {
         this.name = name;
         this.port = port;
         this.process = process;
         this.log = log;
+        this.logStart = logStart;
     }
 
     /** Starts {@code services/<name>} with the given system properties and waits until it is ready. */
@@ -53,11 +56,12 @@ final class ServiceProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString()));
         Path log = root.resolve("testing/end-to-end/target/e2e-logs/" + label + ".log");
         Files.createDirectories(log.getParent());
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         // Never leave a service behind, whatever way the test JVM ends
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        return new ServiceProcess(name, port, process, log);
+        return new ServiceProcess(name, port, process, log, logStart);
     }
 
     String baseUrl() {
@@ -66,6 +70,16 @@ final class ServiceProcess implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /** What this process has logged so far (not earlier runs' lines in the same file). */
+    String logSinceLaunch() {
+        try (var in = Files.newInputStream(log)) {
+            in.skipNBytes(logStart);
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     void awaitReady(Duration timeout) throws Exception {
