@@ -14,9 +14,9 @@ import java.util.Map;
 /**
  * The fault suite (issue 13): positives flow into a running stack while one fault is injected as an operator would
  * meet it (a component killed with SIGKILL and relaunched, the broker killed, the EHR hung, refusing connections, or
- * slow, the broker's disk full or its log directory read-only), and each run counts what a hospital cares about: sent, acknowledged, lost, duplicated, on a dead-letter
- * topic, AuditEvents missing, and the time from the fault's end until every result acknowledged by then was in the
- * EHR. Prints a table and writes the figures as JSON; exits 1 if anything acknowledged was lost or duplicated, or an
+ * slow, the broker's disk full or its log directory read-only), and each run counts what a hospital cares about:
+ * sent, acknowledged, lost, duplicated, on a dead-letter topic, AuditEvents missing, and the time from the fault's
+ * end until every result acknowledged by then was in the EHR. Prints a table and writes the figures as JSON; exits 1 if anything acknowledged was lost or duplicated, or an
  * answered request has no AuditEvent. Run by {@code deploy/local/stack chaos [--quick|--full]}.
  */
 public final class FaultSuite {

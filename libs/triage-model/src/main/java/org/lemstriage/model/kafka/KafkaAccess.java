@@ -77,7 +77,7 @@ public final class KafkaAccess implements AutoCloseable {
         for (var need : needed.entrySet()) {
             try {
                 Set<AclOperation> allowed = topics.get(need.getKey()).get(TIMEOUT_MS + 1000L, TimeUnit.MILLISECONDS).authorizedOperations();
-                // null: a broker without an authorizer allows everything and lists nothing
+                // null: the broker did not say (older than KIP-430): nothing to check
                 if (allowed != null && !allowed.contains(AclOperation.ALL)) {
                     need.getValue().stream().filter(operation -> !allowed.contains(operation)).forEach(operation ->
                             problems.add("not allowed to " + operation + " topic " + need.getKey() + " (an ACL is missing)"));
