@@ -1,9 +1,9 @@
 package org.lemstriage.e2e;
 
 import org.lemstriage.testsupport.Fixtures;
+import org.lemstriage.testsupport.Ports;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +48,7 @@ final class ServiceProcess implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw verify does)");
         }
-        int port = freePort();
+        int port = Ports.free();
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
                 "-Dquarkus.http.port=" + port));
@@ -100,12 +100,6 @@ final class ServiceProcess implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new IllegalStateException(name + " not ready within " + timeout + "; see " + log);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** SIGKILL: no shutdown hook, no commit, no goodbye, as a crash would. */

@@ -9,8 +9,6 @@ import org.apache.kafka.common.config.SslConfigs;
 import org.lemstriage.model.Topics;
 import org.lemstriage.model.kafka.KafkaGrants.Grant;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -56,8 +54,8 @@ public final class SecuredKafkaBroker implements AutoCloseable {
         passwords.put(ADMIN, secret());
         grants.keySet().forEach(user -> passwords.put(user, secret()));
         makeCertificates(dir);
-        int port = freePort();
-        Path properties = Files.writeString(dir.resolve("server.properties"), serverProperties(dir, port, freePort(), passwords.get(ADMIN)));
+        int port = Ports.free();
+        Path properties = Files.writeString(dir.resolve("server.properties"), serverProperties(dir, port, Ports.free(), passwords.get(ADMIN)));
         List<String> format = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "-t", "lems-triage-secured-0001A",
                 "-c", properties.toString()));
         passwords.forEach((user, password) -> format.addAll(List.of("--add-scram", "SCRAM-SHA-512=[name=" + user + ",password=" + password + "]")));
@@ -208,12 +206,6 @@ public final class SecuredKafkaBroker implements AutoCloseable {
         byte[] bytes = new byte[16];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override
