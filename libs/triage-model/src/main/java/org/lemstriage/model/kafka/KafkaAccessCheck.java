@@ -8,7 +8,6 @@ import org.lemstriage.model.kafka.KafkaGrants.Grant;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A service's readiness check {@value #NAME}: DOWN while Kafka refuses its credentials or one of its topic grants
@@ -26,9 +25,12 @@ public abstract class KafkaAccessCheck implements HealthCheck {
         this.access = new KafkaAccess(kafka, grants);
     }
 
+    /** On a thread of its own: the question may wait seconds for the broker, and the common pool is not for waiting. */
     @PostConstruct
     public void askAtStart() {
-        CompletableFuture.runAsync(access::problems);
+        Thread ask = new Thread(access::problems, "kafka-access-check");
+        ask.setDaemon(true);
+        ask.start();
     }
 
     @Override

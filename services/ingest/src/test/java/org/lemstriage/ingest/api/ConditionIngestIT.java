@@ -90,7 +90,8 @@ class ConditionIngestIT {
             String line = Samples.lemsDiagnosis("dx-7", patient, "confirmed").replaceAll("\\s*\\n\\s*", "");
             given().urlEncodingEnabled(false).auth().oauth2(SenderTokens.token("ehr", BOTH)).contentType("application/fhir+ndjson")
                     .body((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                    .when().post("/fhir/$import").then().statusCode(200);
+                    .when().post("/fhir/$import").then().statusCode(200)
+                    .body("parameter.find { it.name == 'line' }.part.find { it.name == 'status' }.valueString", equalTo("201 Created"));
             List<ConsumerRecord<String, String>> seen = probe.pollUntil(r -> patient.equals(r.key()) && r.value().contains("dx-7"),
                     Duration.ofSeconds(10));
             assertThat(seen.stream().filter(r -> patient.equals(r.key())).map(ConsumerRecord::value))
