@@ -26,12 +26,20 @@ public final class KafkaBroker {
     /** Starts the broker if it is not running; returns its bootstrap servers. */
     public static synchronized String bootstrapServers() {
         if (cluster == null) {
-            cluster = start();
+            cluster = start(PARTITIONS);
         }
         return cluster.bootstrapServers();
     }
 
-    private static KafkaClusterTestKit start() {
+    /**
+     * A broker of the caller's own, not the shared one, with the pipeline's topics on {@code partitions} partitions
+     * each (a scale-out test needs more partitions than instances); the caller closes it.
+     */
+    public static KafkaClusterTestKit startDedicated(int partitions) {
+        return start(partitions);
+    }
+
+    private static KafkaClusterTestKit start(int partitions) {
         try {
             KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                     .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
@@ -46,16 +54,16 @@ public final class KafkaBroker {
             kit.format();
             kit.startup();
             kit.waitForReadyBrokers();
-            createTopics(kit.bootstrapServers());
+            createTopics(kit.bootstrapServers(), partitions);
             return kit;
         } catch (Exception e) {
             throw new IllegalStateException("Kafka test broker did not start", e);
         }
     }
 
-    private static void createTopics(String bootstrap) throws Exception {
+    private static void createTopics(String bootstrap, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(Topics.ALL.stream().map(t -> new NewTopic(t, PARTITIONS, (short) 1)).toList()).all().get();
+            admin.createTopics(Topics.ALL.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList()).all().get();
         }
     }
 

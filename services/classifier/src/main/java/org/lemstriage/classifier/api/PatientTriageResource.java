@@ -2,15 +2,18 @@ package org.lemstriage.classifier.api;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.lemstriage.classifier.kafka.TriageTopology;
@@ -21,12 +24,15 @@ import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
 
+import java.net.http.HttpResponse;
 import java.util.List;
 
 /**
  * {@code GET /patients/{key}/triage}: one patient's current evidence, tier, explanation and decision history, read
  * from this instance's state store (interactive query). The key is the patient key, e.g. {@code Patient/123}.
- * With several classifier instances a patient lives on one of them; routing to it is not built yet.
+ * With several classifier instances a patient's state lives on one of them: any instance answers, asking the one
+ * that holds the patient when that is another ({@link TriageInstances}); header {@value TriageInstances#ANSWERED_BY}
+ * names the instance whose state the answer comes from.
  *
  * <p>The view is patient data: it needs a bearer JWT from the hospital's authorization server (verified by
  * smallrye-jwt against {@code mp.jwt.verify.publickey.location}, issuer when set) whose scope includes
@@ -41,16 +47,40 @@ public class PatientTriageResource {
 
     private final KafkaStreams streams;
     private final Ruleset ruleset;
+    private final TriageInstances instances;
 
-    public PatientTriageResource(KafkaStreams streams, Ruleset ruleset) {
+    public PatientTriageResource(KafkaStreams streams, Ruleset ruleset, TriageInstances instances) {
         this.streams = streams;
         this.ruleset = ruleset;
+        this.instances = instances;
     }
 
     @GET
     @Path("/{key: .+}/triage")
     @Produces(MediaType.APPLICATION_JSON)
-    public TriageView triage(@PathParam("key") String key) {
+    public Response triage(@PathParam("key") String key, @HeaderParam("Authorization") String authorization,
+                           @HeaderParam(TriageInstances.FORWARDED) String forwardedBy) throws InterruptedException {
+        HostInfo owner = instances.owner(key).orElseThrow(() -> new ServiceUnavailableException(
+                "no classifier instance holds this patient's state yet (starting or rebalancing); retry shortly"));
+        if (owner.equals(instances.self())) {
+            return Response.ok(view(key)).header(TriageInstances.ANSWERED_BY, TriageInstances.address(owner)).build();
+        }
+        if (forwardedBy != null) {
+            // The two instances disagree on who holds the key: a rebalance is under way. Never pass it on again
+            throw new ServiceUnavailableException("this patient's state is moving between classifier instances; retry shortly");
+        }
+        try {
+            HttpResponse<String> answer = instances.ask(owner, key, authorization);
+            return Response.status(answer.statusCode()).entity(answer.body()).type(MediaType.APPLICATION_JSON)
+                    .header(TriageInstances.ANSWERED_BY, answer.headers().firstValue(TriageInstances.ANSWERED_BY)
+                            .orElse(TriageInstances.address(owner))).build();
+        } catch (java.io.IOException e) {
+            throw new ServiceUnavailableException("the classifier instance that holds this patient ("
+                    + TriageInstances.address(owner) + ") does not answer; retry shortly");
+        }
+    }
+
+    private TriageView view(String key) {
         PatientTriage state;
         try {
             ReadOnlyKeyValueStore<String, PatientTriage> store = streams.store(StoreQueryParameters.fromNameAndType(
