@@ -1,0 +1,293 @@
+package org.lemstriage.deployment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
+import io.strimzi.api.kafka.model.user.KafkaUserScramSha512ClientAuthentication;
+import io.strimzi.api.kafka.model.user.acl.AclResourcePatternType;
+import io.strimzi.api.kafka.model.user.acl.AclRule;
+import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTransactionalIdResource;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.lemstriage.model.Topics;
+import org.lemstriage.model.kafka.KafkaGrants;
+import org.lemstriage.model.terminology.Analyte;
+import org.lemstriage.model.terminology.AnalyteMap;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * deploy/kubernetes checked without a cluster: every manifest is valid in the Kubernetes and Strimzi models, and says
+ * what the services need (their ports, health endpoints, state volume, secrets from outside, exactly the topics of
+ * {@link Topics} and the grants of {@link KafkaGrants}).
+ */
+class KubernetesManifestsTest {
+    private static final Path ROOT = Manifests.repositoryRoot();
+    private static final Path KUBERNETES = ROOT.resolve("deploy/kubernetes");
+    private static final Map<String, String> SERVICES = Map.of("lems-triage-ingest", "ingest",
+            "lems-triage-classifier", "classifier", "lems-triage-notifier", "notifier");
+    private static final List<HasMetadata> resources = new ArrayList<>();
+
+    @BeforeAll
+    static void readAll() throws IOException {
+        try (Stream<Path> files = Files.walk(KUBERNETES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                for (JsonNode document : Manifests.documents(file)) {
+                    if (!document.path("kind").asText().equals("Kustomization")) {
+                        resources.add(Manifests.typed(document, file));
+                    }
+                }
+            }
+        }
+        assertThat(resources).as("manifests under " + KUBERNETES).isNotEmpty();
+    }
+
+    @Test
+    void everyManifestIsValidInItsModelWithNoUnknownField() {
+        for (HasMetadata resource : resources) {
+            assertThat(Manifests.unknownFields(resource)).as(resource.getKind() + " " + resource.getMetadata().getName()).isEmpty();
+            assertThat(resource.getMetadata().getName()).as(resource.getKind()).matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+        }
+    }
+
+    @Test
+    void theCheckFindsAMisspeltFieldAndAWrongType() {
+        JsonNode misspelt = Manifests.documents(KUBERNETES.resolve("base/notifier.yaml")).get(0).deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) misspelt.at("/spec/template/spec/containers/0"))
+                .set("livenesProbe", misspelt.at("/spec/template/spec/containers/0/livenessProbe"));
+        assertThat(Manifests.unknownFields(Manifests.typed(misspelt, Path.of("test"))))
+                .containsExactly("spec.template.spec.containers[0].livenesProbe");
+
+        JsonNode wrongType = misspelt.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) wrongType.at("/spec")).put("replicas", "two");
+        assertThatThrownBy(() -> Manifests.typed(wrongType, Path.of("test"))).hasMessageContaining("replicas");
+    }
+
+    @Test
+    void kustomizationsNameFilesThatExist() throws IOException {
+        try (Stream<Path> files = Files.walk(KUBERNETES)) {
+            for (Path kustomization : files.filter(f -> f.getFileName().toString().equals("kustomization.yaml")).toList()) {
+                JsonNode k = Manifests.documents(kustomization).get(0);
+                List<String> named = new ArrayList<>();
+                k.path("resources").forEach(r -> named.add(r.asText()));
+                k.path("patches").forEach(p -> named.add(p.path("path").asText()));
+                assertThat(named).as(kustomization.toString()).isNotEmpty().allSatisfy(name ->
+                        assertThat(kustomization.getParent().resolve(name)).as(kustomization + " names " + name).exists());
+            }
+        }
+    }
+
+    @Test
+    void eachServiceRunsWithItsPortHealthProbesLimitsAndNoRoot() throws IOException {
+        for (Map.Entry<String, String> service : SERVICES.entrySet()) {
+            PodTemplateSpec template = podTemplate(service.getKey());
+            PodSpec pod = template.getSpec();
+            Container container = pod.getContainers().get(0);
+            int port = Integer.parseInt(applicationProperties(service.getValue()).getProperty("quarkus.http.port"));
+            assertThat(container.getPorts()).as(service.getKey()).singleElement()
+                    .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(port));
+            assertProbe(container.getStartupProbe(), "/q/health/started", service.getKey());
+            assertProbe(container.getLivenessProbe(), "/q/health/live", service.getKey());
+            assertProbe(container.getReadinessProbe(), "/q/health/ready", service.getKey());
+            assertThat(container.getResources().getRequests()).as(service.getKey()).containsKeys("cpu", "memory");
+            assertThat(container.getResources().getLimits()).as(service.getKey()).containsKey("memory");
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(service.getKey()).isTrue();
+            assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).as(service.getKey()).isTrue();
+            assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).as(service.getKey()).isFalse();
+            // Credentials come from Secrets, never as values in a manifest
+            assertThat(container.getEnv()).filteredOn(e -> e.getName().matches(".*(JAAS|PASSWORD|SECRET|TOKEN|KEY$).*"))
+                    .as(service.getKey()).allSatisfy(e -> assertThat(e.getValueFrom().getSecretKeyRef()).isNotNull());
+            // Every volume mounted exists in the pod, every ConfigMap named exists here
+            Set<String> volumes = pod.getVolumes().stream().map(Volume::getName).collect(Collectors.toSet());
+            if (service.getKey().equals("lems-triage-classifier")) {
+                volumes.add("state"); // the StatefulSet's claim
+            }
+            assertThat(container.getVolumeMounts()).allSatisfy(m -> assertThat(volumes).as(service.getKey()).contains(m.getName()));
+            assertThat(pod.getVolumes()).filteredOn(v -> v.getConfigMap() != null)
+                    .allSatisfy(v -> assertThat(names(ConfigMap.class)).contains(v.getConfigMap().getName()));
+            assertThat(container.getEnvFrom()).allSatisfy(e -> assertThat(names(ConfigMap.class)).contains(e.getConfigMapRef().getName()));
+        }
+    }
+
+    @Test
+    void theClassifierKeepsItsStateOnAVolumeAndAdvertisesItsAddress() {
+        StatefulSet classifier = one(StatefulSet.class, "lems-triage-classifier");
+        Container container = classifier.getSpec().getTemplate().getSpec().getContainers().get(0);
+        String stateDir = env(container, "KAFKA_STREAMS_STATE_DIR").getValue();
+        assertThat(classifier.getSpec().getVolumeClaimTemplates()).singleElement()
+                .satisfies(claim -> assertThat(container.getVolumeMounts()).anySatisfy(m -> {
+                    assertThat(m.getName()).isEqualTo(claim.getMetadata().getName());
+                    assertThat(m.getMountPath()).isEqualTo(stateDir);
+                }));
+        assertThat(env(container, "LEMSTRIAGE_ADVERTISED_HOST").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
+        assertThat(names(Service.class)).contains(classifier.getSpec().getServiceName());
+    }
+
+    @Test
+    void everyWorkloadHasAServiceAndADisruptionBudgetThatSelectIt() {
+        for (String name : SERVICES.keySet()) {
+            Map<String, String> labels = podTemplate(name).getMetadata().getLabels();
+            assertThat(resources).filteredOn(r -> r instanceof Service s && s.getSpec().getSelector() != null
+                    && labels.entrySet().containsAll(s.getSpec().getSelector().entrySet())).as(name).isNotEmpty();
+            assertThat(resources).filteredOn(r -> r instanceof PodDisruptionBudget p
+                    && labels.entrySet().containsAll(p.getSpec().getSelector().getMatchLabels().entrySet())).as(name).hasSize(1);
+        }
+        for (HasMetadata r : resources) {
+            if (r instanceof Service s) {
+                assertThat(SERVICES.keySet()).as("Service %s selects a workload", s.getMetadata().getName())
+                        .anySatisfy(w -> assertThat(podTemplate(w).getMetadata().getLabels()).containsAllEntriesOf(s.getSpec().getSelector()));
+            }
+        }
+    }
+
+    @Test
+    void everyTopicIsThereReplicatedThreeTimesWithTwoInSync() {
+        List<KafkaTopic> topics = all(KafkaTopic.class);
+        assertThat(topics).extracting(t -> t.getSpec().getTopicName()).containsExactlyInAnyOrderElementsOf(Topics.ALL);
+        assertThat(topics).extracting(t -> t.getSpec().getPartitions()).as("partitioned alike: the classifier joins by partition")
+                .containsOnly(topics.get(0).getSpec().getPartitions());
+        assertThat(topics).allSatisfy(t -> {
+            assertThat(t.getSpec().getReplicas()).isEqualTo(3);
+            assertThat(String.valueOf(t.getSpec().getConfig().get("min.insync.replicas"))).isEqualTo("2");
+        });
+    }
+
+    @Test
+    void eachServicesKafkaUserHasExactlyTheGrantsTheTestBrokerGives() {
+        Map<String, List<KafkaGrants.Grant>> grants = Map.of("lems-triage-ingest", KafkaGrants.INGEST,
+                "lems-triage-classifier", KafkaGrants.CLASSIFIER, "lems-triage-notifier", KafkaGrants.NOTIFIER);
+        assertThat(all(KafkaUser.class)).extracting(u -> u.getMetadata().getName()).containsExactlyInAnyOrderElementsOf(grants.keySet());
+        for (KafkaUser user : all(KafkaUser.class)) {
+            assertThat(user.getSpec().getAuthentication()).isInstanceOf(KafkaUserScramSha512ClientAuthentication.class);
+            List<String> acls = ((KafkaUserAuthorizationSimple) user.getSpec().getAuthorization()).getAcls().stream()
+                    .flatMap(KubernetesManifestsTest::grants).toList();
+            assertThat(acls).as(user.getMetadata().getName()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(
+                    grants.get(user.getMetadata().getName()).stream().map(g -> g.type() + " " + g.pattern() + " " + g.name()
+                            + " " + g.operation()).toList());
+        }
+    }
+
+    @Test
+    void theConceptMapShippedInTheConfigMapLoadsAsIngestLoadsIt() throws IOException {
+        ConfigMap maps = one(ConfigMap.class, "lems-triage-concept-maps");
+        Container ingest = podTemplate("lems-triage-ingest").getSpec().getContainers().get(0);
+        Path mounted = Path.of(env(ingest, "LEMSTRIAGE_TERMINOLOGY_EXTRA_CONCEPT_MAPS").getValue());
+        Path copy = Files.createTempDirectory("concept-maps").resolve(mounted.getFileName());
+        Files.writeString(copy, maps.getData().get(mounted.getFileName().toString()));
+        AnalyteMap analytes = AnalyteMap.withExtraMaps(List.of(copy));
+        assertThat(analytes.map(new CodeableConcept().addCoding(new Coding("https://lab.hospital.example/codes", "VGCCPQ", null))))
+                .hasValueSatisfying(m -> assertThat(m.analyte()).isEqualTo(Analyte.VGCC_PQ));
+    }
+
+    @Test
+    void everyLemsTriageSettingNamesAPropertyTheReadmeDocuments() throws IOException {
+        Set<String> documented = new java.util.HashSet<>();
+        Matcher property = Pattern.compile("`(lemstriage\\.[a-z0-9.-]+)`").matcher(Files.readString(ROOT.resolve("README.md")));
+        while (property.find()) {
+            documented.add(property.group(1).toUpperCase().replaceAll("[.-]", "_"));
+        }
+        List<String> used = new ArrayList<>();
+        for (HasMetadata r : resources) {
+            if (r instanceof ConfigMap c && c.getData() != null) {
+                used.addAll(c.getData().keySet());
+            }
+        }
+        SERVICES.keySet().forEach(w -> podTemplate(w).getSpec().getContainers().get(0).getEnv().forEach(e -> used.add(e.getName())));
+        assertThat(used).filteredOn(name -> name.startsWith("LEMSTRIAGE_")).isNotEmpty()
+                .allSatisfy(name -> assertThat(documented).as("README documents %s", name).contains(name));
+    }
+
+    private static Stream<String> grants(AclRule rule) {
+        String resource;
+        String pattern;
+        if (rule.getResource() instanceof AclRuleTopicResource t) {
+            resource = "TOPIC " + kafkaPattern(t.getPatternType()) + " " + t.getName();
+        } else if (rule.getResource() instanceof AclRuleGroupResource g) {
+            resource = "GROUP " + kafkaPattern(g.getPatternType()) + " " + g.getName();
+        } else if (rule.getResource() instanceof AclRuleTransactionalIdResource x) {
+            resource = "TRANSACTIONAL_ID " + kafkaPattern(x.getPatternType()) + " " + x.getName();
+        } else {
+            throw new AssertionError("no service needs " + rule.getResource().getType());
+        }
+        pattern = resource;
+        return rule.getOperations().stream().map(op -> pattern + " " + op.name());
+    }
+
+    private static String kafkaPattern(AclResourcePatternType strimzi) {
+        return strimzi == AclResourcePatternType.PREFIX ? "PREFIXED" : "LITERAL";
+    }
+
+    private static void assertProbe(Probe probe, String path, String service) {
+        assertThat(probe).as(service + " probe " + path).isNotNull();
+        assertThat(probe.getHttpGet().getPath()).as(service).isEqualTo(path);
+        assertThat(probe.getHttpGet().getPort().getStrVal()).as(service).isEqualTo("http");
+    }
+
+    private static Properties applicationProperties(String service) throws IOException {
+        Properties properties = new Properties();
+        properties.load(new StringReader(Files.readString(ROOT.resolve("services/" + service + "/src/main/resources/application.properties"))));
+        return properties;
+    }
+
+    private static PodTemplateSpec podTemplate(String name) {
+        for (HasMetadata r : resources) {
+            if (r instanceof Deployment d && d.getMetadata().getName().equals(name)) {
+                return d.getSpec().getTemplate();
+            }
+            if (r instanceof StatefulSet s && s.getMetadata().getName().equals(name)) {
+                return s.getSpec().getTemplate();
+            }
+        }
+        throw new AssertionError("no Deployment or StatefulSet " + name);
+    }
+
+    private static EnvVar env(Container container, String name) {
+        return container.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError(container.getName() + " has no " + name));
+    }
+
+    private static <T extends HasMetadata> List<T> all(Class<T> type) {
+        return resources.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static <T extends HasMetadata> T one(Class<T> type, String name) {
+        return all(type).stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
+    }
+
+    private static Set<String> names(Class<? extends HasMetadata> type) {
+        return all(type).stream().map(r -> r.getMetadata().getName()).collect(Collectors.toSet());
+    }
+}
