@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,6 +41,8 @@ public final class KafkaAccess implements AutoCloseable {
     private final Map<String, Set<AclOperation>> needed = new TreeMap<>();
     private Admin admin;
     private List<String> lastProblems = List.of();
+    /** The question out now, if any. */
+    private CompletableFuture<List<String>> asking;
 
     /** {@code clientConfig}: the service's Kafka client settings (bootstrap, security.*, sasl.*, ssl.*). */
     public KafkaAccess(Map<String, ?> clientConfig, List<Grant> grants) {
@@ -56,9 +59,38 @@ public final class KafkaAccess implements AutoCloseable {
                 .forEach(grant -> needed.computeIfAbsent(grant.name(), topic -> new LinkedHashSet<>()).add(grant.operation()));
     }
 
-    /** What this service may not do, one sentence each; empty when it may do all it needs. A change is logged once. */
-    public synchronized List<String> problems() {
-        List<String> problems = ask();
+    /**
+     * What this service may not do, one sentence each; empty when it may do all it needs. A change is logged once.
+     * Callers that come while a question is out share its answer: probes never queue one behind another, each waiting
+     * up to {@value #TIMEOUT_MS} ms for a broker that is away (ProbesIT).
+     */
+    public List<String> problems() {
+        CompletableFuture<List<String>> answer;
+        boolean asker = false;
+        synchronized (this) {
+            if (asking == null) {
+                asking = new CompletableFuture<>();
+                asker = true;
+            }
+            answer = asking;
+        }
+        if (!asker) {
+            return answer.join();
+        }
+        List<String> problems = List.of("Kafka could not be asked");
+        try {
+            problems = ask();
+            logChange(problems);
+        } finally {
+            synchronized (this) {
+                asking = null;
+            }
+            answer.complete(problems);
+        }
+        return problems;
+    }
+
+    private synchronized void logChange(List<String> problems) {
         if (!problems.equals(lastProblems)) {
             if (problems.isEmpty()) {
                 LOG.log(System.Logger.Level.INFO, "Kafka access: every topic this service uses is reachable and allowed");
@@ -67,7 +99,6 @@ public final class KafkaAccess implements AutoCloseable {
             }
             lastProblems = problems;
         }
-        return problems;
     }
 
     private List<String> ask() {
@@ -133,7 +164,7 @@ public final class KafkaAccess implements AutoCloseable {
         return root.getMessage();
     }
 
-    private Admin admin() {
+    private synchronized Admin admin() {
         if (admin == null) {
             admin = Admin.create(adminConfig);
         }
