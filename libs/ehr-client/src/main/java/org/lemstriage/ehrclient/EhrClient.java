@@ -1,5 +1,13 @@
 package org.lemstriage.ehrclient;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IClientInterceptor;
@@ -35,6 +43,9 @@ public final class EhrClient {
     private static final java.util.regex.Pattern ELEMENT = java.util.regex.Pattern.compile("\\[element=\"([A-Za-z0-9_.\\[\\]]+)\"\\]");
     private static final RetryAfterCapture RETRY_AFTER = new RetryAfterCapture();
     private final IGenericClient client;
+    /** A span per call when the service traces (OpenTelemetry); no-op otherwise. */
+    private Tracer tracer = OpenTelemetry.noop().getTracer(TRACER);
+    static final String TRACER = "org.lemstriage.ehrclient";
 
     public EhrClient(String baseUrl, int connectTimeoutMs, int readTimeoutMs) {
         var factory = Fhir.r4().getRestfulClientFactory();
@@ -71,6 +82,27 @@ public final class EhrClient {
         }
     }
 
+    /**
+     * Every call becomes a client span of the current trace, and the EHR gets its context (W3C {@code traceparent}),
+     * so one trace goes from the result's arrival to the EHR's answer.
+     */
+    public EhrClient traced(OpenTelemetry openTelemetry) {
+        this.tracer = openTelemetry.getTracer(TRACER);
+        TextMapPropagator propagator = openTelemetry.getPropagators().getTextMapPropagator();
+        client.registerInterceptor(new IClientInterceptor() {
+            @Override
+            public void interceptRequest(ca.uhn.fhir.rest.client.api.IHttpRequest request) {
+                propagator.inject(Context.current(), request, (r, name, value) -> r.addHeader(name, value));
+            }
+
+            @Override
+            public void interceptResponse(ca.uhn.fhir.rest.client.api.IHttpResponse response) {
+                // nothing to read
+            }
+        });
+        return this;
+    }
+
     /** Adds an interceptor to every call (authentication, for instance). */
     public EhrClient with(IClientInterceptor interceptor) {
         client.registerInterceptor(interceptor);
@@ -79,6 +111,19 @@ public final class EhrClient {
 
     /** Runs one interaction; {@code what} names it (ids only) in the failure's message. */
     public <T> T call(String what, Function<IGenericClient, T> call) {
+        // The span's name is fixed (a trace backend groups by it); what it did, ids only, is an attribute
+        Span span = tracer.spanBuilder("EHR call").setSpanKind(SpanKind.CLIENT).setAttribute("lemstriage.ehr.call", what).startSpan();
+        try (Scope scope = span.makeCurrent()) {
+            return attempt(what, call);
+        } catch (EhrFailure failure) {
+            span.setStatus(StatusCode.ERROR, failure.getMessage());
+            throw failure;
+        } finally {
+            span.end();
+        }
+    }
+
+    private <T> T attempt(String what, Function<IGenericClient, T> call) {
         RETRY_AFTER.seen.remove();
         try {
             return call.apply(client);

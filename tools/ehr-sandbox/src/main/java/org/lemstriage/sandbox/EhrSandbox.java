@@ -26,6 +26,7 @@ import org.lemstriage.sandbox.auth.SmartConfigurationServlet;
 import org.lemstriage.sandbox.auth.BearerTokenFilter;
 import org.lemstriage.sandbox.auth.TokenServlet;
 import org.lemstriage.sandbox.fhir.FaultInjection;
+import org.lemstriage.sandbox.fhir.TraceContextLog;
 import org.lemstriage.sandbox.fhir.InMemoryResourceProvider;
 import org.lemstriage.sandbox.fhir.SearchReuse;
 import org.lemstriage.sandbox.fhir.SeedLoader;
@@ -52,9 +53,11 @@ public final class EhrSandbox implements AutoCloseable {
     private final Server jetty;
     private final InMemoryStore store;
     private final FaultInjection faults;
+    private final TraceContextLog traces;
     private final int port;
 
-    private EhrSandbox(Server jetty, InMemoryStore store, FaultInjection faults) {
+    private EhrSandbox(Server jetty, InMemoryStore store, FaultInjection faults, TraceContextLog traces) {
+        this.traces = traces;
         this.jetty = jetty;
         this.store = store;
         this.faults = faults;
@@ -98,6 +101,8 @@ public final class EhrSandbox implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.addServlet(new ServletHolder(restful), "/fhir/*");
+        TraceContextLog traces = new TraceContextLog();
+        context.addFilter(new FilterHolder(traces), "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(faults), "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
         if (smart != null) {
             context.addServlet(new ServletHolder(new TokenServlet(smart)), "/auth/token");
@@ -106,7 +111,7 @@ public final class EhrSandbox implements AutoCloseable {
         }
         jetty.setHandler(context);
         jetty.start();
-        return new EhrSandbox(jetty, store, faults);
+        return new EhrSandbox(jetty, store, faults, traces);
     }
 
     private static FifoMemoryPagingProvider pagingProvider() {
@@ -139,6 +144,11 @@ public final class EhrSandbox implements AutoCloseable {
     /** Injected failures and stale searches, for tests of retry, backoff, isolation and what a real server may do. */
     public FaultInjection faults() {
         return faults;
+    }
+
+    /** The trace context of the requests that carried one, oldest first. */
+    public List<TraceContextLog.TracedRequest> tracedRequests() {
+        return traces.requests();
     }
 
     public InMemoryStore store() {

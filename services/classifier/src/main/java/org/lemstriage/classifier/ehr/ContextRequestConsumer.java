@@ -3,6 +3,8 @@ package org.lemstriage.classifier.ehr;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.opentelemetry.context.Scope;
+import org.lemstriage.model.kafka.MessageTrace;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
@@ -44,7 +46,7 @@ public class ContextRequestConsumer {
     public Message<ClinicalContext> answer(Message<ContextRequest> message) {
         ContextRequest request = message.getPayload();
         ClinicalContext context;
-        try {
+        try (Scope trace = MessageTrace.current(message)) {
             context = reader.read(request);
         } catch (EhrFailure e) {
             // A short reason: it is quoted in the explanation a clinician reads

@@ -1,5 +1,8 @@
 package org.lemstriage.classifier.kafka;
 
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,6 +29,8 @@ import java.util.List;
  * store writes, the outputs and the input offsets commit together or not at all.
  */
 public class PatientTriageProcessor implements Processor<String, Object, String, Object> {
+    /** W3C Trace Context, as OpenTelemetry's Kafka instrumentation writes it into record headers. */
+    static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate");
     private static final Logger LOG = Logger.getLogger(PatientTriageProcessor.class);
 
     private final TriageStep step;
@@ -71,9 +76,9 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
         // full length from when the result is actually processed
         Instant at = Instant.ofEpochMilli(Math.max(record.timestamp(), context.currentSystemTimeMs()) + clock.offset().toMillis());
         if (record.value() instanceof LabResult result && record.key() != null && record.key().equals(result.patientKey())) {
-            apply(record.key(), step.onResult(patients.get(record.key()), result, at), record.timestamp());
+            apply(record.key(), step.onResult(patients.get(record.key()), result, at), record.timestamp(), traceOf(record));
         } else if (record.value() instanceof ClinicalContext ctx && record.key() != null && record.key().equals(ctx.patientKey())) {
-            apply(record.key(), step.onContext(patients.get(record.key()), ctx, at), record.timestamp());
+            apply(record.key(), step.onContext(patients.get(record.key()), ctx, at), record.timestamp(), traceOf(record));
         } else {
             // Not from the contract: skip it (its offset is still committed) rather than stall the partition
             counters.rejected("key-mismatch");
@@ -110,7 +115,7 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
             if (state == null) {
                 waits.delete(key);
             } else {
-                apply(key, step.onTimer(state, Instant.ofEpochMilli(nowMs)), systemMs);
+                apply(key, step.onTimer(state, Instant.ofEpochMilli(nowMs)), systemMs, new RecordHeaders());
             }
         }
     }
@@ -137,7 +142,23 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
         }
     }
 
-    private void apply(String key, TriageStep.Outcome outcome, long timestamp) {
+    /**
+     * The trace context a record came with (W3C {@code traceparent}, {@code tracestate}, as ingest's and the context
+     * reader's producers write them): what the processor writes because of it continues the same trace. A decision
+     * made on a timer (a context hold run out, a surveillance review) starts none.
+     */
+    private static Headers traceOf(Record<String, Object> record) {
+        Headers trace = new RecordHeaders();
+        for (String name : TRACE_HEADERS) {
+            Header header = record.headers().lastHeader(name);
+            if (header != null) {
+                trace.add(header);
+            }
+        }
+        return trace;
+    }
+
+    private void apply(String key, TriageStep.Outcome outcome, long timestamp, Headers trace) {
         PatientTriage state = outcome.state();
         patients.put(key, state);
         if (state.due() != null) {
@@ -148,13 +169,13 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
         }
         outcome.contextRequest().ifPresent(request -> {
             LOG.debugf("context request %s for %s", request.requestId(), key);
-            context.forward(new Record<>(key, request, timestamp), TriageTopology.CONTEXT_REQUEST_SINK);
+            context.forward(new Record<>(key, request, timestamp, trace), TriageTopology.CONTEXT_REQUEST_SINK);
         });
         outcome.decision().ifPresent(decision -> {
             counters.out();
             // Ids only: the tier and the patient are in the decision and the audit trail, not in the log
             LOG.infof("decision %s %s", decision.decisionId(), decision.action());
-            context.forward(new Record<>(key, decision, timestamp), TriageTopology.DECISION_SINK);
+            context.forward(new Record<>(key, decision, timestamp, trace), TriageTopology.DECISION_SINK);
         });
     }
 }

@@ -2,6 +2,8 @@ package org.lemstriage.notifier.kafka;
 
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.opentelemetry.context.Scope;
+import org.lemstriage.model.kafka.MessageTrace;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -38,7 +40,7 @@ public class DecisionConsumer {
     public CompletionStage<Void> onDecision(Message<TriageDecision> message) {
         TriageDecision decision = message.getPayload();
         counters.in();
-        try {
+        try (Scope trace = MessageTrace.current(message)) {
             writer.write(decision).ifPresent(response -> {
                 audit.written(decision, response);
                 counters.out();

@@ -1,0 +1,175 @@
+package org.lemstriage.e2e;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.sun.net.httpserver.HttpServer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.lemstriage.model.Topics;
+import org.lemstriage.model.fhir.Fhir;
+import org.lemstriage.sandbox.EhrSandbox;
+import org.lemstriage.testsupport.EhrSandboxes;
+import org.lemstriage.testsupport.KafkaBroker;
+import org.lemstriage.testsupport.SenderTokens;
+import org.lemstriage.testsupport.TopicProbe;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One trace for one positive result (issue 14): the sender's trace context on the HTTP POST to ingest continues through
+ * Kafka (traceparent in the record headers of lab.observation.v1 and triage.decision.v1), the classifier's EHR context
+ * read and the notifier's EHR transaction (the EHR sees it on both), and every service exports its spans of that trace
+ * over OTLP, here to a receiver in this JVM. Services of its own with tracing on; broker of its own.
+ */
+class TraceIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final List<byte[]> exported = new ArrayList<>();
+    private static HttpServer otlp;
+    private static KafkaClusterTestKit broker;
+    private static EhrSandbox ehr;
+    private static final List<ServiceProcess> services = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        // An OTLP/HTTP receiver: keeps each export's protobuf body, answers an empty ExportTraceServiceResponse
+        otlp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        otlp.createContext("/", exchange -> {
+            boolean gzip = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
+            byte[] body = (gzip ? new java.util.zip.GZIPInputStream(exchange.getRequestBody()) : exchange.getRequestBody()).readAllBytes();
+            synchronized (exported) {
+                exported.add(body);
+            }
+            exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        otlp.start();
+        broker = KafkaBroker.startDedicated(KafkaBroker.PARTITIONS);
+        ehr = EhrSandboxes.shared();
+        Map<String, String> tracing = new HashMap<>(Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                "lemstriage.ehr.base-url", ehr.baseUrl(), "quarkus.otel.sdk.disabled", "false",
+                "quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf",
+                "quarkus.otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:" + otlp.getAddress().getPort(),
+                "quarkus.otel.bsp.schedule.delay", "200ms",
+                "mp.jwt.verify.publickey.location", SenderTokens.publicKeyFile().toUri().toString(),
+                "mp.jwt.verify.issuer", SenderTokens.ISSUER));
+        services.add(ServiceProcess.launch("ingest", "trace-ingest", tracing));
+        Map<String, String> classifier = new HashMap<>(tracing);
+        classifier.put("kafka-streams.state.dir", Files.createTempDirectory("trace-classifier").toString());
+        classifier.put("lemstriage.clock.start", Pipeline.CLOCK_START);
+        services.add(ServiceProcess.launch("classifier", "trace-classifier", classifier));
+        services.add(ServiceProcess.launch("notifier", "trace-notifier", tracing));
+        for (ServiceProcess service : services) {
+            service.awaitReady(Duration.ofSeconds(120));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (ServiceProcess service : services) {
+            service.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        if (otlp != null) {
+            otlp.stop(0);
+        }
+    }
+
+    @Test
+    void onePositiveResultIsOneTraceFromTheSenderToTheEhrsTask() throws Exception {
+        IGenericClient fhir = Fhir.r4().newRestfulGenericClient(ehr.baseUrl());
+        String patient = "Patient/" + fhir.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+        byte[] id = new byte[16];
+        new SecureRandom().nextBytes(id);
+        String traceId = HexFormat.of().formatHex(id);
+        String traceparent = "00-" + traceId + "-" + HexFormat.of().formatHex(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}) + "-01";
+
+        try (TopicProbe results = TopicProbe.fromNow(broker.bootstrapServers(), Topics.LAB_OBSERVATION);
+             TopicProbe decisions = TopicProbe.fromNow(broker.bootstrapServers(), Topics.TRIAGE_DECISION)) {
+            HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(URI.create(services.get(0).baseUrl() + "/fhir/Observation"))
+                    .header("Content-Type", "application/fhir+json").header("traceparent", traceparent)
+                    .header("Authorization", "Bearer " + SenderTokens.token("integration-engine", "system/Observation.write"))
+                    .POST(HttpRequest.BodyPublishers.ofString(Pipeline.quantity("trace-" + UUID.randomUUID(), patient,
+                            "https://ltd.aruplab.com/Tests/Pub", "0092628", "120", "pmol/L"))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
+
+            // Hop 1 and 2: ingest's record, and the classifier's decision made on it
+            assertThat(traceIdOf(results.pollUntil(r -> patient.equals(r.key()), Duration.ofSeconds(30)), patient))
+                    .as("lab.observation.v1 traceparent").isEqualTo(traceId);
+            assertThat(traceIdOf(decisions.pollUntil(r -> patient.equals(r.key()), Duration.ofSeconds(60)), patient))
+                    .as("triage.decision.v1 traceparent").isEqualTo(traceId);
+        }
+        // Hop 3 and 4: the EHR saw the trace on the classifier's context read and on the notifier's transaction
+        List<EhrSandbox> sandbox = List.of(ehr);
+        Pipeline.await(() -> sandbox.get(0).tracedRequests().stream().filter(r -> r.traceId().equals(traceId)).toList(),
+                seen -> seen.stream().anyMatch(r -> r.method().equals("GET"))
+                        && seen.stream().anyMatch(r -> r.method().equals("POST") && r.path().equals("/fhir")));
+        // And each service exported spans of this trace
+        for (String service : List.of("lems-triage-ingest", "lems-triage-classifier", "lems-triage-notifier")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!exportedWith(id, service) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(exportedWith(id, service)).as("%s exported spans of the trace (%d exports received, %s)", service,
+                    exported.size(), summary()).isTrue();
+        }
+    }
+
+    /** What each export held, for a failure's message: its size and which service names it names. */
+    private static String summary() {
+        synchronized (exported) {
+            return exported.stream().map(body -> body.length + " bytes " + List.of("lems-triage-ingest", "lems-triage-classifier",
+                    "lems-triage-notifier").stream().filter(n -> contains(body, n.getBytes(StandardCharsets.UTF_8))).toList()).toList().toString();
+        }
+    }
+
+    private static Boolean exportedWith(byte[] traceId, String serviceName) {
+        byte[] name = serviceName.getBytes(StandardCharsets.UTF_8);
+        synchronized (exported) {
+            return exported.stream().anyMatch(body -> contains(body, traceId) && contains(body, name));
+        }
+    }
+
+    private static boolean contains(byte[] body, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= body.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (body[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static String traceIdOf(List<ConsumerRecord<String, String>> records, String patient) {
+        ConsumerRecord<String, String> record = records.stream().filter(r -> patient.equals(r.key())).findFirst()
+                .orElseThrow(() -> new AssertionError("no record for " + patient));
+        Header traceparent = record.headers().lastHeader("traceparent");
+        assertThat(traceparent).as("traceparent header on " + record.topic()).isNotNull();
+        return new String(traceparent.value(), StandardCharsets.UTF_8).split("-")[1];
+    }
+}
