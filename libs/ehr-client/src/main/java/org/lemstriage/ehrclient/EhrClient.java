@@ -1,5 +1,7 @@
 package org.lemstriage.ehrclient;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -21,6 +23,7 @@ import org.lemstriage.model.fhir.Fhir;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -45,6 +48,9 @@ public final class EhrClient {
     private final IGenericClient client;
     /** A span per call when the service traces (OpenTelemetry); no-op otherwise. */
     private Tracer tracer = OpenTelemetry.noop().getTracer(TRACER);
+    /** Call latency by outcome, when the service has a registry (lemstriage_ehr_call_seconds). */
+    private MeterRegistry registry;
+    private String service;
     static final String TRACER = "org.lemstriage.ehrclient";
 
     public EhrClient(String baseUrl, int connectTimeoutMs, int readTimeoutMs) {
@@ -103,6 +109,16 @@ public final class EhrClient {
         return this;
     }
 
+    /**
+     * Every call is timed, by outcome ({@code ok}, {@code transient}, {@code permanent}), as
+     * {@code lemstriage_ehr_call_seconds} with a histogram (a dashboard's p95, an alert on the failure rate).
+     */
+    public EhrClient metered(MeterRegistry registry, String service) {
+        this.registry = registry;
+        this.service = service;
+        return this;
+    }
+
     /** Adds an interceptor to every call (authentication, for instance). */
     public EhrClient with(IClientInterceptor interceptor) {
         client.registerInterceptor(interceptor);
@@ -113,13 +129,20 @@ public final class EhrClient {
     public <T> T call(String what, Function<IGenericClient, T> call) {
         // The span's name is fixed (a trace backend groups by it); what it did, ids only, is an attribute
         Span span = tracer.spanBuilder("EHR call").setSpanKind(SpanKind.CLIENT).setAttribute("lemstriage.ehr.call", what).startSpan();
+        long start = System.nanoTime();
+        String outcome = "ok";
         try (Scope scope = span.makeCurrent()) {
             return attempt(what, call);
         } catch (EhrFailure failure) {
+            outcome = failure instanceof EhrFailure.Permanent ? "permanent" : "transient";
             span.setStatus(StatusCode.ERROR, failure.getMessage());
             throw failure;
         } finally {
             span.end();
+            if (registry != null) {
+                Timer.builder("lemstriage.ehr.call").tag("service", service).tag("outcome", outcome).publishPercentileHistogram()
+                        .description("EHR calls by outcome").register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
         }
     }
 

@@ -11,9 +11,13 @@ import org.lemstriage.classifier.rules.Ruleset;
 import org.lemstriage.classifier.rules.ScreeningPlanner;
 import org.lemstriage.classifier.rules.Surveillance;
 import org.lemstriage.classifier.triage.TriageStep;
+import org.lemstriage.classifier.ehr.ContextRequestConsumer;
+import org.lemstriage.model.Topics;
 import org.lemstriage.model.TriageClock;
 import org.lemstriage.model.metrics.RecordCounters;
 import org.lemstriage.model.terminology.UnitNormaliser;
+
+import java.util.List;
 
 /** The ruleset in force and the plain objects around it, made injectable. */
 public class ClassifierBeans {
@@ -56,6 +60,7 @@ public class ClassifierBeans {
     @Singleton
     @Startup
     RecordCounters recordCounters(MeterRegistry registry) {
-        return new RecordCounters(registry, "classifier");
+        return new RecordCounters(registry, "classifier").expecting(
+                List.of(Topics.LAB_OBSERVATION_DLQ, Topics.CONTEXT_REQUEST_DLQ), List.of(ContextRequestConsumer.EHR_UNAVAILABLE));
     }
 }

@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.lemstriage.model.Topics;
 import org.lemstriage.model.metrics.RecordCounters;
+
+import java.util.List;
 
 /** The plain library objects the notifier uses, made injectable. */
 public class NotifierBeans {
@@ -14,6 +17,6 @@ public class NotifierBeans {
     @Singleton
     @Startup
     RecordCounters recordCounters(MeterRegistry registry) {
-        return new RecordCounters(registry, "notifier");
+        return new RecordCounters(registry, "notifier").expecting(List.of(Topics.TRIAGE_DECISION_DLQ), List.of());
     }
 }

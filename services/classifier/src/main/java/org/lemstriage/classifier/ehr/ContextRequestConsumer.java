@@ -5,6 +5,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.opentelemetry.context.Scope;
 import org.lemstriage.model.kafka.MessageTrace;
+import org.lemstriage.model.metrics.RecordCounters;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
@@ -30,14 +31,18 @@ public class ContextRequestConsumer {
     public static final String REQUESTS = "context-requests";
     public static final String CONTEXTS = "clinical-contexts";
     static final String READERS = "context-readers";
+    /** The reason a context read failed when the EHR did not answer (metrics: lemstriage_context_reads_failed_total). */
+    public static final String EHR_UNAVAILABLE = "ehr-unavailable";
     private static final Logger LOG = Logger.getLogger(ContextRequestConsumer.class);
 
     private final ClinicalContextReader reader;
     private final TriageClock clock;
+    private final RecordCounters counters;
 
-    public ContextRequestConsumer(ClinicalContextReader reader, TriageClock clock) {
+    public ContextRequestConsumer(ClinicalContextReader reader, TriageClock clock, RecordCounters counters) {
         this.reader = reader;
         this.clock = clock;
+        this.counters = counters;
     }
 
     @Incoming(REQUESTS)
@@ -53,6 +58,7 @@ public class ContextRequestConsumer {
             String reason = e instanceof EhrFailure.Permanent p ? "the EHR answered " + p.status()
                     : "the EHR was unreachable or failing";
             LOG.warnf("context %s for %s unavailable: %s", request.requestId(), request.patientKey(), reason);
+            counters.contextReadFailed(e instanceof EhrFailure.Permanent p ? "ehr-rejected-" + p.status() : EHR_UNAVAILABLE);
             context = ClinicalContext.unavailable(request, reason, clock.instant());
         }
         return message.withPayload(context)

@@ -173,6 +173,7 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
         });
         outcome.decision().ifPresent(decision -> {
             counters.out();
+            counters.decided(decision.action().name(), decision.tier().name());
             // Ids only: the tier and the patient are in the decision and the audit trail, not in the log
             LOG.infof("decision %s %s", decision.decisionId(), decision.action());
             context.forward(new Record<>(key, decision, timestamp, trace), TriageTopology.DECISION_SINK);

@@ -76,6 +76,8 @@ public class UnreadableRecordsToDeadLetter implements DeserializationExceptionHa
             return DeserializationHandlerResponse.FAIL;
         }
         LOG.warnf("record %s parked on %s: %s", where, deadLetters, exception.getMessage());
+        // Kafka makes this handler, not CDI: Quarkus' registries are reached through Micrometer's global one
+        io.micrometer.core.instrument.Metrics.counter("lemstriage.dead.letters", "service", "classifier", "topic", deadLetters).increment();
         return DeserializationHandlerResponse.CONTINUE;
     }
 

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static org.hamcrest.Matchers.containsString;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -116,6 +117,10 @@ class ClassifierIT {
             // The next record of the same patient, on the same partition, is decided
             decisions.awaitRecord(r -> patient.equals(r.key()), Duration.ofSeconds(60));
         }
+        // On-call sees it: the dead-letter counter of the topic, and the decision by action and tier
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("lemstriage_dead_letters_total{service=\"classifier\",topic=\"" + Topics.LAB_OBSERVATION_DLQ + "\"}"))
+                .body(containsString("lemstriage_decisions_total{action=\"OPEN\",service=\"classifier\",tier="));
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {

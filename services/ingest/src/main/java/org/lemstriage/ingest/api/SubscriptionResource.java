@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Resource;
+import org.lemstriage.ingest.metrics.SubscriptionLiveness;
 import org.lemstriage.ingest.fhir.TrackedResources;
 import org.jboss.logging.Logger;
 import org.lemstriage.ingest.fhir.BundleReader;
@@ -39,11 +40,14 @@ public class SubscriptionResource {
     private final ObservationReader reader;
     private final SubscriptionFocus focus;
     private final AllOrNothing allOrNothing;
+    private final SubscriptionLiveness liveness;
 
-    public SubscriptionResource(ObservationReader reader, SubscriptionFocus focus, AllOrNothing allOrNothing) {
+    public SubscriptionResource(ObservationReader reader, SubscriptionFocus focus, AllOrNothing allOrNothing,
+                                SubscriptionLiveness liveness) {
         this.reader = reader;
         this.focus = focus;
         this.allOrNothing = allOrNothing;
+        this.liveness = liveness;
     }
 
     @POST
@@ -53,6 +57,7 @@ public class SubscriptionResource {
         FhirFormat in = FhirFormat.ofContentType(contentType);
         FhirFormat out = FhirFormat.ofResponse(format, accept, in);
         SubscriptionNotification notification = SubscriptionNotification.of(reader.parse(body, in, "Bundle"));
+        liveness.heard(notification.subscription());
         if (!notification.carriesEvents()) {
             LOG.debugf("subscription %s: %s", notification.subscription(), notification.type());
             return FhirResponses.information(200, notification.type() + " received", out);

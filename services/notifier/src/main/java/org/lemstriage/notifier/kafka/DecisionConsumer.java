@@ -3,6 +3,7 @@ package org.lemstriage.notifier.kafka;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.opentelemetry.context.Scope;
+import org.lemstriage.model.Topics;
 import org.lemstriage.model.kafka.MessageTrace;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -50,6 +51,7 @@ public class DecisionConsumer {
             counters.rejected(reason);
             LOG.warnf("decision %s parked: %s", decision.decisionId(), reason);
             audit.parked(decision, e.getMessage());
+            counters.deadLettered(Topics.TRIAGE_DECISION_DLQ);
             // Nacked, not thrown: SmallRye would log a thrown failure whole, and its message quotes the EHR's
             // OperationOutcome, whose wording may echo patient data. It goes to the DLQ header only.
             return message.nack(e);
