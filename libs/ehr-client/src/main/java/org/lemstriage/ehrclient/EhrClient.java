@@ -135,7 +135,8 @@ public final class EhrClient {
             return attempt(what, call);
         } catch (EhrFailure failure) {
             outcome = failure instanceof EhrFailure.Permanent ? "permanent" : "transient";
-            span.setStatus(StatusCode.ERROR, failure.getMessage());
+            // Not the failure's message: it may quote the EHR's OperationOutcome, whose wording may echo patient data
+            span.setStatus(StatusCode.ERROR, failure instanceof EhrFailure.Permanent p ? "EHR answered " + p.status() : "EHR unavailable");
             throw failure;
         } finally {
             span.end();
