@@ -231,7 +231,6 @@ class KubernetesManifestsTest {
 
     private static Stream<String> grants(AclRule rule) {
         String resource;
-        String pattern;
         if (rule.getResource() instanceof AclRuleTopicResource t) {
             resource = "TOPIC " + kafkaPattern(t.getPatternType()) + " " + t.getName();
         } else if (rule.getResource() instanceof AclRuleGroupResource g) {
@@ -241,8 +240,8 @@ class KubernetesManifestsTest {
         } else {
             throw new AssertionError("no service needs " + rule.getResource().getType());
         }
-        pattern = resource;
-        return rule.getOperations().stream().map(op -> pattern + " " + op.name());
+        String granted = resource;
+        return rule.getOperations().stream().map(op -> granted + " " + op.name());
     }
 
     private static String kafkaPattern(AclResourcePatternType strimzi) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.lemstriage.testsupport.BrokerAndSandbox;
 import org.lemstriage.testsupport.Fixtures;
 import org.lemstriage.testsupport.SenderTokens;
+import org.lemstriage.testsupport.SubscriptionNotifications;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,7 +50,7 @@ class MetricsIT {
         HttpResponse<String> heartbeat = HTTP.send(HttpRequest.newBuilder(URI.create(pipeline.ingest.baseUrl() + "/fhir/subscription-notification"))
                 .header("Content-Type", "application/fhir+json")
                 .header("Authorization", "Bearer " + SenderTokens.token("ehr-subscriptions", "system/Observation.write"))
-                .POST(HttpRequest.BodyPublishers.ofString(heartbeat("Subscription/metrics-lab-results"))).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(SubscriptionNotifications.heartbeat("Subscription/metrics-lab-results"))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(heartbeat.statusCode()).as(heartbeat.body()).isEqualTo(200);
 
         // And one refusal: a result without a status is answered 422 and counted
@@ -79,18 +80,5 @@ class MetricsIT {
                 "kafka_consumer_fetch_manager_records_lag_max", "ft_circuitbreaker_state_current",
                 "lemstriage_subscription_last_notification_seconds", "lemstriage_ehr_call_seconds_bucket");
         assertThat(exported).as("exported by ingest, classifier and notifier").containsAll(read);
-    }
-
-    /** A Subscriptions Backport heartbeat, as an EHR sends one between events. */
-    private static String heartbeat(String subscription) {
-        return """
-                {"resourceType":"Bundle","type":"history","timestamp":"2026-11-21T10:00:00Z","entry":[
-                 {"fullUrl":"urn:uuid:%s","resource":{"resourceType":"Parameters",
-                  "meta":{"profile":["http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription-status-r4"]},
-                  "parameter":[{"name":"subscription","valueReference":{"reference":"%s"}},
-                   {"name":"topic","valueCanonical":"http://example.org/topics/lab-result"},
-                   {"name":"status","valueCode":"active"},{"name":"type","valueCode":"heartbeat"},
-                   {"name":"events-since-subscription-start","valueString":"0"}]}}]}
-                """.formatted(UUID.randomUUID(), subscription);
     }
 }

@@ -59,9 +59,9 @@ final class Pipeline {
             }
         }
         // As deployed: tokens required, verified against the test authorization server's key
-        ingest = ServiceProcess.start("ingest", Map.of("kafka.bootstrap.servers", bootstrap,
-                "mp.jwt.verify.publickey.location", SenderTokens.publicKeyFile().toUri().toString(),
-                "mp.jwt.verify.issuer", SenderTokens.ISSUER));
+        Map<String, String> ingestProperties = new java.util.HashMap<>(SenderTokens.verification());
+        ingestProperties.put("kafka.bootstrap.servers", bootstrap);
+        ingest = ServiceProcess.start("ingest", ingestProperties);
         classifier = startClassifier();
         notifier = ServiceProcess.start("notifier", Map.of("kafka.bootstrap.servers", bootstrap, "lemstriage.ehr.base-url", ehrBase));
     }
@@ -75,12 +75,11 @@ final class Pipeline {
     }
 
     private ServiceProcess startClassifier() throws Exception {
-        return ServiceProcess.start("classifier", Map.of("kafka.bootstrap.servers", bootstrap,
-                "kafka-streams.state.dir", classifierState.toString(), "lemstriage.ehr.base-url", ehrBase,
-                "lemstriage.clock.start", CLOCK_START, "lemstriage.clock.adjustable", "true",
-                // The triage view trusts the same authorization server as ingest
-                "mp.jwt.verify.publickey.location", SenderTokens.publicKeyFile().toUri().toString(),
-                "mp.jwt.verify.issuer", SenderTokens.ISSUER));
+        // The triage view trusts the same authorization server as ingest
+        Map<String, String> properties = new java.util.HashMap<>(SenderTokens.verification());
+        properties.putAll(Map.of("kafka.bootstrap.servers", bootstrap, "kafka-streams.state.dir", classifierState.toString(),
+                "lemstriage.ehr.base-url", ehrBase, "lemstriage.clock.start", CLOCK_START, "lemstriage.clock.adjustable", "true"));
+        return ServiceProcess.start("classifier", properties);
     }
 
     /** Kills the classifier without warning (SIGKILL) and starts it again on the same state folder. */
@@ -90,6 +89,11 @@ final class Pipeline {
     }
 
     HttpResponse<String> postObservation(String json) throws Exception {
+        return postObservation(ingest, json);
+    }
+
+    /** An Observation to {@code ingest}, as an integration engine sends it: with a token allowed to write Observations. */
+    static HttpResponse<String> postObservation(ServiceProcess ingest, String json) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/fhir/Observation"))
                 .header("Content-Type", "application/fhir+json")
                 .header("Authorization", "Bearer " + SenderTokens.token("integration-engine", "system/Observation.write"))

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.EventJson;
 import org.lemstriage.model.fhir.Fhir;
-import org.lemstriage.testsupport.EhrSandboxes;
+import org.lemstriage.testsupport.BrokerAndSandbox;
 import org.lemstriage.testsupport.KafkaBroker;
 import org.lemstriage.testsupport.SenderTokens;
 import org.lemstriage.testsupport.TopicProbe;
@@ -38,8 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Scale-out on Kafka itself (issue 14): two instances of each service against one broker whose topics have 6
  * partitions. Any classifier instance answers the triage view for any patient (it asks the instance that holds the
  * patient); one classifier and one notifier are killed with SIGKILL while positives flow, and every acknowledged
- * result still ends as exactly one screening episode in the EHR and one OPEN decision on the topic.
+ * result still ends as exactly one screening episode in the EHR and one OPEN decision on the topic. A broker of its
+ * own; the EHR of the run (the sandbox, or HAPI FHIR JPA).
  */
+@BrokerAndSandbox
 class ScaleOutIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int PARTITIONS = 6;
@@ -54,9 +56,10 @@ class ScaleOutIT {
     private static final List<ServiceProcess> notifiers = new ArrayList<>();
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(BrokerAndSandbox.Infrastructure infrastructure) throws Exception {
         broker = KafkaBroker.startDedicated(PARTITIONS);
-        ehrBase = EhrSandboxes.shared().baseUrl();
+        // The sandbox, or the real FHIR server in the end-to-end suite's HAPI FHIR JPA run
+        ehrBase = infrastructure.ehrBaseUrl();
         ehr = Fhir.r4().newRestfulGenericClient(ehrBase);
         for (int i = 1; i <= 2; i++) {
             ingests.add(ServiceProcess.launch("ingest", "scale-ingest-" + i, withJwt(kafka())));
@@ -148,10 +151,7 @@ class ScaleOutIT {
         String patient = "Patient/" + ehr.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
         String observation = Pipeline.quantity("scale-" + UUID.randomUUID(), patient,
                 "https://ltd.aruplab.com/Tests/Pub", "0092628", "120", "pmol/L");
-        HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(URI.create(ingests.get(i % 2).baseUrl() + "/fhir/Observation"))
-                .header("Content-Type", "application/fhir+json")
-                .header("Authorization", "Bearer " + SenderTokens.token("integration-engine", "system/Observation.write"))
-                .POST(HttpRequest.BodyPublishers.ofString(observation)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> accepted = Pipeline.postObservation(ingests.get(i % 2), observation);
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
         return patient;
     }
@@ -214,8 +214,7 @@ class ScaleOutIT {
     }
 
     private static Map<String, String> withJwt(Map<String, String> properties) {
-        properties.put("mp.jwt.verify.publickey.location", SenderTokens.publicKeyFile().toUri().toString());
-        properties.put("mp.jwt.verify.issuer", SenderTokens.ISSUER);
+        properties.putAll(SenderTokens.verification());
         return properties;
     }
 

@@ -87,7 +87,7 @@ class SecuredKafkaIT {
         String patient = "Patient/" + ehr.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
         Map<String, Object> admin = broker.clientConfig(SecuredKafkaBroker.ADMIN, broker.password(SecuredKafkaBroker.ADMIN));
         try (TopicProbe audit = TopicProbe.fromNow(admin, Topics.TRIAGE_AUDIT)) {
-            HttpResponse<String> accepted = postObservation(Pipeline.quantity("secured-" + UUID.randomUUID(), patient,
+            HttpResponse<String> accepted = Pipeline.postObservation(ingest, Pipeline.quantity("secured-" + UUID.randomUUID(), patient,
                     "https://ltd.aruplab.com/Tests/Pub", "0092628", "120", "pmol/L"));
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
 
@@ -190,13 +190,6 @@ class SecuredKafkaIT {
         throw new AssertionError("kafka-access never reported DOWN; see " + service.log());
     }
 
-    private static HttpResponse<String> postObservation(String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/fhir/Observation"))
-                .header("Content-Type", "application/fhir+json")
-                .header("Authorization", "Bearer " + SenderTokens.token("integration-engine", "system/Observation.write"))
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     /** A service's settings: the secured broker as {@code user}, the shared EHR sandbox. */
     private static Map<String, String> service(String user, String password) {
         Map<String, String> properties = new HashMap<>(broker.serviceProperties(user, password));
@@ -205,8 +198,7 @@ class SecuredKafkaIT {
     }
 
     private static Map<String, String> withJwt(Map<String, String> properties) {
-        properties.put("mp.jwt.verify.publickey.location", SenderTokens.publicKeyFile().toUri().toString());
-        properties.put("mp.jwt.verify.issuer", SenderTokens.ISSUER);
+        properties.putAll(SenderTokens.verification());
         return properties;
     }
 }

@@ -70,9 +70,8 @@ class TraceIT {
                 "lemstriage.ehr.base-url", ehr.baseUrl(), "quarkus.otel.sdk.disabled", "false",
                 "quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf",
                 "quarkus.otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:" + otlp.getAddress().getPort(),
-                "quarkus.otel.bsp.schedule.delay", "200ms",
-                "mp.jwt.verify.publickey.location", SenderTokens.publicKeyFile().toUri().toString(),
-                "mp.jwt.verify.issuer", SenderTokens.ISSUER));
+                "quarkus.otel.bsp.schedule.delay", "200ms"));
+        tracing.putAll(SenderTokens.verification());
         services.add(ServiceProcess.launch("ingest", "trace-ingest", tracing));
         Map<String, String> classifier = new HashMap<>(tracing);
         classifier.put("kafka-streams.state.dir", Files.createTempDirectory("trace-classifier").toString());

@@ -43,6 +43,11 @@ public final class SenderTokens {
         }
     }
 
+    /** What a service verifies these tokens with ({@code mp.jwt.verify.*}), as system properties. */
+    public static java.util.Map<String, String> verification() {
+        return java.util.Map.of("mp.jwt.verify.publickey.location", publicKeyFile().toUri().toString(), "mp.jwt.verify.issuer", ISSUER);
+    }
+
     /** A token for {@code client} with {@code scope}, valid for five minutes. */
     public static String token(String client, String scope) {
         return sign(KEYS, client, scope, 5);

@@ -11,6 +11,7 @@ import org.lemstriage.ingest.Samples;
 import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.EventJson;
 import org.lemstriage.model.fhir.Fhir;
+import org.lemstriage.testsupport.SubscriptionNotifications;
 import org.lemstriage.testsupport.EhrSandboxResource;
 import org.lemstriage.testsupport.EhrSandboxes;
 import org.lemstriage.testsupport.KafkaBroker;
@@ -39,22 +40,9 @@ class SubscriptionNotificationIT {
     private static final String PATH = "/fhir/subscription-notification";
     private static final String SUBSCRIPTION = "https://ehr.example.org/fhir/Subscription/lab-results";
 
-    /** A notification Bundle: the SubscriptionStatus, then the given entries; one notification-event per focus. */
+    /** A notification Bundle of {@link #SUBSCRIPTION}: the SubscriptionStatus, then the entries; an event per focus. */
     private static String notification(String type, List<String> focuses, String entries) {
-        StringBuilder events = new StringBuilder();
-        for (int i = 0; i < focuses.size(); i++) {
-            events.append((",{\"name\":\"notification-event\",\"part\":[{\"name\":\"event-number\",\"valueString\":\"%d\"},"
-                    + "{\"name\":\"focus\",\"valueReference\":{\"reference\":\"%s\"}}]}").formatted(i + 1, focuses.get(i)));
-        }
-        return """
-                {"resourceType":"Bundle","type":"history","timestamp":"2026-11-21T10:00:00Z","entry":[
-                 {"fullUrl":"urn:uuid:%s","resource":{"resourceType":"Parameters",
-                  "meta":{"profile":["http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription-status-r4"]},
-                  "parameter":[{"name":"subscription","valueReference":{"reference":"%s"}},
-                   {"name":"topic","valueCanonical":"http://example.org/topics/lab-result"},
-                   {"name":"status","valueCode":"active"},{"name":"type","valueCode":"%s"},
-                   {"name":"events-since-subscription-start","valueString":"%d"}%s]}}%s]}
-                """.formatted(UUID.randomUUID(), SUBSCRIPTION, type, focuses.size(), events, entries);
+        return SubscriptionNotifications.of(type, SUBSCRIPTION, focuses, entries);
     }
 
     private static String fullEntry(String fullUrl, String resource) {
