@@ -22,13 +22,15 @@ import java.util.Map;
  * --quick | --full        run length (default --full)
  * --ingest URL --ehr URL --kafka HOST:PORT --token JWT --fixtures DIR --out FILE --seed N
  * --service NAME=PID:STARTUP_SECONDS   once per service
+ * --stack SCRIPT --ingest-2 URL   then the same load on two instances of each service ({@link ScaleOut}); without
+ *                                 them, no scale-out figures
  * </pre>
  */
 public final class Benchmark {
     /** Run lengths: quick fits in under two minutes with the stack's start, full gives steadier figures. */
-    record Plan(String name, Duration raw, Duration load, int singleClients, int bundleClients, int probes) {
-        static final Plan QUICK = new Plan("quick", Duration.ofSeconds(2), Duration.ofSeconds(6), 16, 4, 15);
-        static final Plan FULL = new Plan("full", Duration.ofSeconds(10), Duration.ofSeconds(30), 16, 4, 200);
+    record Plan(String name, Duration raw, Duration load, int singleClients, int bundleClients, int probes, int burst) {
+        static final Plan QUICK = new Plan("quick", Duration.ofSeconds(2), Duration.ofSeconds(6), 16, 4, 15, 60);
+        static final Plan FULL = new Plan("full", Duration.ofSeconds(10), Duration.ofSeconds(30), 16, 4, 200, 300);
     }
 
     /** Issue 6's targets. */
@@ -151,6 +153,12 @@ public final class Benchmark {
             Map<String, Double> peak = memory.peak();
             pids.keySet().forEach(name -> rss.put(name, Map.of("idle", round(idle.get(name)), "load", round(peak.getOrDefault(name, idle.get(name))))));
             results.put("rss_mib", rss);
+
+            if (opts.containsKey("stack")) {
+                Stack stack = new Stack(Path.of(opts.get("stack")), null);
+                results.put("scale_out", new ScaleOut(plan, stack, opts.get("kafka"), opts.get("ehr"), opts.get("token"))
+                        .compare(opts.get("ingest"), opts.get("ingest-2"), cohort, bodies, bundles));
+            }
         }
         Map<String, Object> starts = new LinkedHashMap<>();
         startup.forEach((name, seconds) -> starts.put(name, round2(seconds)));
@@ -191,11 +199,11 @@ public final class Benchmark {
         }
     }
 
-    private static void step(String what) {
+    static void step(String what) {
         System.out.printf(Locale.ROOT, "  measuring %s...%n", what);
     }
 
-    private static double shown(double perSecond) {
+    static double shown(double perSecond) {
         System.out.printf(Locale.ROOT, "    %,.0f /s%n", perSecond);
         return perSecond;
     }

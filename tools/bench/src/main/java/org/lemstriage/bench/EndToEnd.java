@@ -7,7 +7,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,12 +38,7 @@ final class EndToEnd {
     }
 
     Run measure(SyntheticCohort cohort, String runId, int probes, int backgroundPerSecond, Duration timeout) throws Exception {
-        List<String> patients = new ArrayList<>();
-        for (int i = 0; i < probes; i++) {
-            String id = "bench-e2e-" + runId + "-" + i;
-            createPatient(id);
-            patients.add("Patient/" + id);
-        }
+        List<String> patients = newPatients("bench-e2e-" + runId, probes);
         List<String> routine = cohort.routine(5000).stream().map(SyntheticCohort.Result::json).toList();
         AtomicInteger next = new AtomicInteger();
         AtomicLong sent = new AtomicLong();
@@ -91,6 +88,50 @@ final class EndToEnd {
             background.shutdownNow();
         }
         return new Run(latencies, sent.get() / ((System.nanoTime() - t0) / 1e9), refused.get() + skipped.get());
+    }
+
+    /**
+     * Positives per second through the whole pipeline: {@code count} positives, each for a new patient, posted by
+     * {@code clients} threads at once, from the first post until every patient's Task is readable in the EHR.
+     */
+    double positivesPerSecond(SyntheticCohort cohort, String runId, int count, int clients, Duration timeout) throws Exception {
+        List<String> patients = newPatients("bench-burst-" + runId, count);
+        List<String> bodies = patients.stream().map(p -> cohort.positive(p).json()).toList(); // the cohort is not thread-safe
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long t0 = System.nanoTime();
+        try {
+            List<Future<Integer>> posts = new ArrayList<>();
+            for (String body : bodies) {
+                posts.add(pool.submit(() -> ingest.post("/fhir/Observation", body)));
+            }
+            for (Future<Integer> post : posts) {
+                int status = post.get();
+                if (status / 100 != 2) {
+                    throw new IllegalStateException("a positive was refused: HTTP " + status);
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+        long deadline = t0 + timeout.toNanos();
+        for (String patient : patients) {
+            while (tasks(patient) == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no Task for " + patient + " within " + timeout);
+                }
+                Thread.sleep(20);
+            }
+        }
+        return count / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private List<String> newPatients(String prefix, int count) throws Exception {
+        List<String> patients = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            createPatient(prefix + "-" + i);
+            patients.add("Patient/" + prefix + "-" + i);
+        }
+        return patients;
     }
 
     private int tasks(String patient) throws Exception {

@@ -13,15 +13,23 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** ingest over HTTP, as a hospital's integration engine sends to it: bearer token, FHIR JSON. */
+/**
+ * ingest over HTTP, as a hospital's integration engine sends to it: bearer token, FHIR JSON; with several instances,
+ * requests take turns among them, as behind a round-robin load balancer.
+ */
 final class Ingest {
-    private final String base;
+    private final List<String> bases;
     private final String token;
+    private final AtomicInteger turn = new AtomicInteger();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     Ingest(String base, String token) {
-        this.base = base;
+        this(List.of(base), token);
+    }
+
+    Ingest(List<String> bases, String token) {
+        this.bases = List.copyOf(bases);
         this.token = token;
     }
 
@@ -31,6 +39,7 @@ final class Ingest {
     }
 
     private HttpRequest request(String path, String json) {
+        String base = bases.get(Math.floorMod(turn.getAndIncrement(), bases.size()));
         return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/fhir+json").header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();

@@ -5,6 +5,11 @@ import java.util.Map;
 
 /** The results as a table, each figure beside its target and where it stands. */
 final class Report {
+    private static final Map<String, String> SCALE_OUT_FIGURES = Map.of(
+            "ingest_single_obs_per_s", "ingest, single Observations",
+            "ingest_bundle_obs_per_s", "ingest, Bundles of 100",
+            "pipeline_positives_per_s", "positives to Tasks in the EHR");
+
     private Report() {
     }
 
@@ -42,6 +47,16 @@ final class Report {
         });
         ((Map<String, Object>) r.get("startup_s")).forEach((name, seconds) ->
                 row(t, "start-up " + name + " (s, launch to ready)", String.valueOf(seconds), "<= 3 s", verdict(num(seconds) <= Benchmark.TARGET_STARTUP_S)));
+        Map<String, Map<String, Object>> scaleOut = (Map<String, Map<String, Object>>) r.get("scale_out");
+        if (scaleOut != null) {
+            t.append(String.format(Locale.ROOT, "%ntwo instances of each service against one (same machine, same run)%n"));
+            row(t, "measure", "1 / 2 / 1 again", "ratio, 2 against the mean of 1", "");
+            scaleOut.get("ratio_2_vs_1").forEach((figure, ratio) -> row(t, SCALE_OUT_FIGURES.getOrDefault(figure, figure),
+                    rate(scaleOut.get("instances_1").get(figure)).replace(" /s", "") + " / "
+                            + rate(scaleOut.get("instances_2").get(figure)).replace(" /s", "") + " / "
+                            + rate(scaleOut.get("instances_1_again").get(figure)),
+                    String.format(Locale.ROOT, "%.2f", num(ratio)), ""));
+        }
         return t.toString();
     }
 

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The local stack's components, driven as an operator would: through {@code deploy/local/stack} (kill9, pause,
- * resume, relaunch), and the EHR sandbox's fault port (outage, slow).
+ * resume, relaunch, scale), and the EHR sandbox's fault port (outage, slow).
  */
 final class Stack {
     private final Path script;
@@ -41,6 +41,11 @@ final class Stack {
     /** Starts the component again; false if it would not start (the script's exit status). */
     boolean tryRelaunch(String component) throws Exception {
         return exitCode("relaunch", component) == 0;
+    }
+
+    /** {@code deploy/local/stack scale N}: N instances of each service; returns once all are ready. */
+    void scale(int instances) throws Exception {
+        run("scale", Integer.toString(instances));
     }
 
     void pause(String component) throws Exception {
