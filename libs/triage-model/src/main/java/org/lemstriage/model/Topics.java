@@ -15,6 +15,8 @@ public final class Topics {
     public static final String TRIAGE_DECISION = "triage.decision.v1";
     public static final String TRIAGE_DECISION_DLQ = "triage.decision.dlq";
     public static final String TRIAGE_AUDIT = "triage.audit.v1";
+    /** Records of triage.audit.v1 or triage.decision.v1 that the audit store cannot read, with the reason in headers. */
+    public static final String AUDIT_STORE_DLQ = "triage.audit-store.dlq";
     /** The classifier's requests for clinical context, and the answers: internal to the classifier service. */
     public static final String CONTEXT_REQUEST = "triage.context-request.v1";
     public static final String CONTEXT = "triage.context.v1";
@@ -27,6 +29,7 @@ public final class Topics {
             "triage-decision", TRIAGE_DECISION,
             "triage-decision-dlq", TRIAGE_DECISION_DLQ,
             "triage-audit", TRIAGE_AUDIT,
+            "audit-store-dlq", AUDIT_STORE_DLQ,
             "context-request", CONTEXT_REQUEST,
             "context", CONTEXT,
             "context-request-dlq", CONTEXT_REQUEST_DLQ);

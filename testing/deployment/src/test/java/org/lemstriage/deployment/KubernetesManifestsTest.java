@@ -187,7 +187,8 @@ class KubernetesManifestsTest {
     @Test
     void eachServicesKafkaUserHasExactlyTheGrantsTheTestBrokerGives() {
         Map<String, List<KafkaGrants.Grant>> grants = Map.of("lems-triage-ingest", KafkaGrants.INGEST,
-                "lems-triage-classifier", KafkaGrants.CLASSIFIER, "lems-triage-notifier", KafkaGrants.NOTIFIER);
+                "lems-triage-classifier", KafkaGrants.CLASSIFIER, "lems-triage-notifier", KafkaGrants.NOTIFIER,
+                "lems-triage-audit", KafkaGrants.AUDIT);
         assertThat(all(KafkaUser.class)).extracting(u -> u.getMetadata().getName()).containsExactlyInAnyOrderElementsOf(grants.keySet());
         for (KafkaUser user : all(KafkaUser.class)) {
             assertThat(user.getSpec().getAuthentication()).isInstanceOf(KafkaUserScramSha512ClientAuthentication.class);

@@ -31,7 +31,7 @@ class KafkaGrantsTest {
     @Test
     void everyChannelTopicIsGrantedToItsService() throws Exception {
         for (var service : Map.of("ingest", KafkaGrants.INGEST, "classifier", KafkaGrants.CLASSIFIER,
-                "notifier", KafkaGrants.NOTIFIER).entrySet()) {
+                "notifier", KafkaGrants.NOTIFIER, "audit", KafkaGrants.AUDIT).entrySet()) {
             Set<String> granted = service.getValue().stream().filter(Grant::isTopic)
                     .map(g -> g.operation() + " " + g.name()).collect(Collectors.toSet());
             List<String> needed = channelNeeds(service.getKey());

@@ -76,15 +76,35 @@ public final class SenderTokens {
         return sign(KEYS, client, scope, 5);
     }
 
+    /**
+     * A person's token from the hospital's identity provider, shaped as Keycloak issues them: the user in
+     * {@code preferred_username}, the realm roles in {@code realm_access.roles} (for example {@code auditor}).
+     */
+    public static String staff(String user, String... roles) {
+        JwtClaims claims = claims(user, 5);
+        claims.setClaim("preferred_username", user);
+        claims.setClaim("realm_access", java.util.Map.of("roles", java.util.List.of(roles)));
+        return sign(KEYS, claims);
+    }
+
     private static String sign(KeyPair keys, String client, Object scope, int minutesValid) {
-        JwtClaims claims = new JwtClaims();
-        claims.setIssuer(ISSUER);
-        claims.setSubject(client);
+        JwtClaims claims = claims(client, minutesValid);
         claims.setClaim("client_id", client);
         claims.setClaim("scope", scope);
+        return sign(keys, claims);
+    }
+
+    private static JwtClaims claims(String subject, int minutesValid) {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(ISSUER);
+        claims.setSubject(subject);
         claims.setJwtId(UUID.randomUUID().toString());
         claims.setIssuedAtToNow();
         claims.setExpirationTimeMinutesInTheFuture(minutesValid);
+        return claims;
+    }
+
+    private static String sign(KeyPair keys, JwtClaims claims) {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setKey(keys.getPrivate());

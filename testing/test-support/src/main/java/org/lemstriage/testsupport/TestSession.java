@@ -4,7 +4,7 @@ import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
- * Stops the shared broker, EHR sandbox and HAPI FHIR JPA server when the JUnit session ends, while the JVM is still fully alive. Registered
+ * Stops the shared broker, EHR sandbox, HAPI FHIR JPA server and PostgreSQL server when the JUnit session ends, while the JVM is still fully alive. Registered
  * through {@code META-INF/services}, so every test JVM that has test-support on its classpath gets it.
  */
 public class TestSession implements LauncherSessionListener {
@@ -13,5 +13,6 @@ public class TestSession implements LauncherSessionListener {
         EhrSandboxes.stop();
         HapiJpaServer.stop();
         KafkaBroker.stop();
+        PostgresDatabase.stop();
     }
 }

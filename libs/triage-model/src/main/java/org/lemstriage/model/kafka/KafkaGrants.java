@@ -77,6 +77,17 @@ public final class KafkaGrants {
             Grant.write(Topics.TRIAGE_AUDIT),
             new Grant(ResourceType.GROUP, PatternType.LITERAL, "lems-triage-notifier", AclOperation.READ));
 
+    /**
+     * The audit store: AuditEvents and decisions in (groups {@code lems-triage-audit-events} and
+     * {@code lems-triage-audit-decisions}), what it cannot read to its DLQ, the AuditEvents of reads out.
+     */
+    public static final List<Grant> AUDIT = List.of(
+            Grant.read(Topics.TRIAGE_AUDIT),
+            Grant.read(Topics.TRIAGE_DECISION),
+            Grant.write(Topics.TRIAGE_AUDIT),
+            Grant.write(Topics.AUDIT_STORE_DLQ),
+            Grant.prefixed(ResourceType.GROUP, "lems-triage-audit-", AclOperation.READ));
+
     private KafkaGrants() {
     }
 }

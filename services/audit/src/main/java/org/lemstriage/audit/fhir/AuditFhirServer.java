@@ -1,0 +1,33 @@
+package org.lemstriage.audit.fhir;
+
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import jakarta.inject.Inject;
+import jakarta.servlet.annotation.WebServlet;
+import org.lemstriage.model.fhir.Fhir;
+
+/**
+ * The FHIR R4 read API of the audit store, HAPI FHIR's plain server under /fhir: AuditEvent read and search, JSON
+ * by default (XML on request), errors as OperationOutcomes, 50 a page unless {@code _count} asks for up to 500.
+ */
+@WebServlet(urlPatterns = "/fhir/*", loadOnStartup = 1)
+public class AuditFhirServer extends RestfulServer {
+    @Inject
+    AuditEventProvider auditEvents;
+    @Inject
+    PatientReadAudit readAudit;
+
+    public AuditFhirServer() {
+        super(Fhir.r4());
+    }
+
+    @Override
+    protected void initialize() {
+        setDefaultResponseEncoding(EncodingEnum.JSON);
+        setDefaultPageSize(50);
+        setMaximumPageSize(500);
+        registerProvider(auditEvents);
+        registerInterceptor(readAudit);
+        registerInterceptor(new FailureLog());
+    }
+}

@@ -1,0 +1,66 @@
+package org.lemstriage.audit.store;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs AuditEvent searches against the store: how many match, and one page of them. */
+@ApplicationScoped
+public class AuditEventSearch {
+    /** A stored AuditEvent: its id in the search API and its JSON as received. */
+    public record Found(String id, String json) {
+    }
+
+    private final AgroalDataSource database;
+
+    public AuditEventSearch(AgroalDataSource database) {
+        this.database = database;
+    }
+
+    public int count(AuditEventQuery query) throws SQLException {
+        try (Connection c = database.getConnection(); PreparedStatement s = c.prepareStatement(query.countSql())) {
+            query.bind(s);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    public List<Found> page(AuditEventQuery query, int offset, int limit) throws SQLException {
+        try (Connection c = database.getConnection(); PreparedStatement s = c.prepareStatement(query.pageSql())) {
+            int next = query.bind(s);
+            s.setInt(next, offset);
+            s.setInt(next + 1, limit);
+            List<Found> found = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Found(AuditRecord.idOf(rs.getInt(1), rs.getLong(2)), rs.getString(3)));
+                }
+            }
+            return found;
+        }
+    }
+
+    /** One stored AuditEvent by its id in the search API ({@code partition-offset}); null if there is none. */
+    public Found byId(String id) throws SQLException {
+        String[] parts = id.split("-", 2);
+        if (parts.length != 2 || !parts[0].matches("\\d{1,9}") || !parts[1].matches("\\d{1,18}")) {
+            return null;
+        }
+        try (Connection c = database.getConnection();
+             PreparedStatement s = c.prepareStatement("select resource from audit_event where kafka_partition = ? and kafka_offset = ?")) {
+            s.setInt(1, Integer.parseInt(parts[0]));
+            s.setLong(2, Long.parseLong(parts[1]));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? new Found(id, rs.getString(1)) : null;
+            }
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package org.lemstriage.audit;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.lemstriage.audit.kafka.AuditStoreConsumer;
+import org.lemstriage.model.PatientKey;
+import org.lemstriage.model.Topics;
+import org.lemstriage.model.event.EventJson;
+import org.lemstriage.model.fhir.AuditEvents;
+import org.lemstriage.model.fhir.EhrIdentifiers;
+import org.lemstriage.model.fhir.Fhir;
+import org.lemstriage.testsupport.Eventually;
+import org.lemstriage.testsupport.KafkaBroker;
+import org.lemstriage.testsupport.KafkaBrokerResource;
+import org.lemstriage.testsupport.PostgresDatabase;
+import org.lemstriage.testsupport.PostgresDatabaseResource;
+import org.lemstriage.testsupport.SenderTokens;
+import org.lemstriage.testsupport.StaffTokensResource;
+import org.lemstriage.testsupport.TopicProbe;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The audit store against the real broker and a real PostgreSQL server: records on triage.audit.v1 and
+ * triage.decision.v1 become rows once, whatever the deliveries; the FHIR search API finds them by the IHE Basic Audit
+ * Log Patterns' parameters; reading a patient's trail is audited in turn; an unreadable record is parked.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(PostgresDatabaseResource.class)
+@QuarkusTestResource(StaffTokensResource.class)
+class AuditStoreIT {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private KafkaProducer<String, String> producer;
+    @Inject
+    KafkaClientService kafka;
+
+    @BeforeEach
+    void connect() {
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", KafkaBroker.bootstrapServers(), "acks", "all"),
+                new StringSerializer(), new StringSerializer());
+    }
+
+    @AfterEach
+    void close() {
+        producer.close();
+    }
+
+    @Test
+    void auditEventsAreSearchableByPatientDateActionOutcomeAgentAndEntity() throws Exception {
+        String patient = "Patient/audit-" + UUID.randomUUID();
+        String decision = UUID.randomUUID() + "/1";
+        Instant now = Instant.now();
+        send(Topics.TRIAGE_AUDIT, patient, notifierWrite(patient, decision, AuditEvent.AuditEventOutcome._0, now));
+        send(Topics.TRIAGE_AUDIT, patient, notifierWrite(patient, decision, AuditEvent.AuditEventOutcome._8, now.plusSeconds(1)));
+        send(Topics.TRIAGE_AUDIT, null, ingestRequest("engine-" + UUID.randomUUID(), now));
+        awaitRows("select count(*) from audit_event_entity where reference = '" + patient + "'", 2);
+
+        JsonPath both = search("patient=" + patient);
+        assertThat(both.getString("resourceType")).isEqualTo("Bundle");
+        assertThat(both.getInt("total")).isEqualTo(2);
+        // Newest first
+        assertThat(both.getList("entry.resource.outcome")).containsExactly("8", "0");
+        assertThat(both.getList("entry.resource.id", String.class)).allMatch(id -> id.matches("\\d+-\\d+"));
+        assertThat(search("patient=" + patient + "&outcome=8").getInt("total")).isEqualTo(1);
+        assertThat(search("patient=" + patient + "&action=C").getInt("total")).isEqualTo(2);
+        assertThat(search("patient=" + patient + "&action=D").getInt("total")).isZero();
+        // Each search above was itself audited (action E, recorded now, naming the patient): action=C leaves those out
+        assertThat(search("patient=" + patient + "&action=C&date=ge" + now.plusMillis(500)).getInt("total")).isEqualTo(1);
+        assertThat(search("patient=" + patient + "&date=lt" + now.minusSeconds(60)).getInt("total")).isZero();
+        assertThat(search("entity.identifier=" + EhrIdentifiers.DECISION + "|" + decision).getInt("total")).isEqualTo(2);
+        assertThat(search("agent.identifier=" + AuditEvents.SOFTWARE_SYSTEM + "|lems-triage-notifier&patient=" + patient)
+                .getInt("total")).isEqualTo(2);
+
+        // One read by id, and paging: one a page, a next link that gives the other
+        String id = both.getString("entry[0].resource.id");
+        given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor")).get("/fhir/AuditEvent/" + id)
+                .then().statusCode(200).body("id", org.hamcrest.Matchers.equalTo(id));
+        JsonPath first = search("patient=" + patient + "&action=C&_count=1");
+        assertThat(first.getList("entry")).hasSize(1);
+        String next = first.getString("link.find { it.relation == 'next' }.url");
+        assertThat(next).contains("_offset=1");
+        JsonPath second = JsonPath.from(given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor")).get(next)
+                .then().statusCode(200).extract().asString());
+        assertThat(second.getString("entry[0].resource.id")).isNotEqualTo(first.getString("entry[0].resource.id"));
+    }
+
+    @Test
+    void readingAPatientsTrailIsAuditedWithWhoAskedAndStoredInTurn() throws Exception {
+        String patient = "Patient/read-" + UUID.randomUUID();
+        send(Topics.TRIAGE_AUDIT, patient, notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now()));
+        awaitRows("select count(*) from audit_event_entity where reference = '" + patient + "'", 1);
+        try (TopicProbe trail = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_AUDIT)) {
+            search("patient=" + patient);
+            ConsumerRecord<String, String> audited = trail.awaitRecord(r -> r.value().contains("\"search-type\""), WAIT);
+            AuditEvent read = Fhir.r4().newJsonParser().parseResource(AuditEvent.class, audited.value());
+            assertThat(read.getAction()).isEqualTo(AuditEvent.AuditEventAction.E);
+            assertThat(read.getAgent()).anySatisfy(a -> {
+                assertThat(a.getRequestor()).isTrue();
+                assertThat(a.getWho().getIdentifier().getValue()).isEqualTo("quality-lead");
+                assertThat(a.getWho().getIdentifier().getSystem()).isEqualTo(SenderTokens.ISSUER);
+            });
+            assertThat(read.getEntity()).anySatisfy(e -> assertThat(e.getWhat().getReference()).isEqualTo(patient));
+            assertThat(read.getEntity()).filteredOn(AuditEvent.AuditEventEntityComponent::hasQuery).singleElement()
+                    .satisfies(e -> assertThat(java.net.URLDecoder.decode(new String(e.getQuery(), StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+                            .contains("patient=" + patient));
+        }
+        // The read's own AuditEvent reaches the store like any other
+        awaitRows("select count(*) from audit_event e join audit_event_entity x using (kafka_partition, kafka_offset) "
+                + "where e.action = 'E' and x.reference = '" + patient + "'", 1);
+    }
+
+    @Test
+    void noTokenNoData_andOnlyTheAuditorRoleReads() {
+        given().get("/fhir/AuditEvent").then().statusCode(401);
+        given().auth().oauth2(SenderTokens.untrusted("quality-lead", "auditor")).get("/fhir/AuditEvent").then().statusCode(401);
+        given().auth().oauth2(SenderTokens.staff("ward-clerk", "worklist")).get("/fhir/AuditEvent").then().statusCode(403);
+        given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor")).get("/fhir/AuditEvent?_count=1").then().statusCode(200);
+    }
+
+    @Test
+    void readyOnceItsDatabaseAndKafkaAnswer() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'kafka-access' }.status", org.hamcrest.Matchers.equalTo("UP"))
+                .body("checks.find { it.name.contains('Database') }.status", org.hamcrest.Matchers.equalTo("UP"));
+    }
+
+    @Test
+    void aBadSearchParameterIsA400NamingIt() {
+        given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor")).get("/fhir/AuditEvent?action=X")
+                .then().statusCode(400).body("resourceType", org.hamcrest.Matchers.equalTo("OperationOutcome"))
+                .body("issue[0].diagnostics", org.hamcrest.Matchers.containsString("action"));
+        given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor")).get("/fhir/AuditEvent?patient=Practitioner/1")
+                .then().statusCode(400).body("issue[0].diagnostics", org.hamcrest.Matchers.containsString("patient"));
+        given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor")).get("/fhir/AuditEvent?date=yesterday")
+                .then().statusCode(400).body("resourceType", org.hamcrest.Matchers.equalTo("OperationOutcome"));
+    }
+
+    @Test
+    void decisionsAreStoredOnceWithTheirRules() throws Exception {
+        String episode = UUID.randomUUID().toString();
+        String json = decisionJson(episode, "Patient/dec-" + episode);
+        send(Topics.TRIAGE_DECISION, "Patient/dec-" + episode, json);
+        send(Topics.TRIAGE_DECISION, "Patient/dec-" + episode, json); // the classifier's resend: same decision id
+        awaitRows("select count(*) from triage_decision_rule where decision_id = '" + episode + "/1'", 1);
+        Thread.sleep(1000);
+        assertThat(rows("select count(*) from triage_decision where decision_id = '" + episode + "/1'")).isEqualTo(1);
+        assertThat(rows("select count(*) from triage_decision where decision_id = '" + episode + "/1' and tier = 'HIGH' "
+                + "and action = 'OPEN' and ruleset_version = '2.0'")).isEqualTo(1);
+    }
+
+    @Test
+    void redeliveringBothTopicsFromTheStartChangesNothing() throws Exception {
+        String patient = "Patient/replay-" + UUID.randomUUID();
+        send(Topics.TRIAGE_AUDIT, patient, notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now()));
+        send(Topics.TRIAGE_DECISION, patient, decisionJson(UUID.randomUUID().toString(), patient));
+        awaitRows("select count(*) from audit_event_entity where reference = '" + patient + "'", 1);
+        awaitRows("select count(*) from triage_decision where patient_key = '" + patient + "'", 1);
+        List<Long> before = settledSnapshot();
+        for (String channel : List.of(AuditStoreConsumer.AUDIT_EVENTS, AuditStoreConsumer.DECISIONS)) {
+            var consumer = kafka.getConsumer(channel);
+            consumer.getAssignments().chain(consumer::seekToBeginning).await().atMost(WAIT);
+        }
+        // Everything read again: a marker sent now arrives after the replay of what came before it
+        String marker = "Patient/marker-" + UUID.randomUUID();
+        send(Topics.TRIAGE_AUDIT, marker, notifierWrite(marker, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now()));
+        awaitRows("select count(*) from audit_event_entity where reference = '" + marker + "'", 1);
+        List<Long> after = settledSnapshot();
+        // Only the marker is new: one AuditEvent, its agent (the notifier), its two entities (patient, decision)
+        assertThat(after).as("audit events, agents, entities, decisions, rules")
+                .containsExactly(before.get(0) + 1, before.get(1) + 1, before.get(2) + 2, before.get(3), before.get(4));
+    }
+
+    @Test
+    void anUnreadableRecordIsParkedWithItsReasonAndTheNextOneStored() throws Exception {
+        String patient = "Patient/after-poison-" + UUID.randomUUID();
+        try (TopicProbe deadLetters = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.AUDIT_STORE_DLQ)) {
+            send(Topics.TRIAGE_AUDIT, patient, "{\"resourceType\":\"Patient\",\"id\":\"not-an-audit-event\"}");
+            send(Topics.TRIAGE_AUDIT, patient, notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now()));
+            ConsumerRecord<String, String> parked = deadLetters.awaitRecord(r -> r.value().contains("not-an-audit-event"), WAIT);
+            assertThat(new String(parked.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                    .contains("AuditEvent");
+            assertThat(new String(parked.headers().lastHeader("dead-letter-topic").value(), StandardCharsets.UTF_8))
+                    .isEqualTo(Topics.TRIAGE_AUDIT);
+        }
+        awaitRows("select count(*) from audit_event_entity where reference = '" + patient + "'", 1);
+    }
+
+    /** Row counts once nothing more arrives (other tests' read audits may still be on their way). */
+    private List<Long> settledSnapshot() throws Exception {
+        List<Long> previous = snapshot();
+        while (true) {
+            Thread.sleep(1500);
+            List<Long> now = snapshot();
+            if (now.equals(previous)) {
+                return now;
+            }
+            previous = now;
+        }
+    }
+
+    private List<Long> snapshot() throws Exception {
+        List<Long> counts = new ArrayList<>();
+        for (String table : List.of("audit_event", "audit_event_agent", "audit_event_entity", "triage_decision", "triage_decision_rule")) {
+            counts.add(rows("select count(*) from " + table));
+        }
+        return counts;
+    }
+
+    private JsonPath search(String query) {
+        return JsonPath.from(given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor"))
+                .get("/fhir/AuditEvent?" + query).then().statusCode(200).extract().asString());
+    }
+
+    private void send(String topic, String key, String value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, key, value)).get();
+    }
+
+    private static long rows(String sql) throws Exception {
+        try (Connection c = PostgresDatabase.shared().connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void awaitRows(String sql, long expected) throws Exception {
+        long found = Eventually.await(() -> {
+            try {
+                return rows(sql);
+            } catch (Exception e) {
+                return -1L;
+            }
+        }, n -> n == expected, WAIT);
+        assertThat(found).as(sql).isEqualTo(expected);
+    }
+
+    /** What the notifier writes per EHR transaction (its AuditTrail's shape). */
+    private static String notifierWrite(String patient, String decisionId, AuditEvent.AuditEventOutcome outcome, Instant at) {
+        AuditEvent event = AuditEvents.rest("transaction", AuditEvent.AuditEventAction.C, outcome, null, "notifier", true);
+        event.setRecorded(Date.from(at));
+        event.addEntity().setWhat(PatientKey.toReference(patient))
+                .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"));
+        event.addEntity().setName("decision " + decisionId)
+                .setWhat(new Reference().setIdentifier(new Identifier().setSystem(EhrIdentifiers.DECISION).setValue(decisionId)));
+        return Fhir.r4().newJsonParser().encodeResourceToString(event);
+    }
+
+    /** What ingest writes per request: no patient, the sender's client id. */
+    private static String ingestRequest(String client, Instant at) {
+        AuditEvent event = AuditEvents.rest("create", AuditEvent.AuditEventAction.C, AuditEvent.AuditEventOutcome._0,
+                "HTTP 201; 1 published", "ingest", false);
+        event.setRecorded(Date.from(at));
+        event.addAgent().setRequestor(true).setWho(new Reference().setIdentifier(new Identifier().setSystem("urn:ietf:rfc:6749").setValue(client)));
+        return Fhir.r4().newJsonParser().encodeResourceToString(event);
+    }
+
+    private static String decisionJson(String episode, String patient) throws Exception {
+        var decision = new org.lemstriage.model.event.TriageDecision(episode + "/1", episode, 1, patient,
+                org.lemstriage.model.event.TriageDecision.Action.OPEN, org.lemstriage.model.event.TriageDecision.Tier.HIGH,
+                List.of(), List.of("VGCC-PQ-POSITIVE@1"), "2.0", "A positive P/Q-type VGCC result.", List.of(), Instant.now(),
+                org.lemstriage.model.event.TriageDecision.ContextStatus.AVAILABLE, List.of(), 2, null, null);
+        return EventJson.mapper().writeValueAsString(decision);
+    }
+}
