@@ -6,45 +6,38 @@ import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.audit.kafka.AuditStoreConsumer;
 import org.lemstriage.model.PatientKey;
 import org.lemstriage.model.Topics;
-import org.lemstriage.model.event.EventJson;
+import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.fhir.AuditEvents;
 import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.model.fhir.Fhir;
-import org.lemstriage.testsupport.Eventually;
 import org.lemstriage.testsupport.KafkaBroker;
 import org.lemstriage.testsupport.KafkaBrokerResource;
-import org.lemstriage.testsupport.PostgresDatabase;
 import org.lemstriage.testsupport.PostgresDatabaseResource;
 import org.lemstriage.testsupport.SenderTokens;
 import org.lemstriage.testsupport.StaffTokensResource;
 import org.lemstriage.testsupport.TopicProbe;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.lemstriage.audit.StoreFixtures.WAIT;
+import static org.lemstriage.audit.StoreFixtures.awaitRows;
+import static org.lemstriage.audit.StoreFixtures.rows;
+import static org.lemstriage.audit.StoreFixtures.send;
 
 /**
  * The audit store against the real broker and a real PostgreSQL server: records on triage.audit.v1 and
@@ -56,21 +49,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(PostgresDatabaseResource.class)
 @QuarkusTestResource(StaffTokensResource.class)
 class AuditStoreIT {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private KafkaProducer<String, String> producer;
     @Inject
     KafkaClientService kafka;
-
-    @BeforeEach
-    void connect() {
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", KafkaBroker.bootstrapServers(), "acks", "all"),
-                new StringSerializer(), new StringSerializer());
-    }
-
-    @AfterEach
-    void close() {
-        producer.close();
-    }
 
     @Test
     void auditEventsAreSearchableByPatientDateActionOutcomeAgentAndEntity() throws Exception {
@@ -238,28 +218,6 @@ class AuditStoreIT {
                 .get("/fhir/AuditEvent?" + query).then().statusCode(200).extract().asString());
     }
 
-    private void send(String topic, String key, String value) throws Exception {
-        producer.send(new ProducerRecord<>(topic, key, value)).get();
-    }
-
-    private static long rows(String sql) throws Exception {
-        try (Connection c = PostgresDatabase.shared().connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static void awaitRows(String sql, long expected) throws Exception {
-        long found = Eventually.await(() -> {
-            try {
-                return rows(sql);
-            } catch (Exception e) {
-                return -1L;
-            }
-        }, n -> n == expected, WAIT);
-        assertThat(found).as(sql).isEqualTo(expected);
-    }
-
     /** What the notifier writes per EHR transaction (its AuditTrail's shape). */
     private static String notifierWrite(String patient, String decisionId, AuditEvent.AuditEventOutcome outcome, Instant at) {
         AuditEvent event = AuditEvents.rest("transaction", AuditEvent.AuditEventAction.C, outcome, null, "notifier", true);
@@ -281,10 +239,8 @@ class AuditStoreIT {
     }
 
     private static String decisionJson(String episode, String patient) throws Exception {
-        var decision = new org.lemstriage.model.event.TriageDecision(episode + "/1", episode, 1, patient,
-                org.lemstriage.model.event.TriageDecision.Action.OPEN, org.lemstriage.model.event.TriageDecision.Tier.HIGH,
-                List.of(), List.of("VGCC-PQ-POSITIVE@1"), "2.0", "A positive P/Q-type VGCC result.", List.of(), Instant.now(),
-                org.lemstriage.model.event.TriageDecision.ContextStatus.AVAILABLE, List.of(), 2, null, null);
-        return EventJson.mapper().writeValueAsString(decision);
+        return StoreFixtures.json(StoreFixtures.decision(episode, 1, patient, TriageDecision.Action.OPEN, TriageDecision.Tier.HIGH,
+                TriageDecision.RoundState.DUE));
     }
+
 }

@@ -87,6 +87,16 @@ public final class SenderTokens {
         return sign(KEYS, claims);
     }
 
+    /**
+     * What an EHR's CDS client sends with each CDS Hooks call (CDS Hooks 2.0, "Trusting CDS Clients"): a JWT it signs,
+     * naming the CDS service's URL as audience, valid for five minutes, with a unique jti.
+     */
+    public static String cdsClient(String audience) {
+        JwtClaims claims = claims("ehr-cds-client", 5);
+        claims.setAudience(audience);
+        return sign(KEYS, claims);
+    }
+
     private static String sign(KeyPair keys, String client, Object scope, int minutesValid) {
         JwtClaims claims = claims(client, minutesValid);
         claims.setClaim("client_id", client);

@@ -5,44 +5,31 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
-import org.jboss.logging.Logger;
-import org.lemstriage.model.fhir.AuditEvents;
-import org.lemstriage.model.fhir.Fhir;
+import org.lemstriage.audit.trail.ReadAuditTrail;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Reading about a patient is itself audited (IHE Basic Audit Log Patterns, "Query" and "Read"): one AuditEvent on
- * triage.audit.v1 for each answer that names a patient, in its query or in what it returns: who asked (the token's
- * issuer and subject), which patients, the query, when. The answer waits for the broker's acknowledgement: when the
- * audit trail cannot take it, the answer is 503 and no data leaves.
+ * Every answer of the FHIR API that names a patient, in its query or in what it returns, is audited first
+ * ({@link ReadAuditTrail}): the caller as the token names them (issuer and subject), the patients, the query.
  */
 @ApplicationScoped
 @Interceptor
 public class PatientReadAudit {
-    public static final String CHANNEL = "read-audit";
-    private static final Logger LOG = Logger.getLogger(PatientReadAudit.class);
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-    private final MutinyEmitter<String> emitter;
+    private final ReadAuditTrail trail;
     private final JsonWebToken caller;
 
-    public PatientReadAudit(@Channel(CHANNEL) MutinyEmitter<String> emitter, JsonWebToken caller) {
-        this.emitter = emitter;
+    public PatientReadAudit(ReadAuditTrail trail, JsonWebToken caller) {
+        this.trail = trail;
         this.caller = caller;
     }
 
@@ -71,24 +58,11 @@ public class PatientReadAudit {
             return true;
         }
         boolean search = request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE;
-        AuditEvent event = AuditEvents.rest(search ? "search-type" : "read",
-                search ? AuditEvent.AuditEventAction.E : AuditEvent.AuditEventAction.R, AuditEvent.AuditEventOutcome._0,
-                null, "audit", false);
-        event.addAgent().setRequestor(true).setWho(new Reference().setDisplay(caller.getName())
-                .setIdentifier(new Identifier().setSystem(caller.getIssuer()).setValue(caller.getSubject())));
-        patients.values().forEach(p -> event.addEntity().setWhat(p)
-                .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
-                .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient")));
-        event.addEntity().setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"))
-                .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "24", "Query"))
-                .setQuery((request.getRequestPath() + (request.getCompleteUrl().contains("?")
-                        ? request.getCompleteUrl().substring(request.getCompleteUrl().indexOf('?')) : "")).getBytes(StandardCharsets.UTF_8));
-        try {
-            emitter.send(Fhir.r4().newJsonParser().encodeResourceToString(event)).await().atMost(TIMEOUT);
-        } catch (RuntimeException e) {
-            LOG.warnf("AuditEvent for a read of %d patients not confirmed (%s): answering 503", patients.size(), e.getClass().getSimpleName());
-            throw new UnclassifiedServerFailureException(503, "The audit trail could not record this read, so nothing is answered; retry later");
-        }
+        String url = request.getCompleteUrl();
+        trail.read(search ? "search-type" : "read", search ? AuditEvent.AuditEventAction.E : AuditEvent.AuditEventAction.R,
+                List.of(new Reference().setDisplay(caller.getName())
+                        .setIdentifier(new Identifier().setSystem(caller.getIssuer()).setValue(caller.getSubject()))),
+                patients.values(), request.getRequestPath() + (url.contains("?") ? url.substring(url.indexOf('?')) : ""));
         return true;
     }
 

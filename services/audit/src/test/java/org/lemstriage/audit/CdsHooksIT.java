@@ -1,0 +1,151 @@
+package org.lemstriage.audit;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.junit.jupiter.api.Test;
+import org.lemstriage.model.Topics;
+import org.lemstriage.model.event.TriageDecision;
+import org.lemstriage.model.event.TriageDecision.Action;
+import org.lemstriage.model.event.TriageDecision.RoundState;
+import org.lemstriage.model.event.TriageDecision.Tier;
+import org.lemstriage.model.fhir.Fhir;
+import org.lemstriage.testsupport.KafkaBroker;
+import org.lemstriage.testsupport.KafkaBrokerResource;
+import org.lemstriage.testsupport.PostgresDatabaseResource;
+import org.lemstriage.testsupport.SenderTokens;
+import org.lemstriage.testsupport.StaffTokensResource;
+import org.lemstriage.testsupport.TopicProbe;
+
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.lemstriage.audit.StoreFixtures.WAIT;
+import static org.lemstriage.audit.StoreFixtures.awaitRows;
+import static org.lemstriage.audit.StoreFixtures.decision;
+import static org.lemstriage.audit.StoreFixtures.json;
+import static org.lemstriage.audit.StoreFixtures.send;
+
+/**
+ * CDS Hooks 2.0 over HTTP, in the specification's request and response shapes: discovery, the patient-view hook with
+ * the Patient as prefetch, a card for an open surveillance and none otherwise, the CDS client's JWT required.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(PostgresDatabaseResource.class)
+@QuarkusTestResource(StaffTokensResource.class)
+class CdsHooksIT {
+    private static final String SERVICE = "/cds-services/lems-triage-surveillance";
+
+    @Test
+    void discoveryNamesThePatientViewServiceAndItsPrefetch() {
+        given().auth().oauth2(client()).get("/cds-services").then().statusCode(200)
+                .body("services[0].id", equalTo("lems-triage-surveillance"))
+                .body("services[0].hook", equalTo("patient-view"))
+                .body("services[0].prefetch.patient", equalTo("Patient/{{context.patientId}}"))
+                .body("services[0].description", org.hamcrest.Matchers.containsString("VGCC"));
+    }
+
+    @Test
+    void withoutTheCdsClientsSignedJwtNothingIsAnswered() {
+        given().get("/cds-services").then().statusCode(401);
+        given().contentType(ContentType.JSON).body(request("p-1", null)).post(SERVICE).then().statusCode(401);
+        given().auth().oauth2(SenderTokens.cdsClient("https://somewhere-else.test/cds-services")).get("/cds-services").then().statusCode(401);
+        given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor")).get("/cds-services").then().statusCode(401);
+        given().auth().oauth2(SenderTokens.untrusted("ehr-cds-client", "x")).get("/cds-services").then().statusCode(401);
+    }
+
+    @Test
+    void anOpenSurveillanceGivesOneCardWithTierWhatIsDueWhyAndTheConsoleLink() throws Exception {
+        String id = "cds-" + UUID.randomUUID();
+        String episode = UUID.randomUUID().toString();
+        TriageDecision open = decision(episode, 1, "Patient/" + id, Action.OPEN, Tier.HIGH, RoundState.DUE);
+        stored(open);
+        try (TopicProbe trail = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_AUDIT)) {
+            JsonPath cards = call(request(id, null));
+            assertThat(cards.getList("cards")).hasSize(1);
+            assertThat(cards.getString("cards[0].summary")).contains("HIGH").contains("round 1 due by 2026-12-03").hasSizeLessThanOrEqualTo(140);
+            assertThat(cards.getString("cards[0].indicator")).isEqualTo("warning");
+            assertThat(cards.getString("cards[0].detail")).contains(open.explanation()).contains("VGCC-PQ-POSITIVE@1")
+                    .contains("Round 1, CT thorax: 2026-11-22 to 2026-12-03, DUE");
+            assertThat(cards.getString("cards[0].source.label")).isEqualTo("lems-triage, ruleset 2.0");
+            assertThat(cards.getString("cards[0].links[0].url")).endsWith("/console/patients/Patient%2F" + id);
+            assertThat(cards.getString("cards[0].links[0].type")).isEqualTo("absolute");
+            assertThat(cards.getString("cards[0].uuid")).isNotBlank();
+
+            // The clinician's look was audited: the EHR's client and the user, the patient
+            ConsumerRecord<String, String> audited = trail.awaitRecord(r -> r.value().contains("\"patient-view\""), WAIT);
+            AuditEvent read = Fhir.r4().newJsonParser().parseResource(AuditEvent.class, audited.value());
+            assertThat(read.getAgent()).anySatisfy(a -> assertThat(a.getWho().getIdentifier().getValue()).isEqualTo("ehr-cds-client"));
+            assertThat(read.getAgent()).anySatisfy(a -> assertThat(a.getWho().getReference()).isEqualTo("Practitioner/dr-a"));
+            assertThat(read.getEntity()).anySatisfy(e -> assertThat(e.getWhat().getReference()).isEqualTo("Patient/" + id));
+        }
+    }
+
+    @Test
+    void anOverdueRoundMakesTheSummarySaySo() throws Exception {
+        String id = "cds-" + UUID.randomUUID();
+        stored(decision(UUID.randomUUID().toString(), 1, "Patient/" + id, Action.OPEN, Tier.LOW, RoundState.OVERDUE));
+        JsonPath cards = call(request(id, null));
+        assertThat(cards.getString("cards[0].summary")).contains("OVERDUE since 2026-12-03");
+        assertThat(cards.getString("cards[0].indicator")).isEqualTo("warning");
+    }
+
+    @Test
+    void aPatientKeyedByIdentifierIsFoundThroughThePrefetchedPatient() throws Exception {
+        String mrn = "MRN-" + UUID.randomUUID();
+        stored(decision(UUID.randomUUID().toString(), 1, "identifier:urn:oid:1.2.36.146.595.217.0.1|" + mrn, Action.OPEN,
+                Tier.INTERMEDIATE, RoundState.DUE));
+        String patient = "{\"resourceType\":\"Patient\",\"id\":\"p-77\",\"identifier\":[{\"system\":\"urn:oid:1.2.36.146.595.217.0.1\","
+                + "\"value\":\"" + mrn + "\"}]}";
+        assertThat(call(request("p-77", patient)).getList("cards")).hasSize(1);
+        assertThat(call(request("p-77", null)).getList("cards")).as("without the prefetch, the identifier is unknown").isEmpty();
+    }
+
+    @Test
+    void noOpenSurveillanceNoCard() throws Exception {
+        String id = "cds-" + UUID.randomUUID();
+        String episode = UUID.randomUUID().toString();
+        stored(decision(episode, 1, "Patient/" + id, Action.OPEN, Tier.HIGH, RoundState.DUE));
+        stored(decision(episode, 2, "Patient/" + id, Action.RETRACT, Tier.HIGH, RoundState.DUE));
+        assertThat(call(request(id, null)).getList("cards")).isEmpty();
+        assertThat(call(request("never-seen-" + UUID.randomUUID(), null)).getList("cards")).isEmpty();
+    }
+
+    @Test
+    void aRequestThatIsNotAPatientViewCallIsA400() {
+        given().auth().oauth2(client()).contentType(ContentType.JSON).body("{\"hook\":").post(SERVICE).then().statusCode(400);
+        given().auth().oauth2(client()).contentType(ContentType.JSON)
+                .body("{\"hookInstance\":\"" + UUID.randomUUID() + "\",\"hook\":\"patient-view\",\"context\":{\"userId\":\"Practitioner/dr-a\"}}")
+                .post(SERVICE).then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("patientId"));
+        given().auth().oauth2(client()).contentType(ContentType.JSON).body(request("p-1", null))
+                .post("/cds-services/no-such-service").then().statusCode(404);
+    }
+
+    private static void stored(TriageDecision decision) throws Exception {
+        send(Topics.TRIAGE_DECISION, decision.patientKey(), json(decision));
+        awaitRows("select count(*) from triage_decision where decision_id = '" + decision.decisionId() + "'", 1);
+    }
+
+    private static JsonPath call(String request) {
+        return JsonPath.from(given().auth().oauth2(client()).contentType(ContentType.JSON).body(request).post(SERVICE)
+                .then().log().ifValidationFails().statusCode(200).extract().asString());
+    }
+
+    private static String client() {
+        return SenderTokens.cdsClient(StaffTokensResource.CDS_HOOKS_AUDIENCE);
+    }
+
+    /** A patient-view call as CDS Hooks 2.0 shapes it, with the Patient as prefetch when given. */
+    private static String request(String patientId, String patientJson) {
+        return "{\"hookInstance\":\"" + UUID.randomUUID() + "\",\"fhirServer\":\"https://ehr.hospital.test/fhir\","
+                + "\"hook\":\"patient-view\",\"context\":{\"userId\":\"Practitioner/dr-a\",\"patientId\":\"" + patientId + "\"}"
+                + (patientJson == null ? "" : ",\"prefetch\":{\"patient\":" + patientJson + "}") + "}";
+    }
+}
