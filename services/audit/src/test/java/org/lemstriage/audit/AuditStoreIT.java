@@ -19,6 +19,7 @@ import org.lemstriage.model.fhir.AuditEvents;
 import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.testsupport.KafkaBroker;
+import org.lemstriage.testsupport.CdsClientTokensResource;
 import org.lemstriage.testsupport.KafkaBrokerResource;
 import org.lemstriage.testsupport.PostgresDatabaseResource;
 import org.lemstriage.testsupport.SenderTokens;
@@ -47,7 +48,8 @@ import static org.lemstriage.audit.StoreFixtures.send;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresDatabaseResource.class)
-@QuarkusTestResource(StaffTokensResource.class)
+@QuarkusTestResource(CdsClientTokensResource.class)
+@QuarkusTestResource(value = StaffTokensResource.class, restrictToAnnotatedClass = true)
 class AuditStoreIT {
     @Inject
     KafkaClientService kafka;

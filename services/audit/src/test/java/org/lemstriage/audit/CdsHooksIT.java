@@ -14,6 +14,7 @@ import org.lemstriage.model.event.TriageDecision.RoundState;
 import org.lemstriage.model.event.TriageDecision.Tier;
 import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.testsupport.KafkaBroker;
+import org.lemstriage.testsupport.CdsClientTokensResource;
 import org.lemstriage.testsupport.KafkaBrokerResource;
 import org.lemstriage.testsupport.PostgresDatabaseResource;
 import org.lemstriage.testsupport.SenderTokens;
@@ -39,7 +40,8 @@ import static org.lemstriage.audit.StoreFixtures.send;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresDatabaseResource.class)
-@QuarkusTestResource(StaffTokensResource.class)
+@QuarkusTestResource(CdsClientTokensResource.class)
+@QuarkusTestResource(value = StaffTokensResource.class, restrictToAnnotatedClass = true)
 class CdsHooksIT {
     private static final String SERVICE = "/cds-services/lems-triage-surveillance";
 
@@ -139,7 +141,7 @@ class CdsHooksIT {
     }
 
     private static String client() {
-        return SenderTokens.cdsClient(StaffTokensResource.CDS_HOOKS_AUDIENCE);
+        return SenderTokens.cdsClient(CdsClientTokensResource.AUDIENCE);
     }
 
     /** A patient-view call as CDS Hooks 2.0 shapes it, with the Patient as prefetch when given. */

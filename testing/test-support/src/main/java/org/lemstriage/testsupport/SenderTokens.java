@@ -32,6 +32,11 @@ public final class SenderTokens {
                 + "\n-----END PUBLIC KEY-----\n";
     }
 
+    /** The trusted public key, base64 without PEM's lines (what {@code quarkus.oidc.public-key} takes). */
+    public static String publicKeyBase64() {
+        return Base64.getEncoder().encodeToString(KEYS.getPublic().getEncoded());
+    }
+
     /** The trusted public key in a PEM file, for {@code mp.jwt.verify.publickey.location} or LEMSTRIAGE_INGEST_JWT_PUBLIC_KEY. */
     public static synchronized java.nio.file.Path publicKeyFile() {
         try {

@@ -1,0 +1,122 @@
+package org.lemstriage.testsupport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real OpenID Connect provider for the tests: Keycloak 26 from its own distribution (testing/keycloak unpacks it),
+ * started as a process in development mode on an in-memory database, with the realm of deploy/local/keycloak
+ * (users demo-auditor and demo-worklist, roles auditor and worklist, client lems-triage-console). One per test JVM,
+ * started on first use, stopped when the JVM exits.
+ */
+public final class KeycloakServer {
+    public static final String REALM = "lems-triage";
+    public static final String CLIENT_ID = "lems-triage-console";
+    public static final String CLIENT_SECRET = "local-console-secret";
+    /** Keycloak builds itself, then starts: 30 to 90 s on two cores. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+    private static KeycloakServer shared;
+
+    private final int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private KeycloakServer(int port) {
+        this.port = port;
+    }
+
+    public static synchronized KeycloakServer shared() {
+        if (shared == null) {
+            shared = start();
+        }
+        return shared;
+    }
+
+    /** The realm's URL: what {@code quarkus.oidc.auth-server-url} names, and the tokens' issuer. */
+    public String realmUrl() {
+        return "http://localhost:" + port + "/realms/" + REALM;
+    }
+
+    /** An access token for a user of the realm (password grant through the console's client). */
+    public String token(String user, String password) {
+        String form = "grant_type=password&client_id=" + CLIENT_ID + "&client_secret=" + CLIENT_SECRET
+                + "&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        try {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(realmUrl() + "/protocol/openid-connect/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher token = ACCESS_TOKEN.matcher(answer.body());
+            if (answer.statusCode() != 200 || !token.find()) {
+                throw new IllegalStateException("Keycloak refused a token for " + user + ": HTTP " + answer.statusCode());
+            }
+            return token.group(1);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeycloakServer start() {
+        Path root = Fixtures.repositoryRoot();
+        Path home = root.resolve("testing/keycloak/target/keycloak-26.0.0");
+        if (!Files.isExecutable(home.resolve("bin/kc.sh"))) {
+            throw new IllegalStateException("Keycloak not unpacked: run ./mvnw package in testing/keycloak");
+        }
+        try {
+            Path imports = Files.createDirectories(home.resolve("data/import"));
+            Files.copy(root.resolve("deploy/local/keycloak/lems-triage-realm.json"), imports.resolve("lems-triage-realm.json"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            int port = Ports.free();
+            ProcessBuilder builder = new ProcessBuilder(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
+                    "--http-port=" + port, "--http-management-port=" + Ports.free(), "--db=dev-mem", "--import-realm"))
+                    .redirectErrorStream(true).redirectOutput(home.resolve("keycloak.log").toFile());
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            Process process = builder.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "keycloak-stop"));
+            KeycloakServer server = new KeycloakServer(port);
+            server.awaitRealm(process, home.resolve("keycloak.log"));
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("Keycloak did not start", e);
+        }
+    }
+
+    private void awaitRealm(Process process, Path log) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        HttpRequest discovery = HttpRequest.newBuilder(URI.create(realmUrl() + "/.well-known/openid-configuration")).build();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited (" + process.exitValue() + "); see " + log);
+            }
+            try {
+                if (http.send(discovery, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        process.destroy();
+        throw new IllegalStateException("Keycloak's realm not served within " + START_TIMEOUT + "; see " + log);
+    }
+}
