@@ -23,7 +23,8 @@ import org.lemstriage.testsupport.CdsClientTokensResource;
 import org.lemstriage.testsupport.KafkaBrokerResource;
 import org.lemstriage.testsupport.PostgresDatabaseResource;
 import org.lemstriage.testsupport.SenderTokens;
-import org.lemstriage.testsupport.StaffTokensResource;
+import org.lemstriage.testsupport.KeycloakResource;
+import org.lemstriage.testsupport.KeycloakServer;
 import org.lemstriage.testsupport.TopicProbe;
 
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ import static org.lemstriage.audit.StoreFixtures.rows;
 import static org.lemstriage.audit.StoreFixtures.send;
 
 /**
- * The audit store against the real broker and a real PostgreSQL server: records on triage.audit.v1 and
+ * The audit store against the real broker, a real PostgreSQL server and a real OIDC provider (Keycloak): records on triage.audit.v1 and
  * triage.decision.v1 become rows once, whatever the deliveries; the FHIR search API finds them by the IHE Basic Audit
  * Log Patterns' parameters; reading a patient's trail is audited in turn; an unreadable record is parked.
  */
@@ -49,7 +50,7 @@ import static org.lemstriage.audit.StoreFixtures.send;
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresDatabaseResource.class)
 @QuarkusTestResource(CdsClientTokensResource.class)
-@QuarkusTestResource(value = StaffTokensResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(KeycloakResource.class)
 class AuditStoreIT {
     @Inject
     KafkaClientService kafka;
@@ -82,13 +83,13 @@ class AuditStoreIT {
 
         // One read by id, and paging: one a page, a next link that gives the other
         String id = both.getString("entry[0].resource.id");
-        given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor")).get("/fhir/AuditEvent/" + id)
+        given().auth().oauth2(auditor()).get("/fhir/AuditEvent/" + id)
                 .then().statusCode(200).body("id", org.hamcrest.Matchers.equalTo(id));
         JsonPath first = search("patient=" + patient + "&action=C&_count=1");
         assertThat(first.getList("entry")).hasSize(1);
         String next = first.getString("link.find { it.relation == 'next' }.url");
         assertThat(next).contains("_offset=1");
-        JsonPath second = JsonPath.from(given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor")).get(next)
+        JsonPath second = JsonPath.from(given().auth().oauth2(auditor()).get(next)
                 .then().statusCode(200).extract().asString());
         assertThat(second.getString("entry[0].resource.id")).isNotEqualTo(first.getString("entry[0].resource.id"));
     }
@@ -105,8 +106,9 @@ class AuditStoreIT {
             assertThat(read.getAction()).isEqualTo(AuditEvent.AuditEventAction.E);
             assertThat(read.getAgent()).anySatisfy(a -> {
                 assertThat(a.getRequestor()).isTrue();
-                assertThat(a.getWho().getIdentifier().getValue()).isEqualTo("quality-lead");
-                assertThat(a.getWho().getIdentifier().getSystem()).isEqualTo(SenderTokens.ISSUER);
+                assertThat(a.getWho().getDisplay()).isEqualTo("demo-auditor");
+                assertThat(a.getWho().getIdentifier().getSystem()).isEqualTo(KeycloakServer.shared().realmUrl());
+                assertThat(a.getWho().getIdentifier().getValue()).isNotBlank(); // Keycloak's id of the user
             });
             assertThat(read.getEntity()).anySatisfy(e -> assertThat(e.getWhat().getReference()).isEqualTo(patient));
             assertThat(read.getEntity()).filteredOn(AuditEvent.AuditEventEntityComponent::hasQuery).singleElement()
@@ -121,9 +123,10 @@ class AuditStoreIT {
     @Test
     void noTokenNoData_andOnlyTheAuditorRoleReads() {
         given().get("/fhir/AuditEvent").then().statusCode(401);
-        given().auth().oauth2(SenderTokens.untrusted("quality-lead", "auditor")).get("/fhir/AuditEvent").then().statusCode(401);
-        given().auth().oauth2(SenderTokens.staff("ward-clerk", "worklist")).get("/fhir/AuditEvent").then().statusCode(403);
-        given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor")).get("/fhir/AuditEvent?_count=1").then().statusCode(200);
+        // Well-formed and in date, with the auditor role, but signed by someone else than the provider
+        given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor")).get("/fhir/AuditEvent").then().statusCode(401);
+        given().auth().oauth2(KeycloakServer.shared().token("demo-worklist", "demo-worklist")).get("/fhir/AuditEvent").then().statusCode(403);
+        given().auth().oauth2(auditor()).get("/fhir/AuditEvent?_count=1").then().statusCode(200);
     }
 
     @Test
@@ -135,12 +138,12 @@ class AuditStoreIT {
 
     @Test
     void aBadSearchParameterIsA400NamingIt() {
-        given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor")).get("/fhir/AuditEvent?action=X")
+        given().auth().oauth2(auditor()).get("/fhir/AuditEvent?action=X")
                 .then().statusCode(400).body("resourceType", org.hamcrest.Matchers.equalTo("OperationOutcome"))
                 .body("issue[0].diagnostics", org.hamcrest.Matchers.containsString("action"));
-        given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor")).get("/fhir/AuditEvent?patient=Practitioner/1")
+        given().auth().oauth2(auditor()).get("/fhir/AuditEvent?patient=Practitioner/1")
                 .then().statusCode(400).body("issue[0].diagnostics", org.hamcrest.Matchers.containsString("patient"));
-        given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor")).get("/fhir/AuditEvent?date=yesterday")
+        given().auth().oauth2(auditor()).get("/fhir/AuditEvent?date=yesterday")
                 .then().statusCode(400).body("resourceType", org.hamcrest.Matchers.equalTo("OperationOutcome"));
     }
 
@@ -215,8 +218,13 @@ class AuditStoreIT {
         return counts;
     }
 
+    /** A token of the realm's auditor, from the real Keycloak. */
+    private static String auditor() {
+        return KeycloakServer.shared().token("demo-auditor", "demo-auditor");
+    }
+
     private JsonPath search(String query) {
-        return JsonPath.from(given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor"))
+        return JsonPath.from(given().auth().oauth2(auditor())
                 .get("/fhir/AuditEvent?" + query).then().statusCode(200).extract().asString());
     }
 

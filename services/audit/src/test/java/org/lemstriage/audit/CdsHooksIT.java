@@ -18,7 +18,8 @@ import org.lemstriage.testsupport.CdsClientTokensResource;
 import org.lemstriage.testsupport.KafkaBrokerResource;
 import org.lemstriage.testsupport.PostgresDatabaseResource;
 import org.lemstriage.testsupport.SenderTokens;
-import org.lemstriage.testsupport.StaffTokensResource;
+import org.lemstriage.testsupport.KeycloakResource;
+import org.lemstriage.testsupport.KeycloakServer;
 import org.lemstriage.testsupport.TopicProbe;
 
 import java.util.List;
@@ -41,7 +42,7 @@ import static org.lemstriage.audit.StoreFixtures.send;
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresDatabaseResource.class)
 @QuarkusTestResource(CdsClientTokensResource.class)
-@QuarkusTestResource(value = StaffTokensResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(KeycloakResource.class)
 class CdsHooksIT {
     private static final String SERVICE = "/cds-services/lems-triage-surveillance";
 
@@ -59,7 +60,8 @@ class CdsHooksIT {
         given().get("/cds-services").then().statusCode(401);
         given().contentType(ContentType.JSON).body(request("p-1", null)).post(SERVICE).then().statusCode(401);
         given().auth().oauth2(SenderTokens.cdsClient("https://somewhere-else.test/cds-services")).get("/cds-services").then().statusCode(401);
-        given().auth().oauth2(SenderTokens.staff("quality-lead", "auditor")).get("/cds-services").then().statusCode(401);
+        // A person's token from the hospital's provider is not the CDS client's
+        given().auth().oauth2(KeycloakServer.shared().token("demo-auditor", "demo-auditor")).get("/cds-services").then().statusCode(401);
         given().auth().oauth2(SenderTokens.untrusted("ehr-cds-client", "x")).get("/cds-services").then().statusCode(401);
     }
 

@@ -22,7 +22,6 @@ import org.lemstriage.audit.store.AuditEventQuery.Target;
 import org.lemstriage.audit.store.AuditEventSearch;
 import org.lemstriage.model.fhir.Fhir;
 
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
