@@ -24,6 +24,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.lemstriage.audit.trail.ReadAuditTrail;
 import org.lemstriage.audit.store.OpenEpisodes;
+import org.lemstriage.model.PatientKey;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.fhir.Fhir;
 
@@ -82,6 +83,7 @@ public class SurveillanceHook {
         }
         CdsServiceRequestJson request;
         try {
+            // One per call: it holds a HAPI parser, which is not thread-safe
             request = new CdsServiceRequestJsonDeserializer(Fhir.r4(), JSON).deserialize(SERVICE, JSON.readValue(body, LinkedHashMap.class));
         } catch (BaseServerResponseException | IllegalArgumentException | com.fasterxml.jackson.core.JacksonException e) {
             return error(Response.Status.BAD_REQUEST, "not a CDS Hooks request for patient-view: " + e.getMessage());
@@ -90,10 +92,9 @@ public class SurveillanceHook {
         if (!"patient-view".equals(request.getHook()) || patientId == null || patientId.isBlank()) {
             return error(Response.Status.BAD_REQUEST, "hook must be patient-view, with context.patientId");
         }
-        Map<String, Reference> keys = patientKeys(patientId, request.getPrefetch("patient"));
         List<TriageDecision> open;
         try {
-            open = episodes.of(List.copyOf(keys.keySet()));
+            open = episodes.of(patientKeys(patientId, request.getPrefetch("patient")));
         } catch (SQLException e) {
             return error(Response.Status.SERVICE_UNAVAILABLE, "the audit store is not answering; retry later");
         }
@@ -103,7 +104,7 @@ public class SurveillanceHook {
         if (user != null) {
             askedBy.add(new Reference(user));
         }
-        trail.read("patient-view", AuditEvent.AuditEventAction.R, askedBy, List.of(keys.values().iterator().next()),
+        trail.read("patient-view", AuditEvent.AuditEventAction.R, askedBy, List.of(new Reference("Patient/" + patientId)),
                 "POST /cds-services/" + SERVICE_ID + " hookInstance=" + request.getHookInstance());
         CdsServiceResponseJson response = new CdsServiceResponseJson();
         open.forEach(episode -> response.addCard(SurveillanceCard.of(episode, consoleBaseUrl)));
@@ -114,15 +115,12 @@ public class SurveillanceHook {
         return Response.ok(JSON.writeValueAsString(json)).build();
     }
 
-    /** The pipeline's keys for this patient: its literal reference, and each identifier of the prefetched Patient. */
-    private static Map<String, Reference> patientKeys(String patientId, Object prefetched) {
-        Map<String, Reference> keys = new LinkedHashMap<>();
-        keys.put("Patient/" + patientId, new Reference("Patient/" + patientId));
+    /** The pipeline's keys for this patient ({@link PatientKey}): its literal reference, and each identifier of the prefetched Patient. */
+    private static List<String> patientKeys(String patientId, Object prefetched) {
+        List<String> keys = new ArrayList<>(List.of("Patient/" + patientId));
         if (prefetched instanceof Patient patient) {
             for (Identifier identifier : patient.getIdentifier()) {
-                if (identifier.hasSystem() && identifier.hasValue()) {
-                    keys.put("identifier:" + identifier.getSystem() + "|" + identifier.getValue(), new Reference("Patient/" + patientId));
-                }
+                PatientKey.of(new Reference().setIdentifier(identifier)).ifPresent(keys::add);
             }
         }
         return keys;

@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
+import org.lemstriage.audit.store.AuditRecord;
 import org.lemstriage.audit.trail.ReadAuditTrail;
 
 import java.util.LinkedHashMap;
@@ -70,9 +71,7 @@ public class PatientReadAudit {
         if (resource instanceof AuditEvent read) {
             for (AuditEvent.AuditEventEntityComponent entity : read.getEntity()) {
                 Reference what = entity.getWhat();
-                boolean patient = what.hasReference() ? "Patient".equals(what.getReferenceElement().getResourceType())
-                        : "Patient".equals(what.getType());
-                if (patient) {
+                if (AuditRecord.isPatient(what)) {
                     String key = what.hasReference() ? what.getReference() : what.getIdentifier().getSystem() + "|" + what.getIdentifier().getValue();
                     patients.putIfAbsent(key, what.copy());
                 }

@@ -46,7 +46,7 @@ public record AuditRecord(int partition, long offset, String json, Instant recor
     }
 
     /** A literal Patient reference, or a logical one typed Patient (PatientKey's identifier-keyed patients). */
-    static boolean isPatient(Reference what) {
+    public static boolean isPatient(Reference what) {
         return what.hasReference() ? "Patient".equals(what.getReferenceElement().getResourceType()) : "Patient".equals(what.getType());
     }
 
