@@ -20,6 +20,7 @@ import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.testsupport.KafkaBroker;
 import org.lemstriage.testsupport.CdsClientTokensResource;
+import org.lemstriage.testsupport.EhrSandboxResource;
 import org.lemstriage.testsupport.KafkaBrokerResource;
 import org.lemstriage.testsupport.PostgresDatabase;
 import org.lemstriage.testsupport.PostgresDatabaseResource;
@@ -52,6 +53,7 @@ import static org.lemstriage.audit.StoreFixtures.send;
 @QuarkusTestResource(PostgresDatabaseResource.class)
 @QuarkusTestResource(CdsClientTokensResource.class)
 @QuarkusTestResource(KeycloakResource.class)
+@QuarkusTestResource(EhrSandboxResource.class)
 class AuditStoreIT {
     @Inject
     KafkaClientService kafka;

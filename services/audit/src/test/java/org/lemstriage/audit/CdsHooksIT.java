@@ -15,6 +15,7 @@ import org.lemstriage.model.event.TriageDecision.Tier;
 import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.testsupport.KafkaBroker;
 import org.lemstriage.testsupport.CdsClientTokensResource;
+import org.lemstriage.testsupport.EhrSandboxResource;
 import org.lemstriage.testsupport.KafkaBrokerResource;
 import org.lemstriage.testsupport.PostgresDatabaseResource;
 import org.lemstriage.testsupport.SenderTokens;
@@ -43,6 +44,7 @@ import static org.lemstriage.audit.StoreFixtures.send;
 @QuarkusTestResource(PostgresDatabaseResource.class)
 @QuarkusTestResource(CdsClientTokensResource.class)
 @QuarkusTestResource(KeycloakResource.class)
+@QuarkusTestResource(EhrSandboxResource.class)
 class CdsHooksIT {
     private static final String SERVICE = "/cds-services/lems-triage-surveillance";
 
@@ -79,7 +81,7 @@ class CdsHooksIT {
             assertThat(cards.getString("cards[0].detail")).contains(open.explanation()).contains("VGCC-PQ-POSITIVE@1")
                     .contains("Round 1, CT thorax: 2026-11-22 to 2026-12-03, DUE");
             assertThat(cards.getString("cards[0].source.label")).isEqualTo("lems-triage, ruleset 2.0");
-            assertThat(cards.getString("cards[0].links[0].url")).endsWith("/console/patients/Patient%2F" + id);
+            assertThat(cards.getString("cards[0].links[0].url")).endsWith("/console/patient?key=Patient%2F" + id);
             assertThat(cards.getString("cards[0].links[0].type")).isEqualTo("absolute");
             assertThat(cards.getString("cards[0].uuid")).isNotBlank();
 

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -75,8 +74,11 @@ public final class KeycloakServer {
         }
         try {
             Path imports = Files.createDirectories(home.resolve("data/import"));
-            Files.copy(root.resolve("deploy/local/keycloak/lems-triage-realm.json"), imports.resolve("lems-triage-realm.json"),
-                    StandardCopyOption.REPLACE_EXISTING);
+            // The realm as deployed, but a test's console listens on a port chosen at random: any localhost port may
+            // be redirected to (Keycloak matches a redirect URI ending in * as a prefix)
+            String realm = Files.readString(root.resolve("deploy/local/keycloak/lems-triage-realm.json"))
+                    .replace("\"http://localhost:8083/*\"", "\"http://localhost:*\"");
+            Files.writeString(imports.resolve("lems-triage-realm.json"), realm);
             int port = Ports.free();
             ProcessBuilder builder = new ProcessBuilder(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                     "--http-port=" + port, "--http-management-port=" + Ports.free(), "--db=dev-mem", "--import-realm"))

@@ -10,6 +10,7 @@ import org.apache.kafka.common.resource.ResourceType;
 import org.lemstriage.model.Topics;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What each service may do on a broker with ACLs, and nothing more: the least a hospital's Kafka team has to grant
@@ -79,14 +80,17 @@ public final class KafkaGrants {
 
     /**
      * The audit store: AuditEvents and decisions in (groups {@code lems-triage-audit-events} and
-     * {@code lems-triage-audit-decisions}), what it cannot read to its DLQ, the AuditEvents of reads out.
+     * {@code lems-triage-audit-decisions}), what it cannot read to its DLQ, the AuditEvents of reads out. The console's
+     * pipeline view only looks: every topic's offsets and every lems-triage group's committed offsets (DESCRIBE).
      */
-    public static final List<Grant> AUDIT = List.of(
+    public static final List<Grant> AUDIT = Stream.concat(Stream.of(
             Grant.read(Topics.TRIAGE_AUDIT),
             Grant.read(Topics.TRIAGE_DECISION),
             Grant.write(Topics.TRIAGE_AUDIT),
             Grant.write(Topics.AUDIT_STORE_DLQ),
-            Grant.prefixed(ResourceType.GROUP, "lems-triage-audit-", AclOperation.READ));
+            Grant.prefixed(ResourceType.GROUP, "lems-triage-audit-", AclOperation.READ),
+            Grant.prefixed(ResourceType.GROUP, "lems-triage-", AclOperation.DESCRIBE)),
+            Topics.ALL.stream().sorted().map(t -> new Grant(ResourceType.TOPIC, PatternType.LITERAL, t, AclOperation.DESCRIBE))).toList();
 
     private KafkaGrants() {
     }

@@ -33,7 +33,7 @@ final class SurveillanceCard {
                 .setSource(new CdsServiceResponseCardSourceJson().setLabel("lems-triage, ruleset " + episode.rulesetVersion()));
         CdsServiceResponseLinkJson link = new CdsServiceResponseLinkJson()
                 .setLabel("Surveillance in the lems-triage console")
-                .setUrl(consoleBaseUrl + "/console/patients/" + URLEncoder.encode(episode.patientKey(), StandardCharsets.UTF_8))
+                .setUrl(consoleBaseUrl + "/console/patient?key=" + URLEncoder.encode(episode.patientKey(), StandardCharsets.UTF_8))
                 .setType("absolute");
         card.setLinks(List.of(link));
         // Stable per decision: a client's feedback on the card names the decision it was about

@@ -57,7 +57,7 @@ public class AuditEventProvider implements IResourceProvider {
         if (found == null) {
             throw new ResourceNotFoundException(id);
         }
-        return resource(found);
+        return found.toAuditEvent();
     }
 
     @Search
@@ -112,7 +112,7 @@ public class AuditEventProvider implements IResourceProvider {
         public List<IBaseResource> getResources(int from, int to) {
             List<IBaseResource> page = new ArrayList<>();
             StoreUnavailable.whenFailing(() -> search.page(query, from, Math.max(0, to - from)))
-                    .forEach(found -> page.add(resource(found)));
+                    .forEach(found -> page.add(found.toAuditEvent()));
             return page;
         }
 
@@ -132,11 +132,6 @@ public class AuditEventProvider implements IResourceProvider {
         }
     }
 
-    private static AuditEvent resource(AuditEventSearch.Found found) {
-        AuditEvent event = Fhir.r4().newJsonParser().parseResource(AuditEvent.class, found.json());
-        event.setId(new IdType("AuditEvent", found.id()));
-        return event;
-    }
 
     private static List<Target> targets(String name, ReferenceOrListParam anyOf, String requiredType) {
         List<Target> targets = new ArrayList<>();

@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.lemstriage.audit.store.AuditRecord;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import org.lemstriage.audit.trail.ReadAuditTrail;
 
 import java.util.LinkedHashMap;
@@ -60,10 +61,13 @@ public class PatientReadAudit {
         }
         boolean search = request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE;
         String url = request.getCompleteUrl();
-        trail.read(search ? "search-type" : "read", search ? AuditEvent.AuditEventAction.E : AuditEvent.AuditEventAction.R,
-                List.of(new Reference().setDisplay(caller.getName())
-                        .setIdentifier(new Identifier().setSystem(caller.getIssuer()).setValue(caller.getSubject()))),
-                patients.values(), request.getRequestPath() + (url.contains("?") ? url.substring(url.indexOf('?')) : ""));
+        try {
+            trail.read(search ? "search-type" : "read", search ? AuditEvent.AuditEventAction.E : AuditEvent.AuditEventAction.R,
+                    List.of(ReadAuditTrail.person(caller)), patients.values(),
+                    request.getRequestPath() + (url.contains("?") ? url.substring(url.indexOf('?')) : ""));
+        } catch (ReadAuditTrail.ReadNotAudited e) {
+            throw new UnclassifiedServerFailureException(503, ReadAuditTrail.ReadNotAudited.MESSAGE);
+        }
         return true;
     }
 

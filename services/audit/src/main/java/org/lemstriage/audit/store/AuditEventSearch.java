@@ -1,6 +1,9 @@
 package org.lemstriage.audit.store;
 
 import io.agroal.api.AgroalDataSource;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.IdType;
+import org.lemstriage.model.fhir.Fhir;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
@@ -15,6 +18,12 @@ import java.util.List;
 public class AuditEventSearch {
     /** A stored AuditEvent: its id in the search API and its JSON as received. */
     public record Found(String id, String json) {
+        /** The AuditEvent with its id in the search API. */
+        public AuditEvent toAuditEvent() {
+            AuditEvent event = Fhir.r4().newJsonParser().parseResource(AuditEvent.class, json);
+            event.setId(new IdType("AuditEvent", id));
+            return event;
+        }
     }
 
     private final AgroalDataSource database;

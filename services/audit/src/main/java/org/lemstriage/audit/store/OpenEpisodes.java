@@ -21,8 +21,12 @@ import java.util.List;
  */
 @ApplicationScoped
 public class OpenEpisodes {
-    private static final String LATEST_OPEN = "select decision from (select distinct on (episode_id) action, decision from triage_decision "
-            + "where patient_key = any (?) order by episode_id, version desc) latest where action in ('OPEN', 'UPDATE')";
+    private static final String LATEST = "select decision from (select distinct on (episode_id) action, decision from triage_decision ";
+    private static final String OPEN = " order by episode_id, version desc) latest where action in ('OPEN', 'UPDATE')";
+    private static final String LATEST_OPEN = LATEST + "where patient_key = any (?)" + OPEN;
+    /** Bounded: a worklist longer than this is a page nobody reads; the console says when it was cut */
+    public static final int WORKLIST_LIMIT = 2000;
+    private static final String ALL_OPEN = LATEST + OPEN + " limit " + (WORKLIST_LIMIT + 1);
 
     private final AgroalDataSource database;
 
@@ -35,15 +39,27 @@ public class OpenEpisodes {
         try (Connection c = database.getConnection(); PreparedStatement s = c.prepareStatement(LATEST_OPEN)) {
             Array keys = c.createArrayOf("varchar", patientKeys.toArray());
             s.setArray(1, keys);
-            List<TriageDecision> open = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    open.add(EventJson.mapper().readValue(rs.getString(1), TriageDecision.class));
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e); // stored only after it was read once: not expected
-            }
-            return open;
+            return decisions(s);
         }
+    }
+
+    /** Every open episode (the worklist), at most {@link #WORKLIST_LIMIT} + 1 to tell that there are more. */
+    public List<TriageDecision> all() throws SQLException {
+        try (Connection c = database.getConnection(); PreparedStatement s = c.prepareStatement(ALL_OPEN)) {
+            return decisions(s);
+        }
+    }
+
+    /** The decisions a statement selects in its first column, as published. */
+    static List<TriageDecision> decisions(PreparedStatement statement) throws SQLException {
+        List<TriageDecision> found = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                found.add(EventJson.mapper().readValue(rs.getString(1), TriageDecision.class));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // stored only after it was read once: not expected
+        }
+        return found;
     }
 }

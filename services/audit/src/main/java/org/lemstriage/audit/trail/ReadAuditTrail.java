@@ -1,11 +1,12 @@
 package org.lemstriage.audit.trail;
 
-import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.jboss.logging.Logger;
 import org.lemstriage.model.fhir.AuditEvents;
@@ -33,6 +34,12 @@ public class ReadAuditTrail {
         this.emitter = emitter;
     }
 
+    /** Who asked, as their token names them: display name, and issuer and subject as the identifier. */
+    public static Reference person(JsonWebToken token) {
+        return new Reference().setDisplay(token.getName())
+                .setIdentifier(new Identifier().setSystem(token.getIssuer()).setValue(token.getSubject()));
+    }
+
     /**
      * @param interaction a http://hl7.org/fhir/restful-interaction code (search-type, read) or a CDS Hooks hook
      * @param askedBy     who asked: the requesting agents (a user, the system a token names)
@@ -53,7 +60,16 @@ public class ReadAuditTrail {
             emitter.send(Fhir.r4().newJsonParser().encodeResourceToString(event)).await().atMost(TIMEOUT);
         } catch (RuntimeException e) {
             LOG.warnf("AuditEvent for a read of %d patients not confirmed (%s): answering 503", patients.size(), e.getClass().getSimpleName());
-            throw new UnclassifiedServerFailureException(503, "The audit trail could not record this read, so nothing is answered; retry later");
+            throw new ReadNotAudited();
+        }
+    }
+
+    /** The read could not be audited: nothing may be answered (each interface answers 503). */
+    public static final class ReadNotAudited extends RuntimeException {
+        public static final String MESSAGE = "The audit trail could not record this read, so nothing is answered; retry later";
+
+        ReadNotAudited() {
+            super(MESSAGE, null, false, false);
         }
     }
 }

@@ -1,0 +1,65 @@
+package org.lemstriage.audit.console;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.lemstriage.audit.store.OpenEpisodes;
+
+import java.net.URI;
+import java.sql.SQLException;
+import java.util.List;
+
+/** The oncology worklist: every open surveillance episode, overdue first; filtered by tier and status. */
+@Path("/console")
+@Blocking
+@Produces(MediaType.TEXT_HTML)
+@RolesAllowed({ConsoleUser.WORKLIST, ConsoleUser.AUDITOR})
+public class WorklistPage {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance worklist(ConsoleUser user, List<WorklistEntry> entries, int open, boolean cut,
+                                                String tier, String status);
+    }
+
+    private final OpenEpisodes episodes;
+    private final SecurityIdentity identity;
+    private final ConsoleReads reads;
+
+    public WorklistPage(OpenEpisodes episodes, SecurityIdentity identity, ConsoleReads reads) {
+        this.episodes = episodes;
+        this.identity = identity;
+        this.reads = reads;
+    }
+
+    @GET
+    public Response home() {
+        return Response.seeOther(URI.create("/console/worklist")).build();
+    }
+
+    @GET
+    @Path("worklist")
+    public TemplateInstance worklist(@QueryParam("tier") String tier, @QueryParam("status") String status) throws SQLException {
+        List<WorklistEntry> all = episodes.all().stream().map(WorklistEntry::of).toList();
+        boolean cut = all.size() > OpenEpisodes.WORKLIST_LIMIT;
+        List<WorklistEntry> shown = all.stream().limit(OpenEpisodes.WORKLIST_LIMIT)
+                .filter(e -> blank(tier) || e.tier().equals(tier))
+                .filter(e -> blank(status) || e.status().equals(status))
+                .sorted(WorklistEntry.ORDER).toList();
+        reads.searched(shown.stream().map(WorklistEntry::patientKey).toList(), "GET /console/worklist?tier=" + tier + "&status=" + status);
+        return Templates.worklist(ConsoleUser.of(identity), shown, Math.min(all.size(), OpenEpisodes.WORKLIST_LIMIT), cut,
+                blank(tier) ? "" : tier, blank(status) ? "" : status);
+    }
+
+    static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}
