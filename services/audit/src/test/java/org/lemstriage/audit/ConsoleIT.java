@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.lemstriage.browser.ConsoleBrowser;
 import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.LabResult;
@@ -73,6 +74,7 @@ class ConsoleIT {
     private static final String OVERDUE_EPISODE = "console-" + RUN + "-a";
     private static final String EXPLANATION = "A positive P/Q-type VGCC result (1.7 nmol/L) with two DELTA-P items present: "
             + "HIGH tier, CT thorax every 3 months for 2 years.";
+    private static final java.nio.file.Path SCREENSHOTS = java.nio.file.Path.of("target/console-screenshots");
     private static ConsoleBrowser auditor;
     private static boolean stored;
 
@@ -183,9 +185,7 @@ class ConsoleIT {
         ConsoleBrowser browser = auditor();
         browser.open(base() + "/console/quality");
         for (String chart : List.of("positives", "to-task", "to-completion", "overdue", "tiers")) {
-            List<String> points = browser.driver.findElements(org.openqa.selenium.By.cssSelector("#chart-" + chart + " svg rect.point title"))
-                    .stream().map(t -> t.getAttribute("textContent")).toList();
-            assertThat(points).as(chart).anySatisfy(p -> assertThat(p).doesNotEndWith(": 0"));
+            assertThat(browser.chartPoints("#chart-" + chart)).as(chart).anySatisfy(p -> assertThat(p).doesNotEndWith(": 0"));
         }
         // The notifier wrote the overdue episode's Tasks 3 s after its decision: this week's median is a few seconds
         assertThat(browser.driver.findElement(org.openqa.selenium.By.cssSelector("#chart-to-task svg rect.point:last-of-type title"))
@@ -209,7 +209,7 @@ class ConsoleIT {
 
     @Test
     void aWorklistUserSeesTheWorklistAndPatientsButNotTheAuditQualityOrPipelineViews() throws Exception {
-        try (ConsoleBrowser nurse = new ConsoleBrowser()) {
+        try (ConsoleBrowser nurse = new ConsoleBrowser(SCREENSHOTS)) {
             nurse.login(worklist.toString(), "demo-worklist");
             assertThat(nurse.texts("#worklist tbody tr td:first-child")).contains(OVERDUE_PATIENT);
             assertThat(nurse.texts("header nav a")).containsExactly("Worklist");
@@ -229,7 +229,7 @@ class ConsoleIT {
 
     private ConsoleBrowser auditor() {
         if (auditor == null) {
-            auditor = new ConsoleBrowser().login(worklist.toString(), "demo-auditor");
+            auditor = new ConsoleBrowser(SCREENSHOTS).login(worklist.toString(), "demo-auditor");
         }
         return auditor;
     }

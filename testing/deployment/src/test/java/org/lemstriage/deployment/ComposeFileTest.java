@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ComposeFileTest {
     private static final Path ROOT = Manifests.repositoryRoot();
-    private static final Set<String> LEMS_SERVICES = Set.of("ingest", "classifier", "notifier");
+    private static final Set<String> LEMS_SERVICES = Set.of("ingest", "classifier", "notifier", "audit");
     private static Map<String, Map<String, Object>> services;
     private static String readme;
 

@@ -57,7 +57,7 @@ class KubernetesManifestsTest {
     private static final Path ROOT = Manifests.repositoryRoot();
     private static final Path KUBERNETES = ROOT.resolve("deploy/kubernetes");
     private static final Map<String, String> SERVICES = Map.of("lems-triage-ingest", "ingest",
-            "lems-triage-classifier", "classifier", "lems-triage-notifier", "notifier");
+            "lems-triage-classifier", "classifier", "lems-triage-notifier", "notifier", "lems-triage-audit", "audit");
     private static final List<HasMetadata> resources = new ArrayList<>();
 
     @BeforeAll

@@ -36,6 +36,6 @@ public class PipelinePage {
 
     @GET
     public TemplateInstance pipeline() {
-        return Templates.pipeline(ConsoleUser.of(identity), state.now(), breaker.state(), java.time.Instant.now().toString());
+        return Templates.pipeline(ConsoleUser.of(identity), state.now(), breaker.state(), java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     }
 }

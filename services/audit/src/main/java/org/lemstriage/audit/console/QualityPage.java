@@ -58,19 +58,21 @@ public class QualityPage {
     @GET
     public TemplateInstance quality() throws SQLException {
         Instant since = Instant.now().minus(Duration.ofDays(7L * WEEKS));
+        Instant latest = figures.latestDecision();
+        Instant until = latest == null || latest.isBefore(Instant.now()) ? Instant.now() : latest;
         List<Chart> charts = new ArrayList<>();
         charts.add(chart("positives", "Positives per week", "Episodes opened (OPEN decisions) per ISO week, UTC.", "",
-                weekly(figures.positivesPerWeek(since), since)));
+                weekly(figures.positivesPerWeek(since), since, until)));
         charts.add(chart("to-task", "Positive to Task written", "Median seconds per week from the decision on a positive result "
                 + "to the notifier's first successful write of its Tasks to the EHR (its AuditEvent).", "s",
-                weekly(figures.medianSecondsToTaskPerWeek(since), since)));
+                weekly(figures.medianSecondsToTaskPerWeek(since), since, until)));
         EpisodeTasks.Answer completed = tasks.completedRounds();
         charts.add(chart("to-completion", "Task written to round completed", completed.unavailable() != null
                 ? "Not shown: " + completed.unavailable() + "."
                 : "Completed screening-round Tasks in the EHR, by days from written (authoredOn) to completed (lastModified).",
                 "rounds", completion(completed.tasks())));
         charts.add(chart("overdue", "Overdue rounds over time", "Open episodes with a round OVERDUE at the end of each week.", "",
-                weekly(figures.overdueEpisodesPerWeek(since), since)));
+                weekly(figures.overdueEpisodesPerWeek(since, until), since, until)));
         charts.add(chart("tiers", "Decisions by tier", "Decisions in the last " + WEEKS + " weeks by tier.", "",
                 figures.decisionsByTier(since).entrySet().stream().map(e -> new SvgChart.Bar(e.getKey(), e.getValue())).toList()));
         return Templates.quality(ConsoleUser.of(identity), charts, since.toString().substring(0, 10));
@@ -80,15 +82,15 @@ public class QualityPage {
         return new Chart(id, heading, note, SvgChart.bars(heading, unit, bars), bars, unit);
     }
 
-    /** Every week from {@code since} to this one, a week without a figure as 0, so the axis is time. */
-    private static List<SvgChart.Bar> weekly(List<QualityFigures.Weekly> weeks, Instant since) {
+    /** Every week from {@code since} to {@code until}, a week without a figure as 0, so the axis is time. */
+    private static List<SvgChart.Bar> weekly(List<QualityFigures.Weekly> weeks, Instant since, Instant until) {
         java.util.Map<LocalDate, Double> byWeek = new java.util.HashMap<>();
         weeks.forEach(w -> byWeek.put(w.week(), w.value()));
         LocalDate monday = since.atZone(ZoneOffset.UTC).toLocalDate().with(DayOfWeek.MONDAY);
-        LocalDate thisWeek = LocalDate.now(ZoneOffset.UTC).with(DayOfWeek.MONDAY);
+        LocalDate thisWeek = until.atZone(ZoneOffset.UTC).toLocalDate().with(DayOfWeek.MONDAY);
         List<SvgChart.Bar> bars = new ArrayList<>();
         for (LocalDate w = monday; !w.isAfter(thisWeek); w = w.plusWeeks(1)) {
-            bars.add(new SvgChart.Bar(w.toString().substring(5), byWeek.getOrDefault(w, 0.0)));
+            bars.add(new SvgChart.Bar(w.toString(), byWeek.getOrDefault(w, 0.0)));
         }
         return bars;
     }

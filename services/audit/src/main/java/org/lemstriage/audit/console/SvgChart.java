@@ -41,7 +41,7 @@ public final class SvgChart {
             svg.append(text(LEFT + plotWidth / 2, TOP + plotHeight / 2, "middle", "nothing to show yet"));
         }
         double slot = bars.isEmpty() ? 0 : (double) plotWidth / bars.size();
-        int labelEvery = Math.max(1, (int) Math.ceil(bars.size() / 10.0));
+        int labelEvery = Math.max(1, (int) Math.ceil(bars.size() / 6.0));
         for (int i = 0; i < bars.size(); i++) {
             Bar bar = bars.get(i);
             double h = bar.value() / top * plotHeight;

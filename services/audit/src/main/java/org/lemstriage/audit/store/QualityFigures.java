@@ -41,11 +41,12 @@ public class QualityFigures {
             + "where d.action = 'OPEN' and d.decided_at >= ? group by 1 order by 1";
     /** At each week's end: the episodes whose latest decision by then is open with a round OVERDUE. */
     private static final String OVERDUE = "select w.week_start::date, count(l.episode_id) from generate_series(date_trunc('week', ?::timestamptz at time zone 'UTC'), "
-            + "date_trunc('week', now() at time zone 'UTC'), interval '1 week') w(week_start) left join lateral ("
+            + "date_trunc('week', ?::timestamptz at time zone 'UTC'), interval '1 week') w(week_start) left join lateral ("
             + "select episode_id from (select distinct on (episode_id) episode_id, action, decision from triage_decision "
             + "where decided_at < (w.week_start + interval '1 week') at time zone 'UTC' order by episode_id, version desc) latest "
             + "where action in ('OPEN', 'UPDATE') and (decision::jsonb -> 'plan') @> '[{\"state\":\"OVERDUE\"}]'::jsonb) l on true "
             + "group by 1 order by 1";
+    private static final String LATEST = "select max(decided_at) from triage_decision";
     private static final String TIERS = "select coalesce(tier, 'NONE'), count(*) from triage_decision where decided_at >= ? "
             + "group by 1 order by 2 desc";
 
@@ -63,8 +64,27 @@ public class QualityFigures {
         return weekly(TO_TASK, since, EhrIdentifiers.DECISION);
     }
 
-    public List<Weekly> overdueEpisodesPerWeek(Instant since) throws SQLException {
-        return weekly(OVERDUE, since, null);
+    /** Weeks from {@code since} to {@code until}. */
+    public List<Weekly> overdueEpisodesPerWeek(Instant since, Instant until) throws SQLException {
+        List<Weekly> weeks = new ArrayList<>();
+        try (Connection c = database.getConnection(); PreparedStatement s = c.prepareStatement(OVERDUE)) {
+            s.setObject(1, since.atOffset(ZoneOffset.UTC));
+            s.setObject(2, until.atOffset(ZoneOffset.UTC));
+            read(s, weeks);
+        }
+        return weeks;
+    }
+
+    /**
+     * The latest decision's time, or null: a classifier whose clock was moved forward (the demo's, a test's) decides
+     * after now, and its decisions must still show.
+     */
+    public Instant latestDecision() throws SQLException {
+        try (Connection c = database.getConnection(); PreparedStatement s = c.prepareStatement(LATEST); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            Timestamp latest = rs.getTimestamp(1);
+            return latest == null ? null : latest.toInstant();
+        }
     }
 
     /** Decisions since {@code since} by tier, most first. */
@@ -89,12 +109,16 @@ public class QualityFigures {
                 s.setString(i++, system);
             }
             s.setObject(i, since.atOffset(ZoneOffset.UTC));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    weeks.add(new Weekly(rs.getObject(1, LocalDate.class), rs.getDouble(2)));
-                }
-            }
+            read(s, weeks);
         }
         return weeks;
+    }
+
+    private static void read(PreparedStatement s, List<Weekly> weeks) throws SQLException {
+        try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                weeks.add(new Weekly(rs.getObject(1, LocalDate.class), rs.getDouble(2)));
+            }
+        }
     }
 }

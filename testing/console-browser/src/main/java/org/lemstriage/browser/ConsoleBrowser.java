@@ -1,6 +1,5 @@
-package org.lemstriage.audit;
+package org.lemstriage.browser;
 
-import org.lemstriage.testsupport.AxeCore;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -23,17 +22,19 @@ import java.util.Map;
 
 /**
  * Debian's Chromium, headless, driven through Debian's chromedriver (never a downloaded one): logs in at the real
- * Keycloak as a person would, opens console pages, keeps screenshots under target/console-screenshots, runs axe-core.
+ * Keycloak as a person would, opens console pages, keeps screenshots, runs axe-core in the page.
  */
-final class ConsoleBrowser implements AutoCloseable {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    static final Path SCREENSHOTS = Path.of("target/console-screenshots");
+public final class ConsoleBrowser implements AutoCloseable {
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    final WebDriver driver;
+    public final WebDriver driver;
+    private final Path screenshots;
 
-    ConsoleBrowser() {
+    /** Screenshots go to {@code screenshots}. */
+    public ConsoleBrowser(Path screenshots) {
+        this.screenshots = screenshots;
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new IllegalStateException("The browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver");
         }
@@ -49,7 +50,7 @@ final class ConsoleBrowser implements AutoCloseable {
     }
 
     /** Opens {@code url}; at Keycloak's login form, logs in as {@code user} (password: the user's name, as in the demo realm). */
-    ConsoleBrowser login(String url, String user) {
+    public ConsoleBrowser login(String url, String user) {
         driver.get(url);
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(By.id("username")));
         driver.findElement(By.id("username")).sendKeys(user);
@@ -59,37 +60,37 @@ final class ConsoleBrowser implements AutoCloseable {
         return this;
     }
 
-    ConsoleBrowser open(String url) {
+    public ConsoleBrowser open(String url) {
         driver.get(url);
         return this;
     }
 
-    String text(String css) {
+    public String text(String css) {
         return driver.findElement(By.cssSelector(css)).getText();
     }
 
-    List<String> texts(String css) {
+    public List<String> texts(String css) {
         return driver.findElements(By.cssSelector(css)).stream().map(e -> e.getText()).toList();
     }
 
-    void screenshot(String name) throws IOException {
+    public void screenshot(String name) throws IOException {
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-        Files.createDirectories(SCREENSHOTS);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        Files.createDirectories(screenshots);
+        Files.copy(shot.toPath(), screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**
      * What {@code path} answers with the browser's own session (a download link's contents); an answer other than 200
      * is its status and body, e.g. "403 ".
      */
-    String fetch(String path) {
+    public String fetch(String path) {
         return (String) ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[arguments.length - 1];"
                 + " fetch(arguments[0]).then(r => r.text().then(t => done(r.status === 200 ? t : r.status + ' ' + t)), e => done('failed: ' + e));", path);
     }
 
     /** axe-core run on the page: the violations of impact serious or critical, as "rule: help (n nodes)". */
     @SuppressWarnings("unchecked")
-    List<String> seriousAccessibilityViolations() {
+    public List<String> seriousAccessibilityViolations() {
         JavascriptExecutor js = (JavascriptExecutor) driver;
         js.executeScript(AxeCore.script());
         Map<String, Object> results = (Map<String, Object>) js.executeAsyncScript(
@@ -100,6 +101,11 @@ final class ConsoleBrowser implements AutoCloseable {
         return ((List<Map<String, Object>>) results.get("violations")).stream()
                 .filter(v -> "serious".equals(v.get("impact")) || "critical".equals(v.get("impact")))
                 .map(v -> v.get("id") + ": " + v.get("help") + " (" + ((List<?>) v.get("nodes")).size() + " nodes)").toList();
+    }
+
+    /** The texts of a chart's bars ("label: value"), for checking that it has points. */
+    public List<String> chartPoints(String chartCss) {
+        return driver.findElements(By.cssSelector(chartCss + " svg rect.point title")).stream().map(t -> t.getAttribute("textContent")).toList();
     }
 
     @Override

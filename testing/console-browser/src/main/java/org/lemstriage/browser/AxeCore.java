@@ -1,4 +1,4 @@
-package org.lemstriage.testsupport;
+package org.lemstriage.browser;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
