@@ -54,9 +54,10 @@ public class WorklistPage {
                 .filter(e -> blank(tier) || e.tier().equals(tier))
                 .filter(e -> blank(status) || e.status().equals(status))
                 .sorted(WorklistEntry.ORDER).toList();
-        reads.searched(shown.stream().map(WorklistEntry::patientKey).toList(), "GET /console/worklist?tier=" + tier + "&status=" + status);
-        return Templates.worklist(ConsoleUser.of(identity), shown, Math.min(all.size(), OpenEpisodes.WORKLIST_LIMIT), cut,
-                blank(tier) ? "" : tier, blank(status) ? "" : status);
+        String tierShown = blank(tier) ? "" : tier;
+        String statusShown = blank(status) ? "" : status;
+        reads.searched(shown.stream().map(WorklistEntry::patientKey).toList(), "GET /console/worklist?tier=" + tierShown + "&status=" + statusShown);
+        return Templates.worklist(ConsoleUser.of(identity), shown, Math.min(all.size(), OpenEpisodes.WORKLIST_LIMIT), cut, tierShown, statusShown);
     }
 
     static boolean blank(String s) {
