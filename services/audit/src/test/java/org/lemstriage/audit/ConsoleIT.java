@@ -141,6 +141,7 @@ class ConsoleIT {
         try (TopicProbe trail = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_AUDIT)) {
             browser.open(worklist.toString());
             browser.driver.findElement(org.openqa.selenium.By.linkText(OVERDUE_PATIENT)).click();
+            browser.awaitPage("/console/patient");
             assertThat(browser.text("h1")).contains(OVERDUE_PATIENT);
             assertThat(browser.text(".explanation")).isEqualTo(EXPLANATION);
             assertThat(browser.texts("code.rule")).contains("VGCC-PQ-POSITIVE@1", "DELTA-P-HIGH@1");

@@ -65,6 +65,17 @@ public final class ConsoleBrowser implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Waits (up to a minute) until the browser shows a console page at {@code path}: its URL, the document loaded,
+     * its heading there. A click on a link returns before the next page has come.
+     */
+    public ConsoleBrowser awaitPage(String path) {
+        new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> d.getCurrentUrl().contains(path)
+                && "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState"))
+                && !d.findElements(By.cssSelector("main h1")).isEmpty());
+        return this;
+    }
+
     public String text(String css) {
         return driver.findElement(By.cssSelector(css)).getText();
     }

@@ -21,6 +21,9 @@ public final class ConsoleCheck {
     private final String base;
     private final Path screenshots;
     private final List<String> passed = new ArrayList<>();
+    /** The page open when a check failed, and the start of its text: what a person would have seen */
+    private String page = "";
+    private String pageText = "";
 
     private ConsoleCheck(String base, Path screenshots) {
         this.base = base;
@@ -35,9 +38,10 @@ public final class ConsoleCheck {
         ConsoleCheck check = new ConsoleCheck(args[0], Path.of(args[1]));
         try {
             check.run(args[2], args[3]);
-        } catch (AssertionError e) {
+        } catch (AssertionError | org.openqa.selenium.WebDriverException e) {
             check.passed.forEach(p -> System.out.println("  ok   " + p));
-            System.out.println("  FAIL " + e.getMessage());
+            System.out.println("  FAIL " + (e instanceof AssertionError ? e.getMessage() : "on " + check.page + ": " + e.getClass().getSimpleName()
+                    + " (" + e.getMessage().lines().findFirst().orElse("") + "); the page said: " + check.pageText));
             System.exit(1);
         }
         check.passed.forEach(p -> System.out.println("  ok   " + p));
@@ -64,22 +68,22 @@ public final class ConsoleCheck {
             auditor.login(base + "/console/worklist", "demo-auditor");
             page(auditor, "worklist");
 
-            auditor.open(base + "/console/patient?key=" + URLEncoder.encode(patient, StandardCharsets.UTF_8));
-            check(!auditor.text(".explanation").isBlank(), "patient " + patient + ": explanation shown");
+            opened(auditor, "/console/patient?key=" + URLEncoder.encode(patient, StandardCharsets.UTF_8));
+            check(!auditor.text(".explanation").isBlank(), "patient " + patient + ": explanation shown, page " + page);
             check(!auditor.texts("code.rule").isEmpty(), "patient: rule ids shown " + auditor.texts("code.rule").stream().distinct().toList());
             List<String> tasks = auditor.texts("table.tasks .task-status");
             check(!tasks.isEmpty(), "patient: Task status read from the EHR " + tasks);
             page(auditor, "patient");
 
             String search = "?patient=" + URLEncoder.encode(patient, StandardCharsets.UTF_8);
-            auditor.open(base + "/console/audit" + search);
+            opened(auditor, "/console/audit" + search);
             check(!auditor.texts("#decisions tbody tr").isEmpty() && !auditor.texts("#audit-events tbody tr").isEmpty(),
                     "audit: decisions and AuditEvents of " + patient);
             check(auditor.fetch("/console/audit/decisions.csv" + search).lines().count() >= 2, "audit: CSV export of its decisions");
             check(auditor.fetch("/console/audit/audit-events.json" + search).contains("\"resourceType\":\"Bundle\""), "audit: FHIR Bundle export");
             page(auditor, "audit");
 
-            auditor.open(base + "/console/quality");
+            opened(auditor, "/console/quality");
             for (String chart : List.of("positives", "to-task", "to-completion", "overdue", "tiers")) {
                 List<String> points = auditor.chartPoints("#chart-" + chart);
                 List<String> nonZero = points.stream().filter(p -> !p.endsWith(": 0")).toList();
@@ -88,13 +92,27 @@ public final class ConsoleCheck {
             }
             page(auditor, "quality");
 
-            auditor.open(base + "/console/pipeline");
+            opened(auditor, "/console/pipeline");
             check(auditor.texts("#lag tbody tr td:first-child").contains("lems-triage-notifier"), "pipeline: lag of lems-triage-notifier");
             check(auditor.texts("#dlq tbody tr").size() >= 4, "pipeline: dead-letter topics " + auditor.texts("#dlq tbody tr"));
             check(auditor.text("#breaker").startsWith("closed"), "pipeline: EHR breaker from the notifier's metrics: " + auditor.text("#breaker"));
             page(auditor, "pipeline");
         }
         passed.add("screenshots in " + screenshots.toAbsolutePath());
+    }
+
+    private void opened(ConsoleBrowser browser, String path) {
+        long start = System.nanoTime();
+        page = path;
+        browser.open(base + path);
+        try {
+            // A page is there once its heading is: the first read of the EHR in a cold service can take seconds
+            browser.awaitPage(path.split("\\?")[0]);
+        } finally {
+            page = path + " (" + (System.nanoTime() - start) / 1_000_000 + " ms)";
+            String text = browser.driver.findElement(org.openqa.selenium.By.tagName("body")).getText().replaceAll("\\s+", " ");
+            pageText = text.length() > 300 ? text.substring(0, 300) + "..." : text;
+        }
     }
 
     /** The page as it is now: a screenshot, and axe-core's serious and critical violations (none allowed). */
