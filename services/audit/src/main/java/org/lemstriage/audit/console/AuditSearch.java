@@ -85,11 +85,7 @@ public class AuditSearch {
     /** A patient key or client: {@code Type/id} is a reference, {@code identifier:system|value} or {@code system|value} an identifier, else an identifier value. */
     static AuditEventQuery.Target target(String value) {
         String v = value.startsWith("identifier:") ? value.substring("identifier:".length()) : value;
-        int bar = v.indexOf('|');
-        if (bar >= 0) {
-            return AuditEventQuery.Target.identifier(bar == 0 ? null : v.substring(0, bar), v.substring(bar + 1));
-        }
-        return v.contains("/") ? AuditEventQuery.Target.reference(v) : AuditEventQuery.Target.identifier(null, v);
+        return v.contains("/") && !v.contains("|") ? AuditEventQuery.Target.reference(v) : AuditEventQuery.Target.identifierToken(v);
     }
 
     private static boolean blank(String s) {

@@ -137,10 +137,7 @@ public class AuditEventProvider implements IResourceProvider {
         List<Target> targets = new ArrayList<>();
         for (ReferenceParam p : anyOf.getValuesAsQueryTokens()) {
             if (IDENTIFIER.equals(p.getChain())) {
-                String token = p.getValue();
-                int bar = token.indexOf('|');
-                targets.add(bar < 0 ? Target.identifier(null, token)
-                        : Target.identifier(bar == 0 ? null : token.substring(0, bar), token.substring(bar + 1)));
+                targets.add(Target.identifierToken(p.getValue()));
                 continue;
             }
             String type = p.getResourceType() != null ? p.getResourceType() : requiredType;

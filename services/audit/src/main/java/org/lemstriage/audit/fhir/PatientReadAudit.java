@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
+import org.lemstriage.audit.store.AuditEventQuery;
 import org.lemstriage.audit.store.AuditRecord;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import org.lemstriage.audit.trail.ReadAuditTrail;
@@ -46,9 +47,9 @@ public class PatientReadAudit {
         }
         for (String values : request.getParameters().getOrDefault(AuditEvent.SP_PATIENT + ".identifier", new String[0])) {
             for (String token : values.split(",")) {
-                int bar = token.indexOf('|');
-                patients.putIfAbsent(token, new Reference().setType("Patient").setIdentifier(bar < 0 ? new Identifier().setValue(token)
-                        : new Identifier().setSystem(token.substring(0, bar)).setValue(token.substring(bar + 1))));
+                var target = AuditEventQuery.Target.identifierToken(token);
+                patients.putIfAbsent(token, new Reference().setType("Patient")
+                        .setIdentifier(new Identifier().setSystem(target.system()).setValue(target.value())));
             }
         }
         if (response instanceof Bundle bundle) {

@@ -21,6 +21,12 @@ public final class AuditEventQuery {
         public static Target identifier(String system, String value) {
             return new Target(null, system, value);
         }
+
+        /** An identifier token as FHIR writes it: {@code system|value}, {@code |value} or {@code value} (any system). */
+        public static Target identifierToken(String token) {
+            int bar = token.indexOf('|');
+            return bar < 0 ? identifier(null, token) : identifier(bar == 0 ? null : token.substring(0, bar), token.substring(bar + 1));
+        }
     }
 
     private final List<String> where = new ArrayList<>();

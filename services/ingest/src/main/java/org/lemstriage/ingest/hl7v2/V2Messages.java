@@ -1,21 +1,26 @@
 package org.lemstriage.ingest.hl7v2;
 
+import ca.uhn.hl7v2.AcknowledgmentCode;
 import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.ErrorCode;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.Location;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.model.v251.message.ORU_R01;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.util.Terser;
+import ca.uhn.hl7v2.util.idgenerator.UUIDGenerator;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 
+import java.io.IOException;
 import java.util.Set;
 
 /**
  * Reads an ER7 (pipe-delimited) v2 message with HAPI's parser into the 2.5.1 model whatever its version (HAPI's
- * canonical model: one mapping for 2.3 to 2.5.1). HAPI's own validation is off: the mapping checks what lems-triage
- * needs, field by field, and names the field in its error.
+ * canonical model: one mapping for 2.3 to 2.5.1), and writes its acknowledgement (original mode) with HAPI. HAPI's
+ * own validation is off: the mapping checks what lems-triage needs, field by field, and names the field in its error.
  */
 public final class V2Messages {
     /** The versions accepted (MSH-12); another is rejected (AR). */
@@ -26,42 +31,90 @@ public final class V2Messages {
         HapiContext context = new DefaultHapiContext();
         context.setModelClassFactory(new CanonicalModelClassFactory("2.5.1"));
         context.setValidationContext(ValidationContextFactory.noValidation());
+        // An ACK's own control id (MSH-10): a UUID, never HAPI's default, a counter in a file in the working directory
+        context.getParserConfiguration().setIdGenerator(new UUIDGenerator());
         this.parser = context.getPipeParser();
     }
 
     /** An ORU^R01 of an accepted version, or a {@link V2Problem}: AR for another type or version, AE if it does not parse. */
     public ORU_R01 oru(String er7) {
-        String version;
+        return oru(parse(er7));
+    }
+
+    /** The message read, of any type or version; a {@link V2Problem} when it is not v2 at all or does not parse. */
+    public Message parse(String er7) {
         try {
-            version = parser.getVersion(er7);
+            parser.getVersion(er7);
         } catch (HL7Exception | RuntimeException e) {
             // HAPI throws a StringIndexOutOfBoundsException for some text without an MSH: a reject, never a crash
             throw V2Problem.reject(V2Location.of("MSH", 1, 0), "not an HL7 v2 message with a readable MSH segment");
         }
-        if (!VERSIONS.contains(version)) {
-            throw V2Problem.reject(V2Location.of("MSH", 1, 12), "version " + version + " is not accepted (2.3 to 2.5.1)");
-        }
-        Message message;
         try {
-            message = parser.parse(er7);
+            return parser.parse(er7);
         } catch (RuntimeException e) {
             throw V2Problem.error(V2Location.of("MSH", 1, 0), "does not parse as HL7 v2 (" + e.getClass().getSimpleName() + ")");
         } catch (HL7Exception e) {
-            var at = e.getLocation();
+            Location at = e.getLocation();
             String segment = at == null || at.getSegmentName() == null ? "MSH" : at.getSegmentName();
             throw V2Problem.error(at == null ? V2Location.of(segment, 1, 0) : V2Location.of(segment, Math.max(at.getSegmentRepetition(), 1),
                     Math.max(at.getField(), 0)), "does not parse as HL7 v2 (" + e.getClass().getSimpleName() + ")");
         }
-        String type;
-        try {
-            Terser terser = new Terser(message);
-            type = terser.get("/MSH-9-1") + "^" + terser.get("/MSH-9-2");
-        } catch (HL7Exception e) {
-            type = "unknown";
+    }
+
+    /** The message as an ORU^R01 of an accepted version (MSH-12, MSH-9), else AR naming the field. */
+    public ORU_R01 oru(Message message) {
+        String version = field(message, "/MSH-12-1");
+        if (!VERSIONS.contains(version)) {
+            throw V2Problem.reject(V2Location.of("MSH", 1, 12), "version " + version + " is not accepted (2.3 to 2.5.1)");
         }
+        String type = field(message, "/MSH-9-1") + "^" + field(message, "/MSH-9-2");
         if (!"ORU^R01".equals(type) || !(message instanceof ORU_R01 oru)) {
             throw V2Problem.reject(V2Location.of("MSH", 1, 9), "message type " + type + " is not accepted (ORU^R01 only)");
         }
         return oru;
+    }
+
+    /** MSH-10, the sender's control id ("" when it has none). */
+    public static String controlId(Message message) {
+        return field(message, "/MSH-10");
+    }
+
+    /** AA for {@code message}, as ER7. */
+    public String accept(Message message) {
+        try {
+            return parser.encode(message.generateACK());
+        } catch (HL7Exception | IOException e) {
+            throw new IllegalStateException("HAPI could not write an ACK", e);
+        }
+    }
+
+    /** AE or AR for {@code message}, its ERR naming where and why (ERR-2 location, ERR-3 code, ERR-8 the text). */
+    public String refuse(Message message, V2Problem problem) {
+        HL7Exception reason = new HL7Exception(problem.getMessage(), problem.ack() == V2Problem.Ack.AR
+                ? (problem.where().field() == 12 ? ErrorCode.UNSUPPORTED_VERSION_ID : ErrorCode.UNSUPPORTED_MESSAGE_TYPE)
+                : ErrorCode.DATA_TYPE_ERROR);
+        V2Location where = problem.where();
+        Location location = new Location().withSegmentName(where.segment()).withSegmentRepetition(where.repetition());
+        if (where.field() > 0) {
+            location = location.withField(where.field());
+        }
+        if (where.component() > 0) {
+            location = location.withComponent(where.component());
+        }
+        reason.setLocation(location);
+        try {
+            return parser.encode(message.generateACK(problem.ack() == V2Problem.Ack.AR ? AcknowledgmentCode.AR : AcknowledgmentCode.AE, reason));
+        } catch (HL7Exception | IOException e) {
+            throw new IllegalStateException("HAPI could not write an ACK", e);
+        }
+    }
+
+    private static String field(Message message, String path) {
+        try {
+            String value = new Terser(message).get(path);
+            return value == null ? "" : value;
+        } catch (HL7Exception e) {
+            return "";
+        }
     }
 }

@@ -47,6 +47,24 @@ class KafkaUnavailableIT {
     }
 
     @Test
+    void anHl7v2MessageGetsNoAckAtAllAndItsConnectionIsClosed() throws Exception {
+        // Never AA for what Kafka did not confirm, and never an AE for an outage (an engine may take it as final):
+        // the connection closes without an answer and the sender's engine sends again later
+        try (java.net.Socket socket = new java.net.Socket("localhost", listener.port())) {
+            socket.setSoTimeout(60_000);
+            socket.getOutputStream().write(0x0b);
+            socket.getOutputStream().write(org.lemstriage.ingest.hl7v2.V2Corpus.message("01-mayo-vgcc-nm.hl7")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(new byte[]{0x1c, 0x0d});
+            socket.getOutputStream().flush();
+            org.assertj.core.api.Assertions.assertThat(socket.getInputStream().readAllBytes()).as("no ACK, then closed").isEmpty();
+        }
+    }
+
+    @jakarta.inject.Inject
+    org.lemstriage.ingest.hl7v2.MllpListener listener;
+
+    @Test
     void anAnswerIsNeverGivenWithoutItsAuditEvent() {
         // Issue 13, finding 4: an untracked result needs no Kafka record, but its AuditEvent does; without the broker
         // the request fails rather than leave a hole in the audit trail (before the fix: 200, AuditEvent dropped)

@@ -11,8 +11,6 @@ import org.lemstriage.model.terminology.AnalyteMap;
 import org.lemstriage.model.terminology.UnitNormaliser;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
@@ -79,13 +77,10 @@ class OruToFhirTest {
     }
 
     static String message(String file) throws IOException {
-        // Files keep one segment a line; on the wire segments end with a carriage return
-        return resource(file).replace("\r\n", "\n").replace('\n', '\r');
+        return V2Corpus.message(file);
     }
 
     private static String resource(String file) throws IOException {
-        try (InputStream in = OruToFhirTest.class.getResourceAsStream("/hl7v2/oru/" + file)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return V2Corpus.resource(file);
     }
 }

@@ -1,0 +1,49 @@
+package org.lemstriage.ingest.hl7v2;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+
+/** The HL7 v2 listener (MLLP): where, how much, and what a site's senders mean by their local codes and authorities. */
+@ConfigMapping(prefix = "lemstriage.mllp")
+public interface MllpConfig {
+    /** Off unless switched on: a hospital turns on the feeds it has. */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** 2575: the port IANA registered for HL7 over MLLP. */
+    @WithDefault("2575")
+    int port();
+
+    /** The largest message taken (bytes between the start and end blocks); a larger frame closes its connection. */
+    @WithDefault("1048576")
+    int maxMessageBytes();
+
+    /** The most segments a message may have. */
+    @WithDefault("2000")
+    int maxSegments();
+
+    /** A connection silent this long is closed (a sender that stalls mid-frame holds nothing for longer). */
+    @WithDefault("60s")
+    Duration readTimeout();
+
+    /** The zone of a time without an offset (the sending lab's). */
+    @WithDefault("UTC")
+    ZoneId defaultZone();
+
+    /** {@code FACILITY|NAME} (MSH-4 and a CWE-3 local system name, e.g. {@code MAYO|L}) to a FHIR system URI. */
+    Map<String, String> localCodingSystems();
+
+    /** PID-3's assigning authority namespace (without an OID or URI of its own) to an identifier system. */
+    Map<String, String> assigningAuthorities();
+
+    /** TLS: a PEM certificate chain and key; both or neither. */
+    Optional<Path> tlsCertificate();
+
+    Optional<Path> tlsKey();
+}

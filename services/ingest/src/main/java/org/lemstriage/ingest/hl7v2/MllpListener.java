@@ -1,0 +1,153 @@
+package org.lemstriage.ingest.hl7v2;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.parsetools.RecordParser;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+import org.lemstriage.ingest.audit.MessageAudit;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * HL7 v2 over MLLP (HL7's Minimal Lower Layer Protocol: a message between a start block 0x0B and an end block 0x1C
+ * followed by 0x0D), on Vert.x's TCP server: frames cut by Vert.x's record parser, with a size limit; a connection
+ * silent past the read timeout is closed. One message at a time per connection, in order, each answered before the
+ * next is read. A frame that is not MLLP (no start block, binary garbage, too large, too many segments, bytes beyond
+ * ASCII without MSH-18 naming a character set) closes its own connection only.
+ */
+@ApplicationScoped
+public class MllpListener {
+    private static final Logger LOG = Logger.getLogger(MllpListener.class);
+    static final byte START = 0x0b;
+    static final byte END = 0x1c;
+    static final byte CR = 0x0d;
+
+    private final OruIntake intake;
+    private final MllpConfig config;
+    private NetServer server;
+
+    public MllpListener(OruIntake intake, MllpConfig config) {
+        this.intake = intake;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent started, Vertx vertx) {
+        if (!config.enabled()) {
+            return;
+        }
+        NetServerOptions options = new NetServerOptions().setPort(config.port())
+                .setIdleTimeout((int) config.readTimeout().toSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        if (config.tlsCertificate().isPresent() && config.tlsKey().isPresent()) {
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCertificate().get().toString())
+                    .setKeyPath(config.tlsKey().get().toString()));
+        }
+        server = vertx.createNetServer(options).connectHandler(socket -> connected(vertx, socket));
+        server.listen().toCompletionStage().toCompletableFuture().join();
+        LOG.infof("HL7 v2 (MLLP) listening on port %d%s", server.actualPort(), options.isSsl() ? " with TLS" : "");
+    }
+
+    /** The port it listens on (0 until started). */
+    public int port() {
+        return server == null ? 0 : server.actualPort();
+    }
+
+    void stop(@Observes ShutdownEvent stopping) {
+        if (server != null) {
+            server.close().toCompletionStage().toCompletableFuture().join();
+        }
+    }
+
+    private void connected(Vertx vertx, NetSocket socket) {
+        RecordParser frames = RecordParser.newDelimited(Buffer.buffer(new byte[]{END, CR}));
+        frames.maxRecordSize(config.maxMessageBytes() + 1);
+        frames.exceptionHandler(tooLarge -> {
+            LOG.warnf("MLLP frame over %d bytes from %s: connection closed", config.maxMessageBytes(), socket.remoteAddress());
+            socket.close();
+        });
+        frames.handler(frame -> {
+            socket.pause();
+            String text = message(frame, socket);
+            if (text == null) {
+                socket.close();
+                return;
+            }
+            // On the worker pool, outside the socket's Vert.x context: awaited from a blocking task of that context,
+            // SmallRye's Kafka transaction did not commit within the publish timeout (seen in MllpIT); from the pool
+            // it does. The socket stays paused until the answer, so a connection's messages are answered in turn
+            Context context = vertx.getOrCreateContext();
+            Uni.createFrom().item(() -> intake.take(text)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).subscribe().with(
+                    ack -> context.runOnContext(v -> {
+                        socket.write(Buffer.buffer().appendByte(START).appendString(ack, StandardCharsets.ISO_8859_1.name())
+                                .appendByte(END).appendByte(CR));
+                        socket.resume();
+                    }),
+                    why -> context.runOnContext(v -> {
+                        // Kafka or the audit trail did not confirm, or no message to answer: no ACK, the sender sends again
+                        if (!(why instanceof OruIntake.KafkaUnavailable || why instanceof MessageAudit.NotAudited || why instanceof V2Problem)) {
+                            LOG.errorf("v2 message not taken (%s): connection closed without an ACK", why.getClass().getSimpleName());
+                        }
+                        socket.close();
+                    }));
+        });
+        socket.handler(frames);
+    }
+
+    /** The frame's message as text, or null when the frame is not one (the connection is then closed). */
+    private String message(Buffer frame, NetSocket socket) {
+        byte[] bytes = frame.getBytes();
+        int start = 0;
+        while (start < bytes.length && (bytes[start] == '\n' || bytes[start] == '\r')) {
+            start++; // line ends a sender left between frames
+        }
+        if (start >= bytes.length || bytes[start] != START || bytes.length - start - 1 > config.maxMessageBytes()) {
+            LOG.warnf("not an MLLP frame from %s (no start block, or too large): connection closed", socket.remoteAddress());
+            return null;
+        }
+        byte[] body = java.util.Arrays.copyOfRange(bytes, start + 1, bytes.length);
+        Charset charset = charset(body);
+        if (charset == null) {
+            LOG.warnf("v2 message from %s with bytes beyond ASCII and no MSH-18: connection closed", socket.remoteAddress());
+            return null;
+        }
+        String text = new String(body, charset);
+        if (text.chars().filter(c -> c == '\r').count() > config.maxSegments()) {
+            LOG.warnf("v2 message from %s with more than %d segments: connection closed", socket.remoteAddress(), config.maxSegments());
+            return null;
+        }
+        return text;
+    }
+
+    /** MSH-18's character set (UTF-8 or ISO 8859-1 as HL7 names them); ASCII without one; null if the bytes say otherwise. */
+    static Charset charset(byte[] body) {
+        String header = new String(body, 0, Math.min(body.length, 1024), StandardCharsets.ISO_8859_1);
+        int end = header.indexOf('\r');
+        String msh = end < 0 ? header : header.substring(0, end);
+        String[] fields = msh.length() > 3 ? msh.split("\\" + msh.charAt(3), -1) : new String[0];
+        String named = fields.length > 17 ? fields[17].split("\\^")[0].strip() : "";
+        if (named.equalsIgnoreCase("UNICODE UTF-8")) {
+            return StandardCharsets.UTF_8;
+        }
+        if (named.equalsIgnoreCase("8859/1")) {
+            return StandardCharsets.ISO_8859_1;
+        }
+        for (byte b : body) {
+            if (b < 0) {
+                return null;
+            }
+        }
+        return StandardCharsets.US_ASCII;
+    }
+}

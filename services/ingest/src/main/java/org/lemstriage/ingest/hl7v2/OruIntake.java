@@ -1,0 +1,117 @@
+package org.lemstriage.ingest.hl7v2;
+
+import ca.uhn.hl7v2.model.Message;
+import io.quarkus.arc.Unremovable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import org.lemstriage.ingest.api.AllOrNothing;
+import org.lemstriage.ingest.audit.MessageAudit;
+import org.lemstriage.ingest.fhir.BundleReader;
+import org.lemstriage.ingest.fhir.FhirInputException;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One ORU^R01 taken as the FHIR path takes a transaction Bundle: every tracked OBX validated and mapped, then all
+ * published in one Kafka transaction, or none. The answer, original mode: AA once Kafka has committed; AE (with ERR
+ * naming the segment and field) for a message that cannot be mapped; AR for a type or version not accepted. When
+ * Kafka does not confirm, no ACK at all: {@link KafkaUnavailable}, and the listener closes the connection, so the
+ * sender sends again later (a resend is the same results: same identifiers, same version). Never AE for an outage,
+ * which an engine might take as final, and never AA for what was not stored. Each message leaves one AuditEvent.
+ */
+@ApplicationScoped
+@Unremovable
+public class OruIntake {
+    /** Kafka did not confirm: nothing may be acknowledged. */
+    public static final class KafkaUnavailable extends RuntimeException {
+        KafkaUnavailable(Throwable cause) {
+            super(cause.getClass().getSimpleName(), cause, false, false);
+        }
+    }
+
+    /** Bundle.entry[i] and the element of the Observation a FHIR-path failure names */
+    private static final Pattern ENTRY = Pattern.compile("^Bundle\\.entry\\[(\\d+)]\\.resource\\.?([A-Za-z]*)");
+
+    private final V2Messages messages;
+    private final OruToFhir toFhir;
+    private final BundleReader reader;
+    private final AllOrNothing allOrNothing;
+    private final MessageAudit audit;
+
+    public OruIntake(V2Messages messages, OruToFhir toFhir, BundleReader reader, AllOrNothing allOrNothing, MessageAudit audit) {
+        this.messages = messages;
+        this.toFhir = toFhir;
+        this.reader = reader;
+        this.allOrNothing = allOrNothing;
+        this.audit = audit;
+    }
+
+    /** The ACK to send (ER7), or {@link KafkaUnavailable} when none may be sent. */
+    @ActivateRequestContext
+    public String take(String er7) {
+        Message message;
+        try {
+            message = messages.parse(er7);
+        } catch (V2Problem problem) {
+            audit.message("", problem.ack().name(), problem.where() + " " + problem.getMessage());
+            throw problem; // not a message to acknowledge: the listener closes the connection
+        }
+        String controlId = V2Messages.controlId(message);
+        OruToFhir.Mapped mapped;
+        try {
+            mapped = toFhir.map(messages.oru(message));
+            allOrNothing.publish(reader.tracked(mapped.bundle()));
+        } catch (V2Problem problem) {
+            audit.message(controlId, problem.ack().name(), problem.where() + " " + problem.getMessage());
+            return messages.refuse(message, problem);
+        } catch (FhirInputException invalid) {
+            V2Problem problem = located(invalid, mapped(message));
+            audit.message(controlId, problem.ack().name(), problem.where() + " " + problem.getMessage());
+            return messages.refuse(message, problem);
+        } catch (AllOrNothing.NotCommitted e) {
+            audit.message(controlId, "none", "Kafka did not confirm: no ACK, the sender sends again");
+            throw new KafkaUnavailable(e);
+        } catch (ca.uhn.hl7v2.HL7Exception e) {
+            V2Problem problem = V2Problem.error(V2Location.of("MSH", 1, 0), "HAPI could not read a field (" + e.getClass().getSimpleName() + ")");
+            audit.message(controlId, "AE", problem.getMessage());
+            return messages.refuse(message, problem);
+        }
+        audit.message(controlId, "AA", null);
+        return messages.accept(message);
+    }
+
+    /** The OBX locations of the message's entries, mapped again (only on the error path). */
+    private List<V2Location> mapped(Message message) {
+        try {
+            return toFhir.map(messages.oru(message)).sources();
+        } catch (ca.uhn.hl7v2.HL7Exception | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** A FHIR-path failure (validation, an unconvertible unit) as the OBX field it came from. */
+    static V2Problem located(FhirInputException invalid, List<V2Location> sources) {
+        String expression = invalid.issues().isEmpty() ? "" : invalid.issues().get(0).expression();
+        String text = invalid.issues().isEmpty() ? invalid.getMessage() : invalid.issues().get(0).message();
+        Matcher m = ENTRY.matcher(expression == null ? "" : expression);
+        if (!m.find() || Integer.parseInt(m.group(1)) >= sources.size()) {
+            return V2Problem.error(V2Location.of("OBX", 1, 0), text);
+        }
+        V2Location obx = sources.get(Integer.parseInt(m.group(1)));
+        String element = m.group(2);
+        int field = switch (element) {
+            case "code" -> 3;
+            case "status" -> 11;
+            case "subject" -> 0;
+            case "referenceRange" -> 7;
+            case "interpretation" -> 8;
+            default -> element.startsWith("effective") ? 14 : element.startsWith("value") ? (expression.contains(".code") || expression.contains(".unit") ? 6 : 5) : 0;
+        };
+        if (element.equals("subject")) {
+            return V2Problem.error(V2Location.of("PID", 1, 3), text);
+        }
+        return V2Problem.error(new V2Location("OBX", obx.repetition(), field, 0), text);
+    }
+}
