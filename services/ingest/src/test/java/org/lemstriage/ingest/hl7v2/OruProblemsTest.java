@@ -30,6 +30,7 @@ class OruProblemsTest {
             new Bad("no result status", m -> m.replace("|H|||F|", "|H||||"), V2Problem.Ack.AE, "OBX^1^11"),
             new Bad("value type not read", m -> m.replace("|NM|", "|ED|"), V2Problem.Ack.AE, "OBX^1^2"),
             new Bad("assigning authority without a system", m -> m.replace("HOSP&1.2.36.146.595.217.0.1&ISO", "NOWHERE"), V2Problem.Ack.AE, "PID^1^3^4"),
+            new Bad("no PID segment", m -> m.replaceAll("PID\\|[^\r]*\r", ""), V2Problem.Ack.AE, "PID^1^3"),
             new Bad("no patient identifier", m -> m.replace("MRN-1001^^^HOSP&1.2.36.146.595.217.0.1&ISO^MR", ""), V2Problem.Ack.AE, "PID^1^3"),
             new Bad("no OBX code", m -> m.replace("OBX|1|NM|CCPQ^P/Q-Type Calcium Channel Ab^L|", "OBX|1|NM||"), V2Problem.Ack.AE, "OBX^1^3"),
             new Bad("no order number", m -> m.replace("OBR|1|PL-77|MC-55501^MAYO|", "OBR|1|||"), V2Problem.Ack.AE, "OBR^1^3"),
