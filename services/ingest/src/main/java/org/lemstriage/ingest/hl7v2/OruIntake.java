@@ -59,7 +59,8 @@ public class OruIntake {
             throw problem; // not a message to acknowledge: the listener closes the connection
         }
         String controlId = V2Messages.controlId(message);
-        OruToFhir.Mapped mapped;
+        // Set before anything can fail validation: a FHIR-path failure is located through its sources
+        OruToFhir.Mapped mapped = null;
         try {
             mapped = toFhir.map(messages.oru(message));
             allOrNothing.publish(reader.tracked(mapped.bundle()));
@@ -67,7 +68,7 @@ public class OruIntake {
             audit.message(controlId, problem.ack().name(), problem.where() + " " + problem.getMessage());
             return messages.refuse(message, problem);
         } catch (FhirInputException invalid) {
-            V2Problem problem = located(invalid, mapped(message));
+            V2Problem problem = located(invalid, mapped == null ? List.of() : mapped.sources());
             audit.message(controlId, problem.ack().name(), problem.where() + " " + problem.getMessage());
             return messages.refuse(message, problem);
         } catch (AllOrNothing.NotCommitted e) {
@@ -80,15 +81,6 @@ public class OruIntake {
         }
         audit.message(controlId, "AA", null);
         return messages.accept(message);
-    }
-
-    /** The OBX locations of the message's entries, mapped again (only on the error path). */
-    private List<V2Location> mapped(Message message) {
-        try {
-            return toFhir.map(messages.oru(message)).sources();
-        } catch (ca.uhn.hl7v2.HL7Exception | RuntimeException e) {
-            return List.of();
-        }
     }
 
     /** A FHIR-path failure (validation, an unconvertible unit) as the OBX field it came from. */
