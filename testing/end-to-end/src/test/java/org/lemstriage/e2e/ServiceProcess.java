@@ -86,7 +86,9 @@ final class ServiceProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+                // The log's end in the message itself: CI keeps the test report, not the e2e-logs directory
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log
+                        + "; its last lines:\n" + lastLines(20));
             }
             try {
                 HttpResponse<Void> ready = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready")).build(),
@@ -99,7 +101,13 @@ final class ServiceProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(name + " not ready within " + timeout + "; see " + log);
+        throw new IllegalStateException(name + " not ready within " + timeout + "; see " + log + "; its last lines:\n"
+                + lastLines(20));
+    }
+
+    private String lastLines(int count) {
+        List<String> lines = logSinceLaunch().lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
     }
 
     /** SIGKILL: no shutdown hook, no commit, no goodbye, as a crash would. */

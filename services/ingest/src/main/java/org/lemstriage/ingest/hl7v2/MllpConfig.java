@@ -28,7 +28,10 @@ public interface MllpConfig {
     @WithDefault("2000")
     int maxSegments();
 
-    /** A connection silent this long is closed (a sender that stalls mid-frame holds nothing for longer). */
+    /**
+     * A connection that brings no whole frame this long after connecting or after its last answer is closed (a sender
+     * that stalls mid-frame holds nothing for longer). Not counted while a message is being taken.
+     */
     @WithDefault("60s")
     Duration readTimeout();
 

@@ -19,12 +19,11 @@ import org.lemstriage.ingest.audit.MessageAudit;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * HL7 v2 over MLLP (HL7's Minimal Lower Layer Protocol: a message between a start block 0x0B and an end block 0x1C
  * followed by 0x0D), on Vert.x's TCP server: frames cut by Vert.x's record parser, with a size limit; a connection
- * silent past the read timeout is closed. One message at a time per connection, in order, each answered before the
+ * that does not bring a whole frame within the read timeout (of connecting, or of its last answer) is closed. One message at a time per connection, in order, each answered before the
  * next is read. A frame that is not MLLP (no start block, binary garbage, too large, too many segments, bytes beyond
  * ASCII without MSH-18 naming a character set) closes its own connection only.
  */
@@ -48,8 +47,7 @@ public class MllpListener {
         if (!config.enabled()) {
             return;
         }
-        NetServerOptions options = new NetServerOptions().setPort(config.port())
-                .setIdleTimeout((int) config.readTimeout().toSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        NetServerOptions options = new NetServerOptions().setPort(config.port());
         if (config.tlsCertificate().isPresent() && config.tlsKey().isPresent()) {
             options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCertificate().get().toString())
                     .setKeyPath(config.tlsKey().get().toString()));
@@ -71,14 +69,21 @@ public class MllpListener {
     }
 
     private void connected(Vertx vertx, NetSocket socket) {
-        RecordParser frames = RecordParser.newDelimited(Buffer.buffer(new byte[]{END, CR}));
+        // The parser reads the socket as a stream: paused, it hands over no further frame, even one already received
+        RecordParser frames = RecordParser.newDelimited(Buffer.buffer(new byte[]{END, CR}), socket);
         frames.maxRecordSize(config.maxMessageBytes() + 1);
+        ReadTimer timer = new ReadTimer(vertx, config.readTimeout().toMillis(), () -> {
+            LOG.warnf("no whole MLLP frame from %s within %d s: connection closed", socket.remoteAddress(), config.readTimeout().toSeconds());
+            socket.close();
+        });
+        socket.closeHandler(closed -> timer.stop());
         frames.exceptionHandler(tooLarge -> {
             LOG.warnf("MLLP frame over %d bytes from %s: connection closed", config.maxMessageBytes(), socket.remoteAddress());
             socket.close();
         });
         frames.handler(frame -> {
-            socket.pause();
+            timer.stop();
+            frames.pause();
             String text = message(frame, socket);
             if (text == null) {
                 socket.close();
@@ -86,13 +91,14 @@ public class MllpListener {
             }
             // On the worker pool, outside the socket's Vert.x context: awaited from a blocking task of that context,
             // SmallRye's Kafka transaction did not commit within the publish timeout (seen in MllpIT); from the pool
-            // it does. The socket stays paused until the answer, so a connection's messages are answered in turn
+            // it does. Frames stay paused until the answer, so a connection's messages are answered in turn
             Context context = vertx.getOrCreateContext();
             Uni.createFrom().item(() -> intake.take(text)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).subscribe().with(
                     ack -> context.runOnContext(v -> {
                         socket.write(Buffer.buffer().appendByte(START).appendString(ack, StandardCharsets.ISO_8859_1.name())
                                 .appendByte(END).appendByte(CR));
-                        socket.resume();
+                        timer.start();
+                        frames.resume();
                     }),
                     why -> context.runOnContext(v -> {
                         // Kafka or the audit trail did not confirm, or no message to answer: no ACK, the sender sends again
@@ -102,7 +108,36 @@ public class MllpListener {
                         socket.close();
                     }));
         });
-        socket.handler(frames);
+        timer.start();
+    }
+
+    /**
+     * The read timeout: runs while the listener waits for a frame (from the connection or the last answer until a
+     * whole frame is in), never while a message is being taken, which may wait for Kafka.
+     */
+    private static final class ReadTimer {
+        private final Vertx vertx;
+        private final long millis;
+        private final Runnable expired;
+        private long id = -1;
+
+        ReadTimer(Vertx vertx, long millis, Runnable expired) {
+            this.vertx = vertx;
+            this.millis = millis;
+            this.expired = expired;
+        }
+
+        void start() {
+            stop();
+            id = vertx.setTimer(millis, fired -> expired.run());
+        }
+
+        void stop() {
+            if (id >= 0) {
+                vertx.cancelTimer(id);
+                id = -1;
+            }
+        }
     }
 
     /** The frame's message as text, or null when the frame is not one (the connection is then closed). */

@@ -11,7 +11,9 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.EventJson;
 import org.lemstriage.model.event.LabResult;
@@ -19,12 +21,14 @@ import org.lemstriage.testsupport.KafkaBroker;
 import org.lemstriage.testsupport.KafkaBrokerResource;
 import org.lemstriage.testsupport.TopicProbe;
 
+import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,25 +80,130 @@ class MllpIT {
     }
 
     @Test
-    void aFrameWithoutItsStartBlockClosesThatConnectionOnlyAndTheListenerStaysUp() throws Exception {
-        try (Socket raw = new Socket("localhost", listener.port())) {
-            raw.setSoTimeout(10_000);
-            OutputStream out = raw.getOutputStream();
-            out.write("MSH|^~\\&|garbage without a start block\r".getBytes(StandardCharsets.US_ASCII));
-            out.write(new byte[]{MllpListener.END, MllpListener.CR});
-            out.flush();
-            InputStream in = raw.getInputStream();
-            assertThat(in.read()).as("closed without an answer").isEqualTo(-1);
+    void aResultTheFhirPathRefusesIsAeNamingTheObxField() throws Exception {
+        // A P/Q-type VGCC in mg/dL: a mass concentration the molar threshold cannot be compared with (LabResultMapper)
+        Message error = send(OruToFhirTest.message("01-mayo-vgcc-nm.hl7").replace("|nmol/L^nmol/L^UCUM|", "|mg/dL^mg/dL^UCUM|"));
+        assertThat(field(error, "/MSA-1")).isEqualTo("AE");
+        assertThat(field(error, "/ERR-2-1") + "^" + field(error, "/ERR-2-2") + "^" + field(error, "/ERR-2-3")).isEqualTo("OBX^1^6");
+    }
+
+    @Test
+    void twoMessagesInOneWriteAreAnsweredInTurn() throws Exception {
+        String first = OruToFhirTest.message("04-sox1-qualitative-cwe.hl7");
+        String second = OruToFhirTest.message("08-sox1-negative-as-st-v231.hl7");
+        try (Socket socket = new Socket("localhost", listener.port())) {
+            socket.setSoTimeout(60_000);
+            socket.getOutputStream().write(concat(frame(first), frame(second)));
+            InputStream in = socket.getInputStream();
+            assertThat(readFrame(in)).contains("|AA|" + controlId(first));
+            assertThat(readFrame(in)).contains("|AA|" + controlId(second));
         }
-        try (Socket binary = new Socket("localhost", listener.port())) {
-            binary.setSoTimeout(10_000);
-            byte[] garbage = new byte[4096];
-            new java.util.Random(7).nextBytes(garbage);
-            binary.getOutputStream().write(garbage);
-            binary.getOutputStream().write(new byte[]{MllpListener.END, MllpListener.CR});
-            assertThat(binary.getInputStream().read()).isEqualTo(-1);
+    }
+
+    /** What a sender may put on the wire that is not an MLLP frame of an acceptable message. */
+    private record BrokenFrame(String name, byte[] bytes, boolean senderStalls) {
+    }
+
+    private static List<BrokenFrame> brokenFrames() throws IOException {
+        String good = OruToFhirTest.message("01-mayo-vgcc-nm.hl7");
+        byte[] garbage = new byte[4096];
+        new java.util.Random(7).nextBytes(garbage);
+        byte[] whole = frame(good);
+        String manySegments = good + "NTE|1||comment\r".repeat(2001);
+        return List.of(
+                new BrokenFrame("no start block", concat(good.getBytes(StandardCharsets.US_ASCII), new byte[]{MllpListener.END, MllpListener.CR}), false),
+                new BrokenFrame("binary garbage", concat(garbage, new byte[]{MllpListener.END, MllpListener.CR}), false),
+                new BrokenFrame("truncated frame, the sender stalls", java.util.Arrays.copyOf(whole, whole.length / 2), true),
+                new BrokenFrame("start block and nothing else, the sender stalls", new byte[]{MllpListener.START}, true),
+                new BrokenFrame("a 50 MiB frame", fiftyMebibytes(), false),
+                new BrokenFrame("bytes beyond ASCII without MSH-18", frame(good.replace("Doe^Jane", "Doe^J\u00f6rg"), StandardCharsets.ISO_8859_1), false),
+                new BrokenFrame("more segments than allowed", frame(manySegments), false));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> aBrokenFrameClosesItsConnectionWithoutAnswerAndTheListenerStaysUp() throws IOException {
+        return brokenFrames().stream().map(broken -> DynamicTest.dynamicTest(broken.name(), () -> {
+            try (Socket raw = new Socket("localhost", listener.port())) {
+                // The read timeout is 3 s in tests: a stalled sender is cut off well within this
+                raw.setSoTimeout(15_000);
+                long t0 = System.nanoTime();
+                try {
+                    raw.getOutputStream().write(broken.bytes());
+                    raw.getOutputStream().flush();
+                } catch (java.net.SocketException closedWhileWriting) {
+                    // the listener closed the connection before the 50 MiB were all written: as it should
+                }
+                assertThat(readAnswer(raw.getInputStream())).as("closed without an answer").isEqualTo(-1);
+                if (broken.senderStalls()) {
+                    assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("cut off by the read timeout").isGreaterThan(Duration.ofSeconds(2));
+                }
+            }
+            assertThat(field(send(OruToFhirTest.message("04-sox1-qualitative-cwe.hl7")), "/MSA-1")).as("the listener is still up").isEqualTo("AA");
+        }));
+    }
+
+    @Test
+    void bytesBeyondAsciiAreTakenWhenMsh18NamesTheirCharacterSet() throws Exception {
+        String good = OruToFhirTest.message("04-sox1-qualitative-cwe.hl7").replace("Moe^Max", "M\u00f6e^Max");
+        assertThat(good).contains("\u00f6");
+        String[] segments = good.split("\r", 2);
+        String msh = segments[0] + "||||||UNICODE UTF-8"; // MSH-13 to MSH-17 empty, MSH-18
+        try (Socket socket = new Socket("localhost", listener.port())) {
+            socket.setSoTimeout(60_000);
+            socket.getOutputStream().write(frame(msh + "\r" + segments[1], StandardCharsets.UTF_8));
+            assertThat(readFrame(socket.getInputStream())).contains("|AA|");
         }
-        assertThat(field(send(OruToFhirTest.message("04-sox1-qualitative-cwe.hl7")), "/MSA-1")).isEqualTo("AA");
+    }
+
+    /** The first byte the listener sends, or -1 when it closed the connection (a reset counts as closed). */
+    private static int readAnswer(InputStream in) throws IOException {
+        try {
+            return in.read();
+        } catch (java.net.SocketException reset) {
+            return -1;
+        }
+    }
+
+    private static byte[] frame(String er7) {
+        return frame(er7, StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] frame(String er7, java.nio.charset.Charset charset) {
+        return concat(new byte[]{MllpListener.START}, er7.getBytes(charset), new byte[]{MllpListener.END, MllpListener.CR});
+    }
+
+    private static byte[] fiftyMebibytes() {
+        byte[] frame = new byte[50 * 1024 * 1024];
+        java.util.Arrays.fill(frame, (byte) 'A');
+        frame[0] = MllpListener.START;
+        frame[frame.length - 2] = MllpListener.END;
+        frame[frame.length - 1] = MllpListener.CR;
+        return frame;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    /** One answer frame's message, read up to its end block. */
+    private static String readFrame(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+        int b = in.read();
+        assertThat(b).as("start block").isEqualTo(MllpListener.START);
+        while ((b = in.read()) != MllpListener.END) {
+            assertThat(b).as("end of stream before the end block").isNotEqualTo(-1);
+            message.write(b);
+        }
+        assertThat(in.read()).isEqualTo(MllpListener.CR);
+        return message.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String controlId(String er7) {
+        return er7.substring(0, er7.indexOf('\r')).split("\\|")[9];
     }
 
     private Message send(String er7) throws Exception {
