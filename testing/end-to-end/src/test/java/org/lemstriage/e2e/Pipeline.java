@@ -41,6 +41,8 @@ final class Pipeline {
     final IGenericClient ehr;
     final Path classifierState;
     final ServiceProcess ingest;
+    /** ingest's HL7 v2 listener (MLLP). */
+    final int mllpPort;
     ServiceProcess classifier;
     final ServiceProcess notifier;
 
@@ -61,6 +63,10 @@ final class Pipeline {
         // As deployed: tokens required, verified against the test authorization server's key
         Map<String, String> ingestProperties = new java.util.HashMap<>(SenderTokens.verification());
         ingestProperties.put("kafka.bootstrap.servers", bootstrap);
+        // The HL7 v2 listener too, with the Mayo sender's local code system as a site would map it
+        mllpPort = org.lemstriage.testsupport.Ports.free();
+        ingestProperties.putAll(Map.of("lemstriage.mllp.enabled", "true", "lemstriage.mllp.port", Integer.toString(mllpPort),
+                "lemstriage.mllp.local-coding-systems.\"MAYO|L\"", "https://www.mayocliniclabs.com/test-catalog"));
         ingest = ServiceProcess.start("ingest", ingestProperties);
         classifier = startClassifier();
         notifier = ServiceProcess.start("notifier", Map.of("kafka.bootstrap.servers", bootstrap, "lemstriage.ehr.base-url", ehrBase));
@@ -148,7 +154,7 @@ final class Pipeline {
 
     /** The triage view, read as the oncology console would: with a token carrying the read scope. */
     HttpResponse<String> triageView(String patientKey) throws java.io.IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(classifier.baseUrl() + "/patients/" + patientKey + "/triage"))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(classifier.baseUrl() + "/patients/" + patientKey.replace("|", "%7C") + "/triage"))
                         .header("Authorization", "Bearer " + SenderTokens.token("oncology-console", "lemstriage.triage.read")).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
