@@ -116,7 +116,8 @@ class KubernetesManifestsTest {
             PodSpec pod = template.getSpec();
             Container container = pod.getContainers().get(0);
             int port = Integer.parseInt(applicationProperties(service.getValue()).getProperty("quarkus.http.port"));
-            assertThat(container.getPorts()).as(service.getKey()).singleElement()
+            // Its HTTP port, named http (ingest has its HL7 v2 listener beside it)
+            assertThat(container.getPorts()).as(service.getKey()).filteredOn(p -> "http".equals(p.getName())).singleElement()
                     .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(port));
             assertProbe(container.getStartupProbe(), "/q/health/started", service.getKey());
             assertProbe(container.getLivenessProbe(), "/q/health/live", service.getKey());
@@ -210,6 +211,31 @@ class KubernetesManifestsTest {
         AnalyteMap analytes = AnalyteMap.withExtraMaps(List.of(copy));
         assertThat(analytes.map(new CodeableConcept().addCoding(new Coding("https://lab.hospital.example/codes", "VGCCPQ", null))))
                 .hasValueSatisfying(m -> assertThat(m.analyte()).isEqualTo(Analyte.VGCC_PQ));
+    }
+
+    @Test
+    void ingestsHl7v2ListenerIsServedAndReadsItsSendersFileFromTheMountedConfigMap() throws IOException {
+        Container ingest = podTemplate("lems-triage-ingest").getSpec().getContainers().get(0);
+        assertThat(env(ingest, "LEMSTRIAGE_MLLP_ENABLED").getValue()).isEqualTo("true");
+        assertThat(ingest.getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("mllp");
+            assertThat(p.getContainerPort()).isEqualTo(2575);
+        });
+        assertThat(one(Service.class, "lems-triage-ingest").getSpec().getPorts()).anySatisfy(p -> {
+            assertThat(p.getPort()).isEqualTo(2575);
+            assertThat(p.getTargetPort().getStrVal()).isEqualTo("mllp");
+        });
+        // The file QUARKUS_CONFIG_LOCATIONS names is a key of the ConfigMap mounted at its folder
+        Path file = Path.of(env(ingest, "QUARKUS_CONFIG_LOCATIONS").getValue());
+        String volume = ingest.getVolumeMounts().stream().filter(m -> Path.of(m.getMountPath()).equals(file.getParent()))
+                .findFirst().orElseThrow().getName();
+        String configMap = podTemplate("lems-triage-ingest").getSpec().getVolumes().stream().filter(v -> v.getName().equals(volume))
+                .findFirst().orElseThrow().getConfigMap().getName();
+        String senders = one(ConfigMap.class, configMap).getData().get(file.getFileName().toString());
+        java.util.Properties properties = new java.util.Properties();
+        properties.load(new java.io.StringReader(senders));
+        assertThat(properties.stringPropertyNames()).isNotEmpty().allSatisfy(name -> assertThat(name)
+                .matches("lemstriage\\.mllp\\.(local-coding-systems\\.\"[A-Z0-9]+\\|[A-Za-z0-9]+\"|assigning-authorities\\.[A-Z0-9]+)"));
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.Map;
  * <pre>
  * --quick | --full        run length (default --full)
  * --ingest URL --ehr URL --kafka HOST:PORT --token JWT --fixtures DIR --out FILE --seed N
+ * --mllp HOST:PORT               ingest's HL7 v2 listener; without it, no v2 figure
  * --service NAME=PID:STARTUP_SECONDS   once per service
  * --stack SCRIPT --ingest-2 URL   then the same load on two instances of each service ({@link ScaleOut}); without
  *                                 them, no scale-out figures
@@ -113,6 +114,15 @@ public final class Benchmark {
             List<String> bundles = bundles(bodies);
             ingest.throughput(plan.bundleClients(), Duration.ofSeconds(2), "/fhir", bundles);
             double bundle = shown(ingest.throughput(plan.bundleClients(), plan.load(), "/fhir", bundles) * BUNDLE_SIZE);
+            if (opts.containsKey("mllp")) {
+                step("ingest: HL7 v2 ORU^R01 over MLLP, " + plan.bundleClients() + " connections, "
+                        + V2Throughput.OBX_PER_MESSAGE + " OBX a message, each message's ACK awaited");
+                V2Throughput v2 = new V2Throughput(opts.get("mllp"), COHORT_PATIENTS);
+                v2.messagesPerSecond(plan.bundleClients(), Duration.ofSeconds(2)); // warm-up
+                double messages = shown(v2.messagesPerSecond(plan.bundleClients(), plan.load()));
+                results.put("ingest_v2_oru_msgs_per_s", round(messages));
+                results.put("ingest_v2_obx_per_s", round(messages * V2Throughput.OBX_PER_MESSAGE));
+            }
             results.put("ingest_single_obs_per_s", round(single));
             results.put("ingest_bundle_obs_per_s", round(bundle));
             results.put("ingest_bundle_vs_kafka_raw", round2(bundle / kafka));

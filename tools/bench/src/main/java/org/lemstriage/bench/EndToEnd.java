@@ -142,7 +142,9 @@ final class EndToEnd {
 
     /** Puts a synthetic Patient in the EHR sandbox, which refuses Tasks for patients it does not know. */
     void createPatient(String id) throws Exception {
+        // Its identifier: how an HL7 v2 result names it (PID-3, V2Throughput)
         String json = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Synthetic\"}],"
+                + "\"identifier\":[{\"system\":\"" + V2Throughput.MRN_SYSTEM + "\",\"value\":\"" + id + "\"}],"
                 + "\"birthDate\":\"1961-01-01\"}";
         HttpRequest request = HttpRequest.newBuilder(URI.create(ehr + "/Patient/" + id))
                 .header("Content-Type", "application/fhir+json").PUT(HttpRequest.BodyPublishers.ofString(json)).build();

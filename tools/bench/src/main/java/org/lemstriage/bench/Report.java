@@ -31,6 +31,10 @@ final class Report {
         row(t, "ingest, single Observations", rate(single), ">= 2000 obs/s", verdict(single >= Benchmark.TARGET_SINGLE_OBS_PER_S));
         row(t, "  ratio to HAPI parse", String.format(Locale.ROOT, "%.3f", r.get("ingest_single_vs_hapi_parse")), "", "");
         row(t, "ingest, tracked results only", rate(r.get("ingest_tracked_obs_per_s")), "validated + published", "");
+        if (r.containsKey("ingest_v2_oru_msgs_per_s")) {
+            row(t, "ingest, HL7 v2 ORU^R01 over MLLP", rate(r.get("ingest_v2_oru_msgs_per_s")) + " msgs",
+                    rate(r.get("ingest_v2_obx_per_s")) + " OBX; no target", "");
+        }
         row(t, "backlog after throughput runs", r.get("backlog_records_after_throughput_runs") + " records",
                 "drained in " + r.get("backlog_drain_s") + " s", "");
         Map<String, Object> e2e = (Map<String, Object>) r.get("e2e_latency_ms");
