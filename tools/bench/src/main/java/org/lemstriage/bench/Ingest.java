@@ -5,13 +5,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * ingest over HTTP, as a hospital's integration engine sends to it: bearer token, FHIR JSON; with several instances,
@@ -52,30 +47,9 @@ final class Ingest {
 
     /** Accepted requests per second for {@code duration}, from {@code clients} threads each posting in a loop. */
     double throughput(int clients, Duration duration, String path, List<String> bodies) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
         AtomicInteger next = new AtomicInteger();
-        AtomicLong accepted = new AtomicLong();
-        AtomicLong refused = new AtomicLong();
-        long deadline = System.nanoTime() + duration.toNanos();
-        long t0 = System.nanoTime();
-        List<Future<?>> workers = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            workers.add(pool.submit(() -> {
-                while (System.nanoTime() < deadline) {
-                    int status = post(path, bodies.get(Math.floorMod(next.getAndIncrement(), bodies.size())));
-                    (status / 100 == 2 ? accepted : refused).incrementAndGet();
-                }
-                return null;
-            }));
-        }
-        for (Future<?> w : workers) {
-            w.get();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        pool.shutdown();
-        if (refused.get() > 0) {
-            throw new IllegalStateException(refused.get() + " requests refused by ingest during the throughput run");
-        }
-        return accepted.get() / seconds;
+        return ClosedLoop.acceptedPerSecond(clients, duration,
+                () -> () -> post(path, bodies.get(Math.floorMod(next.getAndIncrement(), bodies.size()))) / 100 == 2,
+                "requests to ingest");
     }
 }

@@ -7,12 +7,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -47,36 +42,30 @@ final class V2Throughput {
 
     /** Messages acknowledged AA per second for {@code duration}, over {@code connections} connections. */
     double messagesPerSecond(int connections, Duration duration) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(connections);
-        AtomicLong accepted = new AtomicLong();
-        AtomicLong refused = new AtomicLong();
-        long t0 = System.nanoTime();
-        long deadline = t0 + duration.toNanos();
-        List<Future<?>> workers = new ArrayList<>();
-        for (int c = 0; c < connections; c++) {
-            workers.add(pool.submit(() -> {
-                try (Socket socket = new Socket(host, port)) {
-                    socket.setSoTimeout(60_000);
-                    OutputStream out = socket.getOutputStream();
-                    InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
-                    while (System.nanoTime() < deadline) {
-                        out.write(frame(next()));
-                        out.flush();
-                        (readAck(in).contains("MSA|AA|") ? accepted : refused).incrementAndGet();
-                    }
-                }
-                return null;
-            }));
+        return ClosedLoop.acceptedPerSecond(connections, duration, Connection::new, "v2 messages (not AA)");
+    }
+
+    /** One MLLP connection: a message out, its ACK in. */
+    private final class Connection implements ClosedLoop.Sender {
+        private final Socket socket = new Socket(host, port);
+        private final OutputStream out = socket.getOutputStream();
+        private final InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+
+        Connection() throws IOException {
+            socket.setSoTimeout(60_000);
         }
-        for (Future<?> w : workers) {
-            w.get();
+
+        @Override
+        public boolean send() throws IOException {
+            out.write(frame(next()));
+            out.flush();
+            return readAck(in).contains("MSA|AA|");
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        pool.shutdown();
-        if (refused.get() > 0) {
-            throw new IllegalStateException(refused.get() + " v2 messages not acknowledged AA during the throughput run");
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
-        return accepted.get() / seconds;
     }
 
     /** A new ORU^R01: its own control id and filler order number, a patient of the cohort. */

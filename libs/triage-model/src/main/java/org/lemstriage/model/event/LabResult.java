@@ -23,8 +23,10 @@ import java.util.List;
  * @param referenceRange    the lab's own reference range, normalised to the canonical unit, or null
  * @param resource          the original Observation as FHIR JSON, for audit and re-evaluation
  * @param orderedBy         who asked for the result, as the Observation names it (ruleset 2.0): its basedOn
- *                          ServiceRequests, else its performers that are Practitioners or PractitionerRoles; literal
- *                          references only; empty when it names none (and in records written before)
+ *                          ServiceRequests, else its performers that are Practitioners or PractitionerRoles: literal
+ *                          references, or a Practitioner by identifier only (HL7 v2's OBR-16) as
+ *                          {@value #PRACTITIONER_BY_IDENTIFIER}{@code system|value}; empty when it names none (and in
+ *                          records written before)
  * @param resourceType      Observation (a lab result; null in records written before 2.0) or Condition (a LEMS
  *                          diagnosis, ruleset 2.0): {@code observationId} is then that Condition's id, and
  *                          {@code status} its verification read as a result status (confirmed: final; provisional,
@@ -46,6 +48,9 @@ public record LabResult(
         String resource,
         List<String> orderedBy,
         String resourceType) {
+    /** How {@link #orderedBy()} names a Practitioner known only by identifier: a FHIR conditional reference. */
+    public static final String PRACTITIONER_BY_IDENTIFIER = "Practitioner?identifier=";
+
 
     public LabResult(String patientKey, Analyte analyte, String labCode, String observationId, String observationVersion,
                      String sourceSystem, String status, Instant effective, NormalisedQuantity quantity,

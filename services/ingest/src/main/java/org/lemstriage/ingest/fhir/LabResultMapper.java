@@ -125,11 +125,21 @@ public class LabResultMapper {
 
     /**
      * Who asked for the result (ruleset 2.0: the ordering clinician is told): the ServiceRequests it is based on,
-     * else its performers that are clinicians. Literal relative references only: the notifier reads them in the EHR.
+     * else its performers that are clinicians: literal relative references, and Practitioners named by identifier
+     * only (HL7 v2's OBR-16) as the conditional reference {@code Practitioner?identifier=system|value}. The notifier
+     * finds each in the EHR.
      */
     static List<String> orderedBy(Observation observation) {
         List<String> basedOn = literal(observation.getBasedOn(), Set.of("ServiceRequest"));
-        return !basedOn.isEmpty() ? basedOn : literal(observation.getPerformer(), Set.of("Practitioner", "PractitionerRole"));
+        if (!basedOn.isEmpty()) {
+            return basedOn;
+        }
+        List<String> performers = new java.util.ArrayList<>(literal(observation.getPerformer(), Set.of("Practitioner", "PractitionerRole")));
+        observation.getPerformer().stream().filter(r -> !r.hasReference() && "Practitioner".equals(r.getType())
+                        && r.getIdentifier().hasSystem() && r.getIdentifier().hasValue())
+                .map(r -> LabResult.PRACTITIONER_BY_IDENTIFIER + r.getIdentifier().getSystem() + "|" + r.getIdentifier().getValue())
+                .distinct().forEach(performers::add);
+        return List.copyOf(performers);
     }
 
     /** The references that are literal, relative, unversioned and of one of {@code types}, as {@code Type/id}. */

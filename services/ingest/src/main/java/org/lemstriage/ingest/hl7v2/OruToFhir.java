@@ -53,8 +53,8 @@ import java.util.regex.Pattern;
  * <li>OBX-6 the quantity's unit (UCUM when the sender names UCUM); OBX-7 referenceRange.text; OBX-8 interpretation
  * (Table 0078 codes are v3 ObservationInterpretation codes); OBX-11 status; OBX-14, else OBR-7, effective;</li>
  * <li>PID-3 the subject, an identifier-keyed Patient (the MR identifier, else the first; its assigning authority
- * gives the system); OBR-16 the ordering provider, as a performer naming a Practitioner by identifier (the FHIR
- * path's clinician notice reads literal references only: it does not reach the notice yet);</li>
+ * gives the system); OBR-16 the ordering provider, as a performer naming a Practitioner by identifier (the mapper
+ * passes it on as a conditional reference, and the notifier finds that Practitioner for the clinician notice);</li>
  * <li>the business identifier: the filler order number (OBR-3, else placer OBR-2), OBX-3 and OBX-4, so a correction
  * in a later message is the same result; the version: MSH-7, so a resend is the same version and a correction a
  * newer one.</li>

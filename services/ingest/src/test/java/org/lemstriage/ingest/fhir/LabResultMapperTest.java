@@ -92,6 +92,12 @@ class LabResultMapperTest {
                 + "{\"reference\":\"Practitioner/dr-1\"}],\"subject\"");
         assertThat(mapper.map(parse(performed)).orElseThrow().orderedBy()).containsExactly("Practitioner/dr-1");
         assertThat(mapper.map(parse(base)).orElseThrow().orderedBy()).isEmpty();
+        // HL7 v2's OBR-16: a Practitioner by identifier only, which the notifier looks up in the EHR
+        String byIdentifier = base.replace("\"subject\"", "\"performer\":[{\"type\":\"Practitioner\",\"identifier\":"
+                + "{\"system\":\"http://hl7.org/fhir/sid/us-npi\",\"value\":\"1234567893\"}},"
+                + "{\"type\":\"Organization\",\"identifier\":{\"system\":\"urn:lab\",\"value\":\"L1\"}}],\"subject\"");
+        assertThat(mapper.map(parse(byIdentifier)).orElseThrow().orderedBy())
+                .containsExactly("Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|1234567893");
     }
 
     @Test

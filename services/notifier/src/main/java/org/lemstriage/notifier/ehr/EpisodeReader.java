@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.ehrclient.EhrClient;
+import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
 
 import java.util.List;
@@ -74,6 +75,11 @@ public class EpisodeReader {
     private List<String> orderers(TriageDecision decision) {
         Set<String> orderers = new java.util.LinkedHashSet<>();
         for (String ref : decision.evidence().stream().flatMap(e -> e.orderers().stream()).distinct().toList()) {
+            if (ref.startsWith(LabResult.PRACTITIONER_BY_IDENTIFIER)) {
+                // HL7 v2's OBR-16 names the clinician by identifier: the one Practitioner the EHR holds with it
+                byIdentifier(ref.substring(LabResult.PRACTITIONER_BY_IDENTIFIER.length())).ifPresent(orderers::add);
+                continue;
+            }
             IdType id = new IdType(ref);
             if ("ServiceRequest".equals(id.getResourceType())) {
                 held(ServiceRequest.class, id).filter(ServiceRequest::hasRequester).map(sr -> sr.getRequester().getReference())
@@ -86,6 +92,20 @@ public class EpisodeReader {
             }
         }
         return List.copyOf(orderers);
+    }
+
+    /** The Practitioner the EHR holds with this {@code system|value} identifier, when exactly one. */
+    private java.util.Optional<String> byIdentifier(String token) {
+        int bar = token.indexOf('|');
+        if (bar <= 0 || bar == token.length() - 1) {
+            return java.util.Optional.empty();
+        }
+        List<Practitioner> found = ehr.searchAll("search Practitioner by identifier", Practitioner.class,
+                c -> c.search().forResource(Practitioner.class).cacheControl(EhrClient.FRESH)
+                        .where(Practitioner.IDENTIFIER.exactly().systemAndCode(token.substring(0, bar), token.substring(bar + 1)))
+                        .returnBundle(Bundle.class).execute());
+        return found.size() == 1 ? java.util.Optional.of("Practitioner/" + found.get(0).getIdElement().getIdPart())
+                : java.util.Optional.empty();
     }
 
     /** The resource, if the EHR holds it (a 404 or 410 is "not held"; any other failure is the EHR's). */

@@ -7,6 +7,7 @@ import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
 import org.lemstriage.model.event.TriageDecision.RoundState;
@@ -241,6 +242,20 @@ abstract class EpisodeConformance {
         assertThat(notices.get(0).getPayloadFirstRep().getContentStringType().getValue()).contains("For a result you ordered");
         assertThat(notices.get(0).getAboutFirstRep().getReferenceElement().getIdPart())
                 .isEqualTo(serviceRequestOf(episode).getIdElement().getIdPart());
+    }
+
+    @Test
+    void theClinicianAnHl7v2ResultNamesByIdentifierGetsTheNotice() throws Exception {
+        // OBR-16 names the orderer by identifier only; the seed's Practitioner/lt-dr-01 holds LT-DR-01
+        String episode = UUID.randomUUID().toString();
+        TriageDecision open = Decisions.orderedBy(Decisions.decision(episode, 1, "Patient/lt-p010", Action.OPEN, Tier.INTERMEDIATE, 2),
+                LabResult.PRACTITIONER_BY_IDENTIFIER + "urn:lemstriage:sandbox:practitioner|LT-DR-01",
+                LabResult.PRACTITIONER_BY_IDENTIFIER + "urn:lemstriage:sandbox:practitioner|NOT-IN-THIS-EHR");
+        sender.send(open);
+        await(() -> tasksOf(episode), t -> t.size() == 2);
+        var notices = episodes.notices(episode, "Practitioner/lt-dr-01");
+        assertThat(notices).hasSize(1);
+        assertThat(notices.get(0).getRecipient()).extracting(r -> r.getReference()).containsExactly("Practitioner/lt-dr-01");
     }
 
     @Test
