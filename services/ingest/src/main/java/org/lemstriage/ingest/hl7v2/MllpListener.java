@@ -23,8 +23,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * HL7 v2 over MLLP (HL7's Minimal Lower Layer Protocol: a message between a start block 0x0B and an end block 0x1C
  * followed by 0x0D), on Vert.x's TCP server: frames cut by Vert.x's record parser, with a size limit; a connection
- * that does not bring a whole frame within the read timeout (of connecting, or of its last answer) is closed. One message at a time per connection, in order, each answered before the
- * next is read. A frame that is not MLLP (no start block, binary garbage, too large, too many segments, bytes beyond
+ * that does not bring a whole frame within the read timeout (of connecting, or of its last answer) is closed. One
+ * message at a time per connection, in order, each answered before the next is read. A frame that is not MLLP (no start block, binary garbage, too large, too many segments, bytes beyond
  * ASCII without MSH-18 naming a character set) closes its own connection only.
  */
 @ApplicationScoped
