@@ -109,7 +109,7 @@ public class AuditPage {
     /** The patients this answer names: the one searched for, those of its decisions and AuditEvents. */
     private void audited(List<TriageDecision> found, List<AuditEventLine> lines, AuditSearch search, String path) {
         Set<String> patients = new LinkedHashSet<>();
-        if (!WorklistPage.blank(search.patient)) {
+        if (!ConsoleInput.blank(search.patient)) {
             patients.add(search.patient.strip());
         }
         found.forEach(d -> patients.add(d.patientKey()));

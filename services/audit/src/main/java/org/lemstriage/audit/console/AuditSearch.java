@@ -34,16 +34,16 @@ public class AuditSearch {
     public String eventAction;
 
     DecisionSearch.Filter decisions() {
-        return new DecisionSearch.Filter(blank(patient) ? List.of() : List.of(patient.strip()), ConsoleInput.date("from", from, false),
+        return new DecisionSearch.Filter(ConsoleInput.blank(patient) ? List.of() : List.of(patient.strip()), ConsoleInput.date("from", from, false),
                 ConsoleInput.date("to", to, true), rule, ConsoleInput.choice("action", action, TriageDecision.Action.class));
     }
 
     AuditEventQuery events() {
         AuditEventQuery query = new AuditEventQuery().recorded(ConsoleInput.date("from", from, false), ConsoleInput.date("to", to, true));
-        if (!blank(patient)) {
+        if (!ConsoleInput.blank(patient)) {
             query.entity(List.of(target(patient.strip())), true);
         }
-        if (!blank(client)) {
+        if (!ConsoleInput.blank(client)) {
             query.agent(List.of(target(client.strip())));
         }
         AuditEvent.AuditEventAction a = ConsoleInput.choice("eventAction", eventAction, AuditEvent.AuditEventAction.class);
@@ -55,6 +55,19 @@ public class AuditSearch {
 
     /** The search as a query string (for the export links and the read's own AuditEvent). */
     public String query() {
+        String q = fields().entrySet().stream().filter(e -> !ConsoleInput.blank(e.getValue()))
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue().strip(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        return q.isEmpty() ? "" : "?" + q;
+    }
+
+    /** A field's value as entered, "" when absent (the form shows it again). */
+    public String value(String field) {
+        String v = fields().get(field);
+        return v == null ? "" : v;
+    }
+
+    /** The form's fields by their parameter names, in the form's order. */
+    private Map<String, String> fields() {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("patient", patient);
         fields.put("from", from);
@@ -63,32 +76,12 @@ public class AuditSearch {
         fields.put("action", action);
         fields.put("client", client);
         fields.put("eventAction", eventAction);
-        String q = fields.entrySet().stream().filter(e -> !blank(e.getValue()))
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue().strip(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        return q.isEmpty() ? "" : "?" + q;
-    }
-
-    public String value(String field) {
-        String v = switch (field) {
-            case "patient" -> patient;
-            case "from" -> from;
-            case "to" -> to;
-            case "rule" -> rule;
-            case "action" -> action;
-            case "client" -> client;
-            case "eventAction" -> eventAction;
-            default -> null;
-        };
-        return v == null ? "" : v;
+        return fields;
     }
 
     /** A patient key or client: {@code Type/id} is a reference, {@code identifier:system|value} or {@code system|value} an identifier, else an identifier value. */
     static AuditEventQuery.Target target(String value) {
         String v = value.startsWith("identifier:") ? value.substring("identifier:".length()) : value;
         return v.contains("/") && !v.contains("|") ? AuditEventQuery.Target.reference(v) : AuditEventQuery.Target.identifierToken(v);
-    }
-
-    private static boolean blank(String s) {
-        return s == null || s.isBlank();
     }
 }

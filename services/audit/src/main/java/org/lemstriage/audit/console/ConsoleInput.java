@@ -14,6 +14,11 @@ final class ConsoleInput {
     private ConsoleInput() {
     }
 
+    /** An absent or empty parameter: it does not filter. */
+    static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
     static WebApplicationException invalid(String parameter, String why) {
         return new WebApplicationException(Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN)
                 .entity("Parameter '" + parameter + "': " + why).build());

@@ -51,16 +51,12 @@ public class WorklistPage {
         List<WorklistEntry> all = episodes.all().stream().map(WorklistEntry::of).toList();
         boolean cut = all.size() > OpenEpisodes.WORKLIST_LIMIT;
         List<WorklistEntry> shown = all.stream().limit(OpenEpisodes.WORKLIST_LIMIT)
-                .filter(e -> blank(tier) || e.tier().equals(tier))
-                .filter(e -> blank(status) || e.status().equals(status))
+                .filter(e -> ConsoleInput.blank(tier) || e.tier().equals(tier))
+                .filter(e -> ConsoleInput.blank(status) || e.status().equals(status))
                 .sorted(WorklistEntry.ORDER).toList();
-        String tierShown = blank(tier) ? "" : tier;
-        String statusShown = blank(status) ? "" : status;
+        String tierShown = ConsoleInput.blank(tier) ? "" : tier;
+        String statusShown = ConsoleInput.blank(status) ? "" : status;
         reads.searched(shown.stream().map(WorklistEntry::patientKey).toList(), "GET /console/worklist?tier=" + tierShown + "&status=" + statusShown);
         return Templates.worklist(ConsoleUser.of(identity), shown, Math.min(all.size(), OpenEpisodes.WORKLIST_LIMIT), cut, tierShown, statusShown);
-    }
-
-    static boolean blank(String s) {
-        return s == null || s.isBlank();
     }
 }

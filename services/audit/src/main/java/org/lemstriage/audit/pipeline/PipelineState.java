@@ -63,12 +63,14 @@ public class PipelineState {
 
     public Snapshot now() {
         try {
-            List<String> dlqs = Topics.ALL.stream().filter(t -> t.endsWith(".dlq")).sorted().toList();
-            List<String> main = Topics.ALL.stream().filter(t -> !t.endsWith(".dlq")).sorted().toList();
-            Map<TopicPartition, Long> earliest = offsets(partitions(Topics.ALL), p -> OffsetSpec.earliest());
-            Map<TopicPartition, Long> latest = offsets(earliest.keySet(), p -> OffsetSpec.latest());
+            List<String> dlqs = Topics.ALL.stream().filter(PipelineState::deadLetter).sorted().toList();
+            List<String> main = Topics.ALL.stream().filter(t -> !deadLetter(t)).sorted().toList();
+            List<TopicPartition> partitions = partitions(Topics.ALL);
+            Map<TopicPartition, Long> earliest = offsets(partitions, p -> OffsetSpec.earliest());
+            Map<TopicPartition, Long> latest = offsets(partitions, p -> OffsetSpec.latest());
             long minuteAgo = Instant.now().minusSeconds(60).toEpochMilli();
-            Map<TopicPartition, Long> then = offsets(partitions(main), p -> OffsetSpec.forTimestamp(minuteAgo));
+            Map<TopicPartition, Long> then = offsets(partitions.stream().filter(p -> !deadLetter(p.topic())).toList(),
+                    p -> OffsetSpec.forTimestamp(minuteAgo));
             List<TopicFigure> deadLetters = dlqs.stream().map(t -> new TopicFigure(t, sum(t, latest) - sum(t, earliest))).toList();
             List<TopicFigure> lastMinute = main.stream().map(t -> new TopicFigure(t, lastMinute(t, then, latest))).toList();
             return new Snapshot(lag(latest), deadLetters, lastMinute, null);
@@ -112,6 +114,10 @@ public class PipelineState {
         Map<TopicPartition, Long> offsets = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
         answer.forEach((p, info) -> offsets.put(p, info.offset()));
         return offsets;
+    }
+
+    private static boolean deadLetter(String topic) {
+        return topic.endsWith(".dlq");
     }
 
     private static long sum(String topic, Map<TopicPartition, Long> offsets) {

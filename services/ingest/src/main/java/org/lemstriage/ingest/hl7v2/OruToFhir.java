@@ -79,6 +79,10 @@ public final class OruToFhir {
     public record Mapped(Bundle bundle, List<V2Location> sources) {
     }
 
+    /** An order's number: the filler's (OBR-3), else the placer's (OBR-2), in its namespace. */
+    private record OrderNumber(String namespace, String number) {
+    }
+
     private final V2CodingSystems codingSystems;
     /** Assigning authority namespace (PID-3.4.1) to identifier system, where it carries no OID or URI of its own. */
     private final Map<String, String> assigningAuthorities;
@@ -110,7 +114,7 @@ public final class OruToFhir {
             for (ORU_R01_ORDER_OBSERVATION order : result.getORDER_OBSERVATIONAll()) {
                 obr++;
                 OBR request = order.getOBR();
-                String filler = orderNumber(request, obr, facility);
+                OrderNumber filler = orderNumber(request, obr, facility);
                 for (var observation : order.getOBSERVATIONAll()) {
                     obx++;
                     OBX segment = observation.getOBX();
@@ -127,7 +131,7 @@ public final class OruToFhir {
         return new Mapped(bundle, sources);
     }
 
-    private Observation observation(OBX obx, OBR obr, V2Location at, String facility, String filler, Reference subject,
+    private Observation observation(OBX obx, OBR obr, V2Location at, String facility, OrderNumber filler, Reference subject,
                                     String version) throws HL7Exception {
         Observation o = new Observation();
         CE code = obx.getObservationIdentifier();
@@ -135,8 +139,8 @@ public final class OruToFhir {
             throw V2Problem.error(field(at, 3), "OBX-3 has no code");
         }
         String subId = text(obx.getObservationSubID());
-        o.addIdentifier(new Identifier().setSystem(RESULT_SYSTEM + filler.substring(0, filler.indexOf('|')))
-                .setValue(filler.substring(filler.indexOf('|') + 1) + "/" + text(code.getIdentifier()) + (subId.isEmpty() ? "" : "/" + subId)));
+        o.addIdentifier(new Identifier().setSystem(RESULT_SYSTEM + filler.namespace())
+                .setValue(filler.number() + "/" + text(code.getIdentifier()) + (subId.isEmpty() ? "" : "/" + subId)));
         o.getMeta().setVersionId(version).setSource("urn:lems-triage:hl7v2:" + (facility.isEmpty() ? "unknown" : facility));
         o.setStatus(status(obx, at));
         o.addCategory().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory", "Laboratory"));
@@ -236,15 +240,14 @@ public final class OruToFhir {
             q.setComparator(Quantity.QuantityComparator.fromCode(comparator));
         }
         String unit = text(units.getIdentifier());
-        if (!unit.isEmpty()) {
-            q.setUnit(text(units.getText()).isEmpty() ? unit : text(units.getText()));
-            String system = codingSystems.uri(facility, text(units.getNameOfCodingSystem())).orElse(null);
-            // The unit's code: UCUM when the sender says so; ISO+ and ANSI+ units are read by the unit normaliser as text
-            q.setCode(unit).setSystem(UCUM.equals(system) ? UCUM : null);
-            if (q.getSystem() == null) {
-                q.setCode(null);
-                q.setUnit(unit);
-            }
+        if (unit.isEmpty()) {
+            return q;
+        }
+        // A UCUM code when the sender says it is one; ISO+ and ANSI+ units are read by the unit normaliser as text
+        if (UCUM.equals(codingSystems.uri(facility, text(units.getNameOfCodingSystem())).orElse(null))) {
+            q.setUnit(text(units.getText()).isEmpty() ? unit : text(units.getText())).setSystem(UCUM).setCode(unit);
+        } else {
+            q.setUnit(unit);
         }
         return q;
     }
@@ -324,14 +327,14 @@ public final class OruToFhir {
         return assigningAuthorities.get(text(hd.getNamespaceID()));
     }
 
-    /** {@code namespace|number}: the filler order number (OBR-3), else the placer's (OBR-2); the namespace defaults to the sending facility. */
-    private static String orderNumber(OBR obr, int repetition, String facility) {
+    /** The filler order number (OBR-3), else the placer's (OBR-2); the namespace defaults to the sending facility. */
+    private static OrderNumber orderNumber(OBR obr, int repetition, String facility) {
         EI number = text(obr.getFillerOrderNumber().getEntityIdentifier()).isEmpty() ? obr.getPlacerOrderNumber() : obr.getFillerOrderNumber();
         if (text(number.getEntityIdentifier()).isEmpty()) {
             throw V2Problem.error(V2Location.of("OBR", repetition, 3), "OBR has neither a filler (OBR-3) nor a placer (OBR-2) order number");
         }
         String namespace = text(number.getNamespaceID()).isEmpty() ? facility : text(number.getNamespaceID());
-        return (namespace.isEmpty() ? "unknown" : namespace) + "|" + text(number.getEntityIdentifier());
+        return new OrderNumber(namespace.isEmpty() ? "unknown" : namespace, text(number.getEntityIdentifier()));
     }
 
     /** MSH-7 as yyyyMMddHHmmss: a numeric version, later for a later message. */
