@@ -115,11 +115,12 @@ public final class OruToFhir {
                 obr++;
                 OBR request = order.getOBR();
                 OrderNumber filler = orderNumber(request, obr, facility);
+                V2Location orderAt = V2Location.of("OBR", obr, 0);
                 for (var observation : order.getOBSERVATIONAll()) {
                     obx++;
                     OBX segment = observation.getOBX();
                     V2Location at = V2Location.of("OBX", obx, 0);
-                    Observation fhir = observation(segment, request, at, facility, filler, subject, version);
+                    Observation fhir = observation(segment, request, at, orderAt, facility, filler, subject, version);
                     bundle.addEntry().setResource(fhir).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
                     sources.add(at);
                 }
@@ -131,7 +132,7 @@ public final class OruToFhir {
         return new Mapped(bundle, sources);
     }
 
-    private Observation observation(OBX obx, OBR obr, V2Location at, String facility, OrderNumber filler, Reference subject,
+    private Observation observation(OBX obx, OBR obr, V2Location at, V2Location orderAt, String facility, OrderNumber filler, Reference subject,
                                     String version) throws HL7Exception {
         Observation o = new Observation();
         CE code = obx.getObservationIdentifier();
@@ -152,7 +153,7 @@ public final class OruToFhir {
         V2Location effectiveAt = field(at, 14);
         if (text(effective).isEmpty()) {
             effective = obr.getObservationDateTime().getTime();
-            effectiveAt = V2Location.of("OBR", 0, 7);
+            effectiveAt = field(orderAt, 7);
         }
         if (!text(effective).isEmpty()) {
             o.setEffective(dateTime(effective, effectiveAt));

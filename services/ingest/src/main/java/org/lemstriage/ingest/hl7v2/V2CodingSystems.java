@@ -26,7 +26,9 @@ public final class V2CodingSystems {
     private final Map<String, String> local;
 
     public V2CodingSystems(Map<String, String> local) {
-        this.local = Map.copyOf(local);
+        // A site may write Mayo|L or MAYO|l: senders' names are compared without case
+        this.local = local.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                e -> e.getKey().strip().toUpperCase(Locale.ROOT), Map.Entry::getValue));
     }
 
     /** The URI of {@code name} as {@code sendingFacility} uses it; empty when neither table knows it. */

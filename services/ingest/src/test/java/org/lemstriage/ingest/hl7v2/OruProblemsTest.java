@@ -36,6 +36,8 @@ class OruProblemsTest {
             new Bad("no order number", m -> m.replace("OBR|1|PL-77|MC-55501^MAYO|", "OBR|1|||"), V2Problem.Ack.AE, "OBR^1^3"),
             new Bad("no OBX", m -> m.substring(0, m.indexOf("OBX|")), V2Problem.Ack.AE, "OBX^1^0"),
             new Bad("effective time not a time", m -> m.replace("|F|||20261121093000-0600", "|F|||2026-11-21"), V2Problem.Ack.AE, "OBX^1^14"),
+            new Bad("no OBX-14 and an OBR-7 that is not a time", m -> m.replace("|F|||20261121093000-0600", "|F|||")
+                    .replace("^L|||20261121093000-0600|", "^L|||2026-11-21|"), V2Problem.Ack.AE, "OBR^1^7"),
             new Bad("no message time", m -> m.replace("|20261122081500-0600|", "||"), V2Problem.Ack.AE, "MSH^1^7"));
 
     @TestFactory
