@@ -1,5 +1,7 @@
 package org.lemstriage.bench;
 
+import org.HdrHistogram.Histogram;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +9,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** A closed-loop load: each sender sends, waits for the answer, sends again, until the time is up. */
 final class ClosedLoop {
@@ -20,35 +21,60 @@ final class ClosedLoop {
         }
     }
 
+    /** What a run did: requests accepted, over how long, and each one's time to its answer (microseconds). */
+    record Run(long accepted, double seconds, Histogram latencyUs) {
+        double perSecond() {
+            return accepted / seconds;
+        }
+    }
+
     private ClosedLoop() {
     }
 
-    /** Accepted requests per second for {@code duration} from {@code senders} threads; fails if any was refused. */
-    static double acceptedPerSecond(int senders, Duration duration, Callable<Sender> open, String what) throws Exception {
+    /** {@code senders} threads sending for {@code duration}; fails if any request was refused. */
+    static Run run(int senders, Duration duration, Callable<Sender> open, String what) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(senders);
-        AtomicLong accepted = new AtomicLong();
-        AtomicLong refused = new AtomicLong();
         long t0 = System.nanoTime();
         long deadline = t0 + duration.toNanos();
-        List<Future<?>> workers = new ArrayList<>();
+        List<Future<long[]>> workers = new ArrayList<>();
+        List<Histogram> latencies = new ArrayList<>();
         for (int c = 0; c < senders; c++) {
+            Histogram latency = new Histogram(3); // one per sender: no sharing between threads while measuring
+            latencies.add(latency);
             workers.add(pool.submit(() -> {
+                long accepted = 0;
+                long refused = 0;
                 try (Sender sender = open.call()) {
-                    while (System.nanoTime() < deadline) {
-                        (sender.send() ? accepted : refused).incrementAndGet();
+                    long now = System.nanoTime();
+                    while (now < deadline) {
+                        boolean ok = sender.send();
+                        long after = System.nanoTime();
+                        latency.recordValue((after - now) / 1000);
+                        now = after;
+                        if (ok) {
+                            accepted++;
+                        } else {
+                            refused++;
+                        }
                     }
                 }
-                return null;
+                return new long[]{accepted, refused};
             }));
         }
-        for (Future<?> w : workers) {
-            w.get();
+        long accepted = 0;
+        long refused = 0;
+        for (Future<long[]> w : workers) {
+            long[] counts = w.get();
+            accepted += counts[0];
+            refused += counts[1];
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         pool.shutdown();
-        if (refused.get() > 0) {
-            throw new IllegalStateException(refused.get() + " " + what + " refused during the throughput run");
+        if (refused > 0) {
+            throw new IllegalStateException(refused + " " + what + " refused during the throughput run");
         }
-        return accepted.get() / seconds;
+        Histogram all = new Histogram(3);
+        latencies.forEach(all::add);
+        return new Run(accepted, seconds, all);
     }
 }

@@ -1,5 +1,7 @@
 package org.lemstriage.bench;
 
+import org.HdrHistogram.Histogram;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,8 +35,11 @@ final class EndToEnd {
         this.ehr = ehr;
     }
 
-    /** What a run saw: latencies in ms, the background rate achieved, and background posts refused or not sent. */
-    record Run(List<Double> latenciesMs, double backgroundPerSecond, long backgroundRefused) {
+    /**
+     * What a run saw: each probe's latency (microseconds), the background rate achieved, background posts sent, and
+     * those refused or not sent.
+     */
+    record Run(Histogram latencyUs, double backgroundPerSecond, long backgroundSent, long backgroundRefused) {
     }
 
     Run measure(SyntheticCohort cohort, String runId, int probes, int backgroundPerSecond, Duration timeout) throws Exception {
@@ -65,7 +70,7 @@ final class EndToEnd {
             }
         }, 0, 10, TimeUnit.MILLISECONDS);
         long t0 = System.nanoTime();
-        List<Double> latencies = new ArrayList<>();
+        Histogram latencies = new Histogram(3);
         try {
             Thread.sleep(1000); // the background load settles first
             for (String patient : patients) {
@@ -81,13 +86,13 @@ final class EndToEnd {
                     }
                     Thread.sleep(10); // 10 ms resolution; faster polling loads the EHR the notifier writes to
                 }
-                latencies.add((System.nanoTime() - accepted) / 1e6);
+                latencies.recordValue((System.nanoTime() - accepted) / 1000);
                 Thread.sleep(100);
             }
         } finally {
             background.shutdownNow();
         }
-        return new Run(latencies, sent.get() / ((System.nanoTime() - t0) / 1e9), refused.get() + skipped.get());
+        return new Run(latencies, sent.get() / ((System.nanoTime() - t0) / 1e9), sent.get(), refused.get() + skipped.get());
     }
 
     /**

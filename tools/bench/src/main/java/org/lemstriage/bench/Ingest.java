@@ -45,11 +45,16 @@ final class Ingest {
         return http.sendAsync(request(path, json), HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
     }
 
-    /** Accepted requests per second for {@code duration}, from {@code clients} threads each posting in a loop. */
-    double throughput(int clients, Duration duration, String path, List<String> bodies) throws Exception {
+    /** Requests accepted over {@code duration}, from {@code clients} threads each posting in a loop. */
+    ClosedLoop.Run run(int clients, Duration duration, String path, List<String> bodies) throws Exception {
         AtomicInteger next = new AtomicInteger();
-        return ClosedLoop.acceptedPerSecond(clients, duration,
+        return ClosedLoop.run(clients, duration,
                 () -> () -> post(path, bodies.get(Math.floorMod(next.getAndIncrement(), bodies.size()))) / 100 == 2,
                 "requests to ingest");
+    }
+
+    /** Accepted requests per second for {@code duration}, from {@code clients} threads each posting in a loop. */
+    double throughput(int clients, Duration duration, String path, List<String> bodies) throws Exception {
+        return run(clients, duration, path, bodies).perSecond();
     }
 }

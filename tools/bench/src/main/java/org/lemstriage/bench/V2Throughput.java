@@ -40,9 +40,9 @@ final class V2Throughput {
         this.patients = patients;
     }
 
-    /** Messages acknowledged AA per second for {@code duration}, over {@code connections} connections. */
-    double messagesPerSecond(int connections, Duration duration) throws Exception {
-        return ClosedLoop.acceptedPerSecond(connections, duration, Connection::new, "v2 messages (not AA)");
+    /** Messages acknowledged AA over {@code duration}, over {@code connections} connections. */
+    ClosedLoop.Run messages(int connections, Duration duration) throws Exception {
+        return ClosedLoop.run(connections, duration, Connection::new, "v2 messages (not AA)");
     }
 
     /** One MLLP connection: a message out, its ACK in. */
