@@ -102,6 +102,29 @@ class EhrSandboxTest {
     }
 
     @Test
+    void searchesFollowEachWriteOfTheFieldsTheyFilterOn() {
+        String system = "https://sandbox.test/moved-" + System.nanoTime();
+        java.util.function.BiFunction<String, String, Integer> tasks = (patient, identifier) -> client.search().forResource(Task.class)
+                .where(Task.PATIENT.hasId(patient)).and(Task.IDENTIFIER.exactly().systemAndCode(system, identifier))
+                .withAdditionalHeader("Cache-Control", "no-cache").returnBundle(Bundle.class).execute().getEntry().size();
+        Task task = new Task().setStatus(Task.TaskStatus.REQUESTED).setIntent(Task.TaskIntent.ORDER)
+                .setFor(new Reference("Patient/lt-p001"));
+        task.addIdentifier(new Identifier().setSystem(system).setValue("1"));
+        String id = client.create().resource(task).execute().getId().getIdPart();
+        assertThat(tasks.apply("Patient/lt-p001", "1")).isEqualTo(1); // the first search by patient builds its index
+        task.setId(id);
+        task.setFor(new Reference("Patient/lt-p002")).getIdentifierFirstRep().setValue("2");
+        client.update().resource(task).execute();
+        assertThat(tasks.apply("Patient/lt-p001", "1")).as("the old patient and identifier").isZero();
+        assertThat(tasks.apply("Patient/lt-p002", "1")).isZero();
+        assertThat(tasks.apply("Patient/lt-p002", "2")).as("the new patient and identifier").isEqualTo(1);
+        assertThat(tasks.apply("lt-p002", "2")).as("a reference by id alone").isEqualTo(1);
+        assertThat(client.search().forResource(Task.class).where(Task.IDENTIFIER.exactly().systemAndValues(system, "1", "2"))
+                .withAdditionalHeader("Cache-Control", "no-cache").returnBundle(Bundle.class).execute().getEntry())
+                .as("values separated by commas: either").hasSize(1);
+    }
+
+    @Test
     void transactionResolvesUrnReferencesAndIsIdempotentWithIfNoneExist() {
         Bundle tx = episode("tx-1");
         Bundle firstResponse = client.transaction().withBundle(tx).execute();

@@ -25,6 +25,13 @@ public final class InMemoryStore {
     private final FhirContext fhir;
     /** type -> id -> versionId -> resource (a copy: callers never hold a stored instance). */
     private final Map<String, Map<String, TreeMap<Long, Resource>>> resources = new LinkedHashMap<>();
+    /**
+     * type -> search parameter -> key -> ids of the current versions with that key ({@link SearchMatcher#keysOf}):
+     * built at a parameter's first search, kept on every write since. A search matches only the ids its narrowing
+     * keys name instead of every resource of the type (an EHR indexes its searches; the benchmark's pipeline, which
+     * searches Tasks, Patients and Observations by patient and identifier, was held up by the scan as the store grew).
+     */
+    private final Map<String, Map<String, Map<String, java.util.Set<String>>>> index = new java.util.HashMap<>();
 
     public InMemoryStore(FhirContext fhir) {
         this.fhir = fhir;
@@ -65,13 +72,56 @@ public final class InMemoryStore {
     public synchronized List<Resource> search(String type, Map<String, String[]> conditions) {
         SearchMatcher matcher = new SearchMatcher(fhir, type, conditions);
         List<Resource> found = new ArrayList<>();
-        for (TreeMap<Long, Resource> versions : versions(type).values()) {
+        Map<String, TreeMap<Long, Resource>> all = versions(type);
+        java.util.Collection<String> candidates = candidates(type, matcher.narrowing());
+        for (String id : candidates == null ? all.keySet() : candidates) {
+            TreeMap<Long, Resource> versions = all.get(id);
+            if (versions == null) {
+                continue;
+            }
             Resource current = versions.lastEntry().getValue();
             if (matcher.matches(current)) {
                 found.add(current.copy());
             }
         }
         return found;
+    }
+
+    /** The ids a search need look at, from the index (built now if this is the parameter's first search); null: all. */
+    private java.util.Collection<String> candidates(String type, SearchMatcher.Narrowing narrowing) {
+        if (narrowing == null) {
+            return null;
+        }
+        if (narrowing.param() == null) {
+            return narrowing.keys();
+        }
+        Map<String, java.util.Set<String>> byKey = index.computeIfAbsent(type, t -> new java.util.HashMap<>())
+                .computeIfAbsent(narrowing.param().getName(), name -> {
+                    Map<String, java.util.Set<String>> built = new java.util.HashMap<>();
+                    versions(type).forEach((id, versions) -> SearchMatcher.keysOf(fhir, versions.lastEntry().getValue(), narrowing.param())
+                            .forEach(key -> built.computeIfAbsent(key, k -> new java.util.LinkedHashSet<>()).add(id)));
+                    return built;
+                });
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        narrowing.keys().forEach(key -> ids.addAll(byKey.getOrDefault(key, java.util.Set.of())));
+        return ids;
+    }
+
+    /** Keeps the indexes of {@code type} true as the current version of {@code id} goes from {@code before} to {@code after}. */
+    private void reindex(String type, String id, Resource before, Resource after) {
+        var definition = fhir.getResourceDefinition(type);
+        index.getOrDefault(type, Map.of()).forEach((paramName, byKey) -> {
+            var param = definition.getSearchParam(paramName);
+            if (before != null) {
+                SearchMatcher.keysOf(fhir, before, param).forEach(key -> {
+                    java.util.Set<String> ids = byKey.get(key);
+                    if (ids != null) {
+                        ids.remove(id);
+                    }
+                });
+            }
+            SearchMatcher.keysOf(fhir, after, param).forEach(key -> byKey.computeIfAbsent(key, k -> new java.util.LinkedHashSet<>()).add(id));
+        });
     }
 
     /** The single match of a conditional create's query, empty if none; more than one is the caller's error. */
@@ -93,10 +143,12 @@ public final class InMemoryStore {
         String type = fhir.getResourceType(resource);
         TreeMap<Long, Resource> versions = versions(type).computeIfAbsent(idPart, k -> new TreeMap<>());
         long version = versions.isEmpty() ? 1 : versions.lastKey() + 1;
+        Resource before = versions.isEmpty() ? null : versions.lastEntry().getValue();
         Resource stored = resource.copy();
         stored.setId(new IdType(type, idPart, Long.toString(version)));
         stored.getMeta().setVersionId(Long.toString(version)).setLastUpdatedElement(InstantType.now());
         versions.put(version, stored);
+        reindex(type, idPart, before, stored);
         return stored.copy();
     }
 

@@ -76,6 +76,72 @@ final class SearchMatcher {
         };
     }
 
+    /**
+     * What a match must carry, to look up in an index before matching: the ids of an {@code _id} condition, or for
+     * one token or reference condition its parameter and the keys ({@link #keysOf}) one of which a match has. Null
+     * when no condition narrows (a token with a system and no code matches any code).
+     */
+    Narrowing narrowing() {
+        if (!ids.isEmpty()) {
+            return new Narrowing(null, new java.util.LinkedHashSet<>(Arrays.asList(ids.get(0))));
+        }
+        for (var condition : conditions.entrySet()) {
+            java.util.Set<String> keys = wantedKeys(condition.getValue().get(0));
+            if (keys != null) {
+                return new Narrowing(condition.getKey(), keys);
+            }
+        }
+        return null;
+    }
+
+    /** {@code param} null: the keys are resource ids. */
+    record Narrowing(RuntimeSearchParam param, java.util.Set<String> keys) {
+    }
+
+    /**
+     * The keys under which a value list can match: for each value both readings, a reference's id part and a token's
+     * code, since {@link #matchesValue} reads a value by the element it meets. Null if one value matches any code.
+     */
+    private static java.util.Set<String> wantedKeys(String[] anyOf) {
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        for (String wanted : anyOf) {
+            String code = wanted.substring(wanted.indexOf('|') + 1);
+            if (code.isEmpty()) {
+                return null;
+            }
+            keys.add(code);
+            String idPart = new org.hl7.fhir.r4.model.IdType(wanted).getIdPart();
+            if (idPart != null) {
+                keys.add(idPart);
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The index keys of one resource for one parameter: a reference's id part, a token's code or value; a resource
+     * that {@link #matches} a value of the parameter always has that value's key among these.
+     */
+    static java.util.Set<String> keysOf(FhirContext fhir, Resource resource, RuntimeSearchParam param) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (IBase value : valuesOf(fhir.newTerser(), resource.fhirType(), resource, param)) {
+            if (value instanceof Reference reference) {
+                if (reference.hasReference() && reference.getReferenceElement().getIdPart() != null) {
+                    keys.add(reference.getReferenceElement().getIdPart());
+                }
+            } else if (value instanceof Identifier identifier) {
+                keys.add(String.valueOf(identifier.getValue()));
+            } else if (value instanceof CodeableConcept concept) {
+                concept.getCoding().forEach(c -> keys.add(String.valueOf(c.getCode())));
+            } else if (value instanceof Coding coding) {
+                keys.add(String.valueOf(coding.getCode()));
+            } else if (value instanceof PrimitiveType<?> primitive) { // Enumeration is one
+                keys.add(String.valueOf(primitive.getValueAsString()));
+            }
+        }
+        return keys;
+    }
+
     boolean matches(Resource resource) {
         for (String[] anyOf : ids) {
             if (Arrays.stream(anyOf).noneMatch(id -> id.equals(resource.getIdElement().getIdPart()))) {
@@ -98,6 +164,10 @@ final class SearchMatcher {
     }
 
     private List<IBase> valuesOf(Resource resource, RuntimeSearchParam param) {
+        return valuesOf(terser, type, resource, param);
+    }
+
+    private static List<IBase> valuesOf(FhirTerser terser, String type, Resource resource, RuntimeSearchParam param) {
         List<IBase> values = new ArrayList<>();
         for (String path : param.getPathsSplit()) {
             String plain = WHERE_CLAUSE.matcher(path.trim()).replaceAll("");
