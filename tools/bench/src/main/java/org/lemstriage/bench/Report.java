@@ -18,6 +18,10 @@ final class Report {
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "%n=== lems-triage benchmark (%s run, %s cores, seed %s) ===%n", r.get("run"), r.get("cores"), r.get("seed")));
         t.append(String.format(Locale.ROOT, "load average before %s, after %s%n%n", r.get("load_average_before"), r.get("load_average_after")));
+        if (r.get("warm_up") instanceof Map<?, ?> warmUp) {
+            t.append(String.format(Locale.ROOT, "warm-up %s s%s, single Observations a second by round: %s%n%n", warmUp.get("seconds"),
+                    Boolean.TRUE.equals(warmUp.get("settled")) ? "" : " (NOT settled)", warmUp.get("single_obs_per_s_by_round")));
+        }
         row(t, "measure", "value", "target", "");
         row(t, "HAPI JSON parse (1 thread)", rate(r.get("hapi_parse_obs_per_s")), "raw limit", "");
         row(t, "HAPI instance validation (1 thread)", rate(r.get("hapi_validate_obs_per_s")), "raw limit", "");
