@@ -20,6 +20,18 @@ class LabResultMapperTest {
     }
 
     @Test
+    void aResultsContainedResourcesAreCarriedAsSentWithIngestsEncoding() {
+        FhirEncoding.apply(Fhir.r4()); // as the running service encodes (it sets this at start)
+        String sent = Samples.mayoVgcc("o-contained", "Patient/p1", "0.45").replaceFirst("\\{",
+                "{\"contained\":[{\"resourceType\":\"Specimen\",\"id\":\"s1\",\"type\":{\"text\":\"serum\"}}],"
+                        + "\"specimen\":{\"reference\":\"#s1\"},");
+        LabResult r = mapper.map(parse(sent)).orElseThrow();
+        Observation carried = Fhir.r4().newJsonParser().parseResource(Observation.class, r.resource());
+        assertThat(carried.getContained()).singleElement().satisfies(c -> assertThat(c.getIdPart()).isEqualTo("s1"));
+        assertThat(r.resource()).contains("\"specimen\":{\"reference\":\"#s1\"}").contains("\"text\":\"serum\"");
+    }
+
+    @Test
     void arupPicomolesAreNormalisedToNanomoles() {
         LabResult r = mapper.map(parse(Samples.vgcc("o1", "Patient/p1", "https://ltd.aruplab.com/Tests/Pub", "0092628", "120", "pmol/L"))).orElseThrow();
         assertThat(r.analyte()).isEqualTo(Analyte.VGCC_PQ);
