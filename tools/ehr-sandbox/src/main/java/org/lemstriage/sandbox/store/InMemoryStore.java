@@ -10,10 +10,14 @@ import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Resource;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -31,7 +35,7 @@ public final class InMemoryStore {
      * keys name instead of every resource of the type (an EHR indexes its searches; the benchmark's pipeline, which
      * searches Tasks, Patients and Observations by patient and identifier, was held up by the scan as the store grew).
      */
-    private final Map<String, Map<String, Map<String, java.util.Set<String>>>> index = new java.util.HashMap<>();
+    private final Map<String, Map<String, Map<String, Set<String>>>> index = new HashMap<>();
 
     public InMemoryStore(FhirContext fhir) {
         this.fhir = fhir;
@@ -73,7 +77,7 @@ public final class InMemoryStore {
         SearchMatcher matcher = new SearchMatcher(fhir, type, conditions);
         List<Resource> found = new ArrayList<>();
         Map<String, TreeMap<Long, Resource>> all = versions(type);
-        java.util.Collection<String> candidates = candidates(type, matcher.narrowing());
+        Collection<String> candidates = candidates(type, matcher.narrowing());
         for (String id : candidates == null ? all.keySet() : candidates) {
             TreeMap<Long, Resource> versions = all.get(id);
             if (versions == null) {
@@ -88,22 +92,22 @@ public final class InMemoryStore {
     }
 
     /** The ids a search need look at, from the index (built now if this is the parameter's first search); null: all. */
-    private java.util.Collection<String> candidates(String type, SearchMatcher.Narrowing narrowing) {
+    private Collection<String> candidates(String type, SearchMatcher.Narrowing narrowing) {
         if (narrowing == null) {
             return null;
         }
         if (narrowing.param() == null) {
             return narrowing.keys();
         }
-        Map<String, java.util.Set<String>> byKey = index.computeIfAbsent(type, t -> new java.util.HashMap<>())
+        Map<String, Set<String>> byKey = index.computeIfAbsent(type, t -> new HashMap<>())
                 .computeIfAbsent(narrowing.param().getName(), name -> {
-                    Map<String, java.util.Set<String>> built = new java.util.HashMap<>();
+                    Map<String, Set<String>> built = new HashMap<>();
                     versions(type).forEach((id, versions) -> SearchMatcher.keysOf(fhir, versions.lastEntry().getValue(), narrowing.param())
-                            .forEach(key -> built.computeIfAbsent(key, k -> new java.util.LinkedHashSet<>()).add(id)));
+                            .forEach(key -> built.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(id)));
                     return built;
                 });
-        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
-        narrowing.keys().forEach(key -> ids.addAll(byKey.getOrDefault(key, java.util.Set.of())));
+        Set<String> ids = new LinkedHashSet<>();
+        narrowing.keys().forEach(key -> ids.addAll(byKey.getOrDefault(key, Set.of())));
         return ids;
     }
 
@@ -114,13 +118,13 @@ public final class InMemoryStore {
             var param = definition.getSearchParam(paramName);
             if (before != null) {
                 SearchMatcher.keysOf(fhir, before, param).forEach(key -> {
-                    java.util.Set<String> ids = byKey.get(key);
+                    Set<String> ids = byKey.get(key);
                     if (ids != null) {
                         ids.remove(id);
                     }
                 });
             }
-            SearchMatcher.keysOf(fhir, after, param).forEach(key -> byKey.computeIfAbsent(key, k -> new java.util.LinkedHashSet<>()).add(id));
+            SearchMatcher.keysOf(fhir, after, param).forEach(key -> byKey.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(id));
         });
     }
 
@@ -164,7 +168,7 @@ public final class InMemoryStore {
      *
      * @throws UnprocessableEntityException naming the element
      */
-    public synchronized void checkPatientReferences(Resource resource, java.util.Set<String> pendingIds) {
+    public synchronized void checkPatientReferences(Resource resource, Set<String> pendingIds) {
         String type = typeOf(resource);
         var param = fhir.getResourceDefinition(type).getSearchParam("patient");
         if (param == null) {
@@ -188,7 +192,7 @@ public final class InMemoryStore {
         }
     }
 
-    private boolean patientExists(org.hl7.fhir.r4.model.Reference ref, java.util.Set<String> pendingIds) {
+    private boolean patientExists(org.hl7.fhir.r4.model.Reference ref, Set<String> pendingIds) {
         if (ref.hasReference()) {
             var id = ref.getReferenceElement();
             if (!"Patient".equals(id.getResourceType())) {

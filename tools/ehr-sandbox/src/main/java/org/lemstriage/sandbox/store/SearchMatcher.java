@@ -17,9 +17,12 @@ import org.hl7.fhir.r4.model.Resource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -83,10 +86,10 @@ final class SearchMatcher {
      */
     Narrowing narrowing() {
         if (!ids.isEmpty()) {
-            return new Narrowing(null, new java.util.LinkedHashSet<>(Arrays.asList(ids.get(0))));
+            return new Narrowing(null, new LinkedHashSet<>(Arrays.asList(ids.get(0))));
         }
         for (var condition : conditions.entrySet()) {
-            java.util.Set<String> keys = wantedKeys(condition.getValue().get(0));
+            Set<String> keys = wantedKeys(condition.getValue().get(0));
             if (keys != null) {
                 return new Narrowing(condition.getKey(), keys);
             }
@@ -95,15 +98,15 @@ final class SearchMatcher {
     }
 
     /** {@code param} null: the keys are resource ids. */
-    record Narrowing(RuntimeSearchParam param, java.util.Set<String> keys) {
+    record Narrowing(RuntimeSearchParam param, Set<String> keys) {
     }
 
     /**
      * The keys under which a value list can match: for each value both readings, a reference's id part and a token's
      * code, since {@link #matchesValue} reads a value by the element it meets. Null if one value matches any code.
      */
-    private static java.util.Set<String> wantedKeys(String[] anyOf) {
-        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+    private static Set<String> wantedKeys(String[] anyOf) {
+        Set<String> keys = new LinkedHashSet<>();
         for (String wanted : anyOf) {
             String code = wanted.substring(wanted.indexOf('|') + 1);
             if (code.isEmpty()) {
@@ -122,8 +125,8 @@ final class SearchMatcher {
      * The index keys of one resource for one parameter: a reference's id part, a token's code or value; a resource
      * that {@link #matches} a value of the parameter always has that value's key among these.
      */
-    static java.util.Set<String> keysOf(FhirContext fhir, Resource resource, RuntimeSearchParam param) {
-        java.util.Set<String> keys = new java.util.HashSet<>();
+    static Set<String> keysOf(FhirContext fhir, Resource resource, RuntimeSearchParam param) {
+        Set<String> keys = new HashSet<>();
         for (IBase value : valuesOf(fhir.newTerser(), resource.fhirType(), resource, param)) {
             if (value instanceof Reference reference) {
                 if (reference.hasReference() && reference.getReferenceElement().getIdPart() != null) {
