@@ -23,8 +23,14 @@ import org.lemstriage.model.fhir.Fhir;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The EHR's FHIR API through HAPI's generic client; every failure comes out as {@link EhrFailure}, transient or
@@ -45,6 +51,23 @@ public final class EhrClient {
     /** The element HAPI names in a parse failure, e.g. {@code [element="birthDate"]}. */
     private static final java.util.regex.Pattern ELEMENT = java.util.regex.Pattern.compile("\\[element=\"([A-Za-z0-9_.\\[\\]]+)\"\\]");
     private static final RetryAfterCapture RETRY_AFTER = new RetryAfterCapture();
+    /**
+     * Connections to the EHR: the classifier's 16 context readers each make up to 4 calls at once ({@link #start}), and
+     * each must wait for the EHR, not for a connection, or a hung EHR would answer fewer reads per time-out than
+     * when they ran one after another (HAPI's default pool is 20).
+     */
+    static final int MAX_CONNECTIONS = 64;
+    /** Threads for calls started beside the caller's own; daemons: nothing waits for them at shutdown. */
+    private static final ExecutorService ALONGSIDE = Context.taskWrapping(Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "ehr-call-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    }));
     private final IGenericClient client;
     /** A span per call when the service traces (OpenTelemetry); no-op otherwise. */
     private Tracer tracer = OpenTelemetry.noop().getTracer(TRACER);
@@ -59,6 +82,8 @@ public final class EhrClient {
         factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
         factory.setConnectTimeout(connectTimeoutMs);
         factory.setSocketTimeout(readTimeoutMs);
+        factory.setPoolMaxTotal(MAX_CONNECTIONS);
+        factory.setPoolMaxPerRoute(MAX_CONNECTIONS);
         this.client = Fhir.r4().newRestfulGenericClient(baseUrl);
         client.registerInterceptor(RETRY_AFTER);
     }
@@ -123,6 +148,27 @@ public final class EhrClient {
     public EhrClient with(IClientInterceptor interceptor) {
         client.registerInterceptor(interceptor);
         return this;
+    }
+
+    /**
+     * Starts independent calls (each a {@link #call} or {@link #searchAll}) on the client's own threads, within the
+     * caller's trace, so that they wait for the EHR at the same time instead of one after another: a positive result's
+     * context and episode reads were most of its way to a Task (issue 17). {@link #result} gives each outcome.
+     */
+    public <T> CompletableFuture<T> start(Supplier<T> calls) {
+        return CompletableFuture.supplyAsync(calls, ALONGSIDE);
+    }
+
+    /** What a {@link #start started} call gave, or the {@link EhrFailure} (or other failure) it ended with. */
+    public static <T> T result(CompletableFuture<T> started) {
+        try {
+            return started.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
     }
 
     /** Runs one interaction; {@code what} names it (ids only) in the failure's message. */

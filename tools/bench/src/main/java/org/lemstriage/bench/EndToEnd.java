@@ -79,13 +79,7 @@ final class EndToEnd {
                     throw new IllegalStateException("a positive probe was refused: HTTP " + status);
                 }
                 long accepted = System.nanoTime();
-                long deadline = accepted + timeout.toNanos();
-                while (tasks(patient) == 0) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("no Task for " + patient + " within " + timeout);
-                    }
-                    Thread.sleep(10); // 10 ms resolution; faster polling loads the EHR the notifier writes to
-                }
+                awaitTask(patient, timeout, 10); // 10 ms resolution; faster polling loads the EHR the notifier writes to
                 latencies.recordValue((System.nanoTime() - accepted) / 1000);
                 Thread.sleep(100);
             }
@@ -137,6 +131,17 @@ final class EndToEnd {
             patients.add("Patient/" + prefix + "-" + i);
         }
         return patients;
+    }
+
+    /** Waits until the EHR holds a Task for {@code patient}, asking every {@code pollMs}. */
+    void awaitTask(String patient, Duration timeout, long pollMs) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (tasks(patient) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no Task for " + patient + " within " + timeout);
+            }
+            Thread.sleep(pollMs);
+        }
     }
 
     private int tasks(String patient) throws Exception {

@@ -56,14 +56,23 @@ public class ClinicalContextReader {
 
     /** @throws EhrFailure when the EHR cannot be read, or does not know the patient */
     public ClinicalContext read(ContextRequest request) {
-        Patient patient = patient(request.patientKey());
-        String ref = "Patient/" + patient.getIdElement().getIdPart();
+        // A patient named by id is searched for at once; one named by identifier is found first
+        String known = request.patientKey().startsWith("Patient/") ? request.patientKey() : null;
+        Patient patient = known == null ? patient(request.patientKey()) : null;
+        String ref = known != null ? known : "Patient/" + patient.getIdElement().getIdPart();
+        // One search for every Observation DELTA-P reads, sorted by its LOINC code; the searches wait for the EHR
+        // together (EhrClient.start)
+        String codes = String.join(",", List.of(SMOKING, WEIGHT, KARNOFSKY, ECOG).stream().map(c -> LOINC + "|" + c).toList());
+        var observations = ehr.start(() -> search(Observation.class, "Observation?patient=" + ref + "&code=" + codes));
+        var conditionsFound = ehr.start(() -> search(Condition.class, "Condition?patient=" + ref));
+        var tasks = ehr.start(() -> episodeTasks(request.episodeId()));
+        if (patient == null) {
+            patient = patient(known);
+        }
         List<CodedFact> smoking = new ArrayList<>();
         List<Measurement> weights = new ArrayList<>();
         List<Measurement> performance = new ArrayList<>();
-        // One search for every Observation DELTA-P reads, sorted by its LOINC code
-        String codes = String.join(",", List.of(SMOKING, WEIGHT, KARNOFSKY, ECOG).stream().map(c -> LOINC + "|" + c).toList());
-        for (Observation o : search(Observation.class, "Observation?patient=" + ref + "&code=" + codes)) {
+        for (Observation o : EhrClient.result(observations)) {
             String loinc = o.getCode().getCoding().stream().filter(c -> LOINC.equals(c.getSystem())).map(c -> c.getCode())
                     .filter(List.of(SMOKING, WEIGHT, KARNOFSKY, ECOG)::contains).findFirst().orElse("");
             switch (loinc) {
@@ -74,7 +83,7 @@ public class ClinicalContextReader {
                 default -> { } // another code of the same Observation matched: not one DELTA-P reads
             }
         }
-        List<CodedFact> conditions = search(Condition.class, "Condition?patient=" + ref).stream()
+        List<CodedFact> conditions = EhrClient.result(conditionsFound).stream()
                 .map(c -> new CodedFact(reference(c), conditionDate(c), codes(c.getCode()),
                         c.hasClinicalStatus() ? c.getClinicalStatus().getCodingFirstRep().getCode() : null,
                         c.hasVerificationStatus() ? c.getVerificationStatus().getCodingFirstRep().getCode() : null))
@@ -82,7 +91,7 @@ public class ClinicalContextReader {
         return new ClinicalContext(request.patientKey(), request.requestId(), ClinicalContext.Status.AVAILABLE, null,
                 clock.instant(), request.onset(), ref,
                 birthDate(patient), patient.hasGender() ? patient.getGender().toCode() : null, smoking, weights, performance,
-                conditions, episodeTasks(request.episodeId()));
+                conditions, EhrClient.result(tasks));
     }
 
     /** The Tasks of the open episode, by its group identifier, with the status the oncology team left them in. */

@@ -16,6 +16,7 @@ import org.lemstriage.model.event.TriageDecision;
 
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /**
@@ -32,11 +33,19 @@ public class EpisodeReader {
     }
 
     public EpisodeTransaction.Current read(TriageDecision decision) {
-        EpisodeTransaction.Current current = read(decision, observations(decision));
-        if (decision.action() != TriageDecision.Action.OPEN || current.serviceRequest() != null) {
-            return current; // the clinician is told once, when the episode is first written
+        // Every read waits for the EHR at the same time (EhrClient.start): one after another, they were most of a
+        // positive result's way to its Task (issue 17)
+        CompletableFuture<Set<String>> held = ehr.start(() -> observations(decision));
+        // The clinician is told once, when the episode is first written: whom to tell is read beside the episode, and
+        // only for a decision that may open it
+        CompletableFuture<List<String>> orderers = decision.action() == TriageDecision.Action.OPEN
+                ? ehr.start(() -> orderers(decision)) : null;
+        EpisodeTransaction.Current current = read(decision, held);
+        if (orderers == null || current.serviceRequest() != null) {
+            return current;
         }
-        return new EpisodeTransaction.Current(null, current.tasks(), current.observations(), orderers(decision), current.orders());
+        return new EpisodeTransaction.Current(null, current.tasks(), current.observations(), EhrClient.result(orderers),
+                current.orders());
     }
 
     /**
@@ -44,27 +53,29 @@ public class EpisodeReader {
      * the write did not change it.
      */
     public EpisodeTransaction.Current readAgain(TriageDecision decision, EpisodeTransaction.Current before) {
-        EpisodeTransaction.Current again = read(decision, before.observations());
+        EpisodeTransaction.Current again = read(decision, CompletableFuture.completedFuture(before.observations()));
         return new EpisodeTransaction.Current(again.serviceRequest(), again.tasks(), again.observations(), before.orderers(),
                 again.orders());
     }
 
-    private EpisodeTransaction.Current read(TriageDecision decision, Set<String> observations) {
+    private EpisodeTransaction.Current read(TriageDecision decision, CompletableFuture<Set<String>> observations) {
         String episodeId = decision.episodeId();
-        List<ServiceRequest> requests = ehr.searchAll("search episode " + episodeId, ServiceRequest.class,
-                c -> c.search().forResource(ServiceRequest.class).cacheControl(EhrClient.FRESH)
+        CompletableFuture<List<ServiceRequest>> requests = ehr.start(() -> ehr.searchAll("search episode " + episodeId,
+                ServiceRequest.class, c -> c.search().forResource(ServiceRequest.class).cacheControl(EhrClient.FRESH)
                         .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId))
-                        .returnBundle(Bundle.class).execute());
-        List<Task> tasks = ehr.searchAll("search tasks of " + episodeId, Task.class,
+                        .returnBundle(Bundle.class).execute()));
+        CompletableFuture<List<Task>> tasks = ehr.start(() -> ehr.searchAll("search tasks of " + episodeId, Task.class,
                 c -> c.search().forResource(Task.class).cacheControl(EhrClient.FRESH)
                         .where(Task.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId))
-                        .returnBundle(Bundle.class).execute());
+                        .returnBundle(Bundle.class).execute()));
         // The rounds' CT and PET orders (ruleset 2.0): the episode is their requisition
         List<ServiceRequest> orders = ehr.searchAll("search orders of " + episodeId, ServiceRequest.class,
                 c -> c.search().forResource(ServiceRequest.class).cacheControl(EhrClient.FRESH)
                         .where(ServiceRequest.REQUISITION.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId))
                         .returnBundle(Bundle.class).execute());
-        return new EpisodeTransaction.Current(requests.isEmpty() ? null : requests.get(0), tasks, observations, List.of(), orders);
+        List<ServiceRequest> episode = EhrClient.result(requests);
+        return new EpisodeTransaction.Current(episode.isEmpty() ? null : episode.get(0), EhrClient.result(tasks),
+                EhrClient.result(observations), List.of(), orders);
     }
 
     /**
