@@ -2,8 +2,10 @@ package org.lemstriage.notifier.health;
 
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -30,7 +32,12 @@ public class EhrReadiness implements HealthCheck {
         this.ehr = ehr;
     }
 
-    void watch(@Observes StartupEvent started, Vertx vertx, NotifierConfig config) {
+    /**
+     * Asks at once, before the rest of start-up (the Kafka consumers' start) and beside it: the first question makes
+     * the EHR client and HAPI's R4 context, about a second that readiness waited for after start-up (issue 17).
+     */
+    void watch(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent started, Vertx vertx, NotifierConfig config) {
+        vertx.executeBlocking(this::call, false);
         vertx.setPeriodic(config.ehrWatch().toMillis(), id -> vertx.executeBlocking(this::call, false));
     }
 
