@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -58,7 +59,7 @@ public final class EhrClient {
      */
     static final int MAX_CONNECTIONS = 64;
     /** Threads for calls started beside the caller's own; daemons: nothing waits for them at shutdown. */
-    private static final ExecutorService ALONGSIDE = Context.taskWrapping(Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
+    private static final ExecutorService ALONGSIDE = Context.taskWrapping(Executors.newCachedThreadPool(new ThreadFactory() {
         private final AtomicInteger count = new AtomicInteger();
 
         @Override

@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +44,8 @@ class EhrClientTest {
     @Test
     void startedCallsWaitForTheEhrAtTheSameTimeAndAFailureComesBackAsTheEhrFailure() throws Exception {
         HttpServer ehr = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
-        ehr.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        ExecutorService handlers = Executors.newCachedThreadPool();
+        ehr.setExecutor(handlers);
         // Each read is answered only once both have arrived: one after the other, the first would wait in vain
         CountDownLatch both = new CountDownLatch(2);
         ehr.createContext("/fhir/Patient/", exchange -> {
@@ -70,6 +73,7 @@ class EhrClientTest {
                     e -> assertThat(e.status()).isEqualTo(404)).hasMessageContaining("read Patient/gone");
         } finally {
             ehr.stop(0);
+            handlers.shutdownNow();
         }
     }
 }
