@@ -30,4 +30,13 @@ public final class Results {
         return new LabResult(r.patientKey(), r.analyte(), r.labCode(), r.observationId(), version, r.sourceSystem(),
                 status, r.effective(), r.quantity(), r.qualitative(), r.interpretation(), r.referenceRange(), r.resource());
     }
+
+    /**
+     * The same result without a value, as a later version: a final with only a dataAbsentReason, an empty OBX-5;
+     * {@code finalisesEarlier} for HL7 v2 OBX-11 U.
+     */
+    public static LabResult withoutValue(LabResult r, String version, String status, boolean finalisesEarlier) {
+        return new LabResult(r.patientKey(), r.analyte(), r.labCode(), r.observationId(), version, r.sourceSystem(),
+                status, r.effective(), null, null, List.of(), null, "{}", List.of(), null, finalisesEarlier ? Boolean.TRUE : null);
+    }
 }

@@ -31,6 +31,10 @@ import java.util.List;
  *                          diagnosis, ruleset 2.0): {@code observationId} is then that Condition's id, and
  *                          {@code status} its verification read as a result status (confirmed: final; provisional,
  *                          differential, unconfirmed: preliminary; refuted: cancelled; entered-in-error)
+ * @param finalisesEarlier  true when the result carries no value because it makes final the value sent before under
+ *                          the same identifier (HL7 v2 OBX-11 {@code U}: "results status change to final without
+ *                          retransmitting results already sent as preliminary"); null otherwise and in records
+ *                          written before
  */
 public record LabResult(
         String patientKey,
@@ -47,7 +51,8 @@ public record LabResult(
         ReferenceRange referenceRange,
         String resource,
         List<String> orderedBy,
-        String resourceType) {
+        String resourceType,
+        Boolean finalisesEarlier) {
     /** How {@link #orderedBy()} names a Practitioner known only by identifier: a FHIR conditional reference. */
     public static final String PRACTITIONER_BY_IDENTIFIER = "Practitioner?identifier=";
 
@@ -56,7 +61,15 @@ public record LabResult(
                      String sourceSystem, String status, Instant effective, NormalisedQuantity quantity,
                      Qualitative qualitative, List<String> interpretation, ReferenceRange referenceRange, String resource) {
         this(patientKey, analyte, labCode, observationId, observationVersion, sourceSystem, status, effective, quantity,
-                qualitative, interpretation, referenceRange, resource, List.of(), null);
+                qualitative, interpretation, referenceRange, resource, List.of(), null, null);
+    }
+
+    public LabResult(String patientKey, Analyte analyte, String labCode, String observationId, String observationVersion,
+                     String sourceSystem, String status, Instant effective, NormalisedQuantity quantity,
+                     Qualitative qualitative, List<String> interpretation, ReferenceRange referenceRange, String resource,
+                     List<String> orderedBy, String resourceType) {
+        this(patientKey, analyte, labCode, observationId, observationVersion, sourceSystem, status, effective, quantity,
+                qualitative, interpretation, referenceRange, resource, orderedBy, resourceType, null);
     }
 
     /** The source resource as a reference: {@code Observation/<id>} or {@code Condition/<id>}. */
@@ -77,7 +90,22 @@ public record LabResult(
     /** The same result without the original resource, for state that must stay small. */
     public LabResult withoutResource() {
         return new LabResult(patientKey, analyte, labCode, observationId, observationVersion, sourceSystem, status,
-                effective, quantity, qualitative, interpretation, referenceRange, null, orderedBy, resourceType);
+                effective, quantity, qualitative, interpretation, referenceRange, null, orderedBy, resourceType, finalisesEarlier);
+    }
+
+    /**
+     * Whether the result states anything: a quantity or a qualitative statement. One without (a final with only a
+     * dataAbsentReason, an empty OBX-5) decides nothing, and never withdraws or lowers what an earlier version said.
+     */
+    public boolean hasValue() {
+        return quantity != null || qualitative != null;
+    }
+
+    /** This result's value (and all it said) made final by {@code status}, a value-less message that says so. */
+    public LabResult finalisedBy(LabResult status) {
+        return new LabResult(patientKey, analyte, labCode, observationId, status.observationVersion(), sourceSystem,
+                status.status(), effective, quantity, qualitative, interpretation, referenceRange, resource, orderedBy,
+                resourceType, null);
     }
 
     /** Entered-in-error and cancelled withdraw what the Observation had contributed (DESIGN.md). */

@@ -1,6 +1,9 @@
 package org.lemstriage.classifier.ehr;
 
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.gclient.IQuery;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -19,6 +22,8 @@ import org.lemstriage.model.event.ClinicalContext.Measurement;
 import org.lemstriage.model.event.ContextRequest;
 import org.lemstriage.ehrclient.EhrClient;
 import org.lemstriage.ehrclient.EhrFailure;
+import org.lemstriage.ehrclient.PatientByIdentifier;
+import org.lemstriage.model.PatientKey;
 import org.lemstriage.model.TriageClock;
 import org.lemstriage.model.terminology.UnitNormaliser;
 
@@ -29,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reads what DELTA-P and the surveillance need from the EHR's FHIR API: the Patient (birth date, gender), smoking status (LOINC
@@ -43,6 +49,7 @@ public class ClinicalContextReader {
     static final String WEIGHT = "29463-7";
     static final String KARNOFSKY = "89243-0";
     static final String ECOG = "89247-1";
+    private static final String[] DELTA_P_CODES = {SMOKING, WEIGHT, KARNOFSKY, ECOG};
 
     private final EhrClient ehr;
     private final UnitNormaliser units;
@@ -54,20 +61,26 @@ public class ClinicalContextReader {
         this.clock = clock;
     }
 
-    /** @throws EhrFailure when the EHR cannot be read, or does not know the patient */
+    /**
+     * @throws EhrFailure when the EHR cannot be read, or does not know the patient
+     * @throws PatientByIdentifier.NotResolved when a patient named by identifier is not exactly one Patient
+     */
     public ClinicalContext read(ContextRequest request) {
         // A patient named by id is searched for at once; one named by identifier is found first
-        String known = request.patientKey().startsWith("Patient/") ? request.patientKey() : null;
-        Patient patient = known == null ? patient(request.patientKey()) : null;
-        String ref = known != null ? known : "Patient/" + patient.getIdElement().getIdPart();
-        // One search for every Observation DELTA-P reads, sorted by its LOINC code; the searches wait for the EHR
-        // together (EhrClient.start)
-        String codes = String.join(",", List.of(SMOKING, WEIGHT, KARNOFSKY, ECOG).stream().map(c -> LOINC + "|" + c).toList());
-        var observations = ehr.start(() -> search(Observation.class, "Observation?patient=" + ref + "&code=" + codes));
-        var conditionsFound = ehr.start(() -> search(Condition.class, "Condition?patient=" + ref));
+        String key = request.patientKey();
+        String knownId = PatientKey.byIdentifier(key) ? null : PatientKey.patientId(key);
+        Patient patient = knownId == null ? PatientByIdentifier.resolve(ehr, PatientKey.identifier(key)) : null;
+        String id = knownId != null ? knownId : patient.getIdElement().getIdPart();
+        String ref = "Patient/" + id;
+        // One search for every Observation DELTA-P reads, by LOINC code; the searches wait for the EHR together
+        // (EhrClient.start). Every search is HAPI's typed criteria: values escaped and encoded, never text
+        var observations = ehr.start(() -> search(Observation.class, c -> c.search().forResource(Observation.class)
+                .where(Observation.PATIENT.hasId(ref)).and(Observation.CODE.exactly().systemAndValues(LOINC, DELTA_P_CODES))));
+        var conditionsFound = ehr.start(() -> search(Condition.class, c -> c.search().forResource(Condition.class)
+                .where(Condition.PATIENT.hasId(ref))));
         var tasks = ehr.start(() -> episodeTasks(request.episodeId()));
         if (patient == null) {
-            patient = patient(known);
+            patient = ehr.call("read Patient", c -> c.read().resource(Patient.class).withId(id).execute());
         }
         List<CodedFact> smoking = new ArrayList<>();
         List<Measurement> weights = new ArrayList<>();
@@ -99,7 +112,8 @@ public class ClinicalContextReader {
         if (episodeId == null) {
             return List.of();
         }
-        return search(Task.class, "Task?group-identifier=" + EhrIdentifiers.EPISODE + "|" + episodeId).stream()
+        return search(Task.class, c -> c.search().forResource(Task.class)
+                        .where(Task.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId))).stream()
                 .map(t -> new EpisodeTask(reference(t), t.getIdentifier().stream().map(i -> i.getValue()).findFirst().orElse(null),
                         t.hasStatus() ? t.getStatus().toCode() : null, outputs(t)))
                 .toList();
@@ -120,22 +134,9 @@ public class ClinicalContextReader {
         return LocalDate.of(d.getYear(), d.getMonth() == null ? 1 : d.getMonth() + 1, d.getDay() == null ? 1 : d.getDay());
     }
 
-    private Patient patient(String patientKey) {
-        if (patientKey.startsWith("Patient/")) {
-            String id = patientKey.substring("Patient/".length());
-            return ehr.call("read " + patientKey, c -> c.read().resource(Patient.class).withId(id).execute());
-        }
-        String token = patientKey.substring("identifier:".length());
-        List<Patient> found = search(Patient.class, "Patient?identifier=" + token);
-        if (found.size() != 1) {
-            throw new EhrFailure.Permanent(404, "patient by identifier: " + found.size() + " matches in the EHR");
-        }
-        return found.get(0);
-    }
-
-    private <T extends Resource> List<T> search(Class<T> type, String url) {
+    private <T extends Resource> List<T> search(Class<T> type, Function<IGenericClient, IQuery<IBaseBundle>> query) {
         return ehr.searchAll("search " + type.getSimpleName(), type,
-                c -> c.search().byUrl(url).cacheControl(EhrClient.FRESH).returnBundle(Bundle.class).execute());
+                c -> query.apply(c).cacheControl(EhrClient.FRESH).returnBundle(Bundle.class).execute());
     }
 
     private Optional<BigDecimal> kilograms(Observation o) {

@@ -14,6 +14,8 @@ import org.lemstriage.model.event.ClinicalContext;
 import org.lemstriage.model.event.ContextRequest;
 import org.lemstriage.model.TriageClock;
 import org.lemstriage.ehrclient.EhrFailure;
+import org.lemstriage.ehrclient.PatientByIdentifier;
+import org.lemstriage.model.Topics;
 
 
 /**
@@ -50,6 +52,13 @@ public class ContextRequestConsumer {
     @Blocking(value = READERS, ordered = false)
     public Message<ClinicalContext> answer(Message<ContextRequest> message) {
         ContextRequest request = message.getPayload();
+        if (request == null) {
+            // Not ContextRequest JSON (fail-on-deserialization-failure is off): SmallRye parks its bytes as they came
+            LOG.errorf("an unreadable context request parked on %s", Topics.CONTEXT_REQUEST_DLQ);
+            counters.deadLettered(Topics.CONTEXT_REQUEST_DLQ);
+            message.nack(new UnprocessableRequest("unreadable: not ContextRequest JSON"));
+            return null; // nothing to answer: the classifier's hold runs out for whichever request it was
+        }
         ClinicalContext context;
         try (Scope trace = MessageTrace.current(message)) {
             context = reader.read(request);
@@ -57,11 +66,35 @@ public class ContextRequestConsumer {
             // A short reason: it is quoted in the explanation a clinician reads
             String reason = e instanceof EhrFailure.Permanent p ? "the EHR answered " + p.status()
                     : "the EHR was unreachable or failing";
-            LOG.warnf("context %s for %s unavailable: %s", request.requestId(), request.patientKey(), reason);
+            LOG.warnf("context %s unavailable: %s", request.requestId(), reason);
             counters.contextReadFailed(e instanceof EhrFailure.Permanent p ? "ehr-rejected-" + p.status() : EHR_UNAVAILABLE);
             context = ClinicalContext.unavailable(request, reason, clock.instant());
+        } catch (PatientByIdentifier.NotResolved e) {
+            // None or several Patients: no context, and the notifier will write nothing for this patient either
+            LOG.warnf("context %s unavailable: %s", request.requestId(), e.reason());
+            counters.contextReadFailed(e.reason());
+            context = ClinicalContext.unavailable(request, e.getMessage(), clock.instant());
+        } catch (RuntimeException e) {
+            // A request this reader cannot handle: parked on the dead-letter topic with the failure's kind (never its
+            // message, which may quote an identifier), and the classifier answered all the same, so that no decision
+            // waits for it and no later request stops behind it
+            String reason = "context-read-failed: " + e.getClass().getSimpleName();
+            LOG.errorf("context %s not read (%s): request parked on %s", request.requestId(), e.getClass().getSimpleName(),
+                    Topics.CONTEXT_REQUEST_DLQ);
+            counters.contextReadFailed("unprocessable");
+            counters.deadLettered(Topics.CONTEXT_REQUEST_DLQ);
+            message.nack(new UnprocessableRequest(reason));
+            return Message.of(ClinicalContext.unavailable(request, "lems-triage could not read the EHR for this result",
+                    clock.instant())).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(request.patientKey()).build());
         }
         return message.withPayload(context)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(request.patientKey()).build());
+    }
+
+    /** The dead-letter reason of a request that could not be processed: the failure's kind only. */
+    static final class UnprocessableRequest extends RuntimeException {
+        UnprocessableRequest(String reason) {
+            super(reason, null, false, false);
+        }
     }
 }

@@ -75,17 +75,34 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
         // The later of record time and processing time: after lag or a restart, a context hold still lasts its
         // full length from when the result is actually processed
         Instant at = Instant.ofEpochMilli(Math.max(record.timestamp(), context.currentSystemTimeMs()) + clock.offset().toMillis());
-        if (record.value() instanceof LabResult result && record.key() != null && record.key().equals(result.patientKey())) {
-            apply(record.key(), step.onResult(patients.get(record.key()), result, at), record.timestamp(), traceOf(record));
-        } else if (record.value() instanceof ClinicalContext ctx && record.key() != null && record.key().equals(ctx.patientKey())) {
-            apply(record.key(), step.onContext(patients.get(record.key()), ctx, at), record.timestamp(), traceOf(record));
-        } else {
-            // Not from the contract: skip it (its offset is still committed) rather than stall the partition
-            counters.rejected("key-mismatch");
-            LOG.warnf("skipped a record at %s offset %d: key and patient key disagree or are missing",
-                    context.recordMetadata().map(m -> m.topic() + "-" + m.partition()).orElse("?"),
-                    context.recordMetadata().map(m -> m.offset()).orElse(-1L));
+        try {
+            if (record.value() instanceof LabResult result && record.key() != null && record.key().equals(result.patientKey())) {
+                apply(record.key(), step.onResult(patients.get(record.key()), result, at), record.timestamp(), traceOf(record));
+            } else if (record.value() instanceof ClinicalContext ctx && record.key() != null && record.key().equals(ctx.patientKey())) {
+                apply(record.key(), step.onContext(patients.get(record.key()), ctx, at), record.timestamp(), traceOf(record));
+            } else {
+                park(record, "key-mismatch", "the record's key and its patient key disagree or are missing");
+            }
+        } catch (RuntimeException e) {
+            // A record the triage cannot apply: parked with the failure's kind (its message may quote the record), and
+            // the partition goes on; in the same transaction as its offset, so it is parked exactly once
+            park(record, "unprocessable", e.getClass().getName());
         }
+    }
+
+    /** The record, as it came, to the dead-letter topic of its input ({@link DeadLetters}), with the reason in headers. */
+    private void park(Record<String, Object> record, String reason, String detail) {
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse("?");
+        int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
+        long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
+        String deadLetters = DeadLetters.of(topic);
+        counters.rejected(reason);
+        counters.deadLettered(deadLetters);
+        LOG.warnf("record %s-%d@%d parked on %s: %s", topic, partition, offset, deadLetters, reason);
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        DeadLetters.describe(headers, reason + ": " + detail, topic, partition, offset);
+        context.forward(new Record<>(record.key(), (Object) DeadLetters.bytes(topic, record.value()), record.timestamp(), headers),
+                TriageTopology.DEAD_LETTER_SINK);
     }
 
     private void onTimer(long systemMs) {

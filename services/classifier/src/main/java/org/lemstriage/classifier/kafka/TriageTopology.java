@@ -2,6 +2,7 @@ package org.lemstriage.classifier.kafka;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -33,6 +34,7 @@ public class TriageTopology {
     public static final String WAIT_STORE = "context-waits";
     static final String DECISION_SINK = "decisions";
     static final String CONTEXT_REQUEST_SINK = "context-requests";
+    static final String DEAD_LETTER_SINK = "dead-letters";
 
     @Produces
     public Topology topology(TriageStep step, RecordCounters counters, ContextConfig context, TriageClock clock) {
@@ -59,6 +61,9 @@ public class TriageTopology {
                 Serdes.String(), Serdes.Long()), "triage");
         topology.addSink(DECISION_SINK, Topics.TRIAGE_DECISION, new StringSerializer(), new TriageDecisionSerde(), "triage");
         topology.addSink(CONTEXT_REQUEST_SINK, Topics.CONTEXT_REQUEST, new StringSerializer(), new ContextRequestSerde(), "triage");
+        // A record the triage cannot apply, to its input's dead-letter topic (DeadLetters), as bytes already written
+        topology.addSink(DEAD_LETTER_SINK, (key, value, context) -> DeadLetters.of(context.topic()), new StringSerializer(),
+                new ByteArraySerializer(), "triage");
         return topology;
     }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A record on lab.observation.v1 that is not a LabResult is parked on lab.observation.dlq, as it was, with the reason
+ * A record on lab.observation.v1 that is not a LabResult is parked on lab.observation.dlq (one on triage.context.v1 on
+ * triage.context-request.dlq: {@link DeadLetters}), as it was, with the reason
  * and its origin in headers (the header names of SmallRye's dead-letter queue, which the other services use), and the
  * partition moves on. The write is confirmed before the record is skipped; if it cannot be, the stream thread fails
  * and the record is read again after the restart, so nothing is dropped. Kafka Streams 4.0 has no dead-letter queue
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 public class UnreadableRecordsToDeadLetter implements DeserializationExceptionHandler {
     private static final Logger LOG = Logger.getLogger(UnreadableRecordsToDeadLetter.class);
     /** Where the unreadable records of each input go; an input not named here is logged and skipped. */
-    static final Map<String, String> DEAD_LETTERS = Map.of(Topics.LAB_OBSERVATION, Topics.LAB_OBSERVATION_DLQ);
+    static final Map<String, String> DEAD_LETTERS = DeadLetters.BY_INPUT;
 
     private final Map<String, Object> producerConfig = new HashMap<>();
     /** Made on the first unreadable record: most runs never need it. */
@@ -63,11 +64,7 @@ public class UnreadableRecordsToDeadLetter implements DeserializationExceptionHa
         }
         ProducerRecord<byte[], byte[]> parked = new ProducerRecord<>(deadLetters, null, record.key(), record.value(),
                 new RecordHeaders(record.headers().toArray()));
-        parked.headers().add("dead-letter-reason", bytes(String.valueOf(exception.getMessage())))
-                .add("dead-letter-cause", bytes(exception.getClass().getName()))
-                .add("dead-letter-topic", bytes(record.topic()))
-                .add("dead-letter-partition", bytes(String.valueOf(record.partition())))
-                .add("dead-letter-offset", bytes(String.valueOf(record.offset())));
+        DeadLetters.describe(parked.headers(), "unreadable: " + exception.getMessage(), record.topic(), record.partition(), record.offset());
         try {
             producer().send(parked).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -78,9 +78,17 @@ public final class TriageStep {
     public Outcome onResult(PatientTriage current, LabResult incoming, Instant now) {
         PatientTriage state = current != null ? current : PatientTriage.empty(incoming.patientKey());
         Map<String, LabResult> results = new TreeMap<>(state.results());
+        LabResult held = results.get(incoming.key());
         if (incoming.withdrawn()) {
             results.remove(incoming.key());
-        } else if (!isOlder(incoming, results.get(incoming.key()))) {
+        } else if (!incoming.hasValue()) {
+            // A result without a value never withdraws or lowers anything (a final without value[x], an empty OBX-5):
+            // it is kept off the patient's results. Only one that says it makes the earlier value final (HL7 v2 OBX-11
+            // U) changes the status of the value held
+            if (Boolean.TRUE.equals(incoming.finalisesEarlier()) && held != null && held.hasValue() && !isOlder(incoming, held)) {
+                results.put(incoming.key(), held.finalisedBy(incoming));
+            }
+        } else if (!isOlder(incoming, held)) {
             results.put(incoming.key(), incoming.withoutResource());
         }
         return evaluate(state.withResults(results), now, Trigger.RESULT);

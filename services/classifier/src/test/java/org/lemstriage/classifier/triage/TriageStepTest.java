@@ -112,4 +112,39 @@ class TriageStepTest {
         assertThat(TriageStep.episodeId("Patient/1", 1)).isEqualTo(TriageStep.episodeId("Patient/1", 1))
                 .isNotEqualTo(TriageStep.episodeId("Patient/1", 2)).isNotEqualTo(TriageStep.episodeId("Patient/2", 1));
     }
+
+    /** Issue 29: a later final (or corrected) without a value, after a positive, never withdraws or lowers the episode. */
+    @Test
+    void aResultWithoutAValueNeverWithdrawsOrLowersTheEpisode() {
+        var positive = Results.vgcc("Patient/1", "obs-1", "0.45", "final");
+        TriageStep.Outcome opened = step.onTimer(step.onResult(null, positive, NOW).state(), NOW.plusSeconds(10));
+        assertThat(opened.decision().orElseThrow().action()).isEqualTo(Action.OPEN);
+        for (String status : java.util.List.of("final", "corrected", "amended")) {
+            TriageStep.Outcome after = step.onResult(opened.state(), Results.withoutValue(positive, "2", status, false), NOW.plusSeconds(20));
+            assertThat(after.decision()).as(status + " without a value").isEmpty();
+            assertThat(after.state().results().get("obs-1").quantity().value()).isEqualByComparingTo("0.45");
+            assertThat(after.state().episode().tier()).isEqualTo(opened.state().episode().tier());
+        }
+        // Alone, it decides nothing either
+        TriageStep.Outcome alone = step.onResult(null, Results.withoutValue(positive, "2", "final", false), NOW);
+        assertThat(alone.decision()).isEmpty();
+        assertThat(alone.contextRequest()).isEmpty();
+        assertThat(alone.state().results()).isEmpty();
+    }
+
+    /** Issue 29: OBX-11 U after a preliminary positive makes its value final, and the episode opens. */
+    @Test
+    void aStatusChangeToFinalMakesThePreliminaryValueFinal() {
+        var preliminary = Results.vgcc("Patient/1", "obs-1", "0.45", "preliminary");
+        TriageStep.Outcome held = step.onResult(null, preliminary, NOW);
+        assertThat(held.decision()).isEmpty();
+        assertThat(held.contextRequest()).as("a preliminary result decides nothing").isEmpty();
+        TriageStep.Outcome finalised = step.onResult(held.state(), Results.withoutValue(preliminary, "2", "final", true), NOW.plusSeconds(1));
+        assertThat(finalised.state().results().get("obs-1").status()).isEqualTo("final");
+        assertThat(finalised.state().results().get("obs-1").quantity().value()).isEqualByComparingTo("0.45");
+        TriageStep.Outcome opened = step.onTimer(finalised.state(), NOW.plusSeconds(12));
+        assertThat(opened.decision().orElseThrow().action()).isEqualTo(Action.OPEN);
+        // A U that comes before any value has nothing to make final
+        assertThat(step.onResult(null, Results.withoutValue(preliminary, "2", "final", true), NOW).state().results()).isEmpty();
+    }
 }

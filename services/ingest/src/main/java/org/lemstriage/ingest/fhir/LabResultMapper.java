@@ -45,6 +45,15 @@ public class LabResultMapper {
             "negative", Qualitative.NEGATIVE, "not detected", Qualitative.NEGATIVE,
             "equivocal", Qualitative.EQUIVOCAL, "indeterminate", Qualitative.EQUIVOCAL);
 
+    /**
+     * The tag (meta.tag) of an Observation that makes final, without a value, the value sent before under its
+     * identifier: HL7 v2 OBX-11 {@code U} ("results status change to final without retransmitting results already sent
+     * as preliminary", Table 0085), which the v2-to-FHIR IG maps to status final. Without it, a final without a value
+     * is a result without a value: kept, deciding nothing.
+     */
+    public static final String STATUS_CHANGE_SYSTEM = "https://lemstriage.org/fhir/CodeSystem/result-status-change";
+    public static final String FINAL_WITHOUT_RETRANSMISSION = "final-without-retransmission";
+
     /** The UCUM annotation for a titer: the value is the end dilution N of 1:N. */
     public static final String TITER = "{titer}";
     private static final java.util.regex.Pattern TITER_TEXT = java.util.regex.Pattern.compile("1\\s*:\\s*(\\d{1,7})");
@@ -88,7 +97,13 @@ public class LabResultMapper {
                 observationId(observation), observation.getMeta().getVersionId(),
                 observation.getMeta().getSource(), observation.getStatus().toCode(), effective(observation),
                 quantity(observation, analyte), qualitative(observation), interpretation(observation),
-                referenceRange(observation, analyte), json, orderedBy(observation), null));
+                referenceRange(observation, analyte), json, orderedBy(observation), null, finalisesEarlier(observation)));
+    }
+
+    /** Whether the Observation says it makes final the value sent before (it carries none, and the tag). */
+    private static Boolean finalisesEarlier(Observation observation) {
+        return !observation.hasValue() && observation.getMeta().getTag(STATUS_CHANGE_SYSTEM, FINAL_WITHOUT_RETRANSMISSION) != null
+                ? Boolean.TRUE : null;
     }
 
     /**

@@ -30,6 +30,7 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Ratio;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
+import org.lemstriage.ingest.fhir.LabResultMapper;
 
 import java.math.BigDecimal;
 import java.time.ZoneId;
@@ -144,6 +145,11 @@ public final class OruToFhir {
                 .setValue(filler.number() + "/" + text(code.getIdentifier()) + (subId.isEmpty() ? "" : "/" + subId)));
         o.getMeta().setVersionId(version).setSource("urn:lems-triage:hl7v2:" + (facility.isEmpty() ? "unknown" : facility));
         o.setStatus(status(obx, at));
+        if ("U".equals(text(obx.getObservationResultStatus()))) {
+            // Final, values as sent before: the classifier makes the held preliminary value final
+            o.getMeta().addTag(LabResultMapper.STATUS_CHANGE_SYSTEM, LabResultMapper.FINAL_WITHOUT_RETRANSMISSION,
+                    "Status changed to final without retransmitting results already sent as preliminary");
+        }
         o.addCategory().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory", "Laboratory"));
         o.setCode(concept(code.getIdentifier().getValue(), code.getText().getValue(), code.getNameOfCodingSystem().getValue(),
                 code.getAlternateIdentifier().getValue(), code.getAlternateText().getValue(), code.getNameOfAlternateCodingSystem().getValue(),

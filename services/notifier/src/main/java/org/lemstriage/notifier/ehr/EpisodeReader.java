@@ -6,11 +6,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.ehrclient.EhrClient;
+import org.lemstriage.ehrclient.PatientByIdentifier;
+import org.lemstriage.model.PatientKey;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
 
@@ -32,15 +35,24 @@ public class EpisodeReader {
         this.ehr = ehr;
     }
 
+    /**
+     * @throws PatientByIdentifier.NotResolved when the decision names its patient by identifier and the EHR holds
+     *                                         no Patient, or several, with it: nothing may be written for it
+     */
     public EpisodeTransaction.Current read(TriageDecision decision) {
         // Every read waits for the EHR at the same time (EhrClient.start): one after another, they were most of a
         // positive result's way to its Task (issue 17)
+        CompletableFuture<Patient> patient = PatientKey.byIdentifier(decision.patientKey())
+                ? ehr.start(() -> PatientByIdentifier.resolve(ehr, PatientKey.identifier(decision.patientKey()))) : null;
         CompletableFuture<Set<String>> held = ehr.start(() -> observations(decision));
         // The clinician is told once, when the episode is first written: whom to tell is read beside the episode, and
         // only for a decision that may open it
         CompletableFuture<List<String>> orderers = decision.action() == TriageDecision.Action.OPEN
                 ? ehr.start(() -> orderers(decision)) : null;
         EpisodeTransaction.Current current = read(decision, held);
+        if (patient != null) {
+            EhrClient.result(patient);
+        }
         if (orderers == null || current.serviceRequest() != null) {
             return current;
         }

@@ -1,5 +1,7 @@
 package org.lemstriage.notifier.ehr;
 
+import ca.uhn.fhir.rest.gclient.TokenClientParam;
+import org.lemstriage.ehrclient.ConditionalUrl;
 import org.lemstriage.model.fhir.EhrIdentifiers;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -315,7 +317,7 @@ public class EpisodeTransaction {
 
     private static void create(Bundle tx, String fullUrl, Resource resource, String type, String system, String value) {
         tx.addEntry().setFullUrl(fullUrl).setResource(resource).getRequest().setMethod(Bundle.HTTPVerb.POST)
-                .setUrl(type).setIfNoneExist("identifier=" + system + "|" + value);
+                .setUrl(type).setIfNoneExist(ConditionalUrl.query(new TokenClientParam("identifier").exactly().systemAndCode(system, value)));
     }
 
     private static void update(Bundle tx, String fullUrl, Resource resource, Resource read) {

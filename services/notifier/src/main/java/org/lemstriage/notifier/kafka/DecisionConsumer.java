@@ -10,6 +10,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.ehrclient.EhrFailure;
+import org.lemstriage.ehrclient.PatientByIdentifier;
 import org.lemstriage.model.metrics.RecordCounters;
 import org.lemstriage.notifier.audit.AuditTrail;
 import org.lemstriage.notifier.ehr.EpisodeWriter;
@@ -41,21 +42,46 @@ public class DecisionConsumer {
     public CompletionStage<Void> onDecision(Message<TriageDecision> message) {
         TriageDecision decision = message.getPayload();
         counters.in();
+        if (decision == null) {
+            // Not TriageDecision JSON (fail-on-deserialization-failure is off): SmallRye parks its bytes as they came
+            return park(message, null, "unreadable", "not TriageDecision JSON");
+        }
         try (Scope trace = MessageTrace.current(message)) {
             writer.write(decision).ifPresent(response -> {
                 audit.written(decision, response);
                 counters.out();
             });
         } catch (EhrFailure e) {
-            String reason = e instanceof EhrFailure.Permanent p ? "ehr-rejected-" + p.status() : "ehr-unavailable";
-            counters.rejected(reason);
-            LOG.warnf("decision %s parked: %s", decision.decisionId(), reason);
-            audit.parked(decision, e.getMessage());
-            counters.deadLettered(Topics.TRIAGE_DECISION_DLQ);
-            // Nacked, not thrown: SmallRye would log a thrown failure whole, and its message quotes the EHR's
-            // OperationOutcome, whose wording may echo patient data. It goes to the DLQ header only.
-            return message.nack(e);
+            // The EHR's OperationOutcome goes to the DLQ header only: its wording may echo patient data
+            return park(message, decision, e instanceof EhrFailure.Permanent p ? "ehr-rejected-" + p.status() : "ehr-unavailable",
+                    e.getMessage());
+        } catch (PatientByIdentifier.NotResolved e) {
+            // Never "the first match": the decision waits on the DLQ until the EHR's patient records are put right
+            return park(message, decision, e.reason(), e.getMessage());
+        } catch (RuntimeException e) {
+            return park(message, decision, "unprocessable", e.getClass().getSimpleName());
         }
         return message.ack();
+    }
+
+    /**
+     * Parks the record on triage.decision.dlq: nacked, not thrown, since SmallRye would log a thrown failure whole. The
+     * log and the metrics carry the decision id and the reason's kind; the DLQ header also its detail.
+     */
+    private CompletionStage<Void> park(Message<TriageDecision> message, TriageDecision decision, String reason, String detail) {
+        counters.rejected(reason);
+        LOG.warnf("decision %s parked: %s", decision == null ? "(unreadable)" : decision.decisionId(), reason);
+        if (decision != null) {
+            audit.parked(decision, reason + ": " + detail);
+        }
+        counters.deadLettered(Topics.TRIAGE_DECISION_DLQ);
+        return message.nack(new Parked(reason + ": " + detail));
+    }
+
+    /** The dead-letter reason. */
+    static final class Parked extends RuntimeException {
+        Parked(String reason) {
+            super(reason, null, false, false);
+        }
     }
 }

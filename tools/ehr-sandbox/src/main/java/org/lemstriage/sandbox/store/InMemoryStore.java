@@ -202,7 +202,8 @@ public final class InMemoryStore {
         }
         if (ref.hasIdentifier()) {
             return search("Patient", java.util.Map.of("identifier",
-                    new String[]{ref.getIdentifier().getSystem() + "|" + ref.getIdentifier().getValue()})).size() == 1;
+                    new String[]{ca.uhn.fhir.rest.param.ParameterUtil.escape(ref.getIdentifier().getSystem()) + "|"
+                            + ca.uhn.fhir.rest.param.ParameterUtil.escape(ref.getIdentifier().getValue())})).size() == 1;
         }
         return true; // display only: nothing to check
     }

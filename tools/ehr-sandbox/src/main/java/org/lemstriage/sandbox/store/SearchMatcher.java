@@ -3,6 +3,7 @@ package org.lemstriage.sandbox.store;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.rest.param.ParameterUtil;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.util.FhirTerser;
 import ca.uhn.fhir.util.UrlUtil;
@@ -52,7 +53,7 @@ final class SearchMatcher {
             if (NOT_FILTERS.contains(name)) {
                 return;
             }
-            List<String[]> orLists = Arrays.stream(values).map(v -> v.split(",")).toList();
+            List<String[]> orLists = Arrays.stream(values).map(SearchMatcher::orList).toList();
             if ("_id".equals(name)) {
                 ids.addAll(orLists);
                 return;
@@ -70,6 +71,21 @@ final class SearchMatcher {
     static Map<String, String[]> parseQuery(String query) {
         String params = query.contains("?") ? query.substring(query.indexOf('?') + 1) : query;
         return UrlUtil.parseQueryString(params);
+    }
+
+    /**
+     * A parameter's value as its OR list: split at each comma FHIR search escaping leaves unescaped ({@code \,} is a
+     * comma inside a value); each value keeps its escapes until its system and code are split at the unescaped bar.
+     */
+    private static String[] orList(String value) {
+        List<String> values = new ArrayList<>();
+        String rest = value;
+        for (int comma = ParameterUtil.nonEscapedIndexOf(rest, ','); comma >= 0; comma = ParameterUtil.nonEscapedIndexOf(rest, ',')) {
+            values.add(rest.substring(0, comma));
+            rest = rest.substring(comma + 1);
+        }
+        values.add(rest);
+        return values.toArray(String[]::new);
     }
 
     private static boolean isSupported(RuntimeSearchParam param) {
@@ -108,7 +124,7 @@ final class SearchMatcher {
     private static Set<String> wantedKeys(String[] anyOf) {
         Set<String> keys = new LinkedHashSet<>();
         for (String wanted : anyOf) {
-            String code = wanted.substring(wanted.indexOf('|') + 1);
+            String code = ParameterUtil.unescape(wanted.substring(ParameterUtil.nonEscapedIndexOf(wanted, '|') + 1));
             if (code.isEmpty()) {
                 return null;
             }
@@ -186,11 +202,11 @@ final class SearchMatcher {
             return matchesReference(reference, wanted);
         }
         String system = null;
-        String code = wanted;
-        int bar = wanted.indexOf('|');
+        String code = ParameterUtil.unescape(wanted);
+        int bar = ParameterUtil.nonEscapedIndexOf(wanted, '|');
         if (bar >= 0) {
-            system = wanted.substring(0, bar);
-            code = wanted.substring(bar + 1);
+            system = ParameterUtil.unescape(wanted.substring(0, bar));
+            code = ParameterUtil.unescape(wanted.substring(bar + 1));
         }
         if (value instanceof Identifier identifier) {
             return matchesToken(identifier.getSystem(), identifier.getValue(), system, code);
@@ -226,7 +242,7 @@ final class SearchMatcher {
             return false;
         }
         var has = reference.getReferenceElement();
-        var want = new org.hl7.fhir.r4.model.IdType(wanted);
+        var want = new org.hl7.fhir.r4.model.IdType(ParameterUtil.unescape(wanted));
         if (!want.hasResourceType()) {
             return want.getIdPart().equals(has.getIdPart());
         }
