@@ -123,6 +123,59 @@ class ClassifierIT {
                 .body(containsString("lemstriage_decisions_total{action=\"OPEN\",service=\"classifier\",tier="));
     }
 
+    /**
+     * Issue 29, finding 4: a result the triage cannot apply (no analyte), and a record whose key names another patient,
+     * are parked on lab.observation.dlq with the failure's kind, in the same transaction as their offsets; the stream
+     * goes on, the next patient is decided, and the classifier stays live.
+     */
+    @Test
+    void aResultTheTriageCannotApplyIsParkedAndTheNextPatientIsDecided() throws Exception {
+        String poisoned = "Patient/cl-poison-" + UUID.randomUUID();
+        String next = "Patient/cl-next-" + UUID.randomUUID();
+        String noAnalyte = "{\"patientKey\":\"" + poisoned + "\",\"observationId\":\"o-1\",\"status\":\"final\","
+                + "\"quantity\":{\"value\":0.45,\"unit\":\"nmol/L\"}}";
+        String otherKey = EventJson.mapper().writeValueAsString(Results.vgcc("Patient/cl-someone-else", "o-2", "0.45", "final"));
+        try (TopicProbe deadLetters = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.LAB_OBSERVATION_DLQ);
+             TopicProbe decisions = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_DECISION)) {
+            producer.send(new ProducerRecord<>(Topics.LAB_OBSERVATION, poisoned, noAnalyte)).get();
+            producer.send(new ProducerRecord<>(Topics.LAB_OBSERVATION, poisoned + "-mismatch", otherKey)).get();
+            send(Results.vgcc(next, "obs-" + UUID.randomUUID(), "0.45", "final"));
+
+            ConsumerRecord<String, String> unprocessable = deadLetters.awaitRecord(r -> poisoned.equals(r.key()), Duration.ofSeconds(60));
+            assertThat(header(unprocessable, "dead-letter-reason")).startsWith("unprocessable: ").doesNotContain("0.45");
+            assertThat(header(unprocessable, "dead-letter-offset")).isNotBlank();
+            ConsumerRecord<String, String> mismatch = deadLetters.awaitRecord(r -> (poisoned + "-mismatch").equals(r.key()), Duration.ofSeconds(60));
+            assertThat(header(mismatch, "dead-letter-reason")).startsWith("key-mismatch");
+            decisions.awaitRecord(r -> next.equals(r.key()), Duration.ofSeconds(60));
+        }
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
+
+    /**
+     * Issue 29, findings 1 and 4: a context request that is not JSON, and one the reader cannot handle (a key that is
+     * no FHIR id), are parked on triage.context-request.dlq with their reasons; the channel stays up, and the next
+     * positive is decided on the EHR's context. Neither the health answer nor the reason carries the key.
+     */
+    @Test
+    void aContextRequestTheReaderCannotHandleIsParkedAndTheNextPositiveStillGetsItsContext() throws Exception {
+        String hostile = "Patient/SECX<img src=x onerror=alert(101)>" + UUID.randomUUID();
+        String unreadable = "Patient/cl-garbage-" + UUID.randomUUID();
+        String request = "{\"patientKey\":\"" + hostile + "\",\"requestId\":\"r-" + UUID.randomUUID() + "\"}";
+        try (TopicProbe deadLetters = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.CONTEXT_REQUEST_DLQ)) {
+            producer.send(new ProducerRecord<>(Topics.CONTEXT_REQUEST, unreadable, "{not json")).get();
+            producer.send(new ProducerRecord<>(Topics.CONTEXT_REQUEST, hostile, request)).get();
+            ConsumerRecord<String, String> garbage = deadLetters.awaitRecord(r -> unreadable.equals(r.key()), Duration.ofSeconds(60));
+            assertThat(garbage.value()).as("parked as it came").isEqualTo("{not json");
+            assertThat(header(garbage, "dead-letter-reason")).startsWith("unreadable");
+            ConsumerRecord<String, String> parked = deadLetters.awaitRecord(r -> hostile.equals(r.key()), Duration.ofSeconds(60));
+            assertThat(header(parked, "dead-letter-reason")).isEqualTo("context-read-failed: IllegalArgumentException");
+        }
+        TriageDecision decision = decisionFor("Patient/lt-p001", Results.vgcc("Patient/lt-p001", "obs-" + UUID.randomUUID(), "0.45", "final"));
+        assertThat(decision.context()).isEqualTo(TriageDecision.ContextStatus.AVAILABLE);
+        given().when().get("/q/health/live").then().statusCode(200).body(org.hamcrest.Matchers.not(containsString("SECX")));
+        given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
     private static String header(ConsumerRecord<String, String> record, String name) {
         var header = record.headers().lastHeader(name);
         assertThat(header).as("header %s", name).isNotNull();

@@ -1,12 +1,9 @@
 package org.lemstriage.ingest.api;
 
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.lemstriage.ingest.IngestConfig;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.lemstriage.ingest.fhir.FhirFormat;
 import org.lemstriage.ingest.fhir.FhirResponses;
 
@@ -18,12 +15,10 @@ import jakarta.ws.rs.ext.ReaderInterceptorContext;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Optional;
 
 /**
  * A body larger than the limit (default 10 MiB) is refused with a 413 OperationOutcome: before it is read when it
- * declares its Content-Length, else (chunked) as soon as reading it passes the limit. Quarkus' own
- * quarkus.http.limits.max-body-size stays above it as the hard cap on what is buffered.
+ * declares its Content-Length ({@link DeclaredLengthLimit}), else (chunked) as soon as reading it passes the limit. Quarkus' own quarkus.http.limits.max-body-size stays above it as the hard cap on what is buffered.
  */
 @Provider
 public class RequestSizeLimit implements ReaderInterceptor {
@@ -33,29 +28,14 @@ public class RequestSizeLimit implements ReaderInterceptor {
         this.maxBytes = config.maxRequestBytes();
     }
 
-    @ServerRequestFilter(preMatching = true)
-    public Optional<Response> limit(ContainerRequestContext request) {
-        String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
-        if (length == null) {
-            return Optional.empty();
-        }
-        try {
-            if (Long.parseLong(length.trim()) <= maxBytes) {
-                return Optional.empty();
-            }
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-        return Optional.of(tooLarge(request.getHeaderString(HttpHeaders.CONTENT_TYPE)));
-    }
-
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
         context.setInputStream(new LimitedStream(context.getInputStream()));
         return context.proceed();
     }
 
-    private Response tooLarge(String contentType) {
+    /** The 413 of a body over {@code maxBytes}, in the request's format. */
+    static Response tooLarge(long maxBytes, String contentType) {
         return FhirResponses.response(413, IssueSeverity.ERROR, IssueType.TOOLONG,
                 "The request body is larger than " + maxBytes + " bytes", null,
                 FhirFormat.ofContentType(contentType));

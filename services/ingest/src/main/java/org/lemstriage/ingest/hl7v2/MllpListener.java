@@ -93,7 +93,7 @@ public class MllpListener {
             // SmallRye's Kafka transaction did not commit within the publish timeout (seen in MllpIT); from the pool
             // it does. Frames stay paused until the answer, so a connection's messages are answered in turn
             Context context = vertx.getOrCreateContext();
-            Uni.createFrom().item(() -> intake.take(text)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).subscribe().with(
+            Uni.createFrom().item(() -> intake.answer(text)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).subscribe().with(
                     ack -> context.runOnContext(v -> {
                         socket.write(Buffer.buffer().appendByte(START).appendString(ack, StandardCharsets.ISO_8859_1.name())
                                 .appendByte(END).appendByte(CR));
@@ -157,7 +157,7 @@ public class MllpListener {
             LOG.warnf("v2 message from %s with bytes beyond ASCII and no MSH-18: connection closed", socket.remoteAddress());
             return null;
         }
-        String text = new String(body, charset);
+        String text = V2Messages.normalise(new String(body, charset));
         if (text.chars().filter(c -> c == '\r').count() > config.maxSegments()) {
             LOG.warnf("v2 message from %s with more than %d segments: connection closed", socket.remoteAddress(), config.maxSegments());
             return null;
@@ -168,7 +168,7 @@ public class MllpListener {
     /** MSH-18's character set (UTF-8 or ISO 8859-1 as HL7 names them); ASCII without one; null if the bytes say otherwise. */
     static Charset charset(byte[] body) {
         String header = new String(body, 0, Math.min(body.length, 1024), StandardCharsets.ISO_8859_1);
-        int end = header.indexOf('\r');
+        int end = header.replace('\n', '\r').indexOf('\r'); // segments may end in \n alone
         String msh = end < 0 ? header : header.substring(0, end);
         String[] fields = msh.length() > 3 ? msh.split("\\" + msh.charAt(3), -1) : new String[0];
         String named = fields.length > 17 ? fields[17].split("\\^")[0].strip() : "";

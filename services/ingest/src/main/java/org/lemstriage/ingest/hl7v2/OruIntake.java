@@ -6,6 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import org.lemstriage.ingest.api.AllOrNothing;
 import org.lemstriage.ingest.audit.MessageAudit;
+import org.lemstriage.ingest.audit.RequestTally;
+import org.lemstriage.ingest.metrics.UnmappedLabCodes;
+import org.lemstriage.model.metrics.RecordCounters;
 import org.lemstriage.ingest.fhir.BundleReader;
 import org.lemstriage.ingest.fhir.FhirInputException;
 
@@ -39,13 +42,37 @@ public class OruIntake {
     private final BundleReader reader;
     private final AllOrNothing allOrNothing;
     private final MessageAudit audit;
+    private final RequestTally tally;
+    private final RecordCounters counters;
+    private final UnmappedLabCodes unmapped;
 
-    public OruIntake(V2Messages messages, OruToFhir toFhir, BundleReader reader, AllOrNothing allOrNothing, MessageAudit audit) {
+    public OruIntake(V2Messages messages, OruToFhir toFhir, BundleReader reader, AllOrNothing allOrNothing, MessageAudit audit,
+                     RequestTally tally, RecordCounters counters, UnmappedLabCodes unmapped) {
         this.messages = messages;
         this.toFhir = toFhir;
         this.reader = reader;
         this.allOrNothing = allOrNothing;
         this.audit = audit;
+        this.tally = tally;
+        this.counters = counters;
+        this.unmapped = unmapped;
+    }
+
+    /**
+     * The answer to one MLLP frame (ER7): a message's ACK, or for a batch (FHS/BHS) the batch of each message's ACK;
+     * {@link KafkaUnavailable} when none may be sent, a {@link V2Problem} when the frame holds no MSH to answer.
+     */
+    public String answer(String frame) {
+        String er7 = V2Messages.normalise(frame);
+        if (!V2Batch.is(er7)) {
+            return take(er7);
+        }
+        V2Batch batch = V2Batch.split(er7);
+        List<String> acks = new java.util.ArrayList<>();
+        for (String message : batch.messages()) {
+            acks.add(take(message)); // each in a request context of its own: its own AuditEvent
+        }
+        return batch.acknowledge(acks);
     }
 
     /** The ACK to send (ER7), or {@link KafkaUnavailable} when none may be sent. */
@@ -55,8 +82,11 @@ public class OruIntake {
         try {
             message = messages.parse(er7);
         } catch (V2Problem problem) {
-            audit.message("", problem.ack().name(), problem.where() + " " + problem.getMessage());
-            throw problem; // not a message to acknowledge: the listener closes the connection
+            // Answered from its MSH alone if that can be read (a version HAPI has no model for); else no message
+            java.util.Optional<String> answer = messages.refuseUnparsed(er7, problem);
+            audit.message(V2Header.read(er7).map(h -> h.field(10)).orElse(""), answer.isPresent() ? problem.ack().name() : "none",
+                    problem.where() + " " + problem.getMessage());
+            return answer.orElseThrow(() -> problem); // not a message to acknowledge: the listener closes the connection
         }
         String controlId = V2Messages.controlId(message);
         // Set before anything can fail validation: a FHIR-path failure is located through its sources
@@ -79,6 +109,11 @@ public class OruIntake {
             audit.message(controlId, "AE", problem.getMessage());
             return messages.refuse(message, problem);
         }
+        for (int i = 0; i < mapped.untracked(); i++) {
+            counters.skipped("untracked-code");
+            tally.untracked();
+        }
+        mapped.unmapped().forEach(unmapped::seen);
         audit.message(controlId, "AA", null);
         return messages.accept(message);
     }

@@ -41,6 +41,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -69,15 +70,27 @@ public final class OruToFhir {
     private static final Pattern NUMBER_AS_TEXT = Pattern.compile("^\\s*(<=|>=|<|>)?\\s*([-+]?\\d+(?:\\.\\d+)?)\\s*$");
     private static final Pattern TITER_AS_TEXT = Pattern.compile("^\\s*1\\s*:\\s*(\\d{1,7})\\s*$");
     /** OBX-11, Table 0085, as the IG's observation-status map gives it. */
-    private static final Map<String, Observation.ObservationStatus> STATUS = Map.of(
-            "F", Observation.ObservationStatus.FINAL, "C", Observation.ObservationStatus.CORRECTED,
-            "P", Observation.ObservationStatus.PRELIMINARY, "X", Observation.ObservationStatus.CANCELLED,
-            "D", Observation.ObservationStatus.ENTEREDINERROR, "W", Observation.ObservationStatus.ENTEREDINERROR,
-            "R", Observation.ObservationStatus.PRELIMINARY, "S", Observation.ObservationStatus.PRELIMINARY,
-            "I", Observation.ObservationStatus.REGISTERED, "U", Observation.ObservationStatus.FINAL);
+    private static final Map<String, Observation.ObservationStatus> STATUS = Map.ofEntries(
+            Map.entry("F", Observation.ObservationStatus.FINAL), Map.entry("C", Observation.ObservationStatus.CORRECTED),
+            Map.entry("P", Observation.ObservationStatus.PRELIMINARY), Map.entry("X", Observation.ObservationStatus.CANCELLED),
+            Map.entry("D", Observation.ObservationStatus.ENTEREDINERROR), Map.entry("W", Observation.ObservationStatus.ENTEREDINERROR),
+            Map.entry("R", Observation.ObservationStatus.PRELIMINARY), Map.entry("S", Observation.ObservationStatus.PRELIMINARY),
+            Map.entry("I", Observation.ObservationStatus.REGISTERED), Map.entry("U", Observation.ObservationStatus.FINAL),
+            // O: order detail only, no result; N: not asked. No result: registered, which decides nothing
+            Map.entry("O", Observation.ObservationStatus.REGISTERED), Map.entry("N", Observation.ObservationStatus.REGISTERED));
 
-    /** The Bundle, and for each of its entries the OBX it came from (for an ERR naming a field of that OBX). */
-    public record Mapped(Bundle bundle, List<V2Location> sources) {
+    /**
+     * The Bundle of the tracked results, and for each of its entries the OBX it came from (for an ERR naming a field of
+     * that OBX); how many OBX were not tracked, and of those the codes whose coding system the site has not mapped.
+     */
+    public record Mapped(Bundle bundle, List<V2Location> sources, int untracked, List<UnmappedCode> unmapped) {
+    }
+
+    /**
+     * An OBX-3 code no coding system URI could be given for (a sender's local system that the site has not mapped), so
+     * no ConceptMap can know it: counted and logged, since a tracked test under it would otherwise pass unseen.
+     */
+    public record UnmappedCode(String sender, String codingSystem, String code) {
     }
 
     /** An order's number: the filler's (OBR-3), else the placer's (OBR-2), in its namespace. */
@@ -85,41 +98,65 @@ public final class OruToFhir {
     }
 
     private final V2CodingSystems codingSystems;
+    /** Whether an OBX-3, as a FHIR code, is one of the tracked analytes: only those are mapped, checked and refused. */
+    private final Predicate<CodeableConcept> tracked;
     /** Assigning authority namespace (PID-3.4.1) to identifier system, where it carries no OID or URI of its own. */
     private final Map<String, String> assigningAuthorities;
     /** A time without an offset is read in this zone (the sending lab's). */
     private final ZoneId zone;
 
-    public OruToFhir(V2CodingSystems codingSystems, Map<String, String> assigningAuthorities, ZoneId zone) {
+    public OruToFhir(V2CodingSystems codingSystems, Predicate<CodeableConcept> tracked, Map<String, String> assigningAuthorities,
+                     ZoneId zone) {
         this.codingSystems = codingSystems;
+        this.tracked = tracked;
         this.assigningAuthorities = Map.copyOf(assigningAuthorities);
         this.zone = zone;
     }
 
+    /**
+     * Every OBX whose code is tracked, as an Observation; the others are only counted. What a tracked result needs (the
+     * patient, the order number, the message time) is read when the first tracked OBX needs it, so a message of
+     * routine results is never refused for a field lems-triage does not use.
+     */
     public Mapped map(ORU_R01 message) throws HL7Exception {
         MSH msh = message.getMSH();
         String facility = text(msh.getSendingFacility().getNamespaceID());
-        String version = version(msh);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         List<V2Location> sources = new ArrayList<>();
+        List<UnmappedCode> unmapped = new ArrayList<>();
+        String version = null;
         int pid = 0;
         int obr = 0;
         int obx = 0;
+        int untracked = 0;
         for (ORU_R01_PATIENT_RESULT result : message.getPATIENT_RESULTAll()) {
             pid++;
             PID patient = result.getPATIENT().getPID();
-            if (patient.isEmpty()) {
-                throw V2Problem.error(V2Location.of("PID", pid, 3), "no PID segment: the results name no patient");
-            }
-            Reference subject = subject(patient, pid);
+            Reference subject = null;
             for (ORU_R01_ORDER_OBSERVATION order : result.getORDER_OBSERVATIONAll()) {
                 obr++;
                 OBR request = order.getOBR();
-                OrderNumber filler = orderNumber(request, obr, facility);
+                OrderNumber filler = null;
                 V2Location orderAt = V2Location.of("OBR", obr, 0);
                 for (var observation : order.getOBSERVATIONAll()) {
                     obx++;
                     OBX segment = observation.getOBX();
+                    CE code = segment.getObservationIdentifier();
+                    CodeableConcept concept = concept(code.getIdentifier().getValue(), null, code.getNameOfCodingSystem().getValue(),
+                            code.getAlternateIdentifier().getValue(), null, code.getNameOfAlternateCodingSystem().getValue(), facility);
+                    if (!tracked.test(concept)) {
+                        untracked++;
+                        unmappedCode(code, concept, facility).ifPresent(unmapped::add);
+                        continue;
+                    }
+                    if (subject == null) {
+                        if (patient.isEmpty()) {
+                            throw V2Problem.sequence(V2Location.of("PID", pid, 3), "no PID segment: the results name no patient");
+                        }
+                        subject = subject(patient, pid);
+                    }
+                    filler = filler != null ? filler : orderNumber(request, obr, facility);
+                    version = version != null ? version : version(msh);
                     V2Location at = V2Location.of("OBX", obx, 0);
                     Observation fhir = observation(segment, request, at, orderAt, facility, filler, subject, version);
                     bundle.addEntry().setResource(fhir).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
@@ -128,9 +165,19 @@ public final class OruToFhir {
             }
         }
         if (obx == 0) {
-            throw V2Problem.error(V2Location.of("OBX", 1, 0), "an ORU^R01 without any OBX: no result to take");
+            throw V2Problem.sequence(V2Location.of("OBX", 1, 0), "an ORU^R01 without any OBX: no result to take");
         }
-        return new Mapped(bundle, sources);
+        return new Mapped(bundle, sources, untracked, List.copyOf(unmapped));
+    }
+
+    /** The OBX-3 code when none of its codings has a system URI: a sender's local system the site has not mapped. */
+    private static java.util.Optional<UnmappedCode> unmappedCode(CE code, CodeableConcept concept, String facility) {
+        String identifier = text(code.getIdentifier());
+        String system = text(code.getNameOfCodingSystem());
+        if (identifier.isEmpty() || system.isEmpty() || concept.getCoding().stream().anyMatch(Coding::hasSystem)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new UnmappedCode(facility.isEmpty() ? "unknown" : facility, system, identifier));
     }
 
     private Observation observation(OBX obx, OBR obr, V2Location at, V2Location orderAt, String facility, OrderNumber filler, Reference subject,
@@ -138,7 +185,7 @@ public final class OruToFhir {
         Observation o = new Observation();
         CE code = obx.getObservationIdentifier();
         if (text(code.getIdentifier()).isEmpty()) {
-            throw V2Problem.error(field(at, 3), "OBX-3 has no code");
+            throw V2Problem.missing(field(at, 3), "OBX-3 has no code");
         }
         String subId = text(obx.getObservationSubID());
         o.addIdentifier(new Identifier().setSystem(RESULT_SYSTEM + filler.namespace())
@@ -195,7 +242,8 @@ public final class OruToFhir {
         switch (type) {
             case "NM" -> o.setValue(quantity(null, number(text(data), where), obx.getUnits(), facility));
             case "SN" -> o.setValue(structuredNumeric(data, obx.getUnits(), facility, where));
-            case "ST", "TX", "FT" -> o.setValue(fromText(text(data), obx.getUnits(), facility));
+            // No OBX-2 with a value (an engine left it out): read as text, as HAPI's parser did (ST)
+            case "ST", "TX", "FT", "" -> o.setValue(fromText(text(data), obx.getUnits(), facility));
             case "CE", "CWE" -> o.setValue(coded(data, facility));
             default -> throw V2Problem.error(field(at, 2), "OBX-2 value type '" + type + "' is not one lems-triage reads (NM, SN, ST, TX, FT, CE, CWE)");
         }
@@ -293,8 +341,8 @@ public final class OruToFhir {
         String code = text(obx.getObservationResultStatus());
         Observation.ObservationStatus status = STATUS.get(code);
         if (status == null) {
-            throw V2Problem.error(field(at, 11), code.isEmpty() ? "OBX-11 (result status) is required"
-                    : "OBX-11 '" + code + "' is not a result status of Table 0085");
+            throw code.isEmpty() ? V2Problem.missing(field(at, 11), "OBX-11 (result status) is required")
+                    : V2Problem.notInTable(field(at, 11), "OBX-11 '" + code + "' is not a result status of Table 0085");
         }
         return status;
     }
@@ -311,11 +359,11 @@ public final class OruToFhir {
             }
         }
         if (chosen == null) {
-            throw V2Problem.error(V2Location.of("PID", repetition, 3), "PID-3 holds no patient identifier");
+            throw V2Problem.missing(V2Location.of("PID", repetition, 3), "PID-3 holds no patient identifier");
         }
         String system = authority(chosen.getAssigningAuthority());
         if (system == null) {
-            throw V2Problem.error(V2Location.of("PID", repetition, 3).component(4), "PID-3's assigning authority '"
+            throw V2Problem.missing(V2Location.of("PID", repetition, 3).component(4), "PID-3's assigning authority '"
                     + text(chosen.getAssigningAuthority().getNamespaceID()) + "' has no identifier system (an OID, a URI, or lemstriage.mllp.assigning-authorities)");
         }
         return new Reference().setType("Patient").setIdentifier(new Identifier().setSystem(system).setValue(text(chosen.getIDNumber())));
@@ -338,7 +386,7 @@ public final class OruToFhir {
     private static OrderNumber orderNumber(OBR obr, int repetition, String facility) {
         EI number = text(obr.getFillerOrderNumber().getEntityIdentifier()).isEmpty() ? obr.getPlacerOrderNumber() : obr.getFillerOrderNumber();
         if (text(number.getEntityIdentifier()).isEmpty()) {
-            throw V2Problem.error(V2Location.of("OBR", repetition, 3), "OBR has neither a filler (OBR-3) nor a placer (OBR-2) order number");
+            throw V2Problem.missing(V2Location.of("OBR", repetition, 3), "OBR has neither a filler (OBR-3) nor a placer (OBR-2) order number");
         }
         String namespace = text(number.getNamespaceID()).isEmpty() ? facility : text(number.getNamespaceID());
         return new OrderNumber(namespace.isEmpty() ? "unknown" : namespace, text(number.getEntityIdentifier()));
@@ -349,7 +397,7 @@ public final class OruToFhir {
         String value = text(msh.getDateTimeOfMessage().getTime());
         String digits = value.replaceAll("[^0-9].*$", "");
         if (digits.length() < 8) {
-            throw V2Problem.error(V2Location.of("MSH", 1, 7), "MSH-7 (date/time of message) is required");
+            throw V2Problem.missing(V2Location.of("MSH", 1, 7), "MSH-7 (date/time of message) is required");
         }
         return (digits + "000000").substring(0, 14);
     }

@@ -2,6 +2,7 @@ package org.lemstriage.ingest.hl7v2;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import org.lemstriage.model.terminology.AnalyteMap;
 
 /** The v2 reader and mapper, configured by {@code lemstriage.mllp.*}. */
 public class V2Beans {
@@ -14,7 +15,13 @@ public class V2Beans {
 
     @Produces
     @ApplicationScoped
-    OruToFhir toFhir(MllpConfig config) {
-        return new OruToFhir(new V2CodingSystems(config.localCodingSystems()), config.assigningAuthorities(), config.defaultZone());
+    OruToFhir toFhir(MllpConfig config, AnalyteMap analytes) {
+        return new OruToFhir(new V2CodingSystems(config.localCodingSystems()), tracked(analytes), config.assigningAuthorities(),
+                config.defaultZone());
+    }
+
+    /** An OBX is tracked when its code maps to an analyte of the lab ConceptMaps (a diagnosis code on a result is not). */
+    public static java.util.function.Predicate<org.hl7.fhir.r4.model.CodeableConcept> tracked(AnalyteMap analytes) {
+        return code -> analytes.map(code).filter(m -> !m.analyte().diagnosis()).isPresent();
     }
 }

@@ -11,7 +11,8 @@ import java.util.Optional;
  * (and terminology.hl7.org's NamingSystems): LN is LOINC, SCT and SNM are SNOMED CT, UCUM is UCUM, I10 is ICD-10,
  * I10C is ICD-10-CM. A lab's own codes (L, or a 99zzz local name) mean nothing without the sender: each site maps
  * its senders' local systems (sending facility and system name) to the URI its ConceptMaps use, in
- * {@code lemstriage.mllp.local-coding-systems}.
+ * {@code lemstriage.mllp.local-coding-systems}; {@code *|NAME} maps a name for every sender that has no mapping of its
+ * own (a hospital's LIS that passes on its send-outs' codes under its own facility, for one).
  */
 public final class V2CodingSystems {
     private static final Map<String, String> TABLE_0396 = Map.of(
@@ -22,7 +23,9 @@ public final class V2CodingSystems {
             "I10", "http://hl7.org/fhir/sid/icd-10",
             "I10C", "http://hl7.org/fhir/sid/icd-10-cm");
 
-    /** Keys {@code FACILITY|NAME}, e.g. {@code MAYO|L}, upper case. */
+    /** The facility of a key that maps a local system for every sender without one of its own: {@code *|L}. */
+    public static final String ANY_SENDER = "*";
+    /** Keys {@code FACILITY|NAME}, e.g. {@code MAYO|L}, or {@code *|NAME} for any sender, upper case. */
     private final Map<String, String> local;
 
     public V2CodingSystems(Map<String, String> local) {
@@ -41,6 +44,7 @@ public final class V2CodingSystems {
         if (standard != null) {
             return Optional.of(standard);
         }
-        return Optional.ofNullable(local.get((sendingFacility == null ? "" : sendingFacility.strip().toUpperCase(Locale.ROOT)) + "|" + upper));
+        String facility = sendingFacility == null ? "" : sendingFacility.strip().toUpperCase(Locale.ROOT);
+        return Optional.ofNullable(local.getOrDefault(facility + "|" + upper, local.get(ANY_SENDER + "|" + upper)));
     }
 }

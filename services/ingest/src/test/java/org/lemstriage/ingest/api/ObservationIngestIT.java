@@ -196,6 +196,23 @@ class ObservationIngestIT {
         given().contentType(FHIR_JSON).body(routine).when().post("/fhir/Observation").then().statusCode(200);
     }
 
+    /**
+     * Issue 29, finding 6: a Content-Length past even Quarkus' own cap (1 MiB in tests, 20 MiB by default) is answered
+     * with the same OperationOutcome, not Quarkus' empty 413, and before the body is read.
+     */
+    @Test
+    void aDeclaredBodyPastQuarkusOwnCapIs413WithAnOperationOutcome() throws Exception {
+        byte[] huge = new byte[3 * 1024 * 1024];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                        + io.restassured.RestAssured.port + "/fhir/Observation"))
+                .header("Content-Type", FHIR_JSON).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(huge)).build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(FHIR_JSON));
+        assertThat(response.body()).contains("OperationOutcome", "too-long", "larger than 65536 bytes");
+    }
+
     @Test
     void aChunkedBodyPastTheLimitIs413WithAnOperationOutcome() throws Exception {
         // A publisher of unknown length: sent chunked, no Content-Length; the limit (64 KiB in tests) is found while reading, not from the headers

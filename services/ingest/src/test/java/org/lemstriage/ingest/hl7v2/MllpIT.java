@@ -100,6 +100,78 @@ class MllpIT {
         }
     }
 
+    /**
+     * Issue 29: the vendor-quirk corpus (src/test/resources/hl7v2/quirks, Epic Beaker, Cerner, Mayo, ARUP, Labcorp and
+     * 2.5.1 ELR shapes) over real TCP, each message put on the wire with the segment endings its row names: every one
+     * is answered, with the ACK code, ERR-2 location and ERR-3 code (HL7 Table 0357) of expected.tsv, a batch with one
+     * ACK per message; and its AuditEvent counts the tracked results published and the OBX left untracked.
+     */
+    @TestFactory
+    Stream<DynamicTest> eachMessageOfTheQuirkCorpusGetsTheAnswerExpected() throws IOException {
+        return quirks().stream().map(row -> DynamicTest.dynamicTest(row[0] + " (" + row[1] + ")", () -> {
+            String ending = switch (row[1]) {
+                case "CR" -> "\r";
+                case "LF" -> "\n";
+                default -> "\r\n";
+            };
+            String file = V2Corpus.resource("quirks/" + row[0]);
+            List<String> lines = file.lines().toList();
+            String wire = String.join(ending, lines) + ending;
+            List<String> controlIds = lines.stream().filter(l -> l.startsWith("MSH")).map(l -> l.split("\\|", -1)[9]).toList();
+            String answer;
+            try (TopicProbe audit = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_AUDIT);
+                 Socket socket = new Socket("localhost", listener.port())) {
+                socket.setSoTimeout(60_000);
+                socket.getOutputStream().write(frame(wire));
+                answer = readFrame(socket.getInputStream());
+                int published = 0;
+                int untracked = 0;
+                // One AuditEvent per message; a batch's come together, so they are read in one go
+                java.util.Set<String> waiting = new java.util.HashSet<>(controlIds);
+                List<ConsumerRecord<String, String>> events = audit.pollUntil(r -> {
+                    waiting.removeIf(id -> r.value().contains("ORU^R01 " + id + "\""));
+                    return waiting.isEmpty();
+                }, WAIT);
+                assertThat(waiting).as("messages without an AuditEvent").isEmpty();
+                for (String controlId : controlIds) {
+                    String event = events.stream().map(ConsumerRecord::value).filter(v -> v.contains("ORU^R01 " + controlId + "\""))
+                            .findFirst().orElseThrow();
+                    java.util.regex.Matcher counts = java.util.regex.Pattern.compile("published (\\d+), untracked (\\d+)").matcher(event);
+                    assertThat(counts.find()).as(event).isTrue();
+                    published += Integer.parseInt(counts.group(1));
+                    untracked += Integer.parseInt(counts.group(2));
+                }
+                assertThat(published).as("tracked results published").isEqualTo(Integer.parseInt(row[5]));
+                assertThat(untracked).as("OBX counted as untracked").isEqualTo(Integer.parseInt(row[6]));
+            }
+            List<String> acks = new java.util.ArrayList<>();
+            List<String> locations = new java.util.ArrayList<>();
+            List<String> codes = new java.util.ArrayList<>();
+            for (String segment : answer.split("\r")) {
+                String[] f = segment.split("\\|", -1);
+                if (segment.startsWith("MSA")) {
+                    acks.add(f[1]);
+                    locations.add("");
+                    codes.add("");
+                } else if (segment.startsWith("ERR") && !acks.isEmpty()) {
+                    locations.set(acks.size() - 1, f[2]);
+                    codes.set(acks.size() - 1, f[3].split("\\^")[0]);
+                }
+            }
+            assertThat(String.join(",", acks)).as(answer).isEqualTo(row[2]);
+            assertThat(String.join(",", locations)).as(answer).isEqualTo(row[3]);
+            assertThat(String.join(",", codes)).as(answer).isEqualTo(row[4]);
+            if (controlIds.size() > 1) {
+                assertThat(answer).as("a batch is answered with a batch").startsWith("FHS").contains("\rBTS|" + controlIds.size() + "\r");
+            }
+        }));
+    }
+
+    private static List<String[]> quirks() throws IOException {
+        return V2Corpus.resource("quirks/expected.tsv").lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                .map(l -> java.util.Arrays.copyOf(l.split("\t", -1), 8)).toList();
+    }
+
     /** What a sender may put on the wire that is not an MLLP frame of an acceptable message. */
     private record BrokenFrame(String name, byte[] bytes, boolean senderStalls) {
     }

@@ -15,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +30,7 @@ class OruToFhirTest {
             "MAYO|L", "https://www.mayocliniclabs.com/test-catalog",
             "ARUP|L", "https://ltd.aruplab.com/Tests/Pub",
             "LABCORP|L", "https://www.labcorp.com/tests"));
-    static final OruToFhir TO_FHIR = new OruToFhir(SYSTEMS, Map.of(), ZoneOffset.UTC);
+    static final OruToFhir TO_FHIR = new OruToFhir(SYSTEMS, V2Beans.tracked(AnalyteMap.defaults()), Map.of(), ZoneOffset.UTC);
     private static final V2Messages MESSAGES = new V2Messages();
     private static final LabResultMapper MAPPER = new LabResultMapper(AnalyteMap.defaults(), new UnitNormaliser());
 
@@ -51,14 +50,16 @@ class OruToFhirTest {
                               String comparator, String qualitative, String labCode, String effective, String observationId,
                               String version) throws Exception {
         ORU_R01 message = MESSAGES.oru(message(file));
-        Bundle bundle = TO_FHIR.map(message).bundle();
-        Observation observation = (Observation) bundle.getEntry().get(Integer.parseInt(obx) - 1).getResource();
-        Optional<LabResult> mapped = MAPPER.map(observation);
+        OruToFhir.Mapped all = TO_FHIR.map(message);
+        // Only tracked OBX become Observations; each entry names the OBX it came from
+        int entry = all.sources().indexOf(V2Location.of("OBX", Integer.parseInt(obx), 0));
         if (analyte.equals("untracked")) {
-            assertThat(mapped).isEmpty();
+            assertThat(entry).as("an untracked OBX is counted, not mapped").isNegative();
+            assertThat(all.untracked()).isPositive();
             return;
         }
-        LabResult result = mapped.orElseThrow();
+        Observation observation = (Observation) all.bundle().getEntry().get(entry).getResource();
+        LabResult result = MAPPER.map(observation).orElseThrow();
         assertThat(result.analyte().name()).isEqualTo(analyte);
         assertThat(result.patientKey()).isEqualTo(patient);
         assertThat(result.status()).isEqualTo(status);

@@ -14,8 +14,9 @@ public final class V2Corpus {
         return resource(file).replace("\r\n", "\n").replace('\n', '\r');
     }
 
+    /** A file of src/test/resources/hl7v2/oru, or of another folder there when named ({@code quirks/expected.tsv}). */
     static String resource(String file) throws IOException {
-        try (InputStream in = V2Corpus.class.getResourceAsStream("/hl7v2/oru/" + file)) {
+        try (InputStream in = V2Corpus.class.getResourceAsStream("/hl7v2/" + (file.contains("/") ? "" : "oru/") + file)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
