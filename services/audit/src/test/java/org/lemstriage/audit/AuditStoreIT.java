@@ -218,6 +218,27 @@ class AuditStoreIT {
         awaitRows("select count(*) from audit_event_entity where reference = '" + patient + "'", 1);
     }
 
+    /**
+     * Issue 29, finding 4: a record PostgreSQL refuses (a NUL character in a patient identifier: SQLState 22021) was
+     * retried for ten minutes and then failed the channel. It is parked with the reason at once, and the records beside
+     * it in the same batch are stored.
+     */
+    @Test
+    void aRecordPostgresRefusesIsParkedAndTheOthersOfItsBatchStored() throws Exception {
+        String poisoned = "identifier:urn:oid:1.2.3|NUL\u0000" + UUID.randomUUID();
+        String patient = "Patient/beside-poison-" + UUID.randomUUID();
+        try (TopicProbe deadLetters = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.AUDIT_STORE_DLQ)) {
+            send(Topics.TRIAGE_AUDIT, patient, notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now()));
+            String refused = notifierWrite(poisoned, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now());
+            send(Topics.TRIAGE_AUDIT, patient, refused);
+            send(Topics.TRIAGE_AUDIT, patient, notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now()));
+            ConsumerRecord<String, String> parked = deadLetters.awaitRecord(r -> r.value().equals(refused), Duration.ofSeconds(60));
+            assertThat(new String(parked.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("unstorable: PostgreSQL refused a value (SQLState 22021)");
+        }
+        awaitRows("select count(*) from audit_event_entity where reference = '" + patient + "'", 2);
+    }
+
     /** Row counts once nothing more arrives (other tests' read audits may still be on their way). */
     private List<Long> settledSnapshot() throws Exception {
         List<Long> previous = snapshot();

@@ -7,6 +7,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.lemstriage.audit.store.AuditRecord;
 import org.lemstriage.audit.store.AuditStore;
 import org.lemstriage.audit.store.DecisionRecord;
+import org.lemstriage.audit.store.UnreadableRecord;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import org.lemstriage.model.metrics.RecordCounters;
 
 import java.sql.SQLException;
@@ -36,20 +38,51 @@ public class AuditStoreConsumer {
     @Blocking(ordered = true)
     public CompletionStage<Void> storeAuditEvents(KafkaRecordBatch<String, String> batch) throws SQLException {
         List<AuditRecord> records = deadLetters.readable(batch, AuditRecord::parse);
-        if (!records.isEmpty()) {
-            store.saveEvents(records);
-        }
-        return stored(batch, records.size());
+        return stored(batch, save(batch, records, store::saveEvents, AuditRecord::partition, AuditRecord::offset));
     }
 
     @Incoming(DECISIONS)
     @Blocking(ordered = true)
     public CompletionStage<Void> storeDecisions(KafkaRecordBatch<String, String> batch) throws SQLException {
         List<DecisionRecord> records = deadLetters.readable(batch, DecisionRecord::parse);
-        if (!records.isEmpty()) {
-            store.saveDecisions(records);
+        return stored(batch, save(batch, records, store::saveDecisions, DecisionRecord::partition, DecisionRecord::offset));
+    }
+
+    /** What {@link AuditStore} does with a list of records: store them all, or throw. */
+    @FunctionalInterface
+    interface Save<T> {
+        void save(List<T> records) throws SQLException;
+    }
+
+    /**
+     * The batch in one transaction; if PostgreSQL refuses a value in it ({@link AuditStore.Unstorable}), each record in
+     * a transaction of its own, and the one refused parked with the reason. How many were stored.
+     */
+    private <T> int save(KafkaRecordBatch<String, String> batch, List<T> records, Save<T> save,
+                         java.util.function.ToIntFunction<T> partition, java.util.function.ToLongFunction<T> offset) throws SQLException {
+        if (records.isEmpty()) {
+            return 0;
         }
-        return stored(batch, records.size());
+        try {
+            save.save(records);
+            return records.size();
+        } catch (AuditStore.Unstorable refused) {
+            int stored = 0;
+            for (T record : records) {
+                try {
+                    save.save(List.of(record));
+                    stored++;
+                } catch (AuditStore.Unstorable one) {
+                    for (var original : batch) {
+                        IncomingKafkaRecordMetadata<String, String> where = original.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+                        if (where.getPartition() == partition.applyAsInt(record) && where.getOffset() == offset.applyAsLong(record)) {
+                            deadLetters.park(where, original.getPayload(), new UnreadableRecord(one.getMessage(), null));
+                        }
+                    }
+                }
+            }
+            return stored;
+        }
     }
 
     private CompletionStage<Void> stored(KafkaRecordBatch<String, String> batch, int written) {

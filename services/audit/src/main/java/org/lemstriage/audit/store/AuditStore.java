@@ -23,6 +23,24 @@ import java.util.List;
  */
 @ApplicationScoped
 public class AuditStore {
+    /**
+     * PostgreSQL refused what a record holds (SQLState class 22, data exception: a NUL character in a text column, for
+     * one): the same batch would be refused for ever, so it is not retried; the consumer stores its records one by one
+     * and parks the one refused.
+     */
+    public static final class Unstorable extends RuntimeException {
+        private final String sqlState;
+
+        Unstorable(String sqlState) {
+            super("unstorable: PostgreSQL refused a value (SQLState " + sqlState + ")", null, false, false);
+            this.sqlState = sqlState;
+        }
+
+        public String sqlState() {
+            return sqlState;
+        }
+    }
+
     private final AgroalDataSource database;
 
     public AuditStore(AgroalDataSource database) {
@@ -65,7 +83,7 @@ public class AuditStore {
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
-                throw e;
+                throw unstorableOr(e);
             }
         }
     }
@@ -113,9 +131,17 @@ public class AuditStore {
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
-                throw e;
+                throw unstorableOr(e);
             }
         }
+    }
+
+    /** A data exception (class 22) as {@link Unstorable}, which is not retried; any other failure as it is. */
+    private static SQLException unstorableOr(SQLException e) {
+        if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
+            throw new Unstorable(e.getSQLState());
+        }
+        return e;
     }
 
     private static void addParties(PreparedStatement statement, AuditRecord r, List<AuditRecord.Party> parties) throws SQLException {

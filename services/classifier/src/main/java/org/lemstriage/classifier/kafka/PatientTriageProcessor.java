@@ -185,7 +185,7 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
             waits.delete(key);
         }
         outcome.contextRequest().ifPresent(request -> {
-            LOG.debugf("context request %s for %s", request.requestId(), key);
+            LOG.debugf("context request %s", request.requestId());
             context.forward(new Record<>(key, request, timestamp, trace), TriageTopology.CONTEXT_REQUEST_SINK);
         });
         outcome.decision().ifPresent(decision -> {

@@ -145,7 +145,7 @@ public class ObservationResource {
         }
         counters.out();
         tally.published();
-        LOG.debugf("published observation %s for %s", labResult.observationId(), labResult.patientKey());
+        LOG.debugf("published observation %s", labResult.observationId());
         return FhirResponses.information(publishedStatus, "Accepted; " + labResult.analyte().display()
                 + " result published to " + Topics.LAB_OBSERVATION, out);
     }

@@ -282,6 +282,47 @@ abstract class EpisodeConformance {
         serviceRequestOf(episode);
     }
 
+    /**
+     * Issue 29, finding 2: a decision for a patient named by identifier is written only for the one Patient that carries
+     * exactly that identifier. A comma in the value is part of it (never FHIR search's OR, which found another patient);
+     * none or two Patients: nothing is written, and the decision is parked with the reason.
+     */
+    @Test
+    void aPatientNamedByIdentifierIsWrittenToOnlyWhenExactlyOnePatientCarriesIt() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String system = "urn:oid:1.2.36.146.595.217.0.1";
+        String held = "SECPROBE-3-" + tag;
+        String twice = "DUP-" + tag;
+        createPatient(system, held);
+        createPatient(system, twice);
+        createPatient(system, twice);
+        String ok = UUID.randomUUID().toString();
+        String injected = UUID.randomUUID().toString();
+        String ambiguous = UUID.randomUUID().toString();
+        try (org.lemstriage.testsupport.TopicProbe parked = org.lemstriage.testsupport.TopicProbe.fromNow(
+                org.lemstriage.testsupport.KafkaBroker.bootstrapServers(), org.lemstriage.model.Topics.TRIAGE_DECISION_DLQ)) {
+            sender.send(Decisions.decision(injected, 1, "identifier:" + system + "|SECPROBE-INJ-" + tag + "," + held, Action.OPEN, Tier.HIGH, 2));
+            sender.send(Decisions.decision(ambiguous, 1, "identifier:" + system + "|" + twice, Action.OPEN, Tier.HIGH, 2));
+            sender.send(Decisions.decision(ok, 1, "identifier:" + system + "|" + held, Action.OPEN, Tier.INTERMEDIATE, 2));
+            assertThat(reason(parked, injected)).startsWith("patient-not-found");
+            assertThat(reason(parked, ambiguous)).startsWith("patient-not-unique");
+        }
+        List<Task> written = await(() -> tasksOf(ok), t -> t.size() == 2);
+        assertThat(written).allSatisfy(t -> assertThat(t.getFor().getIdentifier().getValue()).isEqualTo(held));
+        assertThat(tasksOf(injected)).isEmpty();
+        assertThat(tasksOf(ambiguous)).isEmpty();
+    }
+
+    private void createPatient(String system, String value) {
+        ehr.create().resource(new org.hl7.fhir.r4.model.Patient().addIdentifier(
+                new org.hl7.fhir.r4.model.Identifier().setSystem(system).setValue(value))).execute();
+    }
+
+    private static String reason(org.lemstriage.testsupport.TopicProbe parked, String episode) {
+        var record = parked.awaitRecord(r -> r.value().contains(episode), Duration.ofSeconds(60));
+        return new String(record.headers().lastHeader("dead-letter-reason").value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private ServiceRequest serviceRequestOf(String episode) {
         return episodes.serviceRequest(episode);
     }

@@ -105,6 +105,25 @@ class NotifierIT {
         assertThat(logged).noneSatisfy(line -> assertThat(line).contains("names a patient this EHR does not know"));
     }
 
+    /** Issue 29, finding 4: a record that is not a decision is parked as it came, and the next decision goes through. */
+    @Test
+    void anUnreadableRecordIsParkedAsItCameAndTheNextDecisionGoesThrough() throws Exception {
+        String garbage = "{not a decision " + UUID.randomUUID();
+        String next = UUID.randomUUID().toString();
+        try (TopicProbe dlq = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_DECISION_DLQ);
+             var raw = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of("bootstrap.servers",
+                     KafkaBroker.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
+                     new org.apache.kafka.common.serialization.StringSerializer())) {
+            raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.TRIAGE_DECISION, "Patient/lt-p004", garbage)).get();
+            send(Decisions.decision(next, 1, "Patient/lt-p004", Action.OPEN, Tier.LOW, 1));
+            ConsumerRecord<String, String> parked = dlq.awaitRecord(r -> garbage.equals(r.value()), Duration.ofSeconds(30));
+            assertThat(new String(parked.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("a record on triage.decision.v1 is not TriageDecision JSON (JsonParseException)");
+            await(() -> tasksOf(next), t -> t.size() == 1);
+        }
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
+
     @Test
     void aChangeByTheOncologyTeamBetweenReadAndWriteIsAnswered412AndTheWriteIsRedoneOverIt() throws Exception {
         String episode = UUID.randomUUID().toString();
