@@ -232,7 +232,7 @@ class AuditStoreIT {
             String refused = notifierWrite(poisoned, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now());
             send(Topics.TRIAGE_AUDIT, patient, refused);
             send(Topics.TRIAGE_AUDIT, patient, notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now()));
-            ConsumerRecord<String, String> parked = deadLetters.awaitRecord(r -> r.value().equals(refused), Duration.ofSeconds(60));
+            ConsumerRecord<String, String> parked = deadLetters.awaitRecord(r -> r.value().equals(refused), WAIT);
             assertThat(new String(parked.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
                     .isEqualTo("unstorable: PostgreSQL refused a value (SQLState 22021)");
         }

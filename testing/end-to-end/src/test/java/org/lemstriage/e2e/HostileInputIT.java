@@ -212,15 +212,10 @@ class HostileInputIT {
     private static String oru(String mrn, String controlId, String status, String value, String type) {
         return String.join("\r",
                 "MSH|^~\\&|MAYOLINK|MAYO|LEMS|HOSP|20261102100000-0600||ORU^R01^ORU_R01|" + controlId + "|P|2.5.1||||||UNICODE UTF-8",
-                "PID|1||" + escape(mrn) + "^^^HOSP&1.2.36.146.595.217.0.1&ISO^MR||Doe^Jane||19580312|F",
+                "PID|1||" + HostileText.escapeV2(mrn) + "^^^HOSP&1.2.36.146.595.217.0.1&ISO^MR||Doe^Jane||19580312|F",
                 "OBR|1|PL-1|MC-" + controlId.replaceAll("^[A-Z0-9]+-", "") + "^MAYO|CCPQ^P/Q-Type Calcium Channel Ab^L|||20261102093000-0600",
                 "OBX|1|" + type + "|CCPQ^P/Q-Type Calcium Channel Ab^L||" + value + "|nmol/L^nmol/L^UCUM|<=0.02|"
                         + (value.isEmpty() ? "" : "H") + "|||" + status + "|||20261102093000-0600") + "\r";
-    }
-
-    /** HL7 v2 escaping of a text field: the escape character first, then each delimiter. */
-    private static String escape(String text) {
-        return text.replace("\\", "\\E\\").replace("|", "\\F\\").replace("^", "\\S\\").replace("&", "\\T\\").replace("~", "\\R\\");
     }
 
     /** One message over MLLP (raw TCP), its segments ended by {@code ending}; the answer's text. */

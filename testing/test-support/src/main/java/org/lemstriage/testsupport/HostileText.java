@@ -2,6 +2,7 @@ package org.lemstriage.testsupport;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.sessions.JqwikSession;
 
 import java.util.List;
 import java.util.Random;
@@ -37,10 +38,20 @@ public final class HostileText {
         return Arbitraries.oneOf(drawn, Arbitraries.of(KNOWN));
     }
 
-    /** Any text a free-text field may carry (names, comments, display texts): printable, any script, 0 to 60 characters. */
+    /**
+     * Any text a free-text field may carry (names, comments, display texts): printable, accents, CJK, right-to-left,
+     * 0 to 60 characters (drawn as chars: astral-plane characters, which are two, stay in {@link #identifierValue}).
+     */
     public static Arbitrary<String> freeText() {
-        return Arbitraries.strings().withChars(RESERVED.toCharArray()).withCharRange(' ', '~')
-                .withChars(String.join("", UNICODE).toCharArray()).ofMaxLength(60);
+        String bmp = UNICODE.stream().filter(u -> u.length() == 1).collect(Collectors.joining());
+        return Arbitraries.strings().withChars(RESERVED.toCharArray()).withCharRange(' ', '~').withChars(bmp.toCharArray())
+                .ofMaxLength(60);
+    }
+
+    /** Text as an HL7 v2 text field carries it: the escape character first, then each delimiter (HL7 v2.5.1, 2.7). */
+    public static String escapeV2(String text) {
+        return text.replace("\\", "\\E\\").replace("|", "\\F\\").replace("^", "\\S\\").replace("&", "\\T\\")
+                .replace("~", "\\R\\");
     }
 
     /** A random source for tests that draw by hand: seeded from {@code -Dlemstriage.test.seed}, else anew, and printed. */
@@ -69,10 +80,20 @@ public final class HostileText {
             return random;
         }
 
-        /** {@code count} values drawn from {@code arbitrary}. */
+        /** {@code count} values drawn from {@code arbitrary}, in a jqwik session of their own outside a property. */
         public <T> List<T> draw(Arbitrary<T> arbitrary, int count) {
-            var generator = arbitrary.generator(1000);
-            return Stream.generate(() -> generator.next(random).value()).limit(count).collect(Collectors.toList());
+            boolean own = !JqwikSession.isActive();
+            if (own) {
+                JqwikSession.start();
+            }
+            try {
+                var generator = arbitrary.generator(1000);
+                return Stream.generate(() -> generator.next(random).value()).limit(count).collect(Collectors.toList());
+            } finally {
+                if (own) {
+                    JqwikSession.finish();
+                }
+            }
         }
     }
 }

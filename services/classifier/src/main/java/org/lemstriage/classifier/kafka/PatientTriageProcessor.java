@@ -32,6 +32,8 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
     /** W3C Trace Context, as OpenTelemetry's Kafka instrumentation writes it into record headers. */
     static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate");
     private static final Logger LOG = Logger.getLogger(PatientTriageProcessor.class);
+    /** When a patient whose timer failed is looked at again. */
+    static final Duration TIMER_RETRY = Duration.ofHours(1);
 
     private final TriageStep step;
     private final RecordCounters counters;
@@ -132,7 +134,15 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
             if (state == null) {
                 waits.delete(key);
             } else {
-                apply(key, step.onTimer(state, Instant.ofEpochMilli(nowMs)), systemMs, new RecordHeaders());
+                try {
+                    apply(key, step.onTimer(state, Instant.ofEpochMilli(nowMs)), systemMs, new RecordHeaders());
+                } catch (RuntimeException e) {
+                    // A patient whose timer cannot be applied is looked at again in an hour, not at every tick: the
+                    // other patients' holds and rounds go on. No record to park; the log says which kind of failure
+                    counters.rejected("unprocessable");
+                    LOG.errorf("a timer could not be applied (%s): retried in %s", e.getClass().getName(), TIMER_RETRY);
+                    waits.put(key, nowMs + TIMER_RETRY.toMillis());
+                }
             }
         }
     }

@@ -139,4 +139,23 @@ class LabResultMapperTest {
         assertThat(LabResultMapper.observationId(parse(json))).startsWith("sha256:")
                 .isEqualTo(LabResultMapper.observationId(parse(json)));
     }
+
+    /**
+     * Issue 29: a final tracked result without value[x] (a dataAbsentReason, or nothing) is a result without a value:
+     * mapped, so it is audited and published, and it says it has no value, which the classifier never lets withdraw
+     * anything. Only with the status-change tag (HL7 v2 OBX-11 U) does it make an earlier value final.
+     */
+    @Test
+    void aFinalWithoutAValueIsAResultWithoutAValue() {
+        var observation = parse(Samples.mayoVgcc("o-novalue", "Patient/p1", "0.45"));
+        observation.setValue(null);
+        observation.setDataAbsentReason(new org.hl7.fhir.r4.model.CodeableConcept().addCoding(
+                new org.hl7.fhir.r4.model.Coding("http://terminology.hl7.org/CodeSystem/data-absent-reason", "error", "Error")));
+        LabResult r = mapper.map(observation).orElseThrow();
+        assertThat(r.status()).isEqualTo("final");
+        assertThat(r.hasValue()).isFalse();
+        assertThat(r.finalisesEarlier()).isNull();
+        observation.getMeta().addTag(LabResultMapper.STATUS_CHANGE_SYSTEM, LabResultMapper.FINAL_WITHOUT_RETRANSMISSION, null);
+        assertThat(mapper.map(observation).orElseThrow().finalisesEarlier()).isTrue();
+    }
 }

@@ -18,6 +18,7 @@ import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.EventJson;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.testsupport.KafkaBroker;
+import org.lemstriage.testsupport.HostileText;
 import org.lemstriage.testsupport.KafkaBrokerResource;
 import org.lemstriage.testsupport.TopicProbe;
 
@@ -165,6 +166,58 @@ class MllpIT {
                 assertThat(answer).as("a batch is answered with a batch").startsWith("FHS").contains("\rBTS|" + controlIds.size() + "\r");
             }
         }));
+    }
+
+    /**
+     * Issue 29, section 5, a property over MLLP: OBX-2, OBX-11 and OBX-5 drawn at random on tracked, untracked and
+     * code-less lines, free text of any script and any delimiter (escaped as HL7 escapes it) in PID-5, OBX-5 and NTE,
+     * segments ended at random; all on one connection, as an engine sends. Every message is answered (AA, or AE naming
+     * its OBX or PID; never AR, never a closed connection); an untracked line is always AA. Tries:
+     * {@code -Dlemstriage.test.v2-tries} (200); the seed is printed.
+     */
+    @Test
+    void anyTypeStatusValueAndFreeTextGetsAnAnswer() throws Exception {
+        HostileText.Seeded seeded = HostileText.Seeded.forTest("MllpIT.anyTypeStatusValueAndFreeTextGetsAnAnswer");
+        java.util.Random random = seeded.random();
+        int tries = Integer.getInteger("lemstriage.test.v2-tries", 200);
+        List<String> types = List.of("NM", "SN", "ST", "TX", "FT", "CE", "CWE", "ED", "DT", "TS", "RP", "CNE", "", "XYZ");
+        List<String> statuses = List.of("F", "C", "P", "U", "X", "D", "W", "I", "O", "N", "R", "S", "", "Q");
+        List<String> codes = List.of("CCPQ^P/Q-Type Calcium Channel Ab^L", "82444-1^SOX1 Ab^LN", "HGB^Haemoglobin^L", "");
+        List<String> texts = seeded.draw(HostileText.freeText(), tries * 3);
+        List<String> endings = List.of("\r", "\n", "\r\n");
+        try (Socket socket = new Socket("localhost", listener.port())) {
+            socket.setSoTimeout(60_000);
+            for (int i = 0; i < tries; i++) {
+                String code = codes.get(random.nextInt(codes.size()));
+                String value = switch (random.nextInt(6)) {
+                    case 0 -> "";
+                    case 1 -> "0.45";
+                    case 2 -> "<^20";
+                    case 3 -> "^1^:^240";
+                    case 4 -> "10828004^Positive^SCT";
+                    default -> HostileText.escapeV2(texts.get(3 * i + 1));
+                };
+                String er7 = String.join("\r",
+                        "MSH|^~\\&|MAYOLINK|MAYO|LEMS|HOSP|20261122081500-0600||ORU^R01^ORU_R01|PROP-" + i + "-" + UUID.randomUUID() + "|P|2.5.1||||||UNICODE UTF-8",
+                        "PID|1||PROP-" + UUID.randomUUID() + "^^^HOSP&1.2.36.146.595.217.0.1&ISO^MR||" + HostileText.escapeV2(texts.get(3 * i)) + "^Jane||19580312|F",
+                        "OBR|1|PL-1|MC-PROP-" + UUID.randomUUID() + "^MAYO|CCPQ^P/Q-Type Calcium Channel Ab^L|||20261121093000-0600",
+                        "OBX|1|" + types.get(random.nextInt(types.size())) + "|" + code + "||" + value + "|nmol/L^nmol/L^UCUM|<=0.02|H|||"
+                                + statuses.get(random.nextInt(statuses.size())) + "|||20261121093000-0600",
+                        "NTE|1||" + HostileText.escapeV2(texts.get(3 * i + 2))) + "\r";
+                String wire = er7.replace("\r", endings.get(random.nextInt(3)));
+                socket.getOutputStream().write(frame(wire, StandardCharsets.UTF_8));
+                String answer = readFrame(socket.getInputStream());
+                String ack = answer.replaceAll("(?s).*\rMSA\\|(\\w\\w)\\|.*", "$1");
+                String context = "try " + i + " (seed " + seeded.seed() + "): " + er7 + " -> " + answer;
+                assertThat(ack).as(context).isIn("AA", "AE");
+                if (code.startsWith("HGB") || code.isEmpty()) {
+                    assertThat(ack).as("an untracked line never refuses the message; " + context).isEqualTo("AA");
+                } else if (ack.equals("AE")) {
+                    assertThat(answer).as(context).containsPattern("\\rERR\\|\\|(OBX\\^1\\^(2|5|6|11|14)|PID\\^1\\^3)");
+                }
+            }
+        }
+        assertThat(field(send(OruToFhirTest.message("04-sox1-qualitative-cwe.hl7")), "/MSA-1")).isEqualTo("AA");
     }
 
     private static List<String[]> quirks() throws IOException {

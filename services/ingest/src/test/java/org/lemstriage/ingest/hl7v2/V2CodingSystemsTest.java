@@ -17,4 +17,15 @@ class V2CodingSystemsTest {
         assertThat(systems.uri("ANY", "ln")).contains("http://loinc.org");
         assertThat(systems.uri("ANY", "")).isEmpty();
     }
+
+    /** Issue 29: a site maps a local coding system for every sender, a sender's own mapping first. */
+    @Test
+    void aMappingForAnySenderAppliesWhereTheSenderHasNoneOfItsOwn() {
+        V2CodingSystems systems = new V2CodingSystems(Map.of("*|L", "https://lab.hospital.example/codes",
+                "MAYO|L", "https://www.mayocliniclabs.com/test-catalog"));
+        assertThat(systems.uri("HOSPLAB", "L")).contains("https://lab.hospital.example/codes");
+        assertThat(systems.uri("", "l")).contains("https://lab.hospital.example/codes");
+        assertThat(systems.uri("MAYO", "L")).contains("https://www.mayocliniclabs.com/test-catalog");
+        assertThat(systems.uri("HOSPLAB", "99ZZZ")).isEmpty();
+    }
 }
