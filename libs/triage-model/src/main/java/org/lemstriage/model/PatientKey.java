@@ -1,6 +1,7 @@
 package org.lemstriage.model;
 
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 
 import java.util.Optional;
@@ -80,7 +81,7 @@ public final class PatientKey {
     }
 
     /** Whether a Patient carries exactly the identifier the key names (a server's search is not trusted blindly). */
-    public static boolean carries(org.hl7.fhir.r4.model.Patient patient, Identifier wanted) {
+    public static boolean carries(Patient patient, Identifier wanted) {
         return patient.getIdentifier().stream()
                 .anyMatch(i -> wanted.getSystem().equals(i.getSystem()) && wanted.getValue().equals(i.getValue()));
     }

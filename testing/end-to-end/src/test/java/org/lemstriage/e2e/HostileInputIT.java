@@ -57,6 +57,7 @@ class HostileInputIT {
     void aMarkupIdentifierIsParkedAndTheNextPatientStillGetsItsContext() throws Exception {
         String tag = tag();
         String hostile = "SECX<img src=x onerror=alert(101)><script>alert(102)</script>" + tag;
+        List<String> findable = List.of(tag, "onerror=alert");
         String good = "HOST-OK-" + tag;
         createPatient(good);
         try (TopicProbe decisions = probe(Topics.TRIAGE_DECISION); TopicProbe parked = probe(Topics.TRIAGE_DECISION_DLQ)) {
@@ -72,7 +73,7 @@ class HostileInputIT {
             assertThat(Pipeline.await(() -> tasks(next.episodeId()), t -> !t.isEmpty()))
                     .allSatisfy(t -> assertThat(t.getFor().getIdentifier().getValue()).isEqualTo(good));
         }
-        assertHealthyAndSilentAbout(List.of(hostile, "onerror=alert"));
+        assertHealthyAndSilentAbout(findable);
     }
 
     /** Finding 2: a comma in an identifier is a character of the value, never FHIR search's OR. */
@@ -107,20 +108,26 @@ class HostileInputIT {
         }
     }
 
-    /** Finding 3: a later final without a value (empty OBX-5) withdraws nothing; the Tasks stay for the worklist. */
+    /**
+     * Finding 3: a later final without a value (empty OBX-5) withdraws nothing; the Tasks stay for the worklist. A SOX1
+     * positive sent after it, for the same patient (same partition, so read after it), is the marker: its decision is
+     * the next one, an UPDATE, and none came between.
+     */
     @Test
     void aLaterFinalWithoutAValueWithdrawsNothing() throws Exception {
         String tag = tag();
-        String mrn = "NOVAL-" + tag;
+        String mrn = "NOVAL" + tag;
         createPatient(mrn);
         try (TopicProbe decisions = probe(Topics.TRIAGE_DECISION)) {
-            assertThat(send(oru(mrn, "NV1-" + tag, "F", "0.45", "NM"), "\r")).contains("MSA|AA|");
+            assertThat(send(oru(mrn, "NV1" + tag, "F", "0.45", "NM"), "\r")).contains("MSA|AA|");
             TriageDecision opened = decision(decisions, key(mrn));
             Pipeline.await(() -> tasks(opened.episodeId()), t -> !t.isEmpty());
-            String valueless = oru(mrn, "NV2-" + tag, "F", "", "NM").replace("20261102100000-0600", "20261103100000-0600");
+            String valueless = oru(mrn, "NV2" + tag, "F", "", "NM").replace("20261102100000-0600", "20261103100000-0600");
             assertThat(send(valueless, "\r")).contains("MSA|AA|");
-            List<ConsumerRecord<String, String>> later = decisions.pollFor(Duration.ofSeconds(8));
-            assertThat(later).noneMatch(r -> r.key().equals(key(mrn)));
+            String sox1 = oru(mrn, "NV3" + tag, "F", "10828004^Positive^SCT", "CWE").replace("CCPQ^P/Q-Type Calcium Channel Ab^L", "82444-1^SOX1 Ab^LN");
+            assertThat(send(sox1, "\r")).contains("MSA|AA|");
+            TriageDecision next = decision(decisions, key(mrn));
+            assertThat(next.action()).as("the next decision is the SOX1 positive's, not a withdrawal").isEqualTo(TriageDecision.Action.UPDATE);
             assertThat(tasks(opened.episodeId())).isNotEmpty().noneMatch(t -> t.getStatus() == Task.TaskStatus.CANCELLED);
         }
     }
@@ -153,9 +160,12 @@ class HostileInputIT {
         List<String> endings = List.of("\r", "\n", "\r\n");
         Map<String, Boolean> inEhr = new HashMap<>();
         List<String> mrns = new ArrayList<>();
+        List<String> tags = new ArrayList<>();
         try (TopicProbe decisions = probe(Topics.TRIAGE_DECISION); TopicProbe parked = probe(Topics.TRIAGE_DECISION_DLQ)) {
             for (int i = 0; i < values.size(); i++) {
-                String mrn = values.get(i) + "~" + tag(); // unique per try, and findable in a log
+                String unique = tag();
+                String mrn = values.get(i) + "~" + unique; // unique per try; its tag is findable in a log, however escaped
+                tags.add(unique);
                 boolean held = seeded.random().nextBoolean();
                 if (held) {
                     createPatient(mrn);
@@ -192,9 +202,10 @@ class HostileInputIT {
                 }
             }
         }
-        assertHealthyAndSilentAbout(mrns);
+        assertHealthyAndSilentAbout(tags);
     }
 
+    /** Every service live and ready, and none of {@code values} (the identifiers' unique tags) in a health answer or log. */
     private static void assertHealthyAndSilentAbout(List<String> values) throws Exception {
         for (ServiceProcess service : List.of(pipeline.ingest, pipeline.classifier, pipeline.notifier)) {
             for (String probe : List.of("/q/health/live", "/q/health/ready")) {
@@ -208,12 +219,15 @@ class HostileInputIT {
         }
     }
 
-    /** A Mayo-shaped ORU^R01 in UTF-8 (MSH-18), PID-3 {@code mrn} escaped as HL7 v2 escapes it; an empty value leaves OBX-5 empty. */
+    /**
+     * A Mayo-shaped ORU^R01 in UTF-8 (MSH-18), PID-3 {@code mrn} escaped as HL7 v2 escapes it; an empty value leaves
+     * OBX-5 empty. Its filler order number is the control id after its first dash, so NV1-x and NV2-x are one result.
+     */
     private static String oru(String mrn, String controlId, String status, String value, String type) {
         return String.join("\r",
                 "MSH|^~\\&|MAYOLINK|MAYO|LEMS|HOSP|20261102100000-0600||ORU^R01^ORU_R01|" + controlId + "|P|2.5.1||||||UNICODE UTF-8",
                 "PID|1||" + HostileText.escapeV2(mrn) + "^^^HOSP&1.2.36.146.595.217.0.1&ISO^MR||Doe^Jane||19580312|F",
-                "OBR|1|PL-1|MC-" + controlId.replaceAll("^[A-Z0-9]+-", "") + "^MAYO|CCPQ^P/Q-Type Calcium Channel Ab^L|||20261102093000-0600",
+                "OBR|1|PL-1|MC" + controlId.substring(controlId.indexOf('-')) + "^MAYO|CCPQ^P/Q-Type Calcium Channel Ab^L|||20261102093000-0600",
                 "OBX|1|" + type + "|CCPQ^P/Q-Type Calcium Channel Ab^L||" + value + "|nmol/L^nmol/L^UCUM|<=0.02|"
                         + (value.isEmpty() ? "" : "H") + "|||" + status + "|||20261102093000-0600") + "\r";
     }

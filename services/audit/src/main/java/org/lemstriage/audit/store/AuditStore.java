@@ -83,7 +83,7 @@ public class AuditStore {
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
-                throw unstorableOr(e);
+                throw unstorableOrItself(e);
             }
         }
     }
@@ -131,17 +131,17 @@ public class AuditStore {
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
-                throw unstorableOr(e);
+                throw unstorableOrItself(e);
             }
         }
     }
 
-    /** A data exception (class 22) as {@link Unstorable}, which is not retried; any other failure as it is. */
-    private static SQLException unstorableOr(SQLException e) {
+    /** A data exception (class 22) as {@link Unstorable}, which is not retried; any other failure as it is, retried. */
+    private static SQLException unstorableOrItself(SQLException e) throws SQLException {
         if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
             throw new Unstorable(e.getSQLState());
         }
-        return e;
+        throw e;
     }
 
     private static void addParties(PreparedStatement statement, AuditRecord r, List<AuditRecord.Party> parties) throws SQLException {

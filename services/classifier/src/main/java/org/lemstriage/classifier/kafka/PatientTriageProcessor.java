@@ -77,19 +77,24 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
         // The later of record time and processing time: after lag or a restart, a context hold still lasts its
         // full length from when the result is actually processed
         Instant at = Instant.ofEpochMilli(Math.max(record.timestamp(), context.currentSystemTimeMs()) + clock.offset().toMillis());
+        TriageStep.Outcome outcome;
         try {
             if (record.value() instanceof LabResult result && record.key() != null && record.key().equals(result.patientKey())) {
-                apply(record.key(), step.onResult(patients.get(record.key()), result, at), record.timestamp(), traceOf(record));
+                outcome = step.onResult(patients.get(record.key()), result, at);
             } else if (record.value() instanceof ClinicalContext ctx && record.key() != null && record.key().equals(ctx.patientKey())) {
-                apply(record.key(), step.onContext(patients.get(record.key()), ctx, at), record.timestamp(), traceOf(record));
+                outcome = step.onContext(patients.get(record.key()), ctx, at);
             } else {
                 park(record, "key-mismatch", "the record's key and its patient key disagree or are missing");
+                return;
             }
         } catch (RuntimeException e) {
-            // A record the triage cannot apply: parked with the failure's kind (its message may quote the record), and
-            // the partition goes on; in the same transaction as its offset, so it is parked exactly once
+            // A record the triage cannot apply (the step is pure: nothing is written yet): parked with the failure's kind
+            // (its message may quote the record), and the partition goes on; in the same transaction as its offset
             park(record, "unprocessable", e.getClass().getName());
+            return;
         }
+        // Not caught: a failure to write the state or the decision aborts the transaction, and the record is read again
+        apply(record.key(), outcome, record.timestamp(), traceOf(record));
     }
 
     /** The record, as it came, to the dead-letter topic of its input ({@link DeadLetters}), with the reason in headers. */
@@ -130,20 +135,24 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
         }
         nextScanMs = next; // what the due ones schedule next lowers it again in apply()
         for (String key : due) {
-            PatientTriage state = patients.get(key);
-            if (state == null) {
-                waits.delete(key);
-            } else {
-                try {
-                    apply(key, step.onTimer(state, Instant.ofEpochMilli(nowMs)), systemMs, new RecordHeaders());
-                } catch (RuntimeException e) {
-                    // A patient whose timer cannot be applied is looked at again in an hour, not at every tick: the
-                    // other patients' holds and rounds go on. No record to park; the log says which kind of failure
-                    counters.rejected("unprocessable");
-                    LOG.errorf("a timer could not be applied (%s): retried in %s", e.getClass().getName(), TIMER_RETRY);
-                    waits.put(key, nowMs + TIMER_RETRY.toMillis());
+            TriageStep.Outcome outcome;
+            try {
+                PatientTriage state = patients.get(key);
+                if (state == null) {
+                    waits.delete(key);
+                    continue;
                 }
+                outcome = step.onTimer(state, Instant.ofEpochMilli(nowMs));
+            } catch (RuntimeException e) {
+                // A patient whose timer cannot be applied is looked at again in an hour, not at every tick: the other
+                // patients' holds and rounds go on. No record to park; the log says which kind of failure
+                counters.rejected("unprocessable");
+                LOG.errorf("a timer could not be applied (%s): retried in %s", e.getClass().getName(), TIMER_RETRY);
+                waits.put(key, nowMs + TIMER_RETRY.toMillis());
+                nextScanMs = Math.min(nextScanMs, nowMs + TIMER_RETRY.toMillis());
+                continue;
             }
+            apply(key, outcome, systemMs, new RecordHeaders());
         }
     }
 

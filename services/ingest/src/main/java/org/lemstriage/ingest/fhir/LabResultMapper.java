@@ -88,11 +88,12 @@ public class LabResultMapper {
             return Optional.empty(); // a diagnosis code on an Observation is not a diagnosis
         }
         Analyte analyte = mapped.get().analyte();
+        // The subject first: a reference that is no Patient id (a "#fragment", a comma) is refused before HAPI encodes it
+        String patientKey = PatientKey.of(observation.getSubject()).orElseThrow(() -> new FhirInputException(422,
+                "Observation.subject", "Observation.subject must reference a Patient (literal or by identifier)"));
         // Encoded once: validated as it is carried (a blocking call: callers run off the event loop)
         String json = Fhir.r4().newJsonParser().encodeResourceToString(observation);
         validator.validate(json);
-        String patientKey = PatientKey.of(observation.getSubject()).orElseThrow(() -> new FhirInputException(422,
-                "Observation.subject", "Observation.subject must reference a Patient (literal or by identifier)"));
         return Optional.of(new LabResult(patientKey, analyte, mapped.get().labCode(),
                 observationId(observation), observation.getMeta().getVersionId(),
                 observation.getMeta().getSource(), observation.getStatus().toCode(), effective(observation),
@@ -117,10 +118,10 @@ public class LabResultMapper {
         if (mapped.isEmpty() || !mapped.get().analyte().diagnosis()) {
             return Optional.empty();
         }
-        String json = Fhir.r4().newJsonParser().encodeResourceToString(condition);
-        validator.validate(json);
         String patientKey = PatientKey.of(condition.getSubject()).orElseThrow(() -> new FhirInputException(422,
                 "Condition.subject", "Condition.subject must reference a Patient (literal or by identifier)"));
+        String json = Fhir.r4().newJsonParser().encodeResourceToString(condition);
+        validator.validate(json);
         String verification = condition.hasVerificationStatus() ? condition.getVerificationStatus().getCodingFirstRep().getCode() : null;
         String status = switch (verification == null ? "confirmed" : verification) {
             case "confirmed" -> "final";

@@ -165,11 +165,16 @@ public class MllpListener {
         return text;
     }
 
-    /** MSH-18's character set (UTF-8 or ISO 8859-1 as HL7 names them); ASCII without one; null if the bytes say otherwise. */
+    /**
+     * The first MSH's MSH-18 character set (UTF-8 or ISO 8859-1 as HL7 names them); ASCII without one; null if the bytes
+     * say otherwise.
+     */
     static Charset charset(byte[] body) {
-        String header = new String(body, 0, Math.min(body.length, 1024), StandardCharsets.ISO_8859_1);
-        int end = header.replace('\n', '\r').indexOf('\r'); // segments may end in \n alone
-        String msh = end < 0 ? header : header.substring(0, end);
+        // The first MSH: the message's own, or a batch's first (FHS and BHS carry no MSH-18); segments may end in \n alone
+        String header = new String(body, 0, Math.min(body.length, 4096), StandardCharsets.ISO_8859_1).replace('\n', '\r');
+        int start = header.startsWith("MSH") ? 0 : header.indexOf("\rMSH") + 1;
+        int end = header.indexOf('\r', start);
+        String msh = end < 0 ? header.substring(start) : header.substring(start, end);
         String[] fields = msh.length() > 3 ? msh.split("\\" + msh.charAt(3), -1) : new String[0];
         String named = fields.length > 17 ? fields[17].split("\\^")[0].strip() : "";
         if (named.equalsIgnoreCase("UNICODE UTF-8")) {

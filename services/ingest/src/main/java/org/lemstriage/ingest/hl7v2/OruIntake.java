@@ -70,7 +70,7 @@ public class OruIntake {
         V2Batch batch = V2Batch.split(er7);
         List<String> acks = new java.util.ArrayList<>();
         for (String message : batch.messages()) {
-            acks.add(take(message)); // each in a request context of its own: its own AuditEvent
+            acks.add(take(V2Messages.normalise(message))); // each in a request context of its own: its own AuditEvent
         }
         return batch.acknowledge(acks);
     }
@@ -106,6 +106,12 @@ public class OruIntake {
             throw new KafkaUnavailable(e);
         } catch (ca.uhn.hl7v2.HL7Exception e) {
             V2Problem problem = V2Problem.error(V2Location.of("MSH", 1, 0), "HAPI could not read a field (" + e.getClass().getSimpleName() + ")");
+            audit.message(controlId, "AE", problem.getMessage());
+            return messages.refuse(message, problem);
+        } catch (RuntimeException e) {
+            // A failure of lems-triage's own on this message: AE 207, never a closed connection the engine resends into
+            V2Problem problem = V2Problem.internal(V2Location.of("MSH", 1, 0), "lems-triage could not take the message ("
+                    + e.getClass().getSimpleName() + "): it may be sent again");
             audit.message(controlId, "AE", problem.getMessage());
             return messages.refuse(message, problem);
         }

@@ -40,8 +40,9 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
+import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -171,13 +172,13 @@ public final class OruToFhir {
     }
 
     /** The OBX-3 code when none of its codings has a system URI: a sender's local system the site has not mapped. */
-    private static java.util.Optional<UnmappedCode> unmappedCode(CE code, CodeableConcept concept, String facility) {
+    private static Optional<UnmappedCode> unmappedCode(CE code, CodeableConcept concept, String facility) {
         String identifier = text(code.getIdentifier());
         String system = text(code.getNameOfCodingSystem());
-        if (identifier.isEmpty() || system.isEmpty() || concept.getCoding().stream().anyMatch(Coding::hasSystem)) {
-            return java.util.Optional.empty();
+        if (identifier.isEmpty() || concept.getCoding().stream().anyMatch(Coding::hasSystem)) {
+            return Optional.empty(); // no code, or one a system is known for (only not tracked)
         }
-        return java.util.Optional.of(new UnmappedCode(facility.isEmpty() ? "unknown" : facility, system, identifier));
+        return Optional.of(new UnmappedCode(facility.isEmpty() ? "unknown" : facility, system, identifier));
     }
 
     private Observation observation(OBX obx, OBR obr, V2Location at, V2Location orderAt, String facility, OrderNumber filler, Reference subject,
@@ -284,7 +285,7 @@ public final class OruToFhir {
             throw V2Problem.error(where.component(3), "an SN range or sum ('" + separator + "') is not a result lems-triage reads");
         }
         if (!comparator.isEmpty() && !List.of("<", ">", "<=", ">=", "=").contains(comparator)) {
-            throw V2Problem.error(where.component(1), "SN comparator '" + comparator + "' is not one of <, >, <=, >=, =");
+            throw V2Problem.error(where.component(1), "the SN comparator is not one of <, >, <=, >=, =");
         }
         return quantity("=".equals(comparator) ? null : comparator, number(num1, where.component(2)), units, facility);
     }
@@ -421,7 +422,7 @@ public final class OruToFhir {
         try {
             return new BigDecimal(text.strip());
         } catch (NumberFormatException e) {
-            throw V2Problem.error(where, "'" + text + "' is not a number");
+            throw V2Problem.error(where, "not a number"); // the value stays out of the answer and the audit trail
         }
     }
 

@@ -2,6 +2,7 @@ package org.lemstriage.ingest.hl7v2;
 
 import ca.uhn.hl7v2.AcknowledgmentCode;
 import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.ErrorCode;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.Location;
@@ -14,6 +15,7 @@ import ca.uhn.hl7v2.util.idgenerator.UUIDGenerator;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -43,11 +45,15 @@ public final class V2Messages {
 
     /**
      * The message as HAPI reads it: segments ended by a carriage return, whatever the sender used ({@code \r\n}, or
-     * {@code \n} alone after a file hop; ER7 data never holds a line end, which is escaped), and an MSH-2 of five
-     * characters (v2.7's truncation character, {@code ^~\&#}) cut to the four that versions 2.3 to 2.5.1 know.
+     * {@code \n} alone after a file hop: then every line feed ends a segment; in a message that has carriage returns,
+     * a line feed is data), and an MSH-2 of five characters (v2.7's truncation character, {@code ^~\&#}) cut to the
+     * four that versions 2.3 to 2.5.1 know.
      */
     public static String normalise(String er7) {
-        String text = er7.replace("\r\n", "\r").replace('\n', '\r');
+        String text = er7.replace("\r\n", "\r");
+        if (text.indexOf('\r') < 0) {
+            text = text.replace('\n', '\r'); // a line feed inside a text field of a CR-ended message is left alone
+        }
         if (text.startsWith("MSH") && text.length() > 4) {
             int end = text.indexOf(text.charAt(3), 4);
             if (end == 9) {
@@ -69,6 +75,10 @@ public final class V2Messages {
             version = parser.getVersion(er7);
         } catch (HL7Exception | RuntimeException e) {
             // HAPI throws a StringIndexOutOfBoundsException for some text without an MSH: a reject, never a crash
+            if (V2Header.read(er7).map(h -> h.field(12, 1).isBlank()).orElse(false)) {
+                throw new V2Problem(V2Problem.Ack.AR, V2Location.of("MSH", 1, 12), ErrorCode.REQUIRED_FIELD_MISSING,
+                        "MSH-12 (version) is required");
+            }
             throw V2Problem.reject(V2Location.of("MSH", 1, 0), "not an HL7 v2 message with a readable MSH segment");
         }
         if (!VERSIONS.contains(version)) {
@@ -128,10 +138,10 @@ public final class V2Messages {
      * AE or AR for a message that could not be parsed, built from its MSH alone (read as text: {@link V2Header}) with
      * HAPI's 2.5.1 ACK; empty when not even the MSH can be read (the listener then closes the connection).
      */
-    public java.util.Optional<String> refuseUnparsed(String er7, V2Problem problem) {
-        java.util.Optional<V2Header> header = V2Header.read(er7);
+    public Optional<String> refuseUnparsed(String er7, V2Problem problem) {
+        Optional<V2Header> header = V2Header.read(er7);
         if (header.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         V2Header msh = header.get();
         try {
@@ -148,9 +158,9 @@ public final class V2Messages {
             ack.getMSA().getAcknowledgmentCode().setValue(code.name());
             ack.getMSA().getMessageControlID().setValue(msh.field(10));
             reason(problem).populateResponse(ack, code, 0);
-            return java.util.Optional.of(parser.encode(ack));
+            return Optional.of(parser.encode(ack));
         } catch (HL7Exception | IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

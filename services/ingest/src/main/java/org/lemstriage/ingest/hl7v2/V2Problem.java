@@ -6,7 +6,7 @@ import ca.uhn.hl7v2.ErrorCode;
  * A message that cannot be taken as sent: AE (application error: it cannot be mapped, at {@code where}) or AR
  * (application reject: a message type, version or character set this listener does not accept), with the HL7 Table
  * 0357 code its ERR-3 carries: 100 segment sequence error, 101 required field missing, 102 data type error, 103 table
- * value not found, 200 unsupported message type, 203 unsupported version id.
+ * value not found, 200 unsupported message type, 203 unsupported version id, 207 application internal error.
  */
 public final class V2Problem extends RuntimeException {
     public enum Ack { AE, AR }
@@ -40,6 +40,11 @@ public final class V2Problem extends RuntimeException {
     /** Segments not where the message structure has them (100). */
     public static V2Problem sequence(V2Location where, String message) {
         return new V2Problem(Ack.AE, where, ErrorCode.SEGMENT_SEQUENCE_ERROR, message);
+    }
+
+    /** lems-triage failed on the message itself (207, application internal error): the sender may send it again. */
+    public static V2Problem internal(V2Location where, String message) {
+        return new V2Problem(Ack.AE, where, ErrorCode.APPLICATION_INTERNAL_ERROR, message);
     }
 
     /** A version (MSH-12: 203) or message type (MSH-9: 200) not accepted. */

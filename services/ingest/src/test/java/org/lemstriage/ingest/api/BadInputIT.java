@@ -39,8 +39,8 @@ class BadInputIT {
     /**
      * Issue 29, section 5, a property over HTTP: tracked and untracked results whose subject is a Patient named by an
      * identifier of any characters (or a reference that is no FHIR id), with any text in their free-text fields, any
-     * status and with or without a value. Every answer is 201, 200 or a 4xx OperationOutcome, never a 5xx; a result
-     * accepted names its patient as sent. Tries: {@code -Dlemstriage.test.http-tries} (150); the seed is printed.
+     * status and with or without a value. Every answer is 201, 200 or a 4xx OperationOutcome, never a 5xx. Tries:
+     * {@code -Dlemstriage.test.http-tries} (150); the seed is printed.
      */
     @org.junit.jupiter.api.Test
     void anyIdentifierAndFreeTextGetsA2xxOrA4xxWithAnOperationOutcome() throws Exception {

@@ -163,7 +163,11 @@ class MllpIT {
             assertThat(String.join(",", locations)).as(answer).isEqualTo(row[3]);
             assertThat(String.join(",", codes)).as(answer).isEqualTo(row[4]);
             if (controlIds.size() > 1) {
-                assertThat(answer).as("a batch is answered with a batch").startsWith("FHS").contains("\rBTS|" + controlIds.size() + "\r");
+                // A batch is answered with a batch of the same envelope, naming the sender's batch control id (BHS-12)
+                String bhs = lines.stream().filter(l -> l.startsWith("BHS")).findFirst().orElseThrow();
+                assertThat(answer).as("a batch is answered with a batch").startsWith(lines.get(0).substring(0, 3))
+                        .contains("\rBTS|" + controlIds.size() + "\r").contains("|" + bhs.split("\\|", -1)[10] + "\rMSH|");
+                assertThat(answer.endsWith("\rFTS|1\r")).isEqualTo(lines.get(0).startsWith("FHS"));
             }
         }));
     }

@@ -9,6 +9,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.lemstriage.model.event.TriageDecision;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.lemstriage.ehrclient.EhrFailure;
 import org.lemstriage.ehrclient.PatientByIdentifier;
 import org.lemstriage.model.metrics.RecordCounters;
@@ -52,9 +53,12 @@ public class DecisionConsumer {
                 counters.out();
             });
         } catch (EhrFailure e) {
-            // The EHR's OperationOutcome goes to the DLQ header only: its wording may echo patient data
+            // Its summary: ids and status codes. The EHR's own OperationOutcome may echo an identifier or a value
             return park(message, decision, e instanceof EhrFailure.Permanent p ? "ehr-rejected-" + p.status() : "ehr-unavailable",
-                    e.getMessage());
+                    e.summary());
+        } catch (CircuitBreakerOpenException e) {
+            // The retries ran out behind the open breaker: the EHR stayed away
+            return park(message, decision, "ehr-unavailable", "the EHR stayed unavailable (circuit breaker open)");
         } catch (PatientByIdentifier.NotResolved e) {
             // Never "the first match": the decision waits on the DLQ until the EHR's patient records are put right
             return park(message, decision, e.reason(), e.getMessage());
@@ -66,7 +70,8 @@ public class DecisionConsumer {
 
     /**
      * Parks the record on triage.decision.dlq: nacked, not thrown, since SmallRye would log a thrown failure whole. The
-     * log and the metrics carry the decision id and the reason's kind; the DLQ header also its detail.
+     * log and the metrics carry the decision id and the reason's kind; the DLQ header and the AuditEvent also its detail,
+     * in ids and status codes, never an identifier or a value.
      */
     private CompletionStage<Void> park(Message<TriageDecision> message, TriageDecision decision, String reason, String detail) {
         counters.rejected(reason);

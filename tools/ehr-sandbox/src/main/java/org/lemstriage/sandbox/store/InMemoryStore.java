@@ -1,6 +1,7 @@
 package org.lemstriage.sandbox.store;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.param.ParameterUtil;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -202,8 +203,8 @@ public final class InMemoryStore {
         }
         if (ref.hasIdentifier()) {
             return search("Patient", java.util.Map.of("identifier",
-                    new String[]{ca.uhn.fhir.rest.param.ParameterUtil.escape(ref.getIdentifier().getSystem()) + "|"
-                            + ca.uhn.fhir.rest.param.ParameterUtil.escape(ref.getIdentifier().getValue())})).size() == 1;
+                    new String[]{ParameterUtil.escape(ref.getIdentifier().getSystem()) + "|"
+                            + ParameterUtil.escape(ref.getIdentifier().getValue())})).size() == 1;
         }
         return true; // display only: nothing to check
     }

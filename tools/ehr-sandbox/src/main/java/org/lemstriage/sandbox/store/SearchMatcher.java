@@ -80,12 +80,24 @@ final class SearchMatcher {
     private static String[] orList(String value) {
         List<String> values = new ArrayList<>();
         String rest = value;
-        for (int comma = ParameterUtil.nonEscapedIndexOf(rest, ','); comma >= 0; comma = ParameterUtil.nonEscapedIndexOf(rest, ',')) {
+        for (int comma = unescapedIndexOf(rest, ','); comma >= 0; comma = unescapedIndexOf(rest, ',')) {
             values.add(rest.substring(0, comma));
             rest = rest.substring(comma + 1);
         }
         values.add(rest);
         return values.toArray(String[]::new);
+    }
+
+    /** The first {@code c} that no backslash escapes (a backslash escapes the one character after it, itself included). */
+    private static int unescapedIndexOf(String value, char c) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) == '\\') {
+                i++;
+            } else if (value.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean isSupported(RuntimeSearchParam param) {
@@ -124,7 +136,7 @@ final class SearchMatcher {
     private static Set<String> wantedKeys(String[] anyOf) {
         Set<String> keys = new LinkedHashSet<>();
         for (String wanted : anyOf) {
-            String code = ParameterUtil.unescape(wanted.substring(ParameterUtil.nonEscapedIndexOf(wanted, '|') + 1));
+            String code = ParameterUtil.unescape(wanted.substring(unescapedIndexOf(wanted, '|') + 1));
             if (code.isEmpty()) {
                 return null;
             }
@@ -203,7 +215,7 @@ final class SearchMatcher {
         }
         String system = null;
         String code = ParameterUtil.unescape(wanted);
-        int bar = ParameterUtil.nonEscapedIndexOf(wanted, '|');
+        int bar = unescapedIndexOf(wanted, '|');
         if (bar >= 0) {
             system = ParameterUtil.unescape(wanted.substring(0, bar));
             code = ParameterUtil.unescape(wanted.substring(bar + 1));
