@@ -12,7 +12,9 @@ import org.lemstriage.model.metrics.RecordCounters;
 import org.lemstriage.ingest.fhir.BundleReader;
 import org.lemstriage.ingest.fhir.FhirInputException;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,7 +70,7 @@ public class OruIntake {
             return take(er7);
         }
         V2Batch batch = V2Batch.split(er7);
-        List<String> acks = new java.util.ArrayList<>();
+        List<String> acks = new ArrayList<>();
         for (String message : batch.messages()) {
             acks.add(take(V2Messages.normalise(message))); // each in a request context of its own: its own AuditEvent
         }
@@ -83,7 +85,7 @@ public class OruIntake {
             message = messages.parse(er7);
         } catch (V2Problem problem) {
             // Answered from its MSH alone if that can be read (a version HAPI has no model for); else no message
-            java.util.Optional<String> answer = messages.refuseUnparsed(er7, problem);
+            Optional<String> answer = messages.refuseUnparsed(er7, problem);
             audit.message(V2Header.read(er7).map(h -> h.field(10)).orElse(""), answer.isPresent() ? problem.ack().name() : "none",
                     problem.where() + " " + problem.getMessage());
             return answer.orElseThrow(() -> problem); // not a message to acknowledge: the listener closes the connection
