@@ -185,9 +185,6 @@ public final class OruToFhir {
                                     String version) throws HL7Exception {
         Observation o = new Observation();
         CE code = obx.getObservationIdentifier();
-        if (text(code.getIdentifier()).isEmpty()) {
-            throw V2Problem.missing(field(at, 3), "OBX-3 has no code");
-        }
         String subId = text(obx.getObservationSubID());
         o.addIdentifier(new Identifier().setSystem(RESULT_SYSTEM + filler.namespace())
                 .setValue(filler.number() + "/" + text(code.getIdentifier()) + (subId.isEmpty() ? "" : "/" + subId)));
@@ -243,8 +240,8 @@ public final class OruToFhir {
         switch (type) {
             case "NM" -> o.setValue(quantity(null, number(text(data), where), obx.getUnits(), facility));
             case "SN" -> o.setValue(structuredNumeric(data, obx.getUnits(), facility, where));
-            // No OBX-2 with a value (an engine left it out): read as text, as HAPI's parser did (ST)
-            case "ST", "TX", "FT", "" -> o.setValue(fromText(text(data), obx.getUnits(), facility));
+            // An OBX-2 left out beside a value is read as ST by the parser (V2Messages)
+            case "ST", "TX", "FT" -> o.setValue(fromText(text(data), obx.getUnits(), facility));
             case "CE", "CWE" -> o.setValue(coded(data, facility));
             default -> throw V2Problem.error(field(at, 2), "OBX-2 value type '" + type + "' is not one lems-triage reads (NM, SN, ST, TX, FT, CE, CWE)");
         }
