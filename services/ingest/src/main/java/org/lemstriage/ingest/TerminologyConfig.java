@@ -10,6 +10,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "lemstriage.terminology")
 public interface TerminologyConfig {
 
-    /** FHIR ConceptMap JSON files mapping a lab's codes onto the tracked analytes (README, "Lab codes"). */
+    /** FHIR ConceptMap JSON files mapping a lab's codes onto the tracked analytes (docs/configuration.md, "Lab codes"). */
     Optional<List<Path>> extraConceptMaps();
 }

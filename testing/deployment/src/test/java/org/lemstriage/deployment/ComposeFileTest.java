@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docker-compose.yml against what README says of it: every compose service of the "Deploy" table is there with its
+ * docker-compose.yml against what the documentation (README and docs/) says of it: every compose service of the
+ * "Deploy" table (docs/deploy.md) is there with its
  * image, port, health check and what it waits for; every setting of the configuration table is an environment variable
  * of the services it applies to; the topic job creates exactly the pipeline's topics. (`docker-compose config`, in
  * .ci/run, checks the file against Compose's own schema.)
@@ -39,7 +40,7 @@ class ComposeFileTest {
         // SnakeYAML resolves anchors and merge keys (<<) as Compose does
         Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
         services = (Map<String, Map<String, Object>>) compose.get("services");
-        readme = Files.readString(ROOT.resolve("README.md"));
+        readme = Manifests.documentation();
     }
 
     @Test
@@ -121,10 +122,10 @@ class ComposeFileTest {
         assertThat(Files.readString(ROOT.resolve(".gitignore"))).contains("deploy/compose/secrets/");
     }
 
-    /** The rows of the README table whose header line starts with {@code header}, cells without backticks. */
+    /** The rows of the documentation's table whose header line starts with {@code header}, cells without backticks. */
     private static List<List<String>> table(String header) {
         int start = readme.indexOf(header);
-        assertThat(start).as("README has a table headed " + header).isNotNegative();
+        assertThat(start).as("the documentation has a table headed " + header).isNotNegative();
         List<List<String>> rows = new ArrayList<>();
         String[] lines = readme.substring(start).split("\n");
         for (int i = 2; i < lines.length && lines[i].startsWith("|"); i++) {

@@ -241,7 +241,7 @@ class KubernetesManifestsTest {
     @Test
     void everyLemsTriageSettingNamesAPropertyTheReadmeDocuments() throws IOException {
         Set<String> documented = new java.util.HashSet<>();
-        Matcher property = Pattern.compile("`(lemstriage\\.[a-z0-9.-]+)`").matcher(Files.readString(ROOT.resolve("README.md")));
+        Matcher property = Pattern.compile("`(lemstriage\\.[a-z0-9.-]+)`").matcher(Manifests.documentation());
         while (property.find()) {
             documented.add(property.group(1).toUpperCase().replaceAll("[.-]", "_"));
         }
@@ -253,7 +253,7 @@ class KubernetesManifestsTest {
         }
         SERVICES.keySet().forEach(w -> podTemplate(w).getSpec().getContainers().get(0).getEnv().forEach(e -> used.add(e.getName())));
         assertThat(used).filteredOn(name -> name.startsWith("LEMSTRIAGE_")).isNotEmpty()
-                .allSatisfy(name -> assertThat(documented).as("README documents %s", name).contains(name));
+                .allSatisfy(name -> assertThat(documented).as("README or docs/ documents %s", name).contains(name));
     }
 
     private static Stream<String> grants(AclRule rule) {

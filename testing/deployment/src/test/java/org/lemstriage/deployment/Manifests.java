@@ -60,6 +60,19 @@ final class Manifests {
         throw new IllegalStateException("repository root not found above " + Path.of("").toAbsolutePath());
     }
 
+    /** What users read: README.md and every page of docs/, one after the other (a table or setting may be in any). */
+    static String documentation() {
+        try (var pages = Files.list(repositoryRoot().resolve("docs"))) {
+            StringBuilder all = new StringBuilder(Files.readString(repositoryRoot().resolve("README.md")));
+            for (Path page : pages.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+                all.append('\n').append(Files.readString(page));
+            }
+            return all.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Every YAML document of a file, as a tree. */
     static List<JsonNode> documents(Path file) {
         try {

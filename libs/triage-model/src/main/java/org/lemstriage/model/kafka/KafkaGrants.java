@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * What each service may do on a broker with ACLs, and nothing more: the least a hospital's Kafka team has to grant
- * (README, "Kafka security"). A service's readiness checks its topic grants ({@link KafkaAccess}); the secured test
+ * (docs/configuration.md, "Kafka security"). A service's readiness checks its topic grants ({@link KafkaAccess}); the secured test
  * broker grants exactly these. Since Kafka 3.0 an idempotent producer needs WRITE on its topics only, not
  * IDEMPOTENT_WRITE on the cluster (KIP-679); READ and WRITE imply DESCRIBE.
  */

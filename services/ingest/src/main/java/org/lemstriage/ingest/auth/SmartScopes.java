@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * Only {@code system/} scopes: senders are integration engines, not users or patients.
  */
 public final class SmartScopes {
-    /** The scope a sender is told to ask for (in 403 answers and the README). */
+    /** The scope a sender is told to ask for (in 403 answers and docs/configuration.md). */
     public static final String REQUIRED = "system/Observation.write";
 
     /** What a request does to Observations. */
