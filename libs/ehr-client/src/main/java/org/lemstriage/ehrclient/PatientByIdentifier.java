@@ -3,7 +3,6 @@ package org.lemstriage.ehrclient;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
-import org.lemstriage.model.PatientKey;
 
 import java.util.List;
 
@@ -47,9 +46,15 @@ public final class PatientByIdentifier {
         if (found.size() != 1) {
             throw new NotResolved(found.size());
         }
-        if (!PatientKey.carries(found.get(0), identifier)) {
+        if (!carries(found.get(0), identifier)) {
             throw new NotResolved(0); // the server answered a Patient without the identifier: not ours
         }
         return found.get(0);
+    }
+
+    /** Whether the Patient carries exactly that identifier (a server's search is not trusted blindly). */
+    private static boolean carries(Patient patient, Identifier wanted) {
+        return patient.getIdentifier().stream()
+                .anyMatch(i -> wanted.getSystem().equals(i.getSystem()) && wanted.getValue().equals(i.getValue()));
     }
 }

@@ -1,7 +1,6 @@
 package org.lemstriage.model;
 
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 
 import java.util.Optional;
@@ -78,12 +77,6 @@ public final class PatientKey {
             return new Reference().setType("Patient").setIdentifier(identifier(key));
         }
         return new Reference(key);
-    }
-
-    /** Whether a Patient carries exactly the identifier the key names (a server's search is not trusted blindly). */
-    public static boolean carries(Patient patient, Identifier wanted) {
-        return patient.getIdentifier().stream()
-                .anyMatch(i -> wanted.getSystem().equals(i.getSystem()) && wanted.getValue().equals(i.getValue()));
     }
 
     private static boolean usableSystem(String system) {

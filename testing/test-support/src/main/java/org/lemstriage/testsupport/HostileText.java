@@ -1,5 +1,7 @@
 package org.lemstriage.testsupport;
 
+import ca.uhn.hl7v2.parser.DefaultEscaping;
+import ca.uhn.hl7v2.parser.EncodingCharacters;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.sessions.JqwikSession;
@@ -48,10 +50,9 @@ public final class HostileText {
                 .ofMaxLength(60);
     }
 
-    /** Text as an HL7 v2 text field carries it: the escape character first, then each delimiter (HL7 v2.5.1, 2.7). */
+    /** Text as an HL7 v2 text field carries it under the default delimiters ({@code |^~\\&}), escaped by HAPI. */
     public static String escapeV2(String text) {
-        return text.replace("\\", "\\E\\").replace("|", "\\F\\").replace("^", "\\S\\").replace("&", "\\T\\")
-                .replace("~", "\\R\\");
+        return new DefaultEscaping().escape(text, EncodingCharacters.defaultInstance());
     }
 
     /** A random source for tests that draw by hand: seeded from {@code -Dlemstriage.test.seed}, else anew, and printed. */

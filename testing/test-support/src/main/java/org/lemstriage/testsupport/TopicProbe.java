@@ -76,6 +76,28 @@ public final class TopicProbe implements AutoCloseable {
         return seen.get(seen.size() - 1);
     }
 
+    /**
+     * For each of {@code matches}, the first record it matches, however the records arrive: records of several
+     * partitions come in any order, and one awaited after another may already have been read and passed over.
+     */
+    @SafeVarargs
+    public final List<ConsumerRecord<String, String>> awaitEach(Duration timeout, Predicate<ConsumerRecord<String, String>>... matches) {
+        List<ConsumerRecord<String, String>> found = new ArrayList<>(java.util.Collections.nCopies(matches.length, null));
+        List<ConsumerRecord<String, String>> seen = pollUntil(r -> {
+            for (int i = 0; i < matches.length; i++) {
+                if (found.get(i) == null && matches[i].test(r)) {
+                    found.set(i, r);
+                }
+            }
+            return !found.contains(null);
+        }, timeout);
+        if (found.contains(null)) {
+            throw new AssertionError("no record on " + partitions.get(0).topic() + " for match " + found.indexOf(null) + " within "
+                    + timeout.toSeconds() + " s (" + seen.size() + " others read)");
+        }
+        return found;
+    }
+
     /** Everything that arrives within the given time. */
     public List<ConsumerRecord<String, String>> pollFor(Duration duration) {
         return pollUntil(r -> false, duration);

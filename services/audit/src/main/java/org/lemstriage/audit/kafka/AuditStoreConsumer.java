@@ -2,18 +2,20 @@ package org.lemstriage.audit.kafka;
 
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.lemstriage.audit.store.AuditRecord;
 import org.lemstriage.audit.store.AuditStore;
 import org.lemstriage.audit.store.DecisionRecord;
 import org.lemstriage.audit.store.UnreadableRecord;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import org.lemstriage.model.metrics.RecordCounters;
 
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * triage.audit.v1 and triage.decision.v1 -> the store, a batch per transaction. A batch is acknowledged (its offsets
@@ -59,7 +61,7 @@ public class AuditStoreConsumer {
      * a transaction of its own, and the one refused parked with the reason. How many were stored.
      */
     private <T> int save(KafkaRecordBatch<String, String> batch, List<T> records, Save<T> save,
-                         java.util.function.ToIntFunction<T> partition, java.util.function.ToLongFunction<T> offset) throws SQLException {
+                         ToIntFunction<T> partition, ToLongFunction<T> offset) throws SQLException {
         if (records.isEmpty()) {
             return 0;
         }

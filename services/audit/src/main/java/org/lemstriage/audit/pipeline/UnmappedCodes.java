@@ -11,7 +11,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,7 +62,7 @@ public class UnmappedCodes {
         List<Code> codes = new ArrayList<>();
         Matcher series = SERIES.matcher(exposition);
         while (series.find()) {
-            java.util.Map<String, String> labels = new java.util.HashMap<>();
+            Map<String, String> labels = new HashMap<>();
             Matcher label = LABEL.matcher(series.group(1));
             while (label.find()) {
                 labels.put(label.group(1), label.group(2).replace("\\\"", "\"").replace("\\\\", "\\"));

@@ -29,15 +29,8 @@ public class AuditStore {
      * and parks the one refused.
      */
     public static final class Unstorable extends RuntimeException {
-        private final String sqlState;
-
         Unstorable(String sqlState) {
             super("unstorable: PostgreSQL refused a value (SQLState " + sqlState + ")", null, false, false);
-            this.sqlState = sqlState;
-        }
-
-        public String sqlState() {
-            return sqlState;
         }
     }
 

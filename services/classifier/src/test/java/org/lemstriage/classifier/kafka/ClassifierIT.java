@@ -141,10 +141,11 @@ class ClassifierIT {
             producer.send(new ProducerRecord<>(Topics.LAB_OBSERVATION, poisoned + "-mismatch", otherKey)).get();
             send(Results.vgcc(next, "obs-" + UUID.randomUUID(), "0.45", "final"));
 
-            ConsumerRecord<String, String> unprocessable = deadLetters.awaitRecord(r -> poisoned.equals(r.key()), Duration.ofSeconds(60));
+            var parked = deadLetters.awaitEach(Duration.ofSeconds(60), r -> poisoned.equals(r.key()), r -> (poisoned + "-mismatch").equals(r.key()));
+            ConsumerRecord<String, String> unprocessable = parked.get(0);
             assertThat(header(unprocessable, "dead-letter-reason")).startsWith("unprocessable: ").doesNotContain("0.45");
             assertThat(header(unprocessable, "dead-letter-offset")).isNotBlank();
-            ConsumerRecord<String, String> mismatch = deadLetters.awaitRecord(r -> (poisoned + "-mismatch").equals(r.key()), Duration.ofSeconds(60));
+            ConsumerRecord<String, String> mismatch = parked.get(1);
             assertThat(header(mismatch, "dead-letter-reason")).startsWith("key-mismatch");
             decisions.awaitRecord(r -> next.equals(r.key()), Duration.ofSeconds(60));
         }
@@ -164,10 +165,11 @@ class ClassifierIT {
         try (TopicProbe deadLetters = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.CONTEXT_REQUEST_DLQ)) {
             producer.send(new ProducerRecord<>(Topics.CONTEXT_REQUEST, unreadable, "{not json")).get();
             producer.send(new ProducerRecord<>(Topics.CONTEXT_REQUEST, hostile, request)).get();
-            ConsumerRecord<String, String> garbage = deadLetters.awaitRecord(r -> unreadable.equals(r.key()), Duration.ofSeconds(60));
+            var both = deadLetters.awaitEach(Duration.ofSeconds(60), r -> unreadable.equals(r.key()), r -> hostile.equals(r.key()));
+            ConsumerRecord<String, String> garbage = both.get(0);
             assertThat(garbage.value()).as("parked as it came").isEqualTo("{not json");
             assertThat(header(garbage, "dead-letter-reason")).contains("not ContextRequest JSON");
-            ConsumerRecord<String, String> parked = deadLetters.awaitRecord(r -> hostile.equals(r.key()), Duration.ofSeconds(60));
+            ConsumerRecord<String, String> parked = both.get(1);
             assertThat(header(parked, "dead-letter-reason")).isEqualTo("context-read-failed: IllegalArgumentException");
         }
         TriageDecision decision = decisionFor("Patient/lt-p001", Results.vgcc("Patient/lt-p001", "obs-" + UUID.randomUUID(), "0.45", "final"));

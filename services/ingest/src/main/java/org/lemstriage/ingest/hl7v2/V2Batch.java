@@ -4,8 +4,10 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * An HL7 v2 batch in one MLLP frame (HL7 v2.5.1 chapter 2.10.3: {@code [FHS] BHS {MSH ...} BTS [FTS]}): each message
@@ -80,10 +82,10 @@ record V2Batch(String fileHeader, String batchHeader, List<String> messages) {
      */
     private static String header(String name, String received, String now) {
         char s = separator(received);
-        String[] in = received.split(java.util.regex.Pattern.quote(String.valueOf(s)), -1);
+        String[] in = received.split(Pattern.quote(String.valueOf(s)), -1);
         String encoding = in.length > 1 ? in[1] : "^~\\&";
         String[] out = new String[12];
-        java.util.Arrays.fill(out, "");
+        Arrays.fill(out, "");
         out[0] = name;
         out[1] = encoding;
         out[2] = at(in, 4);

@@ -304,8 +304,9 @@ abstract class EpisodeConformance {
             sender.send(Decisions.decision(injected, 1, "identifier:" + system + "|SECPROBE-INJ-" + tag + "," + held, Action.OPEN, Tier.HIGH, 2));
             sender.send(Decisions.decision(ambiguous, 1, "identifier:" + system + "|" + twice, Action.OPEN, Tier.HIGH, 2));
             sender.send(Decisions.decision(ok, 1, "identifier:" + system + "|" + held, Action.OPEN, Tier.INTERMEDIATE, 2));
-            assertThat(reason(parked, injected)).startsWith("patient-not-found");
-            assertThat(reason(parked, ambiguous)).startsWith("patient-not-unique");
+            var both = parked.awaitEach(Duration.ofSeconds(60), r -> r.value().contains(injected), r -> r.value().contains(ambiguous));
+            assertThat(reason(both.get(0))).startsWith("patient-not-found");
+            assertThat(reason(both.get(1))).startsWith("patient-not-unique");
         }
         List<Task> written = await(() -> tasksOf(ok), t -> t.size() == 2);
         assertThat(written).allSatisfy(t -> assertThat(t.getFor().getIdentifier().getValue()).isEqualTo(held));
@@ -318,9 +319,8 @@ abstract class EpisodeConformance {
                 new org.hl7.fhir.r4.model.Identifier().setSystem(system).setValue(value))).execute();
     }
 
-    private static String reason(org.lemstriage.testsupport.TopicProbe parked, String episode) {
-        var record = parked.awaitRecord(r -> r.value().contains(episode), Duration.ofSeconds(60));
-        return new String(record.headers().lastHeader("dead-letter-reason").value(), java.nio.charset.StandardCharsets.UTF_8);
+    private static String reason(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> parked) {
+        return new String(parked.headers().lastHeader("dead-letter-reason").value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private ServiceRequest serviceRequestOf(String episode) {
