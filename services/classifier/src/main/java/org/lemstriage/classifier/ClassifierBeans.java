@@ -6,7 +6,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.lemstriage.classifier.rules.Cutoffs;
-import org.lemstriage.classifier.rules.DeltaPCodes;
+import org.lemstriage.classifier.rules.ClinicalCodes;
 import org.lemstriage.classifier.rules.Ruleset;
 import org.lemstriage.classifier.rules.ScreeningPlanner;
 import org.lemstriage.classifier.rules.Surveillance;
@@ -24,20 +24,20 @@ public class ClassifierBeans {
 
     @Produces
     @ApplicationScoped
-    Ruleset ruleset(RulesConfig config, DeltaPCodes codes) {
-        return Ruleset.v2(Cutoffs.defaults(), codes);
+    Ruleset ruleset(RulesConfig config, ClinicalCodes codes) {
+        return Ruleset.v3(Cutoffs.defaults(), codes, config.lowTitreMax());
     }
 
     /** Singleton, not normal-scoped: a record cannot be proxied. */
     @Produces
     @Singleton
-    DeltaPCodes codes(RulesConfig config) {
-        return DeltaPCodes.load(config.deltaPCodes());
+    ClinicalCodes codes(RulesConfig config) {
+        return ClinicalCodes.load(config.clinicalCodes());
     }
 
     @Produces
     @ApplicationScoped
-    TriageStep triageStep(Ruleset ruleset, ContextConfig context, RulesConfig rules, DeltaPCodes codes) {
+    TriageStep triageStep(Ruleset ruleset, ContextConfig context, RulesConfig rules, ClinicalCodes codes) {
         return new TriageStep(ruleset, new ScreeningPlanner(rules.lowTierPlan()), new Surveillance(codes),
                 new TriageStep.ContextTiming(context.hold(), context.firstRetry(), context.maxRetry(), context.reviewEvery()));
     }

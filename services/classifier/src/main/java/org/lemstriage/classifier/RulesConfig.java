@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import org.lemstriage.classifier.rules.ScreeningPlanner.LowTierPlan;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -11,8 +12,19 @@ import java.util.Optional;
 @ConfigMapping(prefix = "lemstriage.rules")
 public interface RulesConfig {
 
-    /** JSON code lists behind the DELTA-P items and the lung-cancer exclusion; the shipped file by default. */
-    Optional<Path> deltaPCodes();
+    /**
+     * JSON code lists the rules read the EHR by (DELTA-P items, tumours, pregnancy, LEMS diagnosis); the shipped file
+     * by default. See {@link org.lemstriage.classifier.rules.ClinicalCodes}.
+     */
+    Optional<Path> clinicalCodes();
+
+    /**
+     * The highest P/Q-type VGCC antibody value, in nmol/L, that is a low titre needing a clinician's confirmation
+     * before imaging ({@link org.lemstriage.classifier.rules.LowTitreRule}): 0.10 by default, the upper end of the low
+     * band of Zalewski et al., Muscle Nerve 2016.
+     */
+    @WithDefault("0.10")
+    BigDecimal lowTitreMax();
 
     /**
      * The LOW tier's plan: {@code full} (two years, the default of ruleset 2.0) or {@code shortened} (one repeat at

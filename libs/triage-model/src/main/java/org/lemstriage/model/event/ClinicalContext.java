@@ -28,7 +28,22 @@ public record ClinicalContext(
         List<Measurement> weights,
         List<Measurement> performance,
         List<CodedFact> conditions,
-        List<EpisodeTask> tasks) {
+        List<EpisodeTask> tasks,
+        List<CodedFact> pregnancyStatus) {
+
+    /** A context as ruleset 2.0 read it: no pregnancy status. */
+    public ClinicalContext(String patientKey, String requestId, Status status, String reason, Instant readAt,
+                           LocalDate onset, String patientReference, LocalDate birthDate, String gender,
+                           List<CodedFact> smoking, List<Measurement> weights, List<Measurement> performance,
+                           List<CodedFact> conditions, List<EpisodeTask> tasks) {
+        this(patientKey, requestId, status, reason, readAt, onset, patientReference, birthDate, gender, smoking, weights,
+                performance, conditions, tasks, List.of());
+    }
+
+    /** Pregnancy status Observations (LOINC 82810-3, ruleset 3.0); empty in records written before. */
+    public List<CodedFact> pregnancies() {
+        return pregnancyStatus == null ? List.of() : pregnancyStatus;
+    }
 
     public enum Status { AVAILABLE, UNAVAILABLE }
 
@@ -60,9 +75,16 @@ public record ClinicalContext(
     public record Output(List<String> type, List<String> value) {
     }
 
-    /** A coded statement (smoking status, a Condition), with its codes as {@code system|code}. */
+    /**
+     * A coded statement (smoking status, a Condition), with its codes as {@code system|code}: for a Condition, its
+     * onset (else recorded date) as {@code date} and, ruleset 3.0, its abatement date as {@code abated} (null when
+     * none, and in records written before).
+     */
     public record CodedFact(String reference, LocalDate date, List<String> codes, String clinicalStatus,
-                            String verificationStatus) {
+                            String verificationStatus, LocalDate abated) {
+        public CodedFact(String reference, LocalDate date, List<String> codes, String clinicalStatus, String verificationStatus) {
+            this(reference, date, codes, clinicalStatus, verificationStatus, null);
+        }
     }
 
     /** A measured value: body weight in kg, or a Karnofsky (LOINC 89243-0) or ECOG (LOINC 89247-1) score. */
@@ -71,6 +93,6 @@ public record ClinicalContext(
 
     public static ClinicalContext unavailable(ContextRequest request, String reason, Instant at) {
         return new ClinicalContext(request.patientKey(), request.requestId(), Status.UNAVAILABLE, reason, at,
-                request.onset(), null, null, null, List.of(), List.of(), List.of(), List.of(), List.of());
+                request.onset(), null, null, null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 }

@@ -35,6 +35,8 @@ import java.util.List;
  *                          the same identifier (HL7 v2 OBX-11 {@code U}: "results status change to final without
  *                          retransmitting results already sent as preliminary"); null otherwise and in records
  *                          written before
+ * @param receivedAt        when the classifier first received this result (ruleset 3.0: a LEMS diagnosis's plan counts
+ *                          from it): set in the classifier's state only, null on the topic
  */
 public record LabResult(
         String patientKey,
@@ -52,10 +54,19 @@ public record LabResult(
         String resource,
         List<String> orderedBy,
         String resourceType,
-        Boolean finalisesEarlier) {
+        Boolean finalisesEarlier,
+        Instant receivedAt) {
     /** How {@link #orderedBy()} names a Practitioner known only by identifier: a FHIR conditional reference. */
     public static final String PRACTITIONER_BY_IDENTIFIER = "Practitioner?identifier=";
 
+
+    public LabResult(String patientKey, Analyte analyte, String labCode, String observationId, String observationVersion,
+                     String sourceSystem, String status, Instant effective, NormalisedQuantity quantity,
+                     Qualitative qualitative, List<String> interpretation, ReferenceRange referenceRange, String resource,
+                     List<String> orderedBy, String resourceType, Boolean finalisesEarlier) {
+        this(patientKey, analyte, labCode, observationId, observationVersion, sourceSystem, status, effective, quantity,
+                qualitative, interpretation, referenceRange, resource, orderedBy, resourceType, finalisesEarlier, null);
+    }
 
     public LabResult(String patientKey, Analyte analyte, String labCode, String observationId, String observationVersion,
                      String sourceSystem, String status, Instant effective, NormalisedQuantity quantity,
@@ -90,7 +101,15 @@ public record LabResult(
     /** The same result without the original resource, for state that must stay small. */
     public LabResult withoutResource() {
         return new LabResult(patientKey, analyte, labCode, observationId, observationVersion, sourceSystem, status,
-                effective, quantity, qualitative, interpretation, referenceRange, null, orderedBy, resourceType, finalisesEarlier);
+                effective, quantity, qualitative, interpretation, referenceRange, null, orderedBy, resourceType, finalisesEarlier,
+                receivedAt);
+    }
+
+    /** The same result, first received by the classifier at {@code at}. */
+    public LabResult receivedAt(Instant at) {
+        return new LabResult(patientKey, analyte, labCode, observationId, observationVersion, sourceSystem, status,
+                effective, quantity, qualitative, interpretation, referenceRange, resource, orderedBy, resourceType,
+                finalisesEarlier, at);
     }
 
     /**
@@ -105,7 +124,7 @@ public record LabResult(
     public LabResult finalisedBy(LabResult status) {
         return new LabResult(patientKey, analyte, labCode, observationId, status.observationVersion(), sourceSystem,
                 status.status(), effective, quantity, qualitative, interpretation, referenceRange, resource, orderedBy,
-                resourceType, null);
+                resourceType, null, receivedAt);
     }
 
     /** Entered-in-error and cancelled withdraw what the Observation had contributed (DESIGN.md). */

@@ -27,7 +27,10 @@ import java.util.List;
  * @param deltaPScore     points from PRESENT items only
  * @param kind            SCREENING (rounds of CT thorax) or CLINICIAN_REVIEW (no rounds: a clinician decides); a record
  *                        written before ruleset 2.0 has none and is SCREENING
- * @param closure         why a CLOSE decision ends the episode; null otherwise
+ * @param closure         why the episode ended (a CLOSE decision, and an UPDATE of a closed episode); null otherwise
+ * @param requests        what the decision asks of clinicians (ruleset 3.0), each a Task of the episode; empty in
+ *                        records written before
+ * @param hold            why the plan waits for a clinician (ruleset 3.0), or null: nothing is released meanwhile
  */
 public record TriageDecision(
         String decisionId,
@@ -46,7 +49,30 @@ public record TriageDecision(
         List<DeltaPItem> deltaP,
         int deltaPScore,
         EpisodeKind kind,
-        Closure closure) {
+        Closure closure,
+        List<ClinicianRequest> requests,
+        Hold hold) {
+
+    /** A decision as ruleset 2.0 made them: no clinician requests, nothing held. */
+    public TriageDecision(String decisionId, String episodeId, int version, String patientKey, Action action, Tier tier,
+                          List<Evidence> evidence, List<String> rulesFired, String rulesetVersion, String explanation,
+                          List<ScreeningRound> plan, Instant decidedAt, ContextStatus context, List<DeltaPItem> deltaP,
+                          int deltaPScore, EpisodeKind kind, Closure closure) {
+        this(decisionId, episodeId, version, patientKey, action, tier, evidence, rulesFired, rulesetVersion, explanation,
+                plan, decidedAt, context, deltaP, deltaPScore, kind, closure, List.of(), null);
+    }
+
+    /** What the decision asks of clinicians; never null. */
+    public List<ClinicianRequest> clinicianRequests() {
+        return requests == null ? List.of() : requests;
+    }
+
+    /**
+     * Why a plan waits for a clinician (ruleset 3.0). CONFIRMATION: no rounds are written until LEMS is confirmed or
+     * a test repeated (the episode's ServiceRequest is a draft proposal). CLINICIAN_DECISION: the rounds are written
+     * with every order on hold, and none is released until a clinician decides (a child, a pregnancy).
+     */
+    public enum Hold { CONFIRMATION, CLINICIAN_DECISION }
 
     /** The episode's kind; SCREENING for records written before the field existed. */
     public EpisodeKind episodeKind() {
@@ -70,12 +96,14 @@ public record TriageDecision(
     public enum Action { OPEN, UPDATE, RETRACT, CLOSE }
 
     /**
-     * Why an episode ends. TUMOUR_RECORDED: the EHR gained a confirmed, active malignancy after the episode opened
-     * ({@code reference} names the Condition): open rounds are cancelled and oncological care takes over.
-     * SURVEILLANCE_COMPLETE: the last round was completed: one closing review Task.
+     * Why an episode ends. TUMOUR_RECORDED: the EHR gained a confirmed, active cancer that explains LEMS (ruleset 3.0:
+     * small-cell or neuroendocrine lung carcinoma, or another cancer a clinician said explains it; {@code reference}
+     * names the Condition): open rounds are cancelled and oncological care takes over. SURVEILLANCE_COMPLETE: the last
+     * round was completed: one closing review Task. CLINICIAN_DECLINED: a clinician answered no to screening a
+     * held plan (ruleset 3.0; {@code reference} names the Task).
      */
     public record Closure(Reason reason, String reference, LocalDate date) {
-        public enum Reason { TUMOUR_RECORDED, SURVEILLANCE_COMPLETE }
+        public enum Reason { TUMOUR_RECORDED, SURVEILLANCE_COMPLETE, CLINICIAN_DECLINED }
     }
 
     public enum Tier { HIGH, INTERMEDIATE, LOW, NONE }

@@ -8,7 +8,10 @@ package org.lemstriage.model.fhir;
 public final class EhrIdentifiers {
     public static final String EPISODE = "https://lemstriage.org/fhir/sid/screening-episode";
     public static final String ROUND = "https://lemstriage.org/fhir/sid/screening-round";
-    /** The one Task of a clinician-review episode (ruleset 2.0: an old positive result). */
+    /**
+     * The one Task of a clinician-review episode (ruleset 2.0: an old positive result), and (ruleset 3.0) each Task
+     * that asks a clinician something ({@link #request}).
+     */
     public static final String REVIEW = "https://lemstriage.org/fhir/sid/clinician-review";
     /** The Task that says an episode ended: a tumour was recorded, or the surveillance is complete (ruleset 2.0). */
     public static final String CLOSING = "https://lemstriage.org/fhir/sid/screening-closing";
@@ -42,6 +45,17 @@ public final class EhrIdentifiers {
 
     public static String review(String episodeId) {
         return episodeId + "/review";
+    }
+
+    /** {@code <episode>/review/<request id>}: a Task that asks a clinician something (ruleset 3.0). */
+    public static String request(String episodeId, String requestId) {
+        return review(episodeId) + "/" + requestId;
+    }
+
+    /** The request id of a {@link #request} identifier value, or empty for any other value. */
+    public static java.util.Optional<String> requestOf(String identifierValue) {
+        int at = identifierValue == null ? -1 : identifierValue.indexOf("/review/");
+        return at < 0 ? java.util.Optional.empty() : java.util.Optional.of(identifierValue.substring(at + "/review/".length()));
     }
 
     /** {@code <episode>/notice/<Practitioner or PractitionerRole>/<id>}. */

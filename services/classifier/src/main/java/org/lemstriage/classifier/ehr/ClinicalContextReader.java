@@ -38,9 +38,10 @@ import java.util.function.Function;
 
 /**
  * Reads what DELTA-P and the surveillance need from the EHR's FHIR API: the Patient (birth date, gender), smoking status (LOINC
- * 72166-2), body weights (29463-7, converted to kg with UCUM), Karnofsky (89243-0) and ECOG (89247-1) scores, and
- * the patient's Conditions, and the Tasks of the open episode with their coded outputs (ruleset 2.0: round progress, a
- * round's CT reported negative). Facts only; the classifier's rules judge them. Any failed read fails the whole context.
+ * 72166-2), body weights (29463-7, converted to kg with UCUM), Karnofsky (89243-0) and ECOG (89247-1) scores, pregnancy
+ * status (82810-3, ruleset 3.0), the patient's Conditions with onset and abatement, and the Tasks of the episode with
+ * their coded outputs (ruleset 2.0: round progress, a round's CT reported negative; 3.0: clinicians' answers). Facts
+ * only; the classifier's rules judge them. Any failed read fails the whole context.
  */
 @ApplicationScoped
 public class ClinicalContextReader {
@@ -49,7 +50,9 @@ public class ClinicalContextReader {
     static final String WEIGHT = "29463-7";
     static final String KARNOFSKY = "89243-0";
     static final String ECOG = "89247-1";
-    private static final String[] DELTA_P_CODES = {SMOKING, WEIGHT, KARNOFSKY, ECOG};
+    /** Pregnancy status (ruleset 3.0: imaging is held for a clinician's decision in pregnancy). */
+    static final String PREGNANCY_STATUS = "82810-3";
+    private static final String[] OBSERVATION_CODES = {SMOKING, WEIGHT, KARNOFSKY, ECOG, PREGNANCY_STATUS};
 
     private final EhrClient ehr;
     private final UnitNormaliser units;
@@ -75,7 +78,7 @@ public class ClinicalContextReader {
         // One search for every Observation DELTA-P reads, by LOINC code; the searches wait for the EHR together
         // (EhrClient.start). Every search is HAPI's typed criteria: values escaped and encoded, never text
         var observations = ehr.start(() -> search(Observation.class, c -> c.search().forResource(Observation.class)
-                .where(Observation.PATIENT.hasId(ref)).and(Observation.CODE.exactly().systemAndValues(LOINC, DELTA_P_CODES))));
+                .where(Observation.PATIENT.hasId(ref)).and(Observation.CODE.exactly().systemAndValues(LOINC, OBSERVATION_CODES))));
         var conditionsFound = ehr.start(() -> search(Condition.class, c -> c.search().forResource(Condition.class)
                 .where(Condition.PATIENT.hasId(ref))));
         var tasks = ehr.start(() -> episodeTasks(request.episodeId()));
@@ -85,11 +88,14 @@ public class ClinicalContextReader {
         List<CodedFact> smoking = new ArrayList<>();
         List<Measurement> weights = new ArrayList<>();
         List<Measurement> performance = new ArrayList<>();
+        List<CodedFact> pregnancy = new ArrayList<>();
         for (Observation o : EhrClient.result(observations)) {
             String loinc = o.getCode().getCoding().stream().filter(c -> LOINC.equals(c.getSystem())).map(c -> c.getCode())
-                    .filter(List.of(SMOKING, WEIGHT, KARNOFSKY, ECOG)::contains).findFirst().orElse("");
+                    .filter(List.of(OBSERVATION_CODES)::contains).findFirst().orElse("");
             switch (loinc) {
                 case SMOKING -> smoking.add(new CodedFact(reference(o), date(o),
+                        codes(o.hasValueCodeableConcept() ? o.getValueCodeableConcept() : null), null, null));
+                case PREGNANCY_STATUS -> pregnancy.add(new CodedFact(reference(o), date(o),
                         codes(o.hasValueCodeableConcept() ? o.getValueCodeableConcept() : null), null, null));
                 case WEIGHT -> kilograms(o).ifPresent(kg -> weights.add(new Measurement(reference(o), WEIGHT, date(o), kg, "kg")));
                 case KARNOFSKY, ECOG -> score(o).ifPresent(v -> performance.add(new Measurement(reference(o), loinc, date(o), v, null)));
@@ -99,12 +105,13 @@ public class ClinicalContextReader {
         List<CodedFact> conditions = EhrClient.result(conditionsFound).stream()
                 .map(c -> new CodedFact(reference(c), conditionDate(c), codes(c.getCode()),
                         c.hasClinicalStatus() ? c.getClinicalStatus().getCodingFirstRep().getCode() : null,
-                        c.hasVerificationStatus() ? c.getVerificationStatus().getCodingFirstRep().getCode() : null))
+                        c.hasVerificationStatus() ? c.getVerificationStatus().getCodingFirstRep().getCode() : null,
+                        abatementDate(c)))
                 .toList();
         return new ClinicalContext(request.patientKey(), request.requestId(), ClinicalContext.Status.AVAILABLE, null,
                 clock.instant(), request.onset(), ref,
                 birthDate(patient), patient.hasGender() ? patient.getGender().toCode() : null, smoking, weights, performance,
-                conditions, EhrClient.result(tasks));
+                conditions, EhrClient.result(tasks), pregnancy);
     }
 
     /** The Tasks of the open episode, by its group identifier, with the status the oncology team left them in. */
@@ -184,6 +191,14 @@ public class ClinicalContextReader {
             return toDate(c.getOnsetDateTimeType());
         }
         return c.hasRecordedDate() ? c.getRecordedDate().toInstant().atZone(ZoneOffset.UTC).toLocalDate() : null;
+    }
+
+    /** When a Condition ended (abatementDateTime, or the end of abatementPeriod); null when not recorded as a date. */
+    private static LocalDate abatementDate(Condition c) {
+        if (c.hasAbatementDateTimeType()) {
+            return toDate(c.getAbatementDateTimeType());
+        }
+        return c.hasAbatementPeriod() && c.getAbatementPeriod().hasEnd() ? toDate(c.getAbatementPeriod().getEndElement()) : null;
     }
 
     private static LocalDate toDate(BaseDateTimeType value) {

@@ -34,7 +34,10 @@ public final class Cutoffs {
             // Mayo AGNTS (AGNA-1 titer, serum): Mayo's serum indirect-immunofluorescence antibodies report "<1:240"
             // as the reference value (Mayo test catalog; e.g. its autoimmune panels' reference column), so an end
             // titer of 1:240 or more is positive
-            "https://www.mayocliniclabs.com/test-catalog|AGNTS", new Limit("Mayo", new BigDecimal("240"), true, "titer 1:"));
+            "https://www.mayocliniclabs.com/test-catalog|AGNTS", new Limit("Mayo", new BigDecimal("240"), true, "titer 1:"),
+            // Ruleset 3.0: an AGNA-1 titer under LOINC 53709-2 names no lab; without its own range or interpretation it
+            // is read against the same 1:240 reference, the one published AGNA-1 titer reference we have (Mayo)
+            "http://loinc.org|53709-2", new Limit("the AGNA-1 titer reference (Mayo)", new BigDecimal("240"), true, "titer 1:"));
 
     /**
      * Labs' own indeterminate bands, by lab code, in nmol/L (inclusive). ARUP 0092628: negative <=24.5 pmol/L,

@@ -16,11 +16,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns the EHR's facts into the six DELTA-P items (Titulaer et al., J Clin Oncol 2011: one point each, items
  * present "at or within 3 months from onset"). Onset is taken as the date of the first decisive positive antibody
- * result. No data is UNKNOWN, never ABSENT: only an explicit record makes an item ABSENT.
+ * result (or a recorded LEMS diagnosis's onset). No data is UNKNOWN, never ABSENT: only an explicit record makes an
+ * item ABSENT.
+ * <p>Ruleset 3.0: bulbar symptoms and erectile dysfunction count only when their Condition was active at or within
+ * 3 months of onset (onset, abatement and clinical status read together), not one resolved before; smoking is the
+ * status at diagnosis (the latest on or before onset; failing that, the first recorded within 3 months after it), and
+ * a status that does not say whether the patient smokes now is UNKNOWN.
  */
 public final class DeltaPAssessor {
     /** DELTA-P counts items at or within 3 months from onset (Titulaer 2011). */
@@ -36,9 +42,11 @@ public final class DeltaPAssessor {
     static final String LOINC_KARNOFSKY = "89243-0";
     static final String LOINC_ECOG = "89247-1";
 
-    private final DeltaPCodes codes;
+    private static final Set<String> NO_LONGER_ACTIVE = Set.of("inactive", "remission", "resolved");
 
-    public DeltaPAssessor(DeltaPCodes codes) {
+    private final ClinicalCodes codes;
+
+    public DeltaPAssessor(ClinicalCodes codes) {
         this.codes = codes;
     }
 
@@ -57,18 +65,9 @@ public final class DeltaPAssessor {
                     : "clinical context unavailable: " + context.reason());
         }
         LocalDate itemsUntil = onset.plusMonths(ITEM_WINDOW_MONTHS);
-        return List.of(bulbar(context), erectileDysfunction(context), weightLoss(context, onset, itemsUntil),
-                smoking(context, itemsUntil), age(context, onset), karnofsky(context, onset, itemsUntil));
-    }
-
-    /** An active, confirmed lung-cancer Condition, if the EHR has one (ruleset 2.0: only confirmed suppresses screening). */
-    public Optional<CodedFact> knownLungCancer(ClinicalContext context) {
-        if (context == null || context.status() != ClinicalContext.Status.AVAILABLE) {
-            return Optional.empty();
-        }
-        return context.conditions().stream().filter(c -> codes.lungCancer().matches(c.codes()))
-                .filter(c -> c.clinicalStatus() == null || List.of("active", "recurrence", "relapse").contains(c.clinicalStatus()))
-                .filter(c -> "confirmed".equals(c.verificationStatus())).findFirst();
+        return List.of(bulbar(context, onset, itemsUntil), erectileDysfunction(context, onset, itemsUntil),
+                weightLoss(context, onset, itemsUntil), smoking(context, onset, itemsUntil), age(context, onset),
+                karnofsky(context, onset, itemsUntil));
     }
 
     private DeltaPItem age(ClinicalContext c, LocalDate onset) {
@@ -80,19 +79,30 @@ public final class DeltaPAssessor {
                 c.patientReference() + ".birthDate", "age " + years + " at the first positive result");
     }
 
-    private DeltaPItem smoking(ClinicalContext c, LocalDate until) {
-        Optional<CodedFact> latest = c.smoking().stream()
-                .filter(f -> f.date() == null || !f.date().isAfter(until))
-                .max(Comparator.comparing(CodedFact::date, Comparator.nullsFirst(Comparator.naturalOrder())));
-        if (latest.isEmpty()) {
-            return new DeltaPItem(Item.SMOKING_AT_DIAGNOSIS, Presence.UNKNOWN, null, "no smoking status (LOINC 72166-2) in the EHR");
+    /**
+     * The status at diagnosis: the latest on or before onset (an undated one counts as before); failing that, the
+     * first recorded within 3 months after onset (the work-up's). A later status (the patient quits meanwhile) never
+     * re-scores.
+     */
+    private DeltaPItem smoking(ClinicalContext c, LocalDate onset, LocalDate until) {
+        Optional<CodedFact> atDiagnosis = c.smoking().stream()
+                .filter(f -> f.date() == null || !f.date().isAfter(onset))
+                .max(Comparator.comparing(CodedFact::date, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .or(() -> c.smoking().stream().filter(f -> f.date() != null && f.date().isAfter(onset) && !f.date().isAfter(until))
+                        .min(Comparator.comparing(CodedFact::date)));
+        if (atDiagnosis.isEmpty()) {
+            return new DeltaPItem(Item.SMOKING_AT_DIAGNOSIS, Presence.UNKNOWN, null,
+                    "no smoking status (LOINC 72166-2) on or before onset, nor within 3 months after");
         }
-        CodedFact fact = latest.get();
+        CodedFact fact = atDiagnosis.get();
+        if (codes.smokingUnknown().matches(fact.codes())) {
+            return new DeltaPItem(Item.SMOKING_AT_DIAGNOSIS, Presence.UNKNOWN, fact.reference(), "smoker, current status unknown");
+        }
         if (codes.smokingCurrent().matches(fact.codes())) {
-            return new DeltaPItem(Item.SMOKING_AT_DIAGNOSIS, Presence.PRESENT, fact.reference(), "current smoker");
+            return new DeltaPItem(Item.SMOKING_AT_DIAGNOSIS, Presence.PRESENT, fact.reference(), "current smoker at diagnosis");
         }
         if (codes.smokingNotCurrent().matches(fact.codes())) {
-            return new DeltaPItem(Item.SMOKING_AT_DIAGNOSIS, Presence.ABSENT, fact.reference(), "not smoking (former or never)");
+            return new DeltaPItem(Item.SMOKING_AT_DIAGNOSIS, Presence.ABSENT, fact.reference(), "not smoking at diagnosis (former or never)");
         }
         return new DeltaPItem(Item.SMOKING_AT_DIAGNOSIS, Presence.UNKNOWN, fact.reference(), "smoking status not interpretable");
     }
@@ -116,30 +126,54 @@ public final class DeltaPAssessor {
                 (loss.signum() >= 0 ? "weight down " : "weight up ") + percent + " from the heaviest in the 6 months before onset");
     }
 
-    private DeltaPItem bulbar(ClinicalContext c) {
-        return fromConditions(Item.BULBAR_INVOLVEMENT, codes.bulbar(), c, "bulbar symptoms");
+    private DeltaPItem bulbar(ClinicalContext c, LocalDate onset, LocalDate until) {
+        return fromConditions(Item.BULBAR_INVOLVEMENT, codes.bulbar(), c, "bulbar symptoms", onset, until);
     }
 
-    private DeltaPItem erectileDysfunction(ClinicalContext c) {
+    private DeltaPItem erectileDysfunction(ClinicalContext c, LocalDate onset, LocalDate until) {
         if ("female".equals(c.gender())) {
             return new DeltaPItem(Item.ERECTILE_DYSFUNCTION, Presence.ABSENT, c.patientReference() + ".gender",
                     "not applicable (female): DELTA-P scores erectile dysfunction in men");
         }
-        return fromConditions(Item.ERECTILE_DYSFUNCTION, codes.erectileDysfunction(), c, "erectile dysfunction");
+        return fromConditions(Item.ERECTILE_DYSFUNCTION, codes.erectileDysfunction(), c, "erectile dysfunction", onset, until);
     }
 
-    /** PRESENT if a matching Condition is asserted, ABSENT only if one is explicitly refuted, else UNKNOWN. */
-    private static DeltaPItem fromConditions(Item item, DeltaPCodes.CodeList list, ClinicalContext c, String what) {
+    /**
+     * PRESENT if a matching Condition is asserted and was active at or within 3 months of onset, ABSENT only if one is
+     * explicitly refuted, else UNKNOWN (one active only outside the window says nothing about the window).
+     */
+    private static DeltaPItem fromConditions(Item item, ClinicalCodes.CodeList list, ClinicalContext c, String what,
+                                             LocalDate onset, LocalDate until) {
         List<CodedFact> matching = c.conditions().stream().filter(f -> list.matches(f.codes())).toList();
-        Optional<CodedFact> asserted = matching.stream().filter(DeltaPAssessor::asserted).findFirst();
+        Optional<CodedFact> asserted = matching.stream().filter(DeltaPAssessor::asserted)
+                .filter(f -> activeWithin(f, onset, until)).findFirst();
         if (asserted.isPresent()) {
-            return new DeltaPItem(item, Presence.PRESENT, asserted.get().reference(), what + " recorded");
+            return new DeltaPItem(item, Presence.PRESENT, asserted.get().reference(), what + " recorded, active at or within 3 months of onset");
         }
         Optional<CodedFact> refuted = matching.stream().filter(f -> "refuted".equals(f.verificationStatus())).findFirst();
         if (refuted.isPresent()) {
             return new DeltaPItem(item, Presence.ABSENT, refuted.get().reference(), what + " refuted");
         }
         return new DeltaPItem(item, Presence.UNKNOWN, null, "no Condition recording " + what);
+    }
+
+    /**
+     * Whether a Condition was active at some time from onset to 3 months after: begun by then (its onset, else its
+     * recorded date; undated counts), and not ended before onset. One resolved, inactive or in remission without an
+     * abatement date is known to be active only from its own date, so it counts only if that date is in the window.
+     */
+    static boolean activeWithin(CodedFact condition, LocalDate onset, LocalDate until) {
+        LocalDate began = condition.date();
+        if (began != null && began.isAfter(until)) {
+            return false;
+        }
+        if (condition.abated() != null) {
+            return !condition.abated().isBefore(onset);
+        }
+        if (condition.clinicalStatus() != null && NO_LONGER_ACTIVE.contains(condition.clinicalStatus())) {
+            return began != null && !began.isBefore(onset);
+        }
+        return true;
     }
 
     private static boolean asserted(CodedFact condition) {

@@ -3,16 +3,17 @@ package org.lemstriage.classifier.rules;
 import org.lemstriage.model.event.TriageDecision.Tier;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
- * A known active lung cancer in the EHR: no screening Task, since the tumour is already found (DESIGN.md, tiers).
- * The decision records why. Code list: {@link DeltaPCodes#lungCancer()}. Ruleset 2.0: only a confirmed diagnosis
- * counts; a provisional, differential or unconfirmed lung cancer is what screening is there to work up, so it must
- * never suppress it (1.0 let anything not refuted suppress screening).
+ * A known small-cell lung cancer in the EHR: no screening Task, since the tumour LEMS points at is already found
+ * (DESIGN.md, tiers). The decision records why. Ruleset 2.0: only a confirmed, active diagnosis counts (a provisional,
+ * differential or unconfirmed one is what screening works up). Ruleset 3.0: only a tumour that explains LEMS
+ * ({@link TumourFit}, code list {@code lemsTumour}: small-cell lung cancer; Graus 2021). A known non-small-cell or
+ * histologically unspecified lung cancer (ICD-10-CM C34), any other malignancy and ICD-10-CM G73.1 go to a clinician
+ * instead ({@link TumourFitReviewRule}), and the screening goes ahead meanwhile.
  */
 public final class KnownLungCancerRule implements TriageRule {
-    public static final String ID = "KNOWN-LUNG-CANCER@2";
+    public static final String ID = "KNOWN-LUNG-CANCER@3";
 
     @Override
     public String id() {
@@ -20,9 +21,9 @@ public final class KnownLungCancerRule implements TriageRule {
     }
 
     @Override
-    public Optional<Finding> apply(PatientEvidence evidence) {
-        return evidence.lungCancer().map(condition -> new Finding(ID, Tier.NONE, true, List.of(),
-                "a known active lung cancer is recorded in the EHR (" + condition.reference()
-                        + "), so no screening Task: the oncology team already follows this patient"));
+    public List<Finding> apply(PatientEvidence evidence) {
+        return evidence.knownLemsTumour().map(condition -> new Finding(ID, Tier.NONE, true, List.of(),
+                "a known active small-cell lung cancer is recorded in the EHR (" + condition.reference()
+                        + "), so no screening Task: the oncology team already follows this patient")).stream().toList();
     }
 }

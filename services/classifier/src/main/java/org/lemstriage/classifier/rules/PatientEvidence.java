@@ -6,28 +6,42 @@ import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision.ContextStatus;
 import org.lemstriage.model.terminology.Analyte;
 
+import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the rules see for one patient: the antibody results, each with its reading, and what the EHR's clinical
- * context says (DELTA-P items, a known lung cancer). Only final, amended and corrected results decide (DESIGN.md);
- * preliminary ones are kept and shown but decide nothing.
+ * context says. Only final, amended and corrected results decide (DESIGN.md); preliminary ones are kept and shown but
+ * decide nothing.
  *
- * @param context        whether the clinical context could be read
- * @param deltaP         the six DELTA-P items (all UNKNOWN without context)
- * @param knownLungCancer an active lung-cancer Condition in the EHR, or null
+ * @param context          whether the clinical context could be read
+ * @param onset            the date of the first decisive positive screening result (DELTA-P's onset), or null
+ * @param deltaP           the six DELTA-P items (all UNKNOWN without context)
+ * @param tumours          the confirmed, active tumours the EHR records, sorted by whether they explain LEMS
+ * @param lemsDiagnosisInEhr whether the EHR records a confirmed LEMS diagnosis (a Condition)
+ * @param ageAtOnset       the patient's age in years at onset, or null when unknown
+ * @param pregnancy        an active pregnancy the EHR records (a Condition or a pregnancy status), or null
+ * @param answers          clinicians' coded answers on the episode's request Tasks: request id to yes (true) or no
  */
-public record PatientEvidence(String patientKey, List<ReadResult> results, ContextStatus context,
-                              List<DeltaPItem> deltaP, ClinicalContext.CodedFact knownLungCancer) {
+public record PatientEvidence(String patientKey, List<ReadResult> results, ContextStatus context, LocalDate onset,
+                              List<DeltaPItem> deltaP, TumourFit.Tumours tumours, boolean lemsDiagnosisInEhr,
+                              Integer ageAtOnset, ClinicalContext.CodedFact pregnancy, Map<String, Boolean> answers) {
 
     /** Decisive positive results of one analyte. */
     public List<ReadResult> positive(Analyte analyte) {
         return results.stream().filter(r -> r.result().analyte() == analyte && r.positive()).toList();
     }
 
-    public Optional<ClinicalContext.CodedFact> lungCancer() {
-        return Optional.ofNullable(knownLungCancer);
+    /** A known small-cell (or neuroendocrine) lung carcinoma: no screening. */
+    public Optional<ClinicalContext.CodedFact> knownLemsTumour() {
+        return tumours.explaining().stream().findFirst();
+    }
+
+    /** A clinician's answer to one request, if the Task was completed with one. */
+    public Optional<Boolean> answer(String requestId) {
+        return Optional.ofNullable(answers.get(requestId));
     }
 
     /** Points from PRESENT items only. */
@@ -50,6 +64,10 @@ public record PatientEvidence(String patientKey, List<ReadResult> results, Conte
 
         public boolean positive() {
             return decisive() && reading != null && reading.result() == LabResult.Qualitative.POSITIVE;
+        }
+
+        public boolean equivocal() {
+            return decisive() && reading != null && reading.result() == LabResult.Qualitative.EQUIVOCAL;
         }
     }
 }

@@ -1,76 +1,157 @@
 package org.lemstriage.classifier.rules;
 
 import org.lemstriage.model.event.ClinicalContext;
+import org.lemstriage.model.event.ClinicianRequest;
 import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision.ContextStatus;
 import org.lemstriage.model.event.TriageDecision.Evidence;
+import org.lemstriage.model.event.TriageDecision.Hold;
 import org.lemstriage.model.event.TriageDecision.Tier;
+import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.model.terminology.Analyte;
 
+import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Ruleset 2.0 (DESIGN.md, "Clinical logic", as amended by issue 12): the rules in force and how their findings
- * combine. The highest tier any rule supports wins; a rule that excludes screening (known lung cancer) wins over every
- * tier; no finding is NONE. The version goes into every decision, so an audit can tell which logic decided.
- * <p>2.0 changed from 1.0: two-year plans for every tier ({@link ScreeningPlanner}); labs' own limits and flags inside
- * an indeterminate band ({@link Positivity}, {@link Cutoffs}); N-type with P/Q ({@link VgccNSupportiveRule}); old
- * results go to a clinician ({@link OldResultReview}); a recorded LEMS diagnosis screens seronegative patients
- * ({@link LemsDiagnosisRule}); the surveillance is followed to its end ({@link Surveillance}).
+ * Ruleset 3.0 (DESIGN.md, "Clinical logic", as amended by issues 12 and 30; docs/clinical-ruleset-3.md): the rules in
+ * force and how their findings combine. The highest tier any rule supports wins; a rule that excludes screening (a
+ * known small-cell lung cancer) wins over every tier and every question; no finding is NONE. What rules ask of
+ * clinicians is collected, and the strongest hold wins (CONFIRMATION, no rounds written, over CLINICIAN_DECISION,
+ * rounds written on hold). The version goes into every decision, so an audit can tell which logic decided.
+ * <p>3.0 changed from 2.0: the tumour must fit ({@link TumourFit}, {@link KnownLungCancerRule},
+ * {@link TumourFitReviewRule}); DELTA-P as Titulaer counted it and unknown never lowers the tier
+ * ({@link DeltaPAssessor}, {@link VgccPqDeltaPRule}); one cohort per quoted probability ({@link SclcProbability});
+ * confirm before two years of imaging ({@link LowTitreRule}, {@link ImagingHoldRule}, {@link EquivocalRepeatRule});
+ * a diagnosis's plan counts from its arrival ({@link #planStart}); results after a closing, a tumour withdrawn
+ * ({@link Surveillance}).
  */
 public final class Ruleset {
-    public static final String VERSION = "2.0";
+    public static final String VERSION = "3.0";
     /**
      * What starts screening when decisive and positive, and whose first date is taken as onset: the antibodies, and
      * (ruleset 2.0) a recorded LEMS diagnosis, for the seronegative patients.
      */
     static final List<Analyte> SCREENING_ANTIBODIES = List.of(Analyte.VGCC_PQ, Analyte.SOX1, Analyte.AGNA1, Analyte.LEMS_DIAGNOSIS);
+    /** The upper end of Zalewski 2016's low band of P/Q-type VGCC antibody values, in nmol/L. */
+    public static final BigDecimal LOW_TITRE_MAX = new BigDecimal("0.10");
 
     /** The unit ingest gives an end titer 1:N (its value is N). */
     private static final String TITER = "{titer}";
 
     private final Positivity positivity;
     private final DeltaPAssessor deltaP;
+    private final TumourFit tumours;
+    private final ClinicalCodes codes;
     private final List<TriageRule> rules;
 
-    public Ruleset(Positivity positivity, DeltaPAssessor deltaP, List<TriageRule> rules) {
+    public Ruleset(Positivity positivity, ClinicalCodes codes, List<TriageRule> rules) {
         this.positivity = positivity;
-        this.deltaP = deltaP;
+        this.deltaP = new DeltaPAssessor(codes);
+        this.tumours = new TumourFit(codes);
+        this.codes = codes;
         this.rules = List.copyOf(rules);
     }
 
-    public static Ruleset v2(Cutoffs cutoffs, DeltaPCodes codes) {
-        return new Ruleset(new Positivity(cutoffs), new DeltaPAssessor(codes), List.of(
+    public static Ruleset v3(Cutoffs cutoffs, ClinicalCodes codes, BigDecimal lowTitreMax) {
+        return new Ruleset(new Positivity(cutoffs), codes, List.of(
                 new KnownLungCancerRule(), new SoxPositiveRule(), new VgccPqDeltaPRule(), new LemsDiagnosisRule(),
-                new VgccNSupportiveRule()));
+                new VgccNSupportiveRule(), new TumourFitReviewRule(new TumourFit(codes)), new LowTitreRule(lowTitreMax),
+                new ImagingHoldRule(), new EquivocalRepeatRule()));
     }
 
-    /** Reads every result and, when the context is available, judges the DELTA-P items at onset. */
+    public static Ruleset v3(Cutoffs cutoffs, ClinicalCodes codes) {
+        return v3(cutoffs, codes, LOW_TITRE_MAX);
+    }
+
+    /** Reads every result and, when the context is available, what the rules need from it. */
     public PatientEvidence read(String patientKey, List<LabResult> results, ClinicalContext context) {
         List<PatientEvidence.ReadResult> read = results.stream()
                 .map(r -> new PatientEvidence.ReadResult(r, positivity.read(r).orElse(null))).toList();
         Optional<LocalDate> onset = onset(read);
-        ContextStatus status = context != null && context.status() == ClinicalContext.Status.AVAILABLE
-                ? ContextStatus.AVAILABLE : ContextStatus.UNAVAILABLE;
+        boolean available = context != null && context.status() == ClinicalContext.Status.AVAILABLE;
         List<DeltaPItem> items = onset.isPresent() ? deltaP.assess(context, onset.get())
                 : DeltaPAssessor.unknown("no positive antibody result");
-        return new PatientEvidence(patientKey, read, status, items, deltaP.knownLungCancer(context).orElse(null));
+        Integer age = available && context.birthDate() != null && onset.isPresent()
+                ? Period.between(context.birthDate(), onset.get()).getYears() : null;
+        return new PatientEvidence(patientKey, read, available ? ContextStatus.AVAILABLE : ContextStatus.UNAVAILABLE,
+                onset.orElse(null), items, tumours.read(context),
+                available && context.conditions().stream().anyMatch(c -> codes.lemsDiagnosis().matches(c.codes())
+                        && "confirmed".equals(c.verificationStatus())),
+                age, available ? pregnancy(context).orElse(null) : null, available ? answers(context) : Map.of());
     }
 
-    /** The date of the first decisive positive screening antibody: DELTA-P items and screening start from it. */
+    /**
+     * A current pregnancy: an active pregnancy Condition (not refuted, entered in error or abated), or the latest
+     * pregnancy status (LOINC 82810-3) saying pregnant, recorded within 42 weeks of the read.
+     */
+    Optional<ClinicalContext.CodedFact> pregnancy(ClinicalContext context) {
+        Optional<ClinicalContext.CodedFact> condition = context.conditions().stream()
+                .filter(c -> codes.pregnancy().matches(c.codes()) && c.abated() == null)
+                .filter(c -> c.clinicalStatus() == null || "active".equals(c.clinicalStatus()))
+                .filter(c -> !List.of("refuted", "entered-in-error").contains(String.valueOf(c.verificationStatus()))).findFirst();
+        if (condition.isPresent()) {
+            return condition;
+        }
+        LocalDate readOn = context.readAt() == null ? null : context.readAt().atZone(ZoneOffset.UTC).toLocalDate();
+        return context.pregnancies().stream().filter(o -> o.date() != null)
+                .max(Comparator.comparing(ClinicalContext.CodedFact::date))
+                .filter(o -> codes.pregnant().matches(o.codes()))
+                .filter(o -> readOn == null || !o.date().isBefore(readOn.minusWeeks(PREGNANCY_WEEKS)));
+    }
+
+    /** A pregnancy status older than this says nothing about now (a term pregnancy lasts up to about 42 weeks). */
+    static final int PREGNANCY_WEEKS = 42;
+
+    /**
+     * Clinicians' answers on the episode's request Tasks: a completed Task whose output of type
+     * {@link ClinicianRequest#ANSWER_TYPE} is SNOMED CT Yes or No, by request id.
+     */
+    static Map<String, Boolean> answers(ClinicalContext context) {
+        Map<String, Boolean> answers = new HashMap<>();
+        for (ClinicalContext.EpisodeTask task : context.episodeTasks()) {
+            Optional<String> request = EhrIdentifiers.requestOf(task.identifier());
+            if (request.isEmpty() || !"completed".equals(task.status())) {
+                continue;
+            }
+            task.outputs().stream().filter(o -> o.type().contains(ClinicianRequest.ANSWER_TYPE))
+                    .flatMap(o -> o.value().stream()).filter(v -> v.equals(ClinicianRequest.YES) || v.equals(ClinicianRequest.NO))
+                    .findFirst().ifPresent(v -> answers.put(request.get(), v.equals(ClinicianRequest.YES)));
+        }
+        return answers;
+    }
+
+    /** The date of the first decisive positive screening antibody: DELTA-P items start from it. */
     public static Optional<LocalDate> onset(List<PatientEvidence.ReadResult> results) {
         return results.stream().filter(PatientEvidence.ReadResult::positive)
                 .filter(r -> SCREENING_ANTIBODIES.contains(r.result().analyte()))
                 .map(r -> r.result().effective()).filter(Objects::nonNull).min(Comparator.naturalOrder())
+                .map(i -> i.atZone(ZoneOffset.UTC).toLocalDate());
+    }
+
+    /**
+     * The date a surveillance's plan counts from, and that the old-result rule judges: the first decisive positive
+     * antibody result's date, or (ruleset 3.0) the day a recorded LEMS diagnosis reached lems-triage, not its symptom
+     * onset, which may be months before it was recorded.
+     */
+    public static Optional<LocalDate> planStart(List<PatientEvidence.ReadResult> results) {
+        return results.stream().filter(PatientEvidence.ReadResult::positive)
+                .filter(r -> SCREENING_ANTIBODIES.contains(r.result().analyte()))
+                .map(r -> r.result().analyte() == Analyte.LEMS_DIAGNOSIS && r.result().receivedAt() != null
+                        ? r.result().receivedAt() : r.result().effective())
+                .filter(Objects::nonNull).min(Comparator.naturalOrder())
                 .map(i -> i.atZone(ZoneOffset.UTC).toLocalDate());
     }
 
@@ -80,21 +161,29 @@ public final class Ruleset {
     }
 
     public Assessment assess(PatientEvidence evidence) {
-        List<TriageRule.Finding> findings = rules.stream().map(r -> r.apply(evidence)).flatMap(Optional::stream).toList();
+        List<TriageRule.Finding> findings = rules.stream().flatMap(r -> r.apply(evidence).stream()).toList();
         Tier tier = findings.stream().map(TriageRule.Finding::tier).filter(t -> t != Tier.NONE)
                 .min(Comparator.naturalOrder()).orElse(Tier.NONE); // enum order: HIGH first
         Optional<TriageRule.Finding> exclusion = findings.stream().filter(TriageRule.Finding::excludesScreening).findFirst();
         boolean screening = tier != Tier.NONE && exclusion.isEmpty();
+        List<ClinicianRequest> requests = exclusion.isPresent() ? List.of()
+                : findings.stream().flatMap(f -> f.requests().stream()).toList();
+        // No rounds without a tier; a question alone (an equivocal result) waits for its answer as CONFIRMATION does
+        Hold hold = exclusion.isPresent() ? null : findings.stream().map(TriageRule.Finding::hold).filter(Objects::nonNull)
+                .min(Comparator.naturalOrder()).orElse(!screening && !requests.isEmpty() ? Hold.CONFIRMATION : null);
+        TriageRule.Ending ending = exclusion.isPresent() ? null
+                : findings.stream().map(TriageRule.Finding::ending).filter(Objects::nonNull).findFirst().orElse(null);
         // Equivocal results set no tier but are always shown, never silently rounded
         List<PatientEvidence.ReadResult> shown = Stream.concat(findings.stream().flatMap(f -> f.basis().stream()),
                 evidence.results().stream().filter(r -> r.reading() != null
                         && r.reading().result() == LabResult.Qualitative.EQUIVOCAL)).distinct().toList();
-        return new Assessment(tier, screening, findings.stream().map(TriageRule.Finding::ruleId).toList(),
-                shown.stream().map(Ruleset::evidence).toList(), evidence.deltaP(), evidence.deltaPScore(),
-                evidence.context(), explain(tier, screening, findings, shown, evidence));
+        return new Assessment(tier, screening, findings.stream().map(TriageRule.Finding::ruleId).distinct().toList(),
+                shown.stream().map(Ruleset::evidenceOf).toList(), evidence.deltaP(), evidence.deltaPScore(),
+                evidence.context(), explain(tier, screening, hold, requests, findings, shown, evidence), requests, hold, ending);
     }
 
-    private static Evidence evidence(PatientEvidence.ReadResult r) {
+    /** A result as a decision cites it. */
+    public static Evidence evidenceOf(PatientEvidence.ReadResult r) {
         LabResult result = r.result();
         var q = result.quantity();
         return new Evidence(result.reference(), result.analyte(), result.status(),
@@ -102,13 +191,17 @@ public final class Ruleset {
                 r.reading() == null ? null : r.reading().result(), result.orderers());
     }
 
-    private static String explain(Tier tier, boolean screening, List<TriageRule.Finding> findings,
-                                  List<PatientEvidence.ReadResult> shown, PatientEvidence evidence) {
+    private static String explain(Tier tier, boolean screening, Hold hold, List<ClinicianRequest> requests,
+                                  List<TriageRule.Finding> findings, List<PatientEvidence.ReadResult> shown,
+                                  PatientEvidence evidence) {
         List<String> parts = new ArrayList<>();
         if (findings.isEmpty()) {
             parts.add("No positive tracked antibody result: no screening indicated.");
         } else {
-            parts.add(screening ? "Tier " + tier + ": screen for small-cell lung cancer." : "No screening Task.");
+            parts.add(!screening ? (requests.isEmpty() ? "No screening Task." : "No screening; a clinician is asked.")
+                    : hold == Hold.CONFIRMATION ? "Tier " + tier + ": screening waits for a clinician's confirmation."
+                    : hold == Hold.CLINICIAN_DECISION ? "Tier " + tier + ": screening planned, imaging held for a clinician's decision."
+                    : "Tier " + tier + ": screen for small-cell lung cancer.");
             for (TriageRule.Finding f : findings) {
                 parts.add(capitalise(f.reason()) + " [rule " + f.ruleId() + "].");
             }
@@ -123,7 +216,8 @@ public final class Ruleset {
         return String.join(" ", parts);
     }
 
-    private static String describe(PatientEvidence.ReadResult r) {
+    /** A result in words: analyte, value, date, source, status and reading. */
+    public static String describe(PatientEvidence.ReadResult r) {
         LabResult result = r.result();
         var q = result.quantity();
         String value = q == null ? "" : TITER.equals(q.unit()) ? " " + Objects.toString(q.comparator(), "") + "1:" + Positivity.plain(q.value())
@@ -145,8 +239,20 @@ public final class Ruleset {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    /** What the rules concluded for a patient now. */
+    /**
+     * What the rules concluded for a patient now.
+     *
+     * @param screening whether a tier calls for screening (rounds, unless the hold is CONFIRMATION)
+     * @param requests  what clinicians are asked
+     * @param hold      why the plan waits for a clinician, or null
+     * @param ending    a clinician's answer that ends the episode, or null
+     */
     public record Assessment(Tier tier, boolean screening, List<String> rulesFired, List<Evidence> evidence,
-                             List<DeltaPItem> deltaP, int deltaPScore, ContextStatus context, String explanation) {
+                             List<DeltaPItem> deltaP, int deltaPScore, ContextStatus context, String explanation,
+                             List<ClinicianRequest> requests, Hold hold, TriageRule.Ending ending) {
+        /** Whether the EHR must hold an episode: rounds to screen, or a question for a clinician. */
+        public boolean active() {
+            return screening || !requests.isEmpty();
+        }
     }
 }

@@ -1,22 +1,19 @@
 package org.lemstriage.classifier.rules;
 
 /**
- * Reported chance of small-cell lung cancer for a DELTA-P score, for the explanation only (DESIGN.md): scores 0-1
- * 0-2.6 %, 4 93.5 %, 5 96.6 %, 6 100 % (Titulaer et al., J Clin Oncol 2011); 2 45 % and 3 55.5 % (prospective
- * validation, Maddison et al., Sci Rep 2020). The 2020 cohort reported 18.8 % for a score of 1.
+ * Reported chance of small-cell lung cancer for a DELTA-P score, for the explanation only, from one cohort: the
+ * prospective validation of DELTA-P (Maddison et al. 2020), SCLC by score 0 / 1 / 2 / 3 / 4 / 5 / 6: 0 / 18.8 / 45 /
+ * 55.5 / 85.7 / 87.5 / 100 %. Ruleset 2.0 mixed this cohort with the derivation cohort (Titulaer et al., J Clin Oncol
+ * 2011) figure by figure; ruleset 3.0 quotes one named cohort.
  */
 public final class SclcProbability {
+    static final String COHORT = "Maddison 2020, prospective validation";
+    private static final String[] BY_SCORE = {"0", "18.8", "45", "55.5", "85.7", "87.5", "100"};
+
     private SclcProbability() {
     }
 
     public static String forScore(int score) {
-        return switch (score) {
-            case 0, 1 -> "0-2.6 % (Titulaer 2011; 18.8 % for a score of 1 in Maddison 2020)";
-            case 2 -> "45 % (Maddison 2020)";
-            case 3 -> "55.5 % (Maddison 2020)";
-            case 4 -> "93.5 % (Titulaer 2011)";
-            case 5 -> "96.6 % (Titulaer 2011)";
-            default -> "100 % (Titulaer 2011)";
-        };
+        return BY_SCORE[Math.max(0, Math.min(score, BY_SCORE.length - 1))] + " % (" + COHORT + ")";
     }
 }

@@ -5,7 +5,6 @@ import org.lemstriage.model.terminology.Analyte;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A decisive positive SOX1 or AGNA-1 (anti-glial nuclear antibody type 1, which is SOX1) result: HIGH.
@@ -21,13 +20,13 @@ public final class SoxPositiveRule implements TriageRule {
     }
 
     @Override
-    public Optional<Finding> apply(PatientEvidence evidence) {
+    public List<Finding> apply(PatientEvidence evidence) {
         List<PatientEvidence.ReadResult> positives = new ArrayList<>(evidence.positive(Analyte.SOX1));
         positives.addAll(evidence.positive(Analyte.AGNA1));
         if (positives.isEmpty()) {
-            return Optional.empty();
+            return List.of();
         }
-        return Optional.of(Finding.tier(ID, Tier.HIGH, positives,
+        return List.of(Finding.tier(ID, Tier.HIGH, positives,
                 "SOX1/AGNA-1 antibody positive: about 95 % specific for small-cell lung cancer in LEMS, so HIGH"));
     }
 }

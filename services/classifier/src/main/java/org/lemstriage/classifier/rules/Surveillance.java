@@ -2,6 +2,8 @@ package org.lemstriage.classifier.rules;
 
 import org.lemstriage.model.event.ClinicalContext;
 import org.lemstriage.model.event.ClinicalContext.CodedFact;
+import org.lemstriage.model.event.ClinicianRequest;
+import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.RoundState;
 import org.lemstriage.model.event.TriageDecision.ScreeningRound;
 import org.lemstriage.model.fhir.EhrIdentifiers;
@@ -11,19 +13,25 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Ruleset 2.0, the surveillance after an episode opens (issue 12, "the closed loop"). A LEMS patient is screened for
- * a tumour repeatedly for at least two years, and the tumour can appear late (EFNS 2011; DESIGN.md).
+ * The surveillance after an episode opens (ruleset 2.0, issue 12, "the closed loop"; ruleset 3.0, issue 30). A LEMS
+ * patient is screened for a tumour repeatedly for at least two years, and the tumour can appear late (EFNS 2011;
+ * DESIGN.md): SCLC was found within 3 months in 92 % and within a year in 96 % (Titulaer et al. 2008).
  * <ul>
- * <li>{@value #TUMOUR_RECORDED}: the EHR gained a confirmed, active malignancy after the episode opened (any cancer:
- *     lung, thymoma, lymphoproliferative, prostate, breast...; code list {@link DeltaPCodes#malignancies()}). The
- *     surveillance ends: every round not yet taken up is cancelled and oncological care takes over. A provisional,
- *     differential or unconfirmed diagnosis does not end it (screening is that work-up); a refuted or entered-in-error
- *     one is ignored.</li>
+ * <li>{@value #TUMOUR_RECORDED}: the EHR gained a confirmed, active tumour that explains LEMS after the episode opened
+ *     (ruleset 3.0: small-cell lung cancer, {@link TumourFit}; 2.0 ended it on any cancer, a skin cancer included).
+ *     The surveillance ends: every round not yet taken up is cancelled and oncological care takes over. A
+ *     provisional, differential or unconfirmed diagnosis does not end it (screening is that work-up); a refuted or
+ *     entered-in-error one is ignored. Any other cancer goes to a clinician ({@link TumourFitReviewRule}).</li>
+ * <li>{@value #TUMOUR_WITHDRAWN}: the tumour record that ended a surveillance is later marked entered in error or
+ *     refuted: the surveillance reopens on its original schedule, and one Task says so.</li>
+ * <li>{@value #RESULT_AFTER_CLOSING}: a new positive screening result (a rising titre, a new SOX1) after the
+ *     surveillance closed: one clinician-review Task says what arrived after the closing; the episode stays closed.</li>
  * <li>A round is released (DUE) once its date has come and the EHR was read again on or after it: new evidence may
  *     have changed the tier or ended the episode. Round 1 is released at once.</li>
  * <li>{@value #ROUND_OVERDUE}: a released round whose window has passed while its Task is still not taken up
@@ -40,7 +48,9 @@ import java.util.Set;
  * </ul>
  */
 public final class Surveillance {
-    public static final String TUMOUR_RECORDED = "TUMOUR-RECORDED@1";
+    public static final String TUMOUR_RECORDED = "TUMOUR-RECORDED@2";
+    public static final String TUMOUR_WITHDRAWN = "TUMOUR-WITHDRAWN-REOPEN@1";
+    public static final String RESULT_AFTER_CLOSING = "RESULT-AFTER-CLOSING@1";
     public static final String ROUND_OVERDUE = "ROUND-OVERDUE@1";
     public static final String SURVEILLANCE_COMPLETE = "SURVEILLANCE-COMPLETE@1";
     public static final String FDG_PET_AFTER_NEGATIVE_CT = "FDG-PET-AFTER-NEGATIVE-CT@1";
@@ -55,38 +65,60 @@ public final class Surveillance {
     static final Set<String> NOT_TAKEN_UP = Set.of("draft", "requested", "on-hold");
     /** Statuses of a round the team has taken up and not finished. */
     private static final Set<String> STILL_WORKED_ON = Set.of("received", "accepted", "ready", "in-progress");
-    private static final Set<String> ACTIVE_CLINICAL = Set.of("active", "recurrence", "relapse");
+    private final TumourFit fit;
 
-    private final DeltaPCodes codes;
-
-    public Surveillance(DeltaPCodes codes) {
-        this.codes = codes;
+    public Surveillance(ClinicalCodes codes) {
+        this.fit = new TumourFit(codes);
     }
 
-    /** References of the confirmed, active malignancies the EHR holds now. */
+    /** References of the confirmed, active tumours that explain LEMS the EHR holds now. */
     public List<String> malignancies(ClinicalContext context) {
-        return confirmedMalignancies(context).stream().map(CodedFact::reference).toList();
+        return fit.read(context).explaining().stream().map(CodedFact::reference).toList();
     }
 
-    /** A confirmed, active malignancy not among those the EHR already held when the surveillance began. */
+    /** A confirmed, active tumour that explains LEMS, not among those the EHR held when the surveillance began. */
     public Optional<CodedFact> newTumour(ClinicalContext context, List<String> atStart) {
-        return confirmedMalignancies(context).stream().filter(c -> !atStart.contains(c.reference())).findFirst();
-    }
-
-    private List<CodedFact> confirmedMalignancies(ClinicalContext context) {
-        if (context == null || context.status() != ClinicalContext.Status.AVAILABLE) {
-            return List.of();
-        }
-        return context.conditions().stream().filter(c -> codes.malignancies().matches(c.codes()))
-                .filter(c -> c.clinicalStatus() == null || ACTIVE_CLINICAL.contains(c.clinicalStatus()))
-                .filter(c -> "confirmed".equals(c.verificationStatus())).toList();
+        return fit.read(context).explaining().stream().filter(c -> !atStart.contains(c.reference())).findFirst();
     }
 
     public static String tumourReason(CodedFact tumour, LocalDate start) {
-        return "Screening ended: a confirmed, active malignancy was recorded in the EHR (" + tumour.reference()
+        return "Screening ended: a confirmed, active small-cell lung cancer was recorded in the EHR (" + tumour.reference()
                 + (tumour.date() == null ? "" : ", dated " + tumour.date()) + ") after the surveillance began on " + start
                 + ". Every screening round not yet taken up is cancelled; oncological care takes over [rule "
                 + TUMOUR_RECORDED + "].";
+    }
+
+    /** A cancer a clinician said explains the LEMS ends the surveillance as a tumour recorded. */
+    public static String tumourAnsweredReason(String condition, LocalDate start) {
+        return "Screening ended: a clinician answered that the cancer recorded in the EHR (" + condition + ") explains "
+                + "the LEMS (surveillance from " + start + "). Every screening round not yet taken up is cancelled; "
+                + "oncological care takes over [rule " + TUMOUR_RECORDED + "].";
+    }
+
+    public static String declinedReason(String ruleId) {
+        return "Screening ended: a clinician answered no to the screening this plan waited for. Every screening round not "
+                + "yet taken up is cancelled [rule " + ruleId + "].";
+    }
+
+    /** The Task that says a surveillance reopened, and why. */
+    public static ClinicianRequest reopened(CodedFact withdrawn, TriageDecision.Closure closure) {
+        return new ClinicianRequest("reopened/" + withdrawn.reference(), ClinicianRequest.Kind.SURVEILLANCE_REOPENED,
+                withdrawn.reference(), reopenReason(withdrawn, closure), null);
+    }
+
+    public static String reopenReason(CodedFact withdrawn, TriageDecision.Closure closure) {
+        return "Surveillance reopened: the tumour record that ended it on " + closure.date() + " (" + withdrawn.reference()
+                + ") is now marked " + withdrawn.verificationStatus() + ". The screening rounds continue on their original "
+                + "schedule; rounds whose date has passed are released now [rule " + TUMOUR_WITHDRAWN + "].";
+    }
+
+    /** The Task that says what arrived after a surveillance closed. */
+    public static ClinicianRequest resultAfterClosing(String id, String description, TriageDecision.Closure closure) {
+        return new ClinicianRequest(id, ClinicianRequest.Kind.RESULT_AFTER_CLOSING, null,
+                "Please review: after this surveillance closed (" + closure.reason().name().toLowerCase(Locale.ROOT)
+                        .replace('_', ' ') + ", " + closure.date() + "), a new positive result arrived: " + description
+                        + ". lems-triage opens nothing by itself for a closed surveillance [rule " + RESULT_AFTER_CLOSING + "].",
+                null);
     }
 
     /** The status of each round's Task as the context read it back, by round number. */
@@ -116,10 +148,12 @@ public final class Surveillance {
      *
      * @param negativeCts the rounds whose CT the team recorded as negative
      * @param readOn      the day the EHR was last read, or null if it could not be
+     * @param held        whether imaging is held for a clinician's decision (ruleset 3.0): no round is released and
+     *                    no PET ordered meanwhile
      */
     public static List<ScreeningRound> progress(List<ScreeningRound> plan, List<ScreeningRound> before,
                                                 Map<Integer, String> tasks, Set<Integer> negativeCts, LocalDate today,
-                                                LocalDate readOn) {
+                                                LocalDate readOn, boolean held) {
         Map<Integer, RoundState> previous = new HashMap<>();
         before.forEach(r -> previous.put(r.round(), r.state() == null ? RoundState.PLANNED : r.state()));
         Set<Integer> petBefore = new HashSet<>();
@@ -129,7 +163,7 @@ public final class Surveillance {
             RoundState state = previous.getOrDefault(round.round(), RoundState.PLANNED);
             boolean dateCame = !today.isBefore(round.dueFrom());
             boolean readSince = round.round() == 1 || (readOn != null && !readOn.isBefore(round.dueFrom()));
-            if (state == RoundState.PLANNED && dateCame && readSince) {
+            if (state == RoundState.PLANNED && dateCame && readSince && !held) {
                 state = RoundState.DUE;
             }
             String task = tasks.get(round.round()); // null: the EHR holds no Task for it (yet)
@@ -137,7 +171,7 @@ public final class Surveillance {
                 state = RoundState.OVERDUE;
             }
             ScreeningRound progressed = round.withState(state);
-            boolean ctNegative = state != RoundState.PLANNED && negativeCts.contains(round.round());
+            boolean ctNegative = !held && state != RoundState.PLANNED && negativeCts.contains(round.round());
             out.add(petBefore.contains(round.round()) || ctNegative ? progressed.withPetOrdered() : progressed);
         }
         return out;

@@ -4,7 +4,6 @@ import org.lemstriage.model.event.TriageDecision.Tier;
 import org.lemstriage.model.terminology.Analyte;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A positive N-type VGCC result is supportive evidence only (DESIGN.md): shown, it sets no tier. Ruleset 2.0 records
@@ -22,16 +21,16 @@ public final class VgccNSupportiveRule implements TriageRule {
     }
 
     @Override
-    public Optional<Finding> apply(PatientEvidence evidence) {
+    public List<Finding> apply(PatientEvidence evidence) {
         List<PatientEvidence.ReadResult> positives = evidence.positive(Analyte.VGCC_N);
         if (positives.isEmpty()) {
-            return Optional.empty();
+            return List.of();
         }
         String reason = evidence.positive(Analyte.VGCC_PQ).isEmpty()
                 ? "N-type VGCC antibody positive: supportive evidence only, it sets no tier"
                 : "N-type VGCC antibody positive together with the P/Q-type antibody: this raises the likelihood of "
                 + "small-cell lung cancer (both antibodies together are frequent in cancer-associated neurological "
                 + "disease, Lennon et al., N Engl J Med 1995); supportive evidence, it sets no tier";
-        return Optional.of(Finding.tier(ID, Tier.NONE, positives, reason));
+        return List.of(Finding.tier(ID, Tier.NONE, positives, reason));
     }
 }

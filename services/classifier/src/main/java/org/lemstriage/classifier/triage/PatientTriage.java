@@ -1,17 +1,20 @@
 package org.lemstriage.classifier.triage;
 
 import org.lemstriage.model.event.ClinicalContext;
+import org.lemstriage.model.event.ClinicianRequest;
 import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision.Closure;
 import org.lemstriage.model.event.TriageDecision.ContextStatus;
 import org.lemstriage.model.event.TriageDecision.EpisodeKind;
 import org.lemstriage.model.event.TriageDecision.Evidence;
+import org.lemstriage.model.event.TriageDecision.Hold;
 import org.lemstriage.model.event.TriageDecision.ScreeningRound;
 import org.lemstriage.model.event.TriageDecision.Tier;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -44,10 +47,23 @@ public record PatientTriage(String patientKey, Map<String, LabResult> results, C
         return wait;
     }
 
-    /** Whether a surveillance is running: an open screening episode. */
+    /** Whether a surveillance is running: an open screening episode (rounds, or questions waiting for an answer). */
     public boolean inSurveillance() {
         return episode != null && episode.closure() == null && episode.episodeKind() == EpisodeKind.SCREENING;
     }
+
+    /**
+     * Whether the EHR is still read for this patient's episode: a running surveillance, or (ruleset 3.0) one a tumour
+     * ended, until its two years are over: the tumour record may yet be withdrawn.
+     */
+    public boolean followed(LocalDate today) {
+        return inSurveillance() || (episode != null && episode.closure() != null
+                && episode.closure().reason() == Closure.Reason.TUMOUR_RECORDED && episode.start() != null
+                && !today.isAfter(episode.start().plusMonths(FOLLOWED_MONTHS)));
+    }
+
+    /** A surveillance ended by a tumour is read again for its two years and one round window (ruleset 3.0). */
+    static final int FOLLOWED_MONTHS = 25;
 
     PatientTriage withResults(Map<String, LabResult> newResults) {
         return new PatientTriage(patientKey, newResults, context, contextWait, episode, episodesOpened, contextRequests, history, nextReview);
@@ -87,18 +103,42 @@ public record PatientTriage(String patientKey, Map<String, LabResult> results, C
      * @param start        the date the plan counts from, fixed when the episode opens: a result backfilled later with
      *                     an earlier date must not move the rounds into the past (null in state from before 2.0)
      * @param closure      why the episode ended, or null while it runs
-     * @param malignancies the confirmed, active malignancies the EHR held when the surveillance began (known from
-     *                     the first context read after opening; null until then): only a new one ends it
+     * @param malignancies the tumours that explain LEMS the EHR held when the surveillance began (known from the first
+     *                     context read after opening; null until then): only a new one ends it
+     * @param requests     what clinicians were last asked (ruleset 3.0; null in state from before)
+     * @param hold         why the plan waits for a clinician, or null
+     * @param standing     requests that stay with the episode whatever the rules say later (ruleset 3.0: a result
+     *                     after the closing, a surveillance reopened); null in state from before
      */
     public record Episode(String episodeId, int version, Tier tier, List<ScreeningRound> plan, List<String> rulesFired,
                           List<Evidence> evidence, List<DeltaPItem> deltaP, ContextStatus context, EpisodeKind kind,
-                          LocalDate start, Closure closure, List<String> malignancies) {
+                          LocalDate start, Closure closure, List<String> malignancies, List<ClinicianRequest> requests,
+                          Hold hold, List<ClinicianRequest> standing) {
         public EpisodeKind episodeKind() {
             return kind == null ? EpisodeKind.SCREENING : kind;
         }
 
+        public List<ClinicianRequest> clinicianRequests() {
+            return requests == null ? List.of() : requests;
+        }
+
+        public List<ClinicianRequest> standingRequests() {
+            return standing == null ? List.of() : standing;
+        }
+
         Episode withMalignancies(List<String> atStart) {
-            return new Episode(episodeId, version, tier, plan, rulesFired, evidence, deltaP, context, kind, start, closure, atStart);
+            return new Episode(episodeId, version, tier, plan, rulesFired, evidence, deltaP, context, kind, start, closure,
+                    atStart, requests, hold, standing);
+        }
+
+        /** The episode with a request that stays with it; closed or not as given. */
+        Episode withStanding(ClinicianRequest request, Closure newClosure) {
+            List<ClinicianRequest> all = new ArrayList<>(standingRequests());
+            all.add(request);
+            List<ClinicianRequest> asked = new ArrayList<>(clinicianRequests());
+            asked.add(request);
+            return new Episode(episodeId, version, tier, plan, rulesFired, evidence, deltaP, context, kind, start,
+                    newClosure, malignancies, List.copyOf(asked), hold, List.copyOf(all));
         }
     }
 

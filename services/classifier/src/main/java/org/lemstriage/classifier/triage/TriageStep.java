@@ -5,19 +5,24 @@ import org.lemstriage.classifier.rules.PatientEvidence;
 import org.lemstriage.classifier.rules.Ruleset;
 import org.lemstriage.classifier.rules.ScreeningPlanner;
 import org.lemstriage.classifier.rules.Surveillance;
+import org.lemstriage.classifier.rules.TriageRule;
+import org.lemstriage.classifier.rules.TumourFit;
 import org.lemstriage.classifier.triage.PatientTriage.ContextWait;
 import org.lemstriage.classifier.triage.PatientTriage.DecisionSummary;
 import org.lemstriage.classifier.triage.PatientTriage.Episode;
 import org.lemstriage.model.event.ClinicalContext;
+import org.lemstriage.model.event.ClinicianRequest;
 import org.lemstriage.model.event.ContextRequest;
 import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
 import org.lemstriage.model.event.TriageDecision.Closure;
+import org.lemstriage.model.event.TriageDecision.Hold;
 import org.lemstriage.model.event.TriageDecision.RoundState;
 import org.lemstriage.model.event.TriageDecision.EpisodeKind;
 import org.lemstriage.model.event.TriageDecision.ScreeningRound;
+import org.lemstriage.model.terminology.Analyte;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,6 +30,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,7 +95,12 @@ public final class TriageStep {
                 results.put(incoming.key(), held.finalisedBy(incoming));
             }
         } else if (!isOlder(incoming, held)) {
-            results.put(incoming.key(), incoming.withoutResource());
+            LabResult kept = incoming.withoutResource();
+            // A diagnosis's plan counts from when it first reached lems-triage (ruleset 3.0), kept across its versions
+            if (incoming.analyte() == Analyte.LEMS_DIAGNOSIS) {
+                kept = kept.receivedAt(held != null && held.receivedAt() != null ? held.receivedAt() : now);
+            }
+            results.put(incoming.key(), kept);
         }
         return evaluate(state.withResults(results), now, Trigger.RESULT);
     }
@@ -137,21 +148,22 @@ public final class TriageStep {
         // A running surveillance reads the EHR again on every new result and review (ruleset 2.0): decisions go ahead
         // on the context held meanwhile, and a failed read is asked again with backoff
         boolean answer = trigger == Trigger.ANSWER || trigger == Trigger.CONTEXT;
-        boolean refresh = state.inSurveillance() && !answer;
+        boolean followed = state.followed(now.atZone(ZoneOffset.UTC).toLocalDate());
+        boolean refresh = followed && !answer;
         Optional<ContextRequest> request = Optional.empty();
         ContextWait wait = state.contextWait();
         if (needsContext && !haveContext ? wait == null || trigger == Trigger.RETRY : refresh) {
             int n = state.contextRequests() + 1;
             String requestId = UUID.nameUUIDFromBytes((state.patientKey() + "#context-" + n).getBytes(StandardCharsets.UTF_8)).toString();
             request = Optional.of(new ContextRequest(state.patientKey(), requestId, Ruleset.onset(evidence.results()).orElse(null),
-                    state.inSurveillance() ? state.episode().episodeId() : null));
+                    followed ? state.episode().episodeId() : null));
             int attempts = trigger == Trigger.RETRY && wait != null ? wait.attempts() + 1 : 0;
             // First need: hold decisions for the answer. A retry after the EHR failed, or a refresh: decide meanwhile
             wait = state.context() == null
                     ? new ContextWait(requestId, now.plus(timing.hold()), null, attempts)
                     : new ContextWait(requestId, null, now.plus(timing.retryAfter(attempts)), attempts);
             state = state.withRequest(wait, n);
-        } else if (!needsContext || (haveContext && !(answer && state.inSurveillance()))) {
+        } else if (!needsContext || (haveContext && !(answer && followed))) {
             state = state.withRequest(null, state.contextRequests());
         }
         if (state.contextWait() != null && state.contextWait().holdUntil() != null) {
@@ -163,19 +175,27 @@ public final class TriageStep {
     private Outcome decide(PatientTriage state, PatientEvidence evidence, Instant now, Optional<ContextRequest> request,
                            boolean fresh) {
         Episode episode = state.episode();
-        if (episode != null && episode.closure() != null) {
-            // The episode ended (a tumour was recorded, or the surveillance completed): nothing more is written for it
-            return new Outcome(state.withNextReview(null), Optional.empty(), request);
-        }
         Ruleset.Assessment assessment = ruleset.assess(evidence);
         LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
         ClinicalContext context = state.context() != null && state.context().status() == ClinicalContext.Status.AVAILABLE
                 ? state.context() : null;
-        // The plan counts from the first positive result, fixed when the episode opens
+        if (episode != null && episode.closure() != null) {
+            // A closed episode stays closed (nothing more is planned for it), unless the tumour that closed it is
+            // withdrawn (ruleset 3.0: it reopens on its original schedule)
+            Optional<ClinicalContext.CodedFact> withdrawn = fresh && episode.closure().reason() == Closure.Reason.TUMOUR_RECORDED
+                    ? TumourFit.withdrawn(context, episode.closure().reference()) : Optional.empty();
+            if (withdrawn.isEmpty()) {
+                return afterClosing(state, episode, evidence, now, request);
+            }
+            ClinicianRequest reopened = Surveillance.reopened(withdrawn.get(), episode.closure());
+            episode = episode.withStanding(reopened, null);
+            assessment = with(assessment, Surveillance.TUMOUR_WITHDRAWN, reopened.text());
+        }
+        // The plan counts from the first positive result (a diagnosis: from its arrival), fixed when the episode opens
         LocalDate start = episode != null && episode.start() != null ? episode.start()
-                : Ruleset.onset(evidence.results()).orElse(today);
+                : Ruleset.planStart(evidence.results()).orElse(today);
         EpisodeKind kind = episode != null ? episode.episodeKind()
-                : OldResultReview.applies(start, today) ? EpisodeKind.CLINICIAN_REVIEW : EpisodeKind.SCREENING;
+                : OldResultReview.applies(start, today) && assessment.screening() ? EpisodeKind.CLINICIAN_REVIEW : EpisodeKind.SCREENING;
         if (kind == EpisodeKind.CLINICIAN_REVIEW && assessment.screening()) {
             assessment = reviewInstead(assessment, start);
         }
@@ -188,16 +208,25 @@ public final class TriageStep {
                 return close(state, episode, new Closure(Closure.Reason.TUMOUR_RECORDED, tumour.get().reference(), today),
                         with(assessment, Surveillance.TUMOUR_RECORDED, Surveillance.tumourReason(tumour.get(), start)), now, request);
             }
+            TriageRule.Ending ending = assessment.ending();
+            if (ending != null) {
+                boolean tumourAnswer = ending.reason() == Closure.Reason.TUMOUR_RECORDED;
+                return close(state, episode, new Closure(ending.reason(), ending.reference(), today), tumourAnswer
+                        ? with(assessment, Surveillance.TUMOUR_RECORDED, Surveillance.tumourAnsweredReason(ending.reference(), start))
+                        : with(assessment, assessment.rulesFired().get(0), Surveillance.declinedReason(assessment.rulesFired().get(0))),
+                        now, request);
+            }
         }
         List<ScreeningRound> plan = List.of();
-        if (assessment.screening() && kind == EpisodeKind.SCREENING) {
-            // Rounds move on by their Tasks and are released only on what the EHR says now
+        if (assessment.screening() && kind == EpisodeKind.SCREENING && assessment.hold() != Hold.CONFIRMATION) {
+            // Rounds move on by their Tasks and are released only on what the EHR says now, and not while held
+            boolean held = assessment.hold() == Hold.CLINICIAN_DECISION;
             Map<Integer, String> tasks = fresh ? Surveillance.roundTasks(context) : Map.of();
             List<ScreeningRound> before = episode == null ? List.of() : episode.plan();
             plan = Surveillance.progress(planner.plan(assessment.tier(), start), before, tasks,
-                    fresh ? Surveillance.negativeCts(context) : Set.of(), today, fresh ? today : null);
+                    fresh ? Surveillance.negativeCts(context) : Set.of(), today, fresh ? today : null, held);
             // A PET ordered in this look is written before the episode closes (at the next look)
-            if (episode != null && fresh && Surveillance.complete(plan, tasks) && Surveillance.newPets(plan, before).isEmpty()) {
+            if (episode != null && fresh && !held && Surveillance.complete(plan, tasks) && Surveillance.newPets(plan, before).isEmpty()) {
                 return close(state, episode, new Closure(Closure.Reason.SURVEILLANCE_COMPLETE, null, today),
                         with(assessment, Surveillance.SURVEILLANCE_COMPLETE, Surveillance.completeReason(start, today)), now, request);
             }
@@ -212,19 +241,21 @@ public final class TriageStep {
         int opened = state.episodesOpened();
         Action action = null;
         Episode next = episode;
-        if (episode == null && assessment.screening()) {
+        List<ClinicianRequest> standing = episode == null ? List.of() : episode.standingRequests();
+        if (episode == null && assessment.active()) {
             opened++;
             action = Action.OPEN;
             next = episode(episodeId(state.patientKey(), opened), 1, assessment, plan, kind, start,
-                    context == null ? null : surveillance.malignancies(context));
-        } else if (episode != null && !assessment.screening()) {
+                    context == null ? null : surveillance.malignancies(context), List.of());
+        } else if (episode != null && !assessment.active()) {
             action = Action.RETRACT;
             next = new Episode(episode.episodeId(), episode.version() + 1, TriageDecision.Tier.NONE, List.of(),
                     assessment.rulesFired(), assessment.evidence(), assessment.deltaP(), assessment.context(), kind, start,
-                    null, episode.malignancies());
-        } else if (episode != null && changed(episode, assessment, plan)) {
+                    null, episode.malignancies(), List.of(), null, standing);
+        } else if (episode != null && changed(episode, assessment, plan, standing)) {
             action = Action.UPDATE;
-            next = episode(episode.episodeId(), episode.version() + 1, assessment, plan, kind, start, episode.malignancies());
+            next = episode(episode.episodeId(), episode.version() + 1, assessment, plan,
+                    kind, start, episode.malignancies(), standing);
         }
         List<DecisionSummary> history = new ArrayList<>(state.history());
         if (action == null) {
@@ -236,12 +267,58 @@ public final class TriageStep {
         return decided(state, next, action, assessment, null, opened, history, now, request);
     }
 
+    /**
+     * A closed episode (ruleset 3.0): a positive screening result it did not rest on (a rising titre, a new SOX1) is
+     * not ignored: one clinician-review Task says what arrived after the closing, and the episode stays closed.
+     */
+    private Outcome afterClosing(PatientTriage state, Episode episode, PatientEvidence evidence, Instant now,
+                                 Optional<ContextRequest> request) {
+        Episode next = episode;
+        List<String> arrived = new ArrayList<>();
+        for (PatientEvidence.ReadResult r : evidence.results()) {
+            if (!r.positive() || !Ruleset.needsContext(evidence) || episode.evidence().contains(Ruleset.evidenceOf(r))) {
+                continue;
+            }
+            String id = "after-closing/" + r.result().reference() + (r.result().observationVersion() == null ? ""
+                    : "/_history/" + r.result().observationVersion());
+            if (next.standingRequests().stream().noneMatch(q -> q.id().equals(id))) {
+                String description = Ruleset.describe(r);
+                next = next.withStanding(Surveillance.resultAfterClosing(id, description, episode.closure()), episode.closure());
+                arrived.add(description);
+            }
+        }
+        if (next == episode) {
+            return new Outcome(reviewed(state.withEpisode(episode, state.episodesOpened(), state.history()), now), Optional.empty(), request);
+        }
+        String reason = "After the surveillance closed on " + episode.closure().date() + " (" + episode.closure().reason()
+                + ", by " + String.join(", ", episode.rulesFired()) + "), a new positive result arrived: "
+                + String.join("; ", arrived) + ". A clinician is asked to review it; nothing else is planned [rule "
+                + Surveillance.RESULT_AFTER_CLOSING + "]. Ruleset " + Ruleset.VERSION + ".";
+        Ruleset.Assessment assessment = new Ruleset.Assessment(next.tier(), false, withRule(next.rulesFired(), Surveillance.RESULT_AFTER_CLOSING),
+                next.evidence(), next.deltaP(), evidence.deltaPScore(), next.context(), reason, List.of(), null, null);
+        Episode updated = new Episode(next.episodeId(), next.version() + 1, next.tier(), next.plan(), assessment.rulesFired(),
+                next.evidence(), next.deltaP(), next.context(), next.kind(), next.start(), next.closure(), next.malignancies(),
+                next.clinicianRequests(), next.hold(), next.standing());
+        return decided(state, updated, Action.UPDATE, assessment, episode.closure(), state.episodesOpened(),
+                new ArrayList<>(state.history()), now, request);
+    }
+
+    private static List<String> withRule(List<String> rules, String rule) {
+        List<String> all = new ArrayList<>(rules);
+        if (!all.contains(rule)) {
+            all.add(0, rule);
+        }
+        return List.copyOf(all);
+    }
+
     /** The episode ends: its decision keeps the plan as it stood, and names why. */
     private Outcome close(PatientTriage state, Episode episode, Closure closure, Ruleset.Assessment assessment, Instant now,
                           Optional<ContextRequest> request) {
-        Episode closed = new Episode(episode.episodeId(), episode.version() + 1, episode.tier(), episode.plan(),
-                assessment.rulesFired(), episode.evidence(), assessment.deltaP(), assessment.context(), episode.kind(),
-                episode.start(), closure, episode.malignancies());
+        // Open questions end with the episode (their Tasks are cancelled); what stays with it stays
+        Episode closed = new Episode(episode.episodeId(), episode.version() + 1,
+                episode.tier(), episode.plan(), assessment.rulesFired(), episode.evidence(), assessment.deltaP(),
+                assessment.context(), episode.kind(), episode.start(), closure, episode.malignancies(),
+                episode.standingRequests(), null, episode.standingRequests());
         return decided(state, closed, Action.CLOSE, assessment, closure, state.episodesOpened(),
                 new ArrayList<>(state.history()), now, request);
     }
@@ -252,7 +329,7 @@ public final class TriageStep {
         TriageDecision decision = new TriageDecision(episode.episodeId() + "/" + episode.version(), episode.episodeId(),
                 episode.version(), state.patientKey(), action, episode.tier(), episode.evidence(), episode.rulesFired(),
                 Ruleset.VERSION, assessment.explanation(), episode.plan(), now, assessment.context(), assessment.deltaP(),
-                assessment.deltaPScore(), episode.episodeKind(), closure);
+                assessment.deltaPScore(), episode.episodeKind(), closure, episode.clinicianRequests(), episode.hold());
         history.add(new DecisionSummary(decision.decisionId(), action.name(), decision.tier(), now, decision.explanation()));
         PatientTriage next = state.withEpisode(action == Action.RETRACT ? null : episode, opened, trim(history));
         return new Outcome(reviewed(next, now), Optional.of(decision), request);
@@ -263,11 +340,11 @@ public final class TriageStep {
      * released round's window ends (it may then be overdue), or after {@code reviewEvery}, whichever comes first.
      */
     private PatientTriage reviewed(PatientTriage state, Instant now) {
-        if (!state.inSurveillance()) {
+        if (!state.followed(now.atZone(ZoneOffset.UTC).toLocalDate())) {
             return state.withNextReview(null);
         }
         Instant next = now.plus(timing.reviewEvery());
-        for (ScreeningRound round : state.episode().plan()) {
+        for (ScreeningRound round : state.inSurveillance() ? state.episode().plan() : List.<ScreeningRound>of()) {
             LocalDate day = switch (round.state() == null ? RoundState.PLANNED : round.state()) {
                 case PLANNED -> round.dueFrom();
                 case DUE -> round.dueTo().plusDays(1);
@@ -281,30 +358,46 @@ public final class TriageStep {
         return state.withNextReview(next);
     }
 
-    /** A clinician-review episode: the old-result rule joins the rules fired, and its reason leads the explanation. */
+    /**
+     * A clinician-review episode (an old result): the old-result rule joins the rules fired, and its reason leads the
+     * explanation. Its one review Task covers every question: none is asked apart, nothing is held.
+     */
     private static Ruleset.Assessment reviewInstead(Ruleset.Assessment a, LocalDate onset) {
-        return with(a, OldResultReview.ID, OldResultReview.reason(onset));
+        Ruleset.Assessment review = with(a, OldResultReview.ID, OldResultReview.reason(onset));
+        return new Ruleset.Assessment(review.tier(), review.screening(), review.rulesFired(), review.evidence(), review.deltaP(),
+                review.deltaPScore(), review.context(), review.explanation(), List.of(), null, null);
     }
 
     /** The assessment with one more rule fired, its reason leading the explanation. */
     private static Ruleset.Assessment with(Ruleset.Assessment a, String ruleId, String reason) {
-        List<String> rules = new ArrayList<>(List.of(ruleId));
-        rules.addAll(a.rulesFired());
-        return new Ruleset.Assessment(a.tier(), a.screening(), List.copyOf(rules), a.evidence(), a.deltaP(),
-                a.deltaPScore(), a.context(), reason + " " + a.explanation());
+        return new Ruleset.Assessment(a.tier(), a.screening(), withRule(a.rulesFired(), ruleId), a.evidence(), a.deltaP(),
+                a.deltaPScore(), a.context(), reason + " " + a.explanation(), a.requests(), a.hold(), a.ending());
     }
 
     private static Episode episode(String id, int version, Ruleset.Assessment a, List<ScreeningRound> plan,
-                                   EpisodeKind kind, LocalDate start, List<String> malignancies) {
+                                   EpisodeKind kind, LocalDate start, List<String> malignancies, List<ClinicianRequest> standing) {
         return new Episode(id, version, a.tier(), plan, a.rulesFired(), a.evidence(), a.deltaP(), a.context(), kind, start,
-                null, malignancies);
+                null, malignancies, asked(a.requests(), standing), a.hold(), standing);
     }
 
-    /** What the EHR must hear about: not a reworded reason, only a different value, source, tier or plan. */
-    private static boolean changed(Episode episode, Ruleset.Assessment a, List<ScreeningRound> plan) {
+    /** The requests of a decision: the rules' questions, and those that stay with the episode, each once. */
+    private static List<ClinicianRequest> asked(List<ClinicianRequest> requests, List<ClinicianRequest> standing) {
+        Map<String, ClinicianRequest> byId = new LinkedHashMap<>();
+        requests.forEach(r -> byId.putIfAbsent(r.id(), r));
+        standing.forEach(r -> byId.putIfAbsent(r.id(), r));
+        return List.copyOf(byId.values());
+    }
+
+    /** What the EHR must hear about: not a reworded reason, only a different value, source, tier, plan or question. */
+    private static boolean changed(Episode episode, Ruleset.Assessment a, List<ScreeningRound> plan, List<ClinicianRequest> standing) {
         return episode.tier() != a.tier() || !episode.plan().equals(plan) || !episode.rulesFired().equals(a.rulesFired())
                 || !episode.evidence().equals(a.evidence()) || !items(episode.deltaP()).equals(items(a.deltaP()))
-                || episode.context() != a.context();
+                || episode.context() != a.context() || episode.hold() != a.hold()
+                || !ids(episode.clinicianRequests()).equals(ids(asked(a.requests(), standing)));
+    }
+
+    private static List<String> ids(List<ClinicianRequest> requests) {
+        return requests.stream().map(ClinicianRequest::id).toList();
     }
 
     private static List<String> items(List<DeltaPItem> deltaP) {

@@ -1,6 +1,7 @@
 package org.lemstriage.classifier.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.kafka.client.serialization.ObjectMapperDeserializer;
 import io.quarkus.kafka.client.serialization.ObjectMapperSerializer;
@@ -15,7 +16,7 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.lemstriage.classifier.rules.Cutoffs;
-import org.lemstriage.classifier.rules.DeltaPCodes;
+import org.lemstriage.classifier.rules.ClinicalCodes;
 import org.lemstriage.classifier.rules.Ruleset;
 import org.lemstriage.classifier.rules.ScreeningPlanner;
 import org.lemstriage.classifier.rules.Surveillance;
@@ -25,6 +26,7 @@ import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.ClinicalContext;
 import org.lemstriage.model.event.ClinicalContext.CodedFact;
 import org.lemstriage.model.event.ClinicalContext.Measurement;
+import org.lemstriage.model.event.ClinicianRequest;
 import org.lemstriage.model.event.ContextRequest;
 import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.EventJson;
@@ -46,6 +48,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -82,8 +86,8 @@ class ClinicalCasesTest {
     }
 
     private void run(JsonNode c) {
-        DeltaPCodes codes = DeltaPCodes.load(Optional.empty());
-        Ruleset ruleset = Ruleset.v2(Cutoffs.defaults(), codes);
+        ClinicalCodes codes = ClinicalCodes.load(Optional.empty());
+        Ruleset ruleset = Ruleset.v3(Cutoffs.defaults(), codes);
         TriageStep step = new TriageStep(ruleset, new ScreeningPlanner(
                 ScreeningPlanner.LowTierPlan.valueOf(c.path("lowTierPlan").asText("FULL"))), new Surveillance(codes),
                 new TriageStep.ContextTiming(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(30), Duration.ofDays(1)));
@@ -108,6 +112,13 @@ class ClinicalCasesTest {
                     h.conditions = event.get("ehrConditions"); // the EHR's Conditions from now on
                 }
                 event.path("ehrTasks").fields().forEachRemaining(t -> h.tasks.put(Integer.valueOf(t.getKey()), t.getValue().asText()));
+                event.path("ehrAnswers").fields().forEachRemaining(a -> h.answers.put(a.getKey(), a.getValue().asText()));
+                if (event.has("ehrPatient")) {
+                    // The EHR's record of the patient changes (items recorded later): these fields from now on
+                    ObjectNode changed = h.patient.deepCopy();
+                    event.get("ehrPatient").fields().forEachRemaining(f -> changed.set(f.getKey(), f.getValue()));
+                    h.patient = changed;
+                }
                 event.path("ehrCtResults").fields().forEachRemaining(t -> h.ctResults.put(Integer.valueOf(t.getKey()), t.getValue().asText()));
                 if (event.path("ehrBack").asBoolean()) {
                     h.ehr = "available";
@@ -174,7 +185,8 @@ class ClinicalCasesTest {
             assertThat(last.explanation()).contains(strings(expect.get("explanationContains")));
         }
         if (expect.has("closure")) {
-            assertThat(last.action()).isEqualTo(TriageDecision.Action.CLOSE);
+            // The episode's closing decision, or a later one about the closed episode (ruleset 3.0)
+            assertThat(decisions).extracting(TriageDecision::action).contains(TriageDecision.Action.CLOSE);
             assertThat(last.closure().reason().name()).isEqualTo(expect.get("closure").asText());
         }
         if (expect.has("closureReference")) {
@@ -221,8 +233,29 @@ class ClinicalCasesTest {
         if (expect.path("noScreening").asBoolean()) {
             assertThat(state.history()).last().satisfies(s -> {
                 assertThat(s.action()).isEqualTo("NO_SCREENING");
-                assertThat(s.explanation()).contains("KNOWN-LUNG-CANCER@2", "Condition/");
+                assertThat(s.explanation()).contains("KNOWN-LUNG-CANCER@3", "Condition/");
             });
+        }
+        if (expect.has("requests")) {
+            assertThat(last.clinicianRequests()).extracting(ClinicianRequest::id).as("what clinicians are asked")
+                    .containsExactlyElementsOf(strings(expect.get("requests")));
+            assertThat(last.clinicianRequests()).allSatisfy(r -> assertThat(r.text()).contains("[rule "));
+        }
+        if (expect.has("hold")) {
+            assertThat(last.hold() == null ? "null" : last.hold().name()).isEqualTo(expect.get("hold").asText());
+        }
+        if (expect.has("explanationLacks")) {
+            strings(expect.get("explanationLacks")).forEach(text -> assertThat(last.explanation()).doesNotContain(text));
+        }
+        if (expect.has("requestContains")) {
+            assertThat(last.clinicianRequests()).extracting(ClinicianRequest::text).anySatisfy(t -> assertThat(t)
+                    .contains(strings(expect.get("requestContains"))));
+        }
+        if (expect.has("requestOwner")) {
+            assertThat(last.clinicianRequests()).extracting(ClinicianRequest::owner).contains(expect.get("requestOwner").asText());
+        }
+        if (expect.path("open").asBoolean()) {
+            assertThat(last.closure()).as("the episode is open").isNull();
         }
     }
 
@@ -255,7 +288,8 @@ class ClinicalCasesTest {
         Instant effective = e.has("effective") ? Instant.parse(e.get("effective").asText() + "T09:00:00Z")
                 : Instant.parse("2026-11-03T09:00:00Z");
         return new LabResult(PATIENT, analyte, lab[0], e.get("obs").asText(), e.path("version").asText("1"), null,
-                e.get("status").asText(), effective, quantity, qualitative, strings(e.path("interpretation")), range, "{}");
+                e.get("status").asText(), effective, quantity, qualitative, strings(e.path("interpretation")), range, "{}",
+                strings(e.path("orderedBy")), null);
     }
 
     /** A LEMS diagnosis as ingest publishes a Condition (ruleset 2.0): its verification read as a status. */
@@ -278,15 +312,15 @@ class ClinicalCasesTest {
     }
 
     static ClinicalContext context(ContextRequest request, JsonNode p, JsonNode conditionsNow, Map<Integer, String> tasks,
-                                   Map<Integer, String> ctResults, Instant at) {
+                                   Map<Integer, String> ctResults, Map<String, String> answers, Instant at) {
         List<CodedFact> smoking = new ArrayList<>();
         if (p.has("smoking")) {
-            String code = switch (p.get("smoking").asText()) {
-                case "current" -> "449868002";
-                case "former" -> "8517006";
-                default -> "266919005";
-            };
-            smoking.add(new CodedFact("Observation/smoking", LocalDate.parse("2026-09-01"), List.of("http://snomed.info/sct|" + code), null, null));
+            smoking.add(new CodedFact("Observation/smoking", LocalDate.parse("2026-09-01"), List.of(smokingCode(p.get("smoking").asText())), null, null));
+        }
+        int s = 0;
+        for (JsonNode status : p.path("smokingHistory")) {
+            smoking.add(new CodedFact("Observation/smoking-" + (++s), LocalDate.parse(status.get(0).asText()),
+                    List.of(smokingCode(status.get(1).asText())), null, null));
         }
         List<Measurement> weights = new ArrayList<>();
         int n = 0;
@@ -303,24 +337,61 @@ class ClinicalCasesTest {
         }
         List<CodedFact> conditions = new ArrayList<>();
         for (JsonNode cond : conditionsNow != null ? conditionsNow : p.path("conditions")) {
-            String name = cond.asText();
-            String code = switch (name.replaceAll("-(refuted|resolved|differential|provisional)$", "")) {
-                case "bulbar" -> "http://snomed.info/sct|40739000";
-                case "ed" -> "http://snomed.info/sct|860914002";
-                case "sclc" -> "http://snomed.info/sct|254632001";
-                case "lung-cancer-icd10" -> "http://hl7.org/fhir/sid/icd-10-cm|C34.90";
-                case "breast-cancer" -> "http://hl7.org/fhir/sid/icd-10-cm|C50.911";
-                default -> throw new IllegalArgumentException("unknown condition in case: " + name);
-            };
-            conditions.add(new CodedFact("Condition/" + name, LocalDate.parse("2026-10-01"), List.of(code),
-                    name.endsWith("-resolved") ? "resolved" : "active", verification(name)));
+            // "name" (its suffix says the verification or resolution), or {"code", "id", "verification", "status",
+            // "onset", "abated"}: a Condition whose id stays the same when its status changes
+            String name = cond.isTextual() ? cond.asText() : cond.get("code").asText();
+            String code = conditionCode(name.replaceAll("-(refuted|resolved|differential|provisional|entered-in-error)$", ""));
+            String id = cond.path("id").asText(name);
+            conditions.add(new CodedFact("Condition/" + id, LocalDate.parse(cond.path("onset").asText("2026-10-01")), List.of(code),
+                    cond.path("status").asText(name.endsWith("-resolved") ? "resolved" : "active"),
+                    cond.path("verification").asText(verification(name)),
+                    cond.hasNonNull("abated") ? LocalDate.parse(cond.get("abated").asText()) : null));
+        }
+        List<CodedFact> pregnancy = new ArrayList<>();
+        if (p.has("pregnancyStatus")) {
+            pregnancy.add(new CodedFact("Observation/pregnancy", LocalDate.parse(p.path("pregnancyStatusDate").asText("2026-10-20")),
+                    List.of(p.get("pregnancyStatus").asText()), null, null));
         }
         return new ClinicalContext(request.patientKey(), request.requestId(), ClinicalContext.Status.AVAILABLE, null, at,
                 request.onset(), PATIENT, p.hasNonNull("birthDate") ? LocalDate.parse(p.get("birthDate").asText()) : null,
                 p.path("gender").asText(null), smoking, weights, performance, conditions,
-                request.episodeId() == null ? List.of() : tasks.entrySet().stream().map(t -> new ClinicalContext.EpisodeTask(
+                request.episodeId() == null ? List.of() : Stream.concat(tasks.entrySet().stream().map(t -> new ClinicalContext.EpisodeTask(
                         "Task/round-" + t.getKey(), EhrIdentifiers.round(request.episodeId(), t.getKey()), t.getValue(),
-                        ctResult(ctResults.get(t.getKey())))).toList());
+                        ctResult(ctResults.get(t.getKey())))), answers.entrySet().stream().map(a -> new ClinicalContext.EpisodeTask(
+                        "Task/" + a.getKey(), EhrIdentifiers.request(request.episodeId(), a.getKey()), "completed",
+                        List.of(new ClinicalContext.Output(List.of(ClinicianRequest.ANSWER_TYPE),
+                                List.of("yes".equals(a.getValue()) ? ClinicianRequest.YES : ClinicianRequest.NO)))))).toList(),
+                pregnancy);
+    }
+
+    private static String conditionCode(String name) {
+        return switch (name) {
+            case "bulbar" -> "http://snomed.info/sct|40739000";
+            case "bulbar-icd" -> "http://hl7.org/fhir/sid/icd-10-cm|R13.12";
+            case "ed" -> "http://snomed.info/sct|860914002";
+            case "ed-icd" -> "http://hl7.org/fhir/sid/icd-10-cm|N52.9";
+            case "sclc" -> "http://snomed.info/sct|254632001";
+            case "nsclc" -> "http://snomed.info/sct|254637007";
+            case "lung-cancer-icd10" -> "http://hl7.org/fhir/sid/icd-10-cm|C34.90";
+            case "breast-cancer" -> "http://hl7.org/fhir/sid/icd-10-cm|C50.911";
+            case "prostate-cancer" -> "http://hl7.org/fhir/sid/icd-10-cm|C61";
+            case "skin-cancer" -> "http://hl7.org/fhir/sid/icd-10-cm|C44.91";
+            case "thymus-benign" -> "http://hl7.org/fhir/sid/icd-10-cm|D15.0";
+            case "lems-neoplastic" -> "http://hl7.org/fhir/sid/icd-10-cm|G73.1";
+            case "lems" -> "http://hl7.org/fhir/sid/icd-10-cm|G70.80";
+            case "pregnancy" -> "http://hl7.org/fhir/sid/icd-10-cm|Z33.1";
+            default -> throw new IllegalArgumentException("unknown condition in case: " + name);
+        };
+    }
+
+    /** current, former, never, or a code as system|code. */
+    private static String smokingCode(String status) {
+        return switch (status) {
+            case "current" -> "http://snomed.info/sct|449868002";
+            case "former" -> "http://snomed.info/sct|8517006";
+            case "never" -> "http://snomed.info/sct|266919005";
+            default -> status;
+        };
     }
 
     /** A round Task's output as the team records a CT result: type CT chest (LOINC), value SNOMED CT. */
@@ -338,7 +409,7 @@ class ClinicalCasesTest {
 
     /** A case's condition name says its verification status by suffix; confirmed without one. */
     private static String verification(String name) {
-        for (String status : List.of("refuted", "differential", "provisional")) {
+        for (String status : List.of("refuted", "differential", "provisional", "entered-in-error")) {
             if (name.endsWith("-" + status)) {
                 return status;
             }
@@ -352,15 +423,19 @@ class ClinicalCasesTest {
         final TestInputTopic<String, ClinicalContext> contexts;
         final TestOutputTopic<String, ContextRequest> requests;
         final TestOutputTopic<String, TriageDecision> decisions;
-        final JsonNode patient;
+        JsonNode patient;
         String ehr;
+        /** Clinicians' answers on request Tasks (yes, no), by request id. */
+        final Map<String, String> answers = new TreeMap<>();
         Instant clock = BASE;
         int requestsSeen;
         /** The EHR's Conditions once a case changed them (else the patient's), and its round Tasks' statuses. */
         JsonNode conditions;
-        final Map<Integer, String> tasks = new java.util.TreeMap<>();
+        final Map<Integer, String> tasks = new TreeMap<>();
+        /** Rounds whose Task the simulated notifier cancelled (a reopened episode reopens them). */
+        final Set<Integer> cancelledByUs = new HashSet<>();
         /** The CT result the team recorded on a round's Task (negative, positive), by round. */
-        final Map<Integer, String> ctResults = new java.util.TreeMap<>();
+        final Map<Integer, String> ctResults = new TreeMap<>();
         final List<TriageDecision> seen = new ArrayList<>();
 
         Harness(TopologyTestDriver driver, JsonNode c) {
@@ -377,17 +452,23 @@ class ClinicalCasesTest {
         /**
          * Plays the notifier in miniature, so that the EHR's Tasks follow the decisions: a round's Task is written
          * on-hold, requested once DUE or OVERDUE; the team's statuses are left alone; CLOSE and RETRACT cancel the
-         * open ones.
+         * open ones, and a reopened episode (ruleset 3.0) reopens those it cancelled.
          */
         void collect() {
             for (TriageDecision d : decisions.readValuesToList()) {
                 seen.add(d);
-                boolean ends = d.action() == TriageDecision.Action.CLOSE || d.action() == TriageDecision.Action.RETRACT;
+                boolean ends = d.closure() != null || d.action() == TriageDecision.Action.RETRACT;
                 for (TriageDecision.ScreeningRound r : d.plan()) {
                     String status = tasks.get(r.round());
-                    boolean open = status == null || status.equals("on-hold") || status.equals("requested");
+                    boolean open = status == null || status.equals("on-hold") || status.equals("requested")
+                            || (!ends && cancelledByUs.contains(r.round()));
                     if (open) {
                         tasks.put(r.round(), ends ? "cancelled" : r.state() == TriageDecision.RoundState.PLANNED ? "on-hold" : "requested");
+                        if (ends) {
+                            cancelledByUs.add(r.round());
+                        } else {
+                            cancelledByUs.remove(r.round());
+                        }
                     }
                 }
             }
@@ -399,7 +480,7 @@ class ClinicalCasesTest {
                 requestsSeen++;
                 assertThat(request.patientKey()).isEqualTo(PATIENT);
                 switch (ehr) {
-                    case "available" -> contexts.pipeInput(PATIENT, context(request, patient, conditions, tasks, ctResults, clock), clock);
+                    case "available" -> contexts.pipeInput(PATIENT, context(request, patient, conditions, tasks, ctResults, answers, clock), clock);
                     case "unavailable" -> contexts.pipeInput(PATIENT,
                             ClinicalContext.unavailable(request, "the EHR answered 503", clock), clock);
                     default -> { } // silent: the EHR never answers

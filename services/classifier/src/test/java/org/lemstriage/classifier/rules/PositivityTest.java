@@ -76,8 +76,12 @@ class PositivityTest {
         assertThat(read(titer(agnts, "240", ">="))).isEqualTo(Qualitative.POSITIVE);
         assertThat(read(titer(agnts, "240", "<"))).isEqualTo(Qualitative.NEGATIVE);
         assertThat(read(titer(agnts, "480", "<="))).isEqualTo(Qualitative.EQUIVOCAL);
+        // Ruleset 3.0: LOINC 53709-2 names no lab; it is read against the 1:240 reference (2.0 read nothing from it)
+        assertThat(read(titer("http://loinc.org|53709-2", "960", null))).isEqualTo(Qualitative.POSITIVE);
+        assertThat(read(titer("http://loinc.org|53709-2", "120", null))).isEqualTo(Qualitative.NEGATIVE);
+        assertThat(positivity.read(titer("http://loinc.org|53709-2", "240", null)).orElseThrow().basis()).contains("1:240");
         // A titer of a lab whose cutoff is unknown says nothing on its own
-        assertThat(positivity.read(titer("http://loinc.org|53709-2", "960", null))).isEmpty();
+        assertThat(positivity.read(titer("https://example.org/lab|AGNA-T", "960", null))).isEmpty();
     }
 
     private static LabResult lab(String labCode, String nmolPerL, String comparator, List<String> interpretation) {

@@ -3,7 +3,7 @@ package org.lemstriage.classifier.triage;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.classifier.Results;
 import org.lemstriage.classifier.rules.Cutoffs;
-import org.lemstriage.classifier.rules.DeltaPCodes;
+import org.lemstriage.classifier.rules.ClinicalCodes;
 import org.lemstriage.classifier.rules.Ruleset;
 import org.lemstriage.classifier.rules.ScreeningPlanner;
 import org.lemstriage.model.event.ClinicalContext;
@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The step's handling of the EHR's context: hold, decide without it, retry with backoff. The cases table covers the rules. */
 class TriageStepTest {
     private static final Instant NOW = Instant.parse("2026-11-03T10:00:00Z");
-    private static final DeltaPCodes CODES = DeltaPCodes.load(Optional.empty());
-    private final TriageStep step = new TriageStep(Ruleset.v2(Cutoffs.defaults(), CODES), new ScreeningPlanner(),
+    private static final ClinicalCodes CODES = ClinicalCodes.load(Optional.empty());
+    private final TriageStep step = new TriageStep(Ruleset.v3(Cutoffs.defaults(), CODES), new ScreeningPlanner(),
             new org.lemstriage.classifier.rules.Surveillance(CODES),
             new TriageStep.ContextTiming(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofDays(1)));
 
@@ -48,8 +48,9 @@ class TriageStepTest {
         TriageDecision d = decided.decision().orElseThrow();
         assertThat(d.action()).isEqualTo(Action.OPEN);
         assertThat(d.context()).isEqualTo(TriageDecision.ContextStatus.UNAVAILABLE);
-        assertThat(d.tier()).isEqualTo(Tier.INTERMEDIATE);
-        assertThat(d.explanation()).contains("did not answer within 10 s");
+        // Ruleset 3.0: unknown items never lower the tier: the HIGH schedule until the EHR can be read (2.0: INTERMEDIATE)
+        assertThat(d.tier()).isEqualTo(Tier.HIGH);
+        assertThat(d.explanation()).contains("did not answer within 10 s", "VGCC-PQ-DELTA-P-INCOMPLETE@1");
         Instant firstRetry = decided.state().contextWait().retryAt();
         assertThat(firstRetry).isEqualTo(NOW.plusSeconds(40));
         TriageStep.Outcome retried = step.onTimer(decided.state(), firstRetry);

@@ -1,0 +1,78 @@
+package org.lemstriage.classifier.rules;
+
+import org.lemstriage.model.event.ClinicianRequest;
+import org.lemstriage.model.event.TriageDecision.Closure;
+import org.lemstriage.model.event.TriageDecision.Hold;
+import org.lemstriage.model.event.TriageDecision.Tier;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ruleset 3.0: a child (under 18 at the first positive result) or a pregnancy (an active pregnancy Condition, or the
+ * latest pregnancy status, LOINC 82810-3, saying pregnant) gets the plan written with every imaging order on hold
+ * and one clinician-decision Task; nothing is released until the clinician decides: yes releases the plan on its
+ * schedule, no ends the episode. DELTA-P and its schedules come from adult cohorts (Titulaer 2011, Maddison 2020),
+ * and two years of CT and FDG-PET/CT is not a trivial dose. Rounds already released when a pregnancy is recorded stay
+ * with the team; the rest wait.
+ */
+public final class ImagingHoldRule implements TriageRule {
+    public static final String CHILD = "IMAGING-HOLD-CHILD@1";
+    public static final String PREGNANCY = "IMAGING-HOLD-PREGNANCY@1";
+    /** DELTA-P's cohorts were adults; under this age at the first positive result a clinician decides. */
+    static final int ADULT_AGE = 18;
+    /**
+     * Estimated effective dose per round: CT thorax median 7.5 mSv (range 0.3-26 mSv, a review of reported CT doses,
+     * PMC3473464), and, after a negative CT, a whole-body FDG-PET/CT 13.5-32 mSv by protocol (Huang, Law and Khong,
+     * Radiology 2009;251:166-74).
+     */
+    static final String DOSE = "each round is a CT thorax (median effective dose about 7.5 mSv in a review of reported CT doses) and, "
+            + "if it is negative, an FDG-PET/CT (13.5-32 mSv by protocol; Huang 2009): up to about 40 mSv a round, over up to "
+            + "six rounds in two years";
+    static final String REQUEST = "imaging-decision/";
+
+    @Override
+    public String id() {
+        return "IMAGING-HOLD@1";
+    }
+
+    @Override
+    public List<Finding> apply(PatientEvidence evidence) {
+        if (!Ruleset.needsContext(evidence)) {
+            return List.of();
+        }
+        List<Finding> findings = new ArrayList<>();
+        if (evidence.ageAtOnset() != null && evidence.ageAtOnset() < ADULT_AGE) {
+            findings.add(hold(evidence, CHILD, "child", "the patient was " + evidence.ageAtOnset()
+                    + " at the first positive result, and DELTA-P and its schedules come from adult cohorts"));
+        }
+        if (evidence.pregnancy() != null) {
+            findings.add(hold(evidence, PREGNANCY, "pregnancy", "the EHR records a current pregnancy ("
+                    + evidence.pregnancy().reference() + ")"));
+        }
+        return findings;
+    }
+
+    private static Finding hold(PatientEvidence evidence, String ruleId, String why, String because) {
+        String requestId = REQUEST + why;
+        var answer = evidence.answer(requestId);
+        if (answer.isPresent() && answer.get()) {
+            return Finding.tier(ruleId, Tier.NONE, List.of(), capitalise(because) + "; a clinician decided to go ahead with the imaging");
+        }
+        if (answer.isPresent()) {
+            return Finding.ends(ruleId, capitalise(because) + "; a clinician decided against the screening imaging",
+                    Closure.Reason.CLINICIAN_DECLINED, null);
+        }
+        ClinicianRequest request = new ClinicianRequest(requestId, ClinicianRequest.Kind.IMAGING_DECISION, evidence.pregnancy() != null
+                && why.equals("pregnancy") ? evidence.pregnancy().reference() : null,
+                "Please decide on tumour-screening imaging: " + because + ". The screening plan is written with every order "
+                        + "on hold; " + DOSE + ". Complete this Task with Yes (SNOMED CT 373066001) to release the plan on its "
+                        + "schedule, or No (373067005) to end it [rule " + ruleId + "].", null);
+        return Finding.asks(ruleId, List.of(), capitalise(because) + ": the imaging is held until a clinician decides",
+                request, Hold.CLINICIAN_DECISION);
+    }
+
+    private static String capitalise(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}
