@@ -1,5 +1,6 @@
 package org.lemstriage.notifier;
 
+import org.lemstriage.model.event.ClinicianRequest;
 import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
@@ -89,6 +90,34 @@ public final class Decisions {
                 d.evidence(), d.rulesFired(), d.rulesetVersion(), condition != null ? "Screening ended: a tumour was recorded (test)."
                 : "Two-year surveillance complete (test).", d.plan(), d.decidedAt(), d.context(), d.deltaP(), d.deltaPScore(), d.kind(),
                 closure);
+    }
+
+    /**
+     * The same decision at another version and action (ruleset 3.0), asking clinicians these questions, its plan
+     * waiting for them as {@code hold} says: every round PLANNED while a clinician decides, no rounds while a
+     * confirmation is awaited. The closure is kept: a closed episode may still ask.
+     */
+    public static TriageDecision asking(TriageDecision d, int version, Action action, TriageDecision.Hold hold,
+                                        ClinicianRequest... requests) {
+        List<ScreeningRound> plan = hold == TriageDecision.Hold.CONFIRMATION ? List.of()
+                : hold == TriageDecision.Hold.CLINICIAN_DECISION
+                ? d.plan().stream().map(r -> r.withState(TriageDecision.RoundState.PLANNED)).toList() : d.plan();
+        return new TriageDecision(d.episodeId() + "/" + version, d.episodeId(), version, d.patientKey(), action, d.tier(),
+                d.evidence(), d.rulesFired(), d.rulesetVersion(), d.explanation(), plan, d.decidedAt(), d.context(), d.deltaP(),
+                d.deltaPScore(), d.kind(), d.closure(), List.of(requests), hold);
+    }
+
+    /** A question for a clinician, as ruleset 3.0 asks it. */
+    public static ClinicianRequest request(String id, ClinicianRequest.Kind kind, String about, String owner) {
+        return new ClinicianRequest(id, kind, about, kind.display() + " (test) [rule TEST@1].", owner);
+    }
+
+    /** The episode ends because a clinician declined the held plan (ruleset 3.0). */
+    public static TriageDecision declined(TriageDecision d, int version) {
+        return new TriageDecision(d.episodeId() + "/" + version, d.episodeId(), version, d.patientKey(), Action.CLOSE, d.tier(),
+                d.evidence(), d.rulesFired(), d.rulesetVersion(), "Screening ended: a clinician answered no (test).", d.plan(),
+                d.decidedAt(), d.context(), d.deltaP(), d.deltaPScore(), d.kind(),
+                new TriageDecision.Closure(TriageDecision.Closure.Reason.CLINICIAN_DECLINED, null, LocalDate.parse("2027-01-05")));
     }
 
     /** Sends decisions to triage.decision.v1 on the real broker as the classifier does: keyed by patient, the topic's serde. */

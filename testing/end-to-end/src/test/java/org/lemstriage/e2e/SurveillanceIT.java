@@ -159,7 +159,7 @@ class SurveillanceIT {
         pipeline.advanceClassifierClock("P1D");
         ServiceRequest pet = Pipeline.await(() -> order(episode, EhrIdentifiers.petOrder(episode, 1)),
                 o -> o.getStatus() == ServiceRequest.ServiceRequestStatus.ACTIVE);
-        assertThat(pet.getCode().getCodingFirstRep().getCode()).isEqualTo("82918005");
+        assertThat(pet.getCode().getCodingFirstRep().getCode()).as("FDG-PET/CT (ruleset 3.0)").isEqualTo("443271005");
         assertThat(pet.getNote()).extracting(Annotation::getText).anySatisfy(n -> assertThat(n).contains("FDG-PET-AFTER-NEGATIVE-CT@1"));
         assertThat(order(episode, EhrIdentifiers.petOrder(episode, 2)).getStatus()).as("round 2's CT is not done yet")
                 .isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD);

@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.ehrclient.EhrClient;
 import org.lemstriage.ehrclient.PatientByIdentifier;
 import org.lemstriage.model.PatientKey;
+import org.lemstriage.model.event.ClinicianRequest;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
 
@@ -49,15 +50,29 @@ public class EpisodeReader {
         // only for a decision that may open it
         CompletableFuture<List<String>> orderers = decision.action() == TriageDecision.Action.OPEN
                 ? ehr.start(() -> orderers(decision)) : null;
+        // Ruleset 3.0: a request's Task is the clinician's it names only when the EHR holds that clinician
+        CompletableFuture<Set<String>> clinicians = ehr.start(() -> clinicians(decision));
         EpisodeTransaction.Current current = read(decision, held);
         if (patient != null) {
             EhrClient.result(patient);
         }
-        if (orderers == null || current.serviceRequest() != null) {
-            return current;
+        List<String> toTell = orderers == null || current.serviceRequest() != null ? List.of() : EhrClient.result(orderers);
+        return new EpisodeTransaction.Current(current.serviceRequest(), current.tasks(), current.observations(), toTell,
+                current.orders(), EhrClient.result(clinicians));
+    }
+
+    /** The clinicians the decision's requests name (Practitioner or PractitionerRole) that the EHR holds. */
+    private Set<String> clinicians(TriageDecision decision) {
+        Set<String> held = new java.util.HashSet<>();
+        for (String owner : decision.clinicianRequests().stream().map(ClinicianRequest::owner).filter(java.util.Objects::nonNull)
+                .distinct().toList()) {
+            IdType id = new IdType(owner);
+            if ("Practitioner".equals(id.getResourceType()) && held(Practitioner.class, id).isPresent()
+                    || "PractitionerRole".equals(id.getResourceType()) && held(PractitionerRole.class, id).isPresent()) {
+                held.add(owner);
+            }
         }
-        return new EpisodeTransaction.Current(null, current.tasks(), current.observations(), EhrClient.result(orderers),
-                current.orders());
+        return held;
     }
 
     /**
@@ -67,7 +82,7 @@ public class EpisodeReader {
     public EpisodeTransaction.Current readAgain(TriageDecision decision, EpisodeTransaction.Current before) {
         EpisodeTransaction.Current again = read(decision, CompletableFuture.completedFuture(before.observations()));
         return new EpisodeTransaction.Current(again.serviceRequest(), again.tasks(), again.observations(), before.orderers(),
-                again.orders());
+                again.orders(), before.clinicians());
     }
 
     private EpisodeTransaction.Current read(TriageDecision decision, CompletableFuture<Set<String>> observations) {

@@ -8,12 +8,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
+import org.lemstriage.model.event.ClinicianRequest;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
 import org.lemstriage.model.event.TriageDecision.EpisodeKind;
@@ -67,16 +69,22 @@ public class EpisodeTransaction {
     /**
      * What the EHR holds for an episode: its ServiceRequest (or null), its Tasks, which of the Observations the
      * decision cites it holds ({@code Observation/<id>}), the clinicians who asked for them, as the EHR knows them
-     * (Practitioner or PractitionerRole references; read for an OPEN only), and its rounds' CT and PET orders.
+     * (Practitioner or PractitionerRole references; read for an OPEN only), its rounds' CT and PET orders, and which
+     * of the clinicians the decision's requests name the EHR holds (ruleset 3.0: a Task is theirs only then).
      */
     public record Current(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations, List<String> orderers,
-                          List<ServiceRequest> orders) {
+                          List<ServiceRequest> orders, Set<String> clinicians) {
         public Current(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations) {
-            this(serviceRequest, tasks, observations, List.of(), List.of());
+            this(serviceRequest, tasks, observations, List.of(), List.of(), Set.of());
         }
 
         public Current(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations, List<String> orderers) {
-            this(serviceRequest, tasks, observations, orderers, List.of());
+            this(serviceRequest, tasks, observations, orderers, List.of(), Set.of());
+        }
+
+        public Current(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations, List<String> orderers,
+                       List<ServiceRequest> orders) {
+            this(serviceRequest, tasks, observations, orderers, orders, Set.of());
         }
     }
 
@@ -201,7 +209,9 @@ public class EpisodeTransaction {
     private static Optional<Resource> withdrawn(Resource leftover, TriageDecision decision, Map<Integer, Task.TaskStatus> rounds) {
         if (leftover instanceof Task task) {
             return OPEN.contains(task.getStatus()) ? Optional.of(task.copy().setStatus(Task.TaskStatus.CANCELLED)
-                    .setStatusReason(new CodeableConcept().setText(cancelReason(decision)))) : Optional.empty();
+                    .setStatusReason(new CodeableConcept(new Coding(EhrIdentifiers.TASK_CODE_SYSTEM,
+                            ScreeningEpisode.WITHDRAWN_BY_LEMS_TRIAGE, "Withdrawn by lems-triage")).setText(cancelReason(decision))))
+                    : Optional.empty();
         }
         ServiceRequest order = (ServiceRequest) leftover;
         Task.TaskStatus round = EhrIdentifiers.roundOf(order.getIdentifierFirstRep().getValue()).map(rounds::get).orElse(null);
@@ -211,8 +221,29 @@ public class EpisodeTransaction {
             return Optional.empty();
         }
         ServiceRequest revoked = order.copy().setStatus(ServiceRequest.ServiceRequestStatus.REVOKED);
-        revoked.addNote(new Annotation().setAuthor(new StringType(ScreeningEpisode.LEMS_TRIAGE)).setText(cancelReason(decision)));
+        revoked.addNote(new Annotation().setAuthor(new StringType(ScreeningEpisode.WITHDRAWN_BY_LEMS_TRIAGE)).setText(cancelReason(decision)));
         return Optional.of(revoked);
+    }
+
+    /**
+     * A Task or order lems-triage itself withdrew, wanted again (ruleset 3.0: its episode reopened): back to the
+     * status it is created with, the withdrawal's reason removed. What anyone else cancelled or revoked stays so.
+     */
+    private static Optional<Resource> reopened(Resource existing, Planned planned) {
+        if (existing instanceof Task task && task.getStatus() == Task.TaskStatus.CANCELLED
+                && task.getStatusReason().getCoding().stream().anyMatch(c -> EhrIdentifiers.TASK_CODE_SYSTEM.equals(c.getSystem())
+                && ScreeningEpisode.WITHDRAWN_BY_LEMS_TRIAGE.equals(c.getCode()))) {
+            Task reopened = task.copy().setStatus(((Task) planned.create().get()).getStatus());
+            reopened.setStatusReason(null);
+            return Optional.of(reopened);
+        }
+        if (existing instanceof ServiceRequest order && order.getStatus() == ServiceRequest.ServiceRequestStatus.REVOKED
+                && order.getNote().stream().anyMatch(ScreeningEpisode::withdrawal)) {
+            ServiceRequest reopened = order.copy().setStatus(ServiceRequest.ServiceRequestStatus.ONHOLD);
+            reopened.getNote().removeIf(ScreeningEpisode::withdrawal);
+            return Optional.of(reopened);
+        }
+        return Optional.empty();
     }
 
     /** The status of each round's Task in the EHR, by round number. */
@@ -225,21 +256,22 @@ public class EpisodeTransaction {
 
     /** What lems-triage may still change, as the decision would have it, if that differs from what the EHR holds. */
     private static Optional<Resource> changed(Resource existing, Planned planned) {
-        boolean open = existing instanceof Task task ? OPEN.contains(task.getStatus())
-                : ORDER_OPEN.contains(((ServiceRequest) existing).getStatus());
+        Resource current = reopened(existing, planned).orElse(existing);
+        boolean open = current instanceof Task task ? OPEN.contains(task.getStatus())
+                : ORDER_OPEN.contains(((ServiceRequest) current).getStatus());
         if (!open) {
             return Optional.empty();
         }
-        Resource changed = existing.copy();
+        Resource changed = current.copy();
         planned.apply().accept(changed);
         return changed.equalsDeep(existing) ? Optional.empty() : Optional.of(changed);
     }
 
     /**
      * What a decision wants: a screening episode's rounds, each with its Task and its CT and PET orders, or a
-     * clinician-review episode's one review Task; on CLOSE only the closing Task (the rounds' open Tasks are then
-     * cancelled and their waiting orders revoked, with the reason); nothing on RETRACT. Orders come first: their
-     * Tasks focus on them.
+     * clinician-review episode's one review Task; once closed, only the closing Task (the rounds' open Tasks are then
+     * cancelled and their waiting orders revoked, with the reason); nothing on RETRACT. Ruleset 3.0: besides, one
+     * Task per question the decision asks a clinician. Orders come first: their Tasks focus on them.
      *
      * @param episodeRequest the episode's ServiceRequest, as this transaction references it
      */
@@ -248,16 +280,30 @@ public class EpisodeTransaction {
         if (decision.action() == Action.RETRACT) {
             return List.of();
         }
-        if (decision.action() == Action.CLOSE) {
+        List<Planned> planned = new ArrayList<>();
+        if (decision.closure() != null) {
             String closing = EhrIdentifiers.closing(decision.episodeId());
-            return List.of(new Planned("Task", EhrIdentifiers.CLOSING, closing, label(closing),
+            planned.add(new Planned("Task", EhrIdentifiers.CLOSING, closing, label(closing),
                     () -> episode.closingTask(decision, episodeRequest), t -> episode.applyClosing((Task) t, decision)));
-        }
-        if (decision.episodeKind() == EpisodeKind.CLINICIAN_REVIEW) {
+        } else if (decision.episodeKind() == EpisodeKind.CLINICIAN_REVIEW) {
             String review = EhrIdentifiers.review(decision.episodeId());
-            return List.of(new Planned("Task", EhrIdentifiers.REVIEW, review, label(review),
+            planned.add(new Planned("Task", EhrIdentifiers.REVIEW, review, label(review),
                     () -> episode.reviewTask(decision, episodeRequest, inEhr), t -> episode.applyReview((Task) t, decision, inEhr)));
+        } else {
+            planned.addAll(rounds(decision, current, episodeRequest));
         }
+        for (ClinicianRequest request : decision.clinicianRequests()) {
+            String identifier = EhrIdentifiers.request(decision.episodeId(), request.id());
+            planned.add(new Planned("Task", EhrIdentifiers.REVIEW, identifier, label(identifier),
+                    () -> episode.requestTask(decision, request, episodeRequest, inEhr, current.clinicians()),
+                    t -> episode.applyRequest((Task) t, decision, request, inEhr, current.clinicians())));
+        }
+        return planned;
+    }
+
+    /** A screening episode's rounds: each round's CT and PET orders first, then the rounds' Tasks, which focus on them. */
+    private List<Planned> rounds(TriageDecision decision, Current current, Reference episodeRequest) {
+        Set<String> inEhr = current.observations();
         Map<String, Reference> heldOrders = new HashMap<>();
         current.orders().forEach(o -> heldOrders.put(o.getIdentifierFirstRep().getValue(),
                 new Reference("ServiceRequest/" + o.getIdElement().getIdPart())));
@@ -290,8 +336,15 @@ public class EpisodeTransaction {
                            Consumer<Resource> apply) {
     }
 
-    /** "round 2", "round 2 CT order", "review Task": how a Task or order is named in differences (ids only, no patient data). */
+    /**
+     * "round 2", "round 2 CT order", "review Task", "request tumour-fit/Condition/7 Task": how a Task or order is named
+     * in differences (ids only, no patient data).
+     */
     private static String label(String identifier) {
+        Optional<String> request = EhrIdentifiers.requestOf(identifier);
+        if (request.isPresent()) {
+            return "request " + request.get() + " Task";
+        }
         String last = identifier.substring(identifier.lastIndexOf('/') + 1);
         return EhrIdentifiers.roundOf(identifier)
                 .map(n -> "round " + n + (last.startsWith("round-") ? "" : " " + last.toUpperCase(java.util.Locale.ROOT) + " order"))

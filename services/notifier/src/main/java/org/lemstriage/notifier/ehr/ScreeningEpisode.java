@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.PatientKey;
 import org.lemstriage.model.fhir.AuditEvents;
+import org.lemstriage.model.event.ClinicianRequest;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.ScreeningRound;
 
@@ -38,6 +39,19 @@ public class ScreeningEpisode {
     public static final String DECISION_VERSION = "https://lemstriage.org/fhir/StructureDefinition/triage-decision-version";
     /** Task.note.authorString of what lems-triage writes there: the team's own notes are kept. */
     static final String LEMS_TRIAGE = "lems-triage";
+    /**
+     * What lems-triage itself withdrew (ruleset 3.0): a Task's statusReason coding, an order's note author. Only such
+     * a Task or order is reopened when its episode reopens; what the team cancelled stays cancelled.
+     */
+    static final String WITHDRAWN_BY_LEMS_TRIAGE = "withdrawn-by-lems-triage";
+    /**
+     * FDG-PET/CT (ruleset 3.0): SNOMED CT 443271005 |Positron emission tomography with computed tomography using
+     * fluorodeoxyglucose (18-F)| and LOINC 81555-5 (PT+CT whole body tumour localisation with 18F-FDG IV). Ruleset 2.0
+     * wrote SNOMED CT 82918005, "positron emission tomography", which names neither the tracer nor the CT.
+     */
+    private static final Coding FDG_PET_CT_SNOMED = new Coding("http://snomed.info/sct", "443271005",
+            "Positron emission tomography with computed tomography using fluorodeoxyglucose (18-F)");
+    private static final Coding FDG_PET_CT_LOINC = new Coding("http://loinc.org", "81555-5", "PT+CT Whole body Tum loc W 18F-FDG IV");
     private static final Coding CT_CHEST_LOINC = new Coding("http://loinc.org", "24627-2", "CT Chest");
     private static final Coding CT_CHEST_SNOMED = new Coding("http://snomed.info/sct", "169069000", "Computed tomography of chest");
     /** A FHIR id: only such references are written as literal references. */
@@ -58,7 +72,9 @@ public class ScreeningEpisode {
         ServiceRequest sr = new ServiceRequest();
         sr.addIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(decision.episodeId()));
         sr.addExtension(DECISION_VERSION, new IntegerType(decision.version()));
-        boolean review = decision.episodeKind() == TriageDecision.EpisodeKind.CLINICIAN_REVIEW;
+        // A clinician-review episode, or one waiting for a confirmation (ruleset 3.0), only proposes the CT
+        boolean review = decision.episodeKind() == TriageDecision.EpisodeKind.CLINICIAN_REVIEW
+                || (decision.closure() == null && decision.hold() == TriageDecision.Hold.CONFIRMATION);
         sr.setStatus(status(decision, review));
         sr.setIntent(review ? ServiceRequest.ServiceRequestIntent.PROPOSAL : ServiceRequest.ServiceRequestIntent.ORDER);
         sr.setPriority(decision.tier() == TriageDecision.Tier.HIGH
@@ -73,17 +89,20 @@ public class ScreeningEpisode {
     }
 
     /**
-     * Withdrawn (RETRACT, or a tumour recorded: the remaining scans are not needed), completed (the surveillance), a
-     * draft for a clinician-review episode (it only proposes the CT: a clinician decides whether to order it), else
-     * active.
+     * Withdrawn (RETRACT, a tumour recorded: the remaining scans are not needed, or a clinician declined), completed
+     * (the surveillance), a draft for a clinician-review episode or one waiting for a confirmation (it only proposes
+     * the CT: a clinician decides whether to order it), on hold while a clinician decides on imaging, else active.
      */
     private static ServiceRequest.ServiceRequestStatus status(TriageDecision decision, boolean review) {
         if (decision.action() == TriageDecision.Action.RETRACT) {
             return ServiceRequest.ServiceRequestStatus.REVOKED;
         }
-        if (decision.action() == TriageDecision.Action.CLOSE && decision.closure() != null) {
-            return decision.closure().reason() == TriageDecision.Closure.Reason.TUMOUR_RECORDED
-                    ? ServiceRequest.ServiceRequestStatus.REVOKED : ServiceRequest.ServiceRequestStatus.COMPLETED;
+        if (decision.closure() != null) {
+            return decision.closure().reason() == TriageDecision.Closure.Reason.SURVEILLANCE_COMPLETE
+                    ? ServiceRequest.ServiceRequestStatus.COMPLETED : ServiceRequest.ServiceRequestStatus.REVOKED;
+        }
+        if (decision.hold() == TriageDecision.Hold.CLINICIAN_DECISION) {
+            return ServiceRequest.ServiceRequestStatus.ONHOLD;
         }
         return review ? ServiceRequest.ServiceRequestStatus.DRAFT : ServiceRequest.ServiceRequestStatus.ACTIVE;
     }
@@ -111,15 +130,19 @@ public class ScreeningEpisode {
     }
 
     /**
-     * The FDG-PET of one round (ruleset 2.0; EFNS 2011: FDG-PET if the CT is negative): on hold until the classifier
+     * The FDG-PET/CT of one round (ruleset 2.0; EFNS 2011: FDG-PET if the CT is negative): on hold until the classifier
      * orders it, once the round's CT was recorded as negative; then active.
      */
     public ServiceRequest petOrder(TriageDecision decision, ScreeningRound round, Reference episodeRequest, Set<String> inEhr) {
         ServiceRequest order = newOrder(decision, EhrIdentifiers.petOrder(decision.episodeId(), round.round()), episodeRequest,
-                new CodeableConcept().addCoding(new Coding("http://snomed.info/sct", "82918005", "Positron emission tomography"))
-                        .setText("FDG-PET (fluorodeoxyglucose PET), after a negative CT thorax"));
+                petCode());
         applyPetOrder(order, decision, round, inEhr);
         return order;
+    }
+
+    private static CodeableConcept petCode() {
+        return new CodeableConcept().addCoding(FDG_PET_CT_SNOMED.copy()).addCoding(FDG_PET_CT_LOINC.copy())
+                .setText("FDG-PET/CT (fluorodeoxyglucose PET with CT), after a negative CT thorax");
     }
 
     /** What a round's two orders share: identifier, the episode as requisition and basedOn, patient, intent, code. */
@@ -141,8 +164,14 @@ public class ScreeningEpisode {
         applyOrder(order, decision, round, due(round), "CT thorax", inEhr);
     }
 
-    /** The fields a decision sets on a round's PET order: released once the classifier ordered it. */
+    /**
+     * The fields a decision sets on a round's PET order: released once the classifier ordered it. A waiting order
+     * written before ruleset 3.0 gets the FDG-PET/CT code.
+     */
     public void applyPetOrder(ServiceRequest order, TriageDecision decision, ScreeningRound round, Set<String> inEhr) {
+        if (order.getStatus() == ServiceRequest.ServiceRequestStatus.ONHOLD) {
+            order.setCode(petCode());
+        }
         applyOrder(order, decision, round, round.petOrdered(), "FDG-PET, because the CT thorax was negative", inEhr);
     }
 
@@ -160,6 +189,11 @@ public class ScreeningEpisode {
         order.getNote().removeIf(ScreeningEpisode::byLemsTriage);
         order.addNote(new Annotation().setAuthor(new org.hl7.fhir.r4.model.StringType(LEMS_TRIAGE)).setText("Screening round "
                 + round.round() + " of " + decision.plan().size() + ": " + what + ". " + decision.explanation()));
+    }
+
+    /** The note that says lems-triage revoked an order (ruleset 3.0: reopened with its episode). */
+    static boolean withdrawal(Annotation note) {
+        return note.hasAuthorStringType() && WITHDRAWN_BY_LEMS_TRIAGE.equals(note.getAuthorStringType().getValue());
     }
 
     /** A note lems-triage wrote: it replaces its own, and keeps everyone else's. */
@@ -203,10 +237,17 @@ public class ScreeningEpisode {
      * Condition), or the two-year surveillance is complete and a clinician should re-evaluate if symptoms return.
      */
     public Task closingTask(TriageDecision decision, Reference serviceRequest) {
-        boolean tumour = decision.closure().reason() == TriageDecision.Closure.Reason.TUMOUR_RECORDED;
+        var reason = decision.closure().reason();
         Task task = newTask(decision, serviceRequest, EhrIdentifiers.CLOSING, EhrIdentifiers.closing(decision.episodeId()),
-                Task.TaskStatus.REQUESTED, tumour ? "screening-ended-tumour-recorded" : "surveillance-complete",
-                tumour ? "Screening ended: tumour recorded" : "Two-year surveillance complete: review");
+                Task.TaskStatus.REQUESTED, switch (reason) {
+                    case TUMOUR_RECORDED -> "screening-ended-tumour-recorded";
+                    case SURVEILLANCE_COMPLETE -> "surveillance-complete";
+                    case CLINICIAN_DECLINED -> "screening-ended-clinician-declined";
+                }, switch (reason) {
+                    case TUMOUR_RECORDED -> "Screening ended: tumour recorded";
+                    case SURVEILLANCE_COMPLETE -> "Two-year surveillance complete: review";
+                    case CLINICIAN_DECLINED -> "Screening ended: a clinician declined";
+                });
         applyClosing(task, decision);
         return task;
     }
@@ -214,9 +255,35 @@ public class ScreeningEpisode {
     public void applyClosing(Task task, TriageDecision decision) {
         task.setPriority(Task.TaskPriority.ROUTINE);
         // The Condition was read from the EHR: it exists there
-        task.setReasonReference(decision.closure().reference() == null ? null : new Reference(decision.closure().reference()));
+        String reference = decision.closure().reference();
+        task.setReasonReference(reference == null || !reference.startsWith("Condition/") ? null : new Reference(reference));
         task.setOwner(worklist);
         task.setDescription(decision.explanation());
+    }
+
+    /**
+     * A Task that asks a clinician something (ruleset 3.0): requested, for the worklist or the clinician the request
+     * names when the EHR knows them ({@code clinicians}), about the resource it names where the EHR holds it.
+     */
+    public Task requestTask(TriageDecision decision, ClinicianRequest request, Reference serviceRequest, Set<String> inEhr,
+                            Set<String> clinicians) {
+        Task task = newTask(decision, serviceRequest, EhrIdentifiers.REVIEW, EhrIdentifiers.request(decision.episodeId(), request.id()),
+                Task.TaskStatus.REQUESTED, request.kind().code(), request.kind().display());
+        applyRequest(task, decision, request, inEhr, clinicians);
+        return task;
+    }
+
+    /**
+     * The fields a decision sets on a request Task, also on one that exists: never its status. A question the whole
+     * plan waits for (a confirmation, an imaging decision) has the tier's priority; the others are routine.
+     */
+    public void applyRequest(Task task, TriageDecision decision, ClinicianRequest request, Set<String> inEhr, Set<String> clinicians) {
+        boolean planWaits = request.kind() == ClinicianRequest.Kind.CONFIRM_LOW_TITRE || request.kind() == ClinicianRequest.Kind.IMAGING_DECISION;
+        task.setPriority(planWaits && decision.tier() == TriageDecision.Tier.HIGH ? Task.TaskPriority.URGENT : Task.TaskPriority.ROUTINE);
+        String about = request.about();
+        task.setReasonReference(about != null && (about.startsWith("Condition/") || inEhr.contains(about)) ? new Reference(about) : null);
+        task.setOwner(request.owner() != null && clinicians.contains(request.owner()) ? new Reference(request.owner()) : worklist);
+        task.setDescription(request.text());
     }
 
     /** The fields a decision sets on a review Task, also on one that exists: never its status or authoredOn. */
@@ -286,7 +353,10 @@ public class ScreeningEpisode {
         notice.setSender(lemsTriage());
         notice.setReasonReference(observations(decision, inEhr));
         String what = decision.episodeKind() == TriageDecision.EpisodeKind.CLINICIAN_REVIEW
-                ? "asked the oncology worklist for a clinician review" : "opened tumour screening on the oncology worklist";
+                ? "asked the oncology worklist for a clinician review"
+                : decision.hold() == TriageDecision.Hold.CONFIRMATION ? "asked a clinician to confirm before tumour screening"
+                : decision.hold() == TriageDecision.Hold.CLINICIAN_DECISION ? "planned tumour screening, its imaging held for a clinician's decision"
+                : "opened tumour screening on the oncology worklist";
         notice.addPayload().setContent(new org.hl7.fhir.r4.model.StringType("For a result you ordered, lems-triage "
                 + what + ". " + decision.explanation()));
         return notice;

@@ -18,6 +18,7 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.lemstriage.model.event.ClinicianRequest;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
 import org.lemstriage.model.event.TriageDecision.Tier;
@@ -78,7 +79,9 @@ class EpisodeTransactionTest {
             assertThat(o.getReasonReferenceFirstRep().getReference()).isEqualTo("Observation/obs-1");
         });
         assertThat(orders.get(0).getCode().getCoding()).extracting(c -> c.getCode()).containsExactly("24627-2", "169069000");
-        assertThat(orders.get(1).getCode().getCodingFirstRep().getCode()).as("SNOMED CT positron emission tomography").isEqualTo("82918005");
+        // Ruleset 3.0: FDG-PET/CT, SNOMED CT 443271005 and LOINC 81555-5 (2.0: 82918005, PET without tracer or CT)
+        assertThat(orders.get(1).getCode().getCoding()).extracting(c -> c.getSystem() + "|" + c.getCode())
+                .containsExactly("http://snomed.info/sct|443271005", "http://loinc.org|81555-5");
         assertThat(orders.get(2).getOccurrencePeriod().getStartElement().getValueAsString()).startsWith("2027-05-02");
         Task first = (Task) tx.getEntry().get(7).getResource();
         Task second = (Task) tx.getEntry().get(8).getResource();
@@ -303,6 +306,141 @@ class EpisodeTransactionTest {
         assertThat(first.getReasonReference().hasReference()).isFalse();
         assertThat(first.getReasonReference().getDisplay()).contains("Observation/obs-1");
         assertThat(((ServiceRequest) tx.getEntry().get(0).getResource()).getReasonReferenceFirstRep().hasReference()).isFalse();
+    }
+
+    @Test
+    void aPlanHeldForAClinicianIsWrittenOnHoldWithOneDecisionTask() {
+        // Ruleset 3.0: a child or a pregnancy: every round and order on hold, the episode's request on hold, one Task
+        TriageDecision held = Decisions.asking(Decisions.decision("ep-h", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 3), 1,
+                Action.OPEN, TriageDecision.Hold.CLINICIAN_DECISION,
+                Decisions.request("imaging-decision/child", ClinicianRequest.Kind.IMAGING_DECISION, null, null));
+        EpisodeTransaction.Current written = stored(transactions.build(held, nothing()).orElseThrow());
+        assertThat(written.serviceRequest().getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD);
+        assertThat(written.orders()).hasSize(6).allSatisfy(o -> assertThat(o.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD));
+        assertThat(written.tasks()).filteredOn(t -> EhrIdentifiers.ROUND.equals(t.getIdentifierFirstRep().getSystem())).hasSize(3)
+                .allSatisfy(t -> assertThat(t.getStatus()).isEqualTo(Task.TaskStatus.ONHOLD));
+        Task decide = requestTask(written, "ep-h/review/imaging-decision/child");
+        assertThat(decide.getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
+        assertThat(decide.getCode().getCodingFirstRep().getCode()).isEqualTo("imaging-decision");
+        assertThat(decide.getPriority()).as("the whole plan waits for it").isEqualTo(Task.TaskPriority.URGENT);
+        assertThat(decide.getOwner().getReference()).isEqualTo("Organization/worklist");
+        assertThat(decide.getDescription()).contains("[rule TEST@1]");
+        assertThat(decide.getGroupIdentifier().getValue()).isEqualTo("ep-h");
+        assertThat(errors(decide)).isEmpty();
+        assertThat(transactions.differences(held, written)).isEmpty();
+    }
+
+    @Test
+    void aConfirmationAwaitedWritesNoRoundsAndOnlyProposesTheCt() {
+        TriageDecision confirm = Decisions.asking(Decisions.decision("ep-c", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 3), 1,
+                Action.OPEN, TriageDecision.Hold.CONFIRMATION,
+                Decisions.request("confirm-low-titre", ClinicianRequest.Kind.CONFIRM_LOW_TITRE, "Observation/obs-1", null));
+        EpisodeTransaction.Current written = stored(transactions.build(confirm, nothing()).orElseThrow());
+        assertThat(written.serviceRequest().getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.DRAFT);
+        assertThat(written.serviceRequest().getIntent()).isEqualTo(ServiceRequest.ServiceRequestIntent.PROPOSAL);
+        assertThat(written.orders()).isEmpty();
+        assertThat(written.tasks()).singleElement().satisfies(t -> {
+            assertThat(t.getIdentifierFirstRep().getValue()).isEqualTo("ep-c/review/confirm-low-titre");
+            assertThat(t.getReasonReference().getReference()).isEqualTo("Observation/obs-1");
+        });
+        // Confirmed: the rounds are written, the answered Task is left as the clinician left it
+        written.tasks().get(0).setStatus(Task.TaskStatus.COMPLETED);
+        EpisodeTransaction.Current confirmed = stored(transactions.build(
+                Decisions.decision("ep-c", 2, "Patient/p1", Action.UPDATE, Tier.HIGH, 3), written).orElseThrow(), written);
+        assertThat(confirmed.serviceRequest().getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+        assertThat(confirmed.serviceRequest().getIntent()).isEqualTo(ServiceRequest.ServiceRequestIntent.ORDER);
+        assertThat(confirmed.orders()).hasSize(6);
+        assertThat(requestTask(confirmed, "ep-c/review/confirm-low-titre").getStatus()).isEqualTo(Task.TaskStatus.COMPLETED);
+    }
+
+    @Test
+    void aRepeatTaskIsTheOrderingCliniciansOnlyWhenTheEhrHoldsThem() {
+        TriageDecision repeat = Decisions.asking(Decisions.decision("ep-r", 1, "Patient/p1", Action.OPEN, Tier.NONE, 0), 1,
+                Action.OPEN, TriageDecision.Hold.CONFIRMATION,
+                Decisions.request("repeat/Observation/obs-1", ClinicianRequest.Kind.REPEAT_TEST, "Observation/obs-1", "Practitioner/dr-1"));
+        Task known = task(transactions.build(repeat, new EpisodeTransaction.Current(null, List.of(), IN_EHR, List.of(), List.of(),
+                Set.of("Practitioner/dr-1"))).orElseThrow(), 0);
+        assertThat(known.getOwner().getReference()).isEqualTo("Practitioner/dr-1");
+        assertThat(known.getPriority()).isEqualTo(Task.TaskPriority.ROUTINE);
+        Task unknown = task(transactions.build(repeat, nothing()).orElseThrow(), 0);
+        assertThat(unknown.getOwner().getReference()).as("a server with referential integrity refuses a reference to nothing")
+                .isEqualTo("Organization/worklist");
+    }
+
+    @Test
+    void aQuestionNoLongerAskedIsCancelledAndAnAnsweredOneIsLeftAlone() {
+        TriageDecision asked = Decisions.asking(Decisions.decision("ep-q", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2), 1, Action.OPEN,
+                null, Decisions.request("record-delta-p-items", ClinicianRequest.Kind.MISSING_DELTA_P, null, null),
+                Decisions.request("tumour-fit/Condition/c1", ClinicianRequest.Kind.TUMOUR_FIT, "Condition/c1", null));
+        EpisodeTransaction.Current written = stored(transactions.build(asked, nothing()).orElseThrow());
+        requestTask(written, "ep-q/review/tumour-fit/Condition/c1").setStatus(Task.TaskStatus.COMPLETED);
+        assertThat(requestTask(written, "ep-q/review/tumour-fit/Condition/c1").getReasonReference().getReference()).isEqualTo("Condition/c1");
+        Bundle update = transactions.build(Decisions.decision("ep-q", 2, "Patient/p1", Action.UPDATE, Tier.HIGH, 2), written).orElseThrow();
+        Task missing = (Task) resource(update, "Task/" + requestTask(written, "ep-q/review/record-delta-p-items").getIdElement().getIdPart());
+        assertThat(missing.getStatus()).isEqualTo(Task.TaskStatus.CANCELLED);
+        assertThat(update.getEntry()).extracting(e -> e.getRequest().getUrl())
+                .doesNotContain("Task/" + requestTask(written, "ep-q/review/tumour-fit/Condition/c1").getIdElement().getIdPart());
+    }
+
+    @Test
+    void aReopenedEpisodeReopensWhatLemsTriageWithdrewAndLeavesWhatTheTeamCancelled() {
+        TriageDecision open = Decisions.decision("ep-o", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 3);
+        EpisodeTransaction.Current written = stored(transactions.build(open, nothing()).orElseThrow());
+        Task round2 = roundTask(written, 2);
+        round2.setStatus(Task.TaskStatus.CANCELLED).setStatusReason(new org.hl7.fhir.r4.model.CodeableConcept().setText("patient moved (team)"));
+        EpisodeTransaction.Current closed = stored(transactions.build(Decisions.closed(open, 2, "Condition/sclc"), written).orElseThrow(), written);
+        assertThat(roundTask(closed, 1).getStatus()).isEqualTo(Task.TaskStatus.CANCELLED);
+        assertThat(roundTask(closed, 1).getStatusReason().getCodingFirstRep().getCode()).isEqualTo("withdrawn-by-lems-triage");
+        assertThat(order(closed, "ep-o/round-3/ct").getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+        // The tumour record is withdrawn: the same plan, reopened (ruleset 3.0), with a Task that says so
+        TriageDecision reopened = Decisions.asking(Decisions.progressed(open, 3, TriageDecision.RoundState.DUE,
+                        TriageDecision.RoundState.DUE, TriageDecision.RoundState.PLANNED), 3, Action.UPDATE, null,
+                Decisions.request("reopened/Condition/sclc", ClinicianRequest.Kind.SURVEILLANCE_REOPENED, "Condition/sclc", null));
+        EpisodeTransaction.Current again = stored(transactions.build(reopened, closed).orElseThrow(), closed);
+        assertThat(again.serviceRequest().getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+        assertThat(roundTask(again, 1).getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
+        assertThat(roundTask(again, 1).hasStatusReason()).isFalse();
+        assertThat(roundTask(again, 2).getStatus()).as("the team's cancellation stands").isEqualTo(Task.TaskStatus.CANCELLED);
+        assertThat(roundTask(again, 3).getStatus()).isEqualTo(Task.TaskStatus.ONHOLD);
+        assertThat(order(again, "ep-o/round-1/ct").getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+        assertThat(order(again, "ep-o/round-3/ct").getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD);
+        assertThat(order(again, "ep-o/round-3/ct").getNote()).noneMatch(ScreeningEpisode::withdrawal);
+        assertThat(again.tasks()).filteredOn(t -> EhrIdentifiers.CLOSING.equals(t.getIdentifierFirstRep().getSystem()))
+                .singleElement().satisfies(t -> assertThat(t.getStatus()).isEqualTo(Task.TaskStatus.CANCELLED));
+        assertThat(requestTask(again, "ep-o/review/reopened/Condition/sclc").getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
+        assertThat(transactions.differences(reopened, again)).isEmpty();
+    }
+
+    @Test
+    void aClosedEpisodeAskingAboutALaterResultStaysClosedAndAClinicianDeclinedHasItsOwnClosingTask() {
+        TriageDecision open = Decisions.decision("ep-a", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2);
+        EpisodeTransaction.Current written = stored(transactions.build(open, nothing()).orElseThrow());
+        EpisodeTransaction.Current closed = stored(transactions.build(Decisions.closed(open, 2, "Condition/sclc"), written).orElseThrow(), written);
+        TriageDecision later = Decisions.asking(Decisions.closed(open, 3, "Condition/sclc"), 3, Action.UPDATE, null,
+                Decisions.request("after-closing/Observation/obs-2/_history/1", ClinicianRequest.Kind.RESULT_AFTER_CLOSING, null, null));
+        EpisodeTransaction.Current after = stored(transactions.build(later, closed).orElseThrow(), closed);
+        assertThat(after.serviceRequest().getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+        assertThat(requestTask(after, "ep-a/review/after-closing/Observation/obs-2/_history/1").getCode().getCodingFirstRep().getCode())
+                .isEqualTo("result-after-closing");
+        assertThat(roundTask(after, 1).getStatus()).isEqualTo(Task.TaskStatus.CANCELLED);
+
+        TriageDecision held = Decisions.decision("ep-d", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2);
+        EpisodeTransaction.Current heldWritten = stored(transactions.build(held, nothing()).orElseThrow());
+        EpisodeTransaction.Current declined = stored(transactions.build(Decisions.declined(held, 2), heldWritten).orElseThrow(), heldWritten);
+        assertThat(declined.serviceRequest().getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+        assertThat(declined.tasks()).filteredOn(t -> EhrIdentifiers.CLOSING.equals(t.getIdentifierFirstRep().getSystem()))
+                .singleElement().satisfies(t -> {
+                    assertThat(t.getCode().getCodingFirstRep().getCode()).isEqualTo("screening-ended-clinician-declined");
+                    assertThat(t.hasReasonReference()).isFalse();
+                });
+    }
+
+    private static Task requestTask(EpisodeTransaction.Current current, String identifier) {
+        return current.tasks().stream().filter(t -> identifier.equals(t.getIdentifierFirstRep().getValue())).findFirst().orElseThrow();
+    }
+
+    private static Task roundTask(EpisodeTransaction.Current current, int round) {
+        return requestTask(current, EhrIdentifiers.round(current.tasks().get(0).getGroupIdentifier().getValue(), round));
     }
 
     /** The resources of a transaction as an EHR would hold them after it: ids sr, o1, o2, ..., t1, t2, ...; version 1. */
