@@ -89,9 +89,10 @@ public record TriageDecision(
     public enum ContextStatus { AVAILABLE, UNAVAILABLE }
 
     /**
-     * OPEN a new episode; UPDATE it (tier, evidence, plan, a round released or overdue); RETRACT it (its evidence was
-     * withdrawn: every open Task cancelled); CLOSE it (ruleset 2.0: a tumour was recorded, or the surveillance is
-     * complete: see {@link Closure}).
+     * OPEN a new episode; UPDATE it (tier, evidence, plan, a round released or overdue, ruleset 3.0: a closed episode
+     * reopened); RETRACT it (its evidence was withdrawn: every open Task cancelled); CLOSE it (ruleset 2.0: a tumour was
+     * recorded, or the surveillance is complete: see {@link Closure}). Ruleset 3.0: a later CLOSE of a closed episode
+     * restates its closure with a new question for a clinician (a result that arrived after it).
      */
     public enum Action { OPEN, UPDATE, RETRACT, CLOSE }
 

@@ -269,7 +269,8 @@ public final class TriageStep {
 
     /**
      * A closed episode (ruleset 3.0): a positive screening result it did not rest on (a rising titre, a new SOX1) is
-     * not ignored: one clinician-review Task says what arrived after the closing, and the episode stays closed.
+     * not ignored: one clinician-review Task says what arrived after the closing, and the episode stays closed (the
+     * decision is a CLOSE that restates the closure with the new question).
      */
     private Outcome afterClosing(PatientTriage state, Episode episode, PatientEvidence evidence, Instant now,
                                  Optional<ContextRequest> request) {
@@ -299,7 +300,8 @@ public final class TriageStep {
         Episode updated = new Episode(next.episodeId(), next.version() + 1, next.tier(), next.plan(), assessment.rulesFired(),
                 next.evidence(), next.deltaP(), next.context(), next.kind(), next.start(), next.closure(), next.malignancies(),
                 next.clinicianRequests(), next.hold(), next.standing());
-        return decided(state, updated, Action.UPDATE, assessment, episode.closure(), state.episodesOpened(),
+        // CLOSE again: the episode is closed as of this version too, so every reader of the topic keeps it closed
+        return decided(state, updated, Action.CLOSE, assessment, episode.closure(), state.episodesOpened(),
                 new ArrayList<>(state.history()), now, request);
     }
 

@@ -416,7 +416,7 @@ class EpisodeTransactionTest {
         TriageDecision open = Decisions.decision("ep-a", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2);
         EpisodeTransaction.Current written = stored(transactions.build(open, nothing()).orElseThrow());
         EpisodeTransaction.Current closed = stored(transactions.build(Decisions.closed(open, 2, "Condition/sclc"), written).orElseThrow(), written);
-        TriageDecision later = Decisions.asking(Decisions.closed(open, 3, "Condition/sclc"), 3, Action.UPDATE, null,
+        TriageDecision later = Decisions.asking(Decisions.closed(open, 3, "Condition/sclc"), 3, Action.CLOSE, null,
                 Decisions.request("after-closing/Observation/obs-2/_history/1", ClinicianRequest.Kind.RESULT_AFTER_CLOSING, null, null));
         EpisodeTransaction.Current after = stored(transactions.build(later, closed).orElseThrow(), closed);
         assertThat(after.serviceRequest().getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
