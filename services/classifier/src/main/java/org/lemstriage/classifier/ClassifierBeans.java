@@ -32,6 +32,10 @@ public class ClassifierBeans {
     @Produces
     @Singleton
     ClinicalCodes codes(RulesConfig config) {
+        if (config.deltaPCodes().isPresent()) {
+            throw new IllegalStateException("lemstriage.rules.delta-p-codes is ruleset 2.0's setting: set "
+                    + "lemstriage.rules.clinical-codes to a file with ruleset 3.0's lists (docs/clinical-ruleset-3.md)");
+        }
         return ClinicalCodes.load(config.clinicalCodes());
     }
 

@@ -19,6 +19,12 @@ public interface RulesConfig {
     Optional<Path> clinicalCodes();
 
     /**
+     * Ruleset 2.0's name for the code lists, read only to refuse it: a deployer's file set under it must not be
+     * silently replaced by the shipped one, and it lacks the lists of ruleset 3.0.
+     */
+    Optional<Path> deltaPCodes();
+
+    /**
      * The highest P/Q-type VGCC antibody value, in nmol/L, that is a low titre needing a clinician's confirmation
      * before imaging ({@link org.lemstriage.classifier.rules.LowTitreRule}): 0.10 by default, the upper end of the low
      * band of Zalewski et al., Muscle Nerve 2016.

@@ -1,9 +1,19 @@
 package org.lemstriage.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.testsupport.BrokerAndSandbox;
 
 import java.util.List;
@@ -60,24 +70,105 @@ class ClinicalCasesIT {
                 "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.45", "nmol/L")).statusCode()).isEqualTo(201);
         JsonNode view = Pipeline.await(() -> pipeline.view(patient), v -> v.path("history").toString().contains("NO_SCREENING"));
         assertThat(view.get("screening").asBoolean()).isFalse();
-        assertThat(view.get("explanation").asText()).contains("KNOWN-LUNG-CANCER@2", "Condition/lt-p006-sclc");
+        assertThat(view.get("explanation").asText()).contains("KNOWN-LUNG-CANCER@3", "Condition/lt-p006-sclc");
         assertThat(pipeline.tasks(patient, "requested")).isEmpty();
     }
 
     @Test
-    void arupIndeterminateResultIsShownAsEquivocalAndOpensNothing() throws Exception {
+    void anEquivocalArupResultGetsOneTaskToRepeatTheTestAndNoRounds() throws Exception {
+        // Ruleset 3.0, EQUIVOCAL-REPEAT@1 (2.0 showed it and wrote nothing)
         String patient = "Patient/lt-p002";
-        assertThat(pipeline.postObservation(Pipeline.quantity("e2e-equivocal-" + UUID.randomUUID(), patient,
+        String id = "e2e-equivocal-" + UUID.randomUUID();
+        assertThat(pipeline.postObservation(Pipeline.quantity(id, patient,
                 "https://ltd.aruplab.com/Tests/Pub", "0092628", "35", "pmol/L")).statusCode()).isEqualTo(201);
-        JsonNode view = Pipeline.await(() -> pipeline.view(patient), v -> v.path("results").size() > 0);
+        Task repeat = Pipeline.await(() -> pipeline.asks(patient, "requested", "repeat-antibody-test"), t -> !t.isEmpty()).get(0);
+        assertThat(repeat.getDescription()).contains("Please repeat or confirm", "P/Q-type VGCC", "ARUP's indeterminate band",
+                "EQUIVOCAL-REPEAT@1");
+        assertThat(repeat.getPriority()).isEqualTo(Task.TaskPriority.ROUTINE);
+        JsonNode view = pipeline.view(patient);
         assertThat(view.at("/results/0/reading").asText()).isEqualTo("EQUIVOCAL");
         assertThat(view.get("tier").asText()).isEqualTo("NONE");
-        assertThat(pipeline.tasks(patient, "requested")).isEmpty();
+        assertThat(pipeline.rounds(patient, "requested")).as("no rounds").isEmpty();
+        assertThat(pipeline.rounds(patient, "on-hold")).isEmpty();
+        assertThat(episodeRequest(patient).getStatus()).as("the CT is only proposed").isEqualTo(ServiceRequest.ServiceRequestStatus.DRAFT);
+    }
+
+    @Test
+    void aLowTitreWithoutALemsDiagnosisGetsOneConfirmationTaskAndNoImaging() throws Exception {
+        // Ruleset 3.0, LOW-TITRE-CONFIRM@1: Mayo 0.05 nmol/L, in Zalewski 2016's low band; no LEMS diagnosis on record
+        String patient = newPatient("1960-04-02", Enumerations.AdministrativeGender.MALE);
+        assertThat(pipeline.postObservation(Pipeline.quantity("e2e-low-" + UUID.randomUUID(), patient,
+                "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.05", "nmol/L", pipeline.classifierNow().toString()))
+                .statusCode()).isEqualTo(201);
+        Task confirm = Pipeline.await(() -> pipeline.asks(patient, "requested", "confirm-lems-low-titre"), t -> !t.isEmpty()).get(0);
+        assertThat(confirm.getDescription()).contains("low titre", "Zalewski 2016", "373066001", "LOW-TITRE-CONFIRM@1");
+        assertThat(pipeline.rounds(patient, "requested")).isEmpty();
+        assertThat(pipeline.rounds(patient, "on-hold")).as("no imaging rounds until LEMS is confirmed").isEmpty();
+        assertThat(episodeRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.DRAFT);
+    }
+
+    @Test
+    void aChildGetsTheirPlanWrittenOnHoldAndOneClinicianDecisionTaskNamingTheDose() throws Exception {
+        // Ruleset 3.0, IMAGING-HOLD-CHILD@1: 15 at the result; SOX1 positive (HIGH)
+        String born = pipeline.classifierNow().atZone(java.time.ZoneOffset.UTC).toLocalDate().minusYears(15).toString();
+        String patient = newPatient(born, Enumerations.AdministrativeGender.FEMALE);
+        assertThat(pipeline.postObservation(Pipeline.sox1Positive("e2e-child-" + UUID.randomUUID(), patient,
+                pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
+        assertHeldForADecision(patient, "IMAGING-HOLD-CHILD@1", "was 15");
+    }
+
+    @Test
+    void aPregnancyGetsThePlanWrittenOnHoldAndOneClinicianDecisionTask() throws Exception {
+        // Ruleset 3.0, IMAGING-HOLD-PREGNANCY@1: an active pregnancy Condition (ICD-10-CM Z33.1) on the EHR
+        String patient = newPatient("1990-06-15", Enumerations.AdministrativeGender.FEMALE);
+        Condition pregnancy = new Condition().setSubject(new Reference(patient))
+                .setCode(new CodeableConcept(new Coding("http://hl7.org/fhir/sid/icd-10-cm", "Z33.1", "Pregnant state, incidental")));
+        pregnancy.setClinicalStatus(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", null)));
+        pregnancy.setVerificationStatus(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/condition-ver-status", "confirmed", null)));
+        pipeline.ehr.create().resource(pregnancy).execute();
+        assertThat(pipeline.postObservation(Pipeline.quantity("e2e-pregnant-" + UUID.randomUUID(), patient,
+                "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.45", "nmol/L", pipeline.classifierNow().toString()))
+                .statusCode()).isEqualTo(201);
+        assertHeldForADecision(patient, "IMAGING-HOLD-PREGNANCY@1", "current pregnancy");
+    }
+
+    /** Every round written and held (its Task and orders on hold), one imaging-decision Task, nothing released. */
+    private static void assertHeldForADecision(String patient, String rule, String why) throws Exception {
+        Task decide = Pipeline.await(() -> pipeline.asks(patient, "requested", "imaging-decision"), t -> !t.isEmpty()).get(0);
+        assertThat(decide.getDescription()).contains(why, "mSv", "373066001", rule);
+        assertThat(decide.getPriority()).as("HIGH: the whole plan waits on it").isEqualTo(Task.TaskPriority.URGENT);
+        List<Task> held = Pipeline.await(() -> pipeline.rounds(patient, "on-hold"), t -> t.size() == 6);
+        assertThat(held).hasSize(6);
+        assertThat(pipeline.rounds(patient, "requested")).as("no round released").isEmpty();
+        ServiceRequest episode = episodeRequest(patient);
+        assertThat(episode.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD);
+        Bundle orders = pipeline.ehr.search().forResource(ServiceRequest.class).cacheControl(Pipeline.FRESH)
+                .where(ServiceRequest.PATIENT.hasId(patient)).count(50).returnBundle(Bundle.class).execute();
+        assertThat(orders.getEntry()).extracting(e -> ((ServiceRequest) e.getResource()).getStatus())
+                .as("the episode and every CT and PET order").hasSize(13).containsOnly(ServiceRequest.ServiceRequestStatus.ONHOLD);
+        JsonNode episodeView = pipeline.view(patient).path("episode");
+        assertThat(episodeView.path("hold").asText()).isEqualTo("CLINICIAN_DECISION");
+        assertThat(episodeView.path("requests").findValuesAsText("kind")).contains("IMAGING_DECISION");
+    }
+
+    /** A new patient in the EHR (any EHR: the server gives the id). */
+    private static String newPatient(String birthDate, Enumerations.AdministrativeGender gender) {
+        Patient patient = new Patient().setGender(gender).setBirthDateElement(new DateType(birthDate));
+        return "Patient/" + pipeline.ehr.create().resource(patient).execute().getId().getIdPart();
+    }
+
+    /** The patient's episode ServiceRequest (not a round's CT or PET order). */
+    private static ServiceRequest episodeRequest(String patient) {
+        Bundle found = pipeline.ehr.search().forResource(ServiceRequest.class).cacheControl(Pipeline.FRESH)
+                .where(ServiceRequest.PATIENT.hasId(patient)).count(50).returnBundle(Bundle.class).execute();
+        return found.getEntry().stream().map(e -> (ServiceRequest) e.getResource())
+                .filter(sr -> EhrIdentifiers.EPISODE.equals(sr.getIdentifierFirstRep().getSystem())).findFirst().orElseThrow();
     }
 
     @Test
     void ruleset2ReadsLabcorpByItsOwnLimitKeepsAFlaggedIndeterminateEquivocalAndReadsPicomolar() throws Exception {
-        // Scenario 3. lt-p010: Labcorp 25 pmol/L without range or flag, then ARUP 35 pmol/L flagged H: neither opens anything
+        // Scenario 3. lt-p010: Labcorp 25 pmol/L without range or flag, then ARUP 35 pmol/L flagged H: no rounds (3.0:
+        // the equivocal one gets a Task to repeat the test)
         String quiet = "Patient/lt-p010";
         assertThat(pipeline.postObservation(Pipeline.quantity("e2e-labcorp-" + UUID.randomUUID(), quiet,
                 "https://www.labcorp.com/tests", "140640", "25", "pmol/L")).statusCode()).isEqualTo(201);
@@ -89,14 +180,16 @@ class ClinicalCasesIT {
         assertThat(view.findValuesAsText("reading")).containsExactlyInAnyOrder("NEGATIVE", "EQUIVOCAL");
         assertThat(view.toString()).contains("Labcorp's own limit", "the lab's flag H does not make it positive");
         assertThat(view.get("tier").asText()).isEqualTo("NONE");
-        // lt-p011: 60 pM, as UK labs write it, is 60 pmol/L: positive, a Task
+        // lt-p011: 60 pM, as UK labs write it, is 60 pmol/L: positive, and (3.0) a low titre a clinician confirms first
         String patient = "Patient/lt-p011";
         String picomolar = Pipeline.quantity("e2e-pm-" + UUID.randomUUID(), patient, "https://ltd.aruplab.com/Tests/Pub",
                 "0092628", "60", "pM").replace(",\"system\":\"http://unitsofmeasure.org\",\"code\":\"pM\"", "");
         assertThat(pipeline.postObservation(picomolar).statusCode()).isEqualTo(201);
-        Task task = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
-        assertThat(task.getDescription()).contains("0.06 nmol/L (60 pM)", "Ruleset 2.0");
-        assertThat(pipeline.tasks(quiet, "requested")).isEmpty();
+        Task task = Pipeline.await(() -> pipeline.asks(patient, "requested", "confirm-lems-low-titre"), t -> !t.isEmpty()).get(0);
+        assertThat(task.getDescription()).contains("0.06 nmol/L");
+        assertThat(episodeRequest(patient).getNoteFirstRep().getText()).contains("0.06 nmol/L (60 pM)", "Ruleset 3.0");
+        assertThat(pipeline.rounds(quiet, "requested")).isEmpty();
+        assertThat(pipeline.asks(quiet, "requested", "repeat-antibody-test")).hasSize(1);
     }
 
     @Test
@@ -122,7 +215,7 @@ class ClinicalCasesIT {
         String ordered = Pipeline.quantity("e2e-ordered-" + UUID.randomUUID(), patient, "https://www.mayocliniclabs.com/test-catalog",
                 "CCPQ", "0.45", "nmol/L").replace("\"subject\"", "\"basedOn\":[{\"reference\":\"ServiceRequest/lt-order-p009\"}],\"subject\"");
         assertThat(pipeline.postObservation(ordered).statusCode()).isEqualTo(201);
-        Task task = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
+        Task task = Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0);
         var notices = Pipeline.await(() -> pipeline.ehr.search().forResource(org.hl7.fhir.r4.model.Communication.class)
                 .cacheControl(Pipeline.FRESH).where(org.hl7.fhir.r4.model.Communication.RECIPIENT.hasId("Practitioner/lt-dr-01"))
                 .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute().getEntry(), e -> !e.isEmpty());
@@ -148,10 +241,13 @@ class ClinicalCasesIT {
                 "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.00", "nmol/L")).statusCode()).isEqualTo(201);
         var answer = pipeline.postCondition(diagnosis);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
-        Task task = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
-        assertThat(task.getDescription()).contains("seronegative LEMS", "LEMS-DIAGNOSIS-DELTA-P-INTERMEDIATE@1",
+        Task task = Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0);
+        // Ruleset 3.0: age and smoking with four items unknown could make it 3: the HIGH schedule, and a Task for them
+        assertThat(task.getDescription()).contains("seronegative LEMS", "LEMS-DIAGNOSIS-DELTA-P-INCOMPLETE@1",
                 "current smoker", "age 65");
-        assertThat(pipeline.tasks(patient, "on-hold")).as("two years of rounds").hasSize(4);
+        assertThat(pipeline.rounds(patient, "on-hold")).as("two years of rounds").hasSize(5);
+        assertThat(pipeline.asks(patient, "requested", "record-delta-p-items")).singleElement()
+                .satisfies(t -> assertThat(t.getDescription()).contains("bulbar involvement", "karnofsky below 70"));
     }
 
     @Test

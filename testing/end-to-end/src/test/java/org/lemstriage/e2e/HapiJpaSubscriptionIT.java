@@ -53,7 +53,7 @@ class HapiJpaSubscriptionIT {
         result.setEffective(new org.hl7.fhir.r4.model.DateTimeType("2026-11-02T09:30:00Z"));
         String observationRef = "Observation/" + pipeline.ehr.create().resource(result).execute().getId().getIdPart();
 
-        Task task = Pipeline.await(() -> pipeline.tasks(patientRef, "requested"), t -> !t.isEmpty()).get(0);
+        Task task = Pipeline.await(() -> pipeline.rounds(patientRef, "requested"), t -> !t.isEmpty()).get(0);
         assertThat(task.getReasonReference().getReference()).as("the EHR holds the result: a literal reference")
                 .isEqualTo(observationRef);
         assertThat(task.getDescription()).contains("0.45 nmol/L");

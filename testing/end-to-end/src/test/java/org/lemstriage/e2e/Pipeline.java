@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Task;
+import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.testsupport.Eventually;
 import org.lemstriage.testsupport.BrokerAndSandbox;
@@ -161,8 +162,23 @@ final class Pipeline {
 
     List<Task> tasks(String patient, String status) {
         Bundle found = ehr.search().forResource(Task.class).cacheControl(FRESH).where(Task.PATIENT.hasId(patient))
-                .and(Task.STATUS.exactly().code(status)).returnBundle(Bundle.class).execute();
+                .and(Task.STATUS.exactly().code(status)).count(50).returnBundle(Bundle.class).execute();
         return found.getEntry().stream().map(e -> (Task) e.getResource()).toList();
+    }
+
+    /** The patient's screening round Tasks in this status (not the Tasks that ask a clinician, ruleset 3.0). */
+    List<Task> rounds(String patient, String status) {
+        return tasks(patient, status).stream().filter(Pipeline::round).toList();
+    }
+
+    /** The patient's Tasks in this status that ask a clinician something (ruleset 3.0), by their Task code. */
+    List<Task> asks(String patient, String status, String code) {
+        return tasks(patient, status).stream().filter(t -> EhrIdentifiers.REVIEW.equals(t.getIdentifierFirstRep().getSystem())
+                && code.equals(t.getCode().getCodingFirstRep().getCode())).toList();
+    }
+
+    static boolean round(Task task) {
+        return EhrIdentifiers.ROUND.equals(task.getIdentifierFirstRep().getSystem());
     }
 
     /** A P/Q-type VGCC (or any quantitative) Observation in FHIR JSON. */

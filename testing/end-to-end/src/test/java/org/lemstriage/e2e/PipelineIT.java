@@ -41,7 +41,7 @@ class PipelineIT {
         assertThat(response.statusCode()).isEqualTo(201);
 
         // How fast is the benchmark's question (deploy/local/stack bench), not this test's
-        List<Task> tasks = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty());
+        List<Task> tasks = Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty());
         Task task = tasks.get(0);
         assertThat(task.getIntent()).isEqualTo(Task.TaskIntent.ORDER);
         assertThat(task.getOwner().getReference()).isEqualTo("Organization/oncology-screening-worklist");
@@ -59,13 +59,13 @@ class PipelineIT {
         try (TopicProbe decisions = TopicProbe.fromNow(pipeline.bootstrap, Topics.TRIAGE_DECISION)) {
             assertThat(pipeline.postObservation(observation).statusCode()).isEqualTo(201);
             assertThat(pipeline.postObservation(observation).statusCode()).isEqualTo(201);
-            Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty());
+            Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty());
             // Give any second decision time to arrive and be written, then count
             var forPatient = decisions.pollFor(Duration.ofSeconds(5)).stream().filter(r -> patient.equals(r.key())).toList();
             assertThat(forPatient).hasSize(1);
             assertThat(EventJson.mapper().readTree(forPatient.get(0).value()).get("action").asText()).isEqualTo("OPEN");
         }
-        assertThat(pipeline.tasks(patient, "requested")).hasSize(1);
+        assertThat(pipeline.rounds(patient, "requested")).hasSize(1);
         Bundle requests = pipeline.ehr.search().forResource(ServiceRequest.class).cacheControl(Pipeline.FRESH)
                 .where(ServiceRequest.PATIENT.hasId(patient))
                 .returnBundle(Bundle.class).execute();

@@ -6,6 +6,9 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
@@ -52,7 +55,7 @@ class SurveillanceIT {
         Task closing = Pipeline.await(() -> closingTask(patient), t -> t != null);
         assertThat(closing.getCode().getCodingFirstRep().getCode()).isEqualTo("screening-ended-tumour-recorded");
         assertThat(closing.getReasonReference().getReference()).isEqualTo(condition);
-        assertThat(closing.getDescription()).contains("Screening ended", condition, "TUMOUR-RECORDED@1");
+        assertThat(closing.getDescription()).contains("Screening ended", condition, "TUMOUR-RECORDED@2");
         List<Task> cancelled = pipeline.tasks(patient, "cancelled");
         assertThat(cancelled).as("rounds 2 to 6, never taken up").hasSize(5)
                 .allSatisfy(t -> assertThat(t.getStatusReason().getText()).contains("Screening ended", condition));
@@ -67,18 +70,18 @@ class SurveillanceIT {
 
     @Test
     void aRoundWhoseWindowPassesStillRequestedIsOverdueRaisedAndTheWorklistTold() throws Exception {
-        // Scenario 6. lt-p014: P/Q positive, DELTA-P unknown: INTERMEDIATE, routine
+        // Scenario 6. lt-p014: P/Q positive, 63, DELTA-P items unknown that could make it 3: HIGH schedule, urgent
         String patient = "Patient/lt-p014";
         assertThat(pipeline.postObservation(Pipeline.quantity("e2e-surv-overdue-" + UUID.randomUUID(), patient, MAYO, "CCPQ",
                 "0.45", "nmol/L", pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
-        Task round1 = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
-        assertThat(round1.getPriority()).isEqualTo(Task.TaskPriority.ROUTINE);
+        Task round1 = Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0);
+        assertThat(round1.getPriority()).isEqualTo(Task.TaskPriority.URGENT);
         pipeline.advanceClassifierClock("P35D");
-        Task overdue = Pipeline.await(() -> pipeline.tasks(patient, "requested"),
-                t -> !t.isEmpty() && t.get(0).getPriority() == Task.TaskPriority.URGENT).get(0);
+        Task overdue = Pipeline.await(() -> pipeline.rounds(patient, "requested"),
+                t -> !t.isEmpty() && t.get(0).getPriority() == Task.TaskPriority.ASAP).get(0);
         assertThat(overdue.getIdElement().getIdPart()).isEqualTo(round1.getIdElement().getIdPart());
         assertThat(overdue.getNote()).extracting(Annotation::getText)
-                .anySatisfy(n -> assertThat(n).contains("Overdue", "round 1", "priority raised to urgent"));
+                .anySatisfy(n -> assertThat(n).contains("Overdue", "round 1", "priority raised to asap"));
         assertThat(overdue.getDescription()).contains("ROUND-OVERDUE@1");
         assertThat(pipeline.view(patient).path("episode").path("rounds").get(0).path("state").asText()).isEqualTo("OVERDUE");
         assertThat(pipeline.view(patient).path("episode").path("overdue").toString()).isEqualTo("[1]");
@@ -86,16 +89,17 @@ class SurveillanceIT {
 
     @Test
     void everyRoundCompletedEndsWithOneClosingReviewAndAResendOpensNothing() throws Exception {
-        // Scenario 7. lt-p015: INTERMEDIATE, rounds at 0, 6, 12, 18 and 24 months, each completed by the team in turn
+        // Scenario 7. lt-p015: 47, DELTA-P items unknown (3.0: HIGH schedule), rounds at 0, 3, 6, 12, 18 and 24 months,
+        // each completed by the team in turn
         String patient = "Patient/lt-p015";
         String observation = Pipeline.quantity("e2e-surv-complete-" + UUID.randomUUID(), patient, MAYO, "CCPQ", "0.45",
                 "nmol/L", pipeline.classifierNow().toString());
         assertThat(pipeline.postObservation(observation).statusCode()).isEqualTo(201);
-        complete(Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0));
-        for (int round = 2; round <= 5; round++) {
-            pipeline.advanceClassifierClock("P185D");
+        complete(Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0));
+        for (int round = 2; round <= 6; round++) {
+            pipeline.advanceClassifierClock(round == 2 ? "P95D" : round == 3 ? "P92D" : "P185D");
             int n = round;
-            Task due = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
+            Task due = Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0);
             assertThat(due.getIdentifierFirstRep().getValue()).as("round " + n + " released").endsWith("/round-" + n);
             complete(due);
         }
@@ -104,7 +108,7 @@ class SurveillanceIT {
         assertThat(closing.getCode().getCodingFirstRep().getCode()).isEqualTo("surveillance-complete");
         assertThat(closing.getDescription()).contains("Two-year surveillance complete", "years later");
         assertThat(serviceRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.COMPLETED);
-        assertThat(pipeline.tasks(patient, "completed")).hasSize(5);
+        assertThat(pipeline.rounds(patient, "completed")).hasSize(6);
         assertThat(pipeline.view(patient).path("episode").path("status").asText()).isEqualTo("CLOSED");
         assertThat(pipeline.view(patient).path("episode").path("closure").path("reason").asText()).isEqualTo("SURVEILLANCE_COMPLETE");
         // The same result sent again, then a negative N-type result on the same partition, which proves it was read
@@ -124,8 +128,8 @@ class SurveillanceIT {
         String condition = recordCondition(patient, "254632001", "differential");
         assertThat(pipeline.postObservation(Pipeline.quantity("e2e-surv-differential-" + UUID.randomUUID(), patient, MAYO,
                 "CCPQ", "0.45", "nmol/L", pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
-        Task round1 = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
-        int onHold = pipeline.tasks(patient, "on-hold").size();
+        Task round1 = Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0);
+        int onHold = pipeline.rounds(patient, "on-hold").size();
         assertThat(onHold).as("surveillance opened").isGreaterThanOrEqualTo(4);
         // Later the work-up refutes it: the surveillance goes on unchanged
         Condition refuted = pipeline.ehr.read().resource(Condition.class).withId(condition).execute();
@@ -133,19 +137,19 @@ class SurveillanceIT {
         pipeline.ehr.update().resource(refuted).execute();
         pipeline.advanceClassifierClock("P1D");
         Thread.sleep(3_000);
-        assertThat(pipeline.tasks(patient, "requested")).extracting(t -> t.getIdElement().getIdPart())
+        assertThat(pipeline.rounds(patient, "requested")).extracting(t -> t.getIdElement().getIdPart())
                 .containsExactly(round1.getIdElement().getIdPart());
-        assertThat(pipeline.tasks(patient, "on-hold")).hasSize(onHold);
-        assertThat(pipeline.tasks(patient, "cancelled")).isEmpty();
+        assertThat(pipeline.rounds(patient, "on-hold")).hasSize(onHold);
+        assertThat(pipeline.rounds(patient, "cancelled")).isEmpty();
     }
 
     @Test
     void aRoundsCtRecordedNegativeOnItsTaskOrdersThatRoundsFdgPet() throws Exception {
-        // Ruleset 2.0, FDG-PET. lt-p018: P/Q positive, INTERMEDIATE; each round has its own CT and PET order
+        // Ruleset 2.0, FDG-PET. lt-p018: P/Q positive; each round has its own CT and PET order
         String patient = "Patient/lt-p018";
         assertThat(pipeline.postObservation(Pipeline.quantity("e2e-surv-pet-" + UUID.randomUUID(), patient, MAYO, "CCPQ",
                 "0.45", "nmol/L", pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
-        Task round1 = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
+        Task round1 = Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0);
         String episode = round1.getGroupIdentifier().getValue();
         ServiceRequest ct = pipeline.ehr.read().resource(ServiceRequest.class).withId(round1.getFocus().getReferenceElement()).execute();
         assertThat(ct.getIdentifierFirstRep().getValue()).isEqualTo(EhrIdentifiers.ctOrder(episode, 1));
@@ -168,6 +172,61 @@ class SurveillanceIT {
         assertThat(pipeline.view(patient).path("episode").path("rounds").get(0).path("petOrdered").asBoolean()).isTrue();
     }
 
+    @Test
+    void aKeratinocyteSkinCancerRecordedDuringSurveillanceKeepsItRunning() throws Exception {
+        // Ruleset 3.0, the tumour must fit: a basal cell carcinoma of skin (ICD-10-CM C44.91) neither ends the
+        // surveillance nor asks anything (2.0 ended it)
+        String patient = newPatient("1956-02-20");
+        assertThat(pipeline.postObservation(Pipeline.sox1Positive("e2e-surv-skin-" + UUID.randomUUID(), patient,
+                pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
+        Task round1 = Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0);
+        recordCondition(patient, "http://hl7.org/fhir/sid/icd-10-cm", "C44.91", "confirmed");
+        pipeline.advanceClassifierClock("P1D");
+        Thread.sleep(3_000);
+        assertThat(closingTask(patient)).as("no closing Task").isNull();
+        assertThat(pipeline.rounds(patient, "requested")).extracting(t -> t.getIdElement().getIdPart())
+                .containsExactly(round1.getIdElement().getIdPart());
+        assertThat(pipeline.rounds(patient, "on-hold")).hasSize(5);
+        assertThat(pipeline.tasks(patient, "cancelled")).isEmpty();
+        assertThat(serviceRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+    }
+
+    @Test
+    void aTumourRecordEnteredInErrorReopensTheSurveillanceItClosedOnItsOriginalSchedule() throws Exception {
+        // Ruleset 3.0, TUMOUR-WITHDRAWN-REOPEN@1: SOX1 positive (HIGH); an SCLC is recorded, then marked entered in error
+        String patient = newPatient("1952-09-30");
+        assertThat(pipeline.postObservation(Pipeline.sox1Positive("e2e-surv-reopen-" + UUID.randomUUID(), patient,
+                pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
+        Task round1 = Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0);
+        complete(round1);
+        String condition = recordCondition(patient, "http://snomed.info/sct", "254632001", "confirmed");
+        pipeline.advanceClassifierClock("P1D");
+        Pipeline.await(() -> closingTask(patient), t -> t != null);
+        assertThat(pipeline.rounds(patient, "cancelled")).as("rounds 2 to 6").hasSize(5);
+        Condition withdrawn = pipeline.ehr.read().resource(Condition.class).withId(condition).execute();
+        withdrawn.getVerificationStatus().getCodingFirstRep().setCode("entered-in-error");
+        pipeline.ehr.update().resource(withdrawn).execute();
+        pipeline.advanceClassifierClock("P1D");
+        Task reopened = Pipeline.await(() -> pipeline.asks(patient, "requested", "surveillance-reopened"), t -> !t.isEmpty()).get(0);
+        assertThat(reopened.getDescription()).contains("Surveillance reopened", condition, "entered-in-error", "TUMOUR-WITHDRAWN-REOPEN@1");
+        List<Task> waiting = Pipeline.await(() -> pipeline.rounds(patient, "on-hold"), t -> t.size() == 5);
+        assertThat(waiting).extracting(t -> t.getIdentifierFirstRep().getValue())
+                .allSatisfy(id -> assertThat(id).matches(".*/round-[2-6]"));
+        assertThat(waiting).allSatisfy(t -> assertThat(t.hasStatusReason()).isFalse());
+        assertThat(pipeline.rounds(patient, "cancelled")).isEmpty();
+        assertThat(pipeline.rounds(patient, "completed")).singleElement()
+                .satisfies(t -> assertThat(t.getIdElement().getIdPart()).isEqualTo(round1.getIdElement().getIdPart()));
+        assertThat(closingTask(patient)).as("the closing Task is withdrawn").isNull();
+        assertThat(serviceRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+        assertThat(pipeline.view(patient).path("episode").path("status").asText()).isNotEqualTo("CLOSED");
+    }
+
+    /** A new patient in the EHR (any EHR: the server gives the id). */
+    private static String newPatient(String birthDate) {
+        Patient patient = new Patient().setGender(Enumerations.AdministrativeGender.MALE).setBirthDateElement(new DateType(birthDate));
+        return "Patient/" + pipeline.ehr.create().resource(patient).execute().getId().getIdPart();
+    }
+
     /** One of an episode's round orders, by business identifier, read fresh. */
     private static ServiceRequest order(String episode, String identifier) {
         Bundle found = pipeline.ehr.search().forResource(ServiceRequest.class).cacheControl(Pipeline.FRESH)
@@ -182,10 +241,14 @@ class SurveillanceIT {
         pipeline.ehr.update().resource(task.copy().setStatus(Task.TaskStatus.COMPLETED)).execute();
     }
 
-    /** A lung-cancer Condition (SNOMED CT), active, with the verification status given; returns its reference. */
+    /** A small-cell lung cancer Condition (SNOMED CT), active, with the verification status given; returns its reference. */
     private static String recordCondition(String patient, String snomed, String verification) {
-        Condition condition = new Condition().setSubject(new Reference(patient))
-                .setCode(new CodeableConcept(new Coding("http://snomed.info/sct", snomed, "Small cell carcinoma of lung")));
+        return recordCondition(patient, "http://snomed.info/sct", snomed, verification);
+    }
+
+    /** A Condition coded {@code system|code}, active, with the verification status given; returns its reference. */
+    private static String recordCondition(String patient, String system, String code, String verification) {
+        Condition condition = new Condition().setSubject(new Reference(patient)).setCode(new CodeableConcept(new Coding(system, code, null)));
         condition.setClinicalStatus(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", null)));
         condition.setVerificationStatus(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/condition-ver-status", verification, null)));
         condition.setRecordedDateElement(new org.hl7.fhir.r4.model.DateTimeType(java.util.Date.from(Instant.now())));
@@ -200,7 +263,7 @@ class SurveillanceIT {
     /** The patient's episode ServiceRequest (not a round's CT or PET order). */
     private static ServiceRequest serviceRequest(String patient) {
         Bundle found = pipeline.ehr.search().forResource(ServiceRequest.class).cacheControl(Pipeline.FRESH)
-                .where(ServiceRequest.PATIENT.hasId(patient)).returnBundle(Bundle.class).execute();
+                .where(ServiceRequest.PATIENT.hasId(patient)).count(50).returnBundle(Bundle.class).execute();
         return found.getEntry().stream().map(e -> (ServiceRequest) e.getResource())
                 .filter(sr -> EhrIdentifiers.EPISODE.equals(sr.getIdentifierFirstRep().getSystem())).findFirst().orElseThrow();
     }

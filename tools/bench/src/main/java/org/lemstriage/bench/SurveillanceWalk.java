@@ -77,8 +77,10 @@ public final class SurveillanceWalk {
                 o -> o.size() == 1 && o.get(0).getStatus() == ServiceRequest.ServiceRequestStatus.ACTIVE,
                 o -> "its PET ServiceRequest is active (the CT was negative); round 2's stays on hold");
         advance("P34D");
+        // Overdue: one step up (routine to urgent, urgent to asap), and a note says why
         ok &= step("  day 35: " + overdue + " round 1 overdue", () -> requested(overdue),
-                t -> t.size() == 1 && t.get(0).getPriority() == Task.TaskPriority.URGENT && !t.get(0).getNote().isEmpty(),
+                t -> t.size() == 1 && List.of(Task.TaskPriority.URGENT, Task.TaskPriority.ASAP).contains(t.get(0).getPriority())
+                        && !t.get(0).getNote().isEmpty(),
                 t -> "priority " + t.get(0).getPriority().toCode() + ", note: \"" + t.get(0).getNoteFirstRep().getText() + "\"");
         ok &= step("  day 35: " + tumour + " screening ended", () -> closing(tumour).map(List::of).orElse(List.of()),
                 t -> t.size() == 1 && tasks(tumour, "on-hold").isEmpty(),
@@ -88,17 +90,38 @@ public final class SurveillanceWalk {
         ok &= step("  day 95: " + released + " round 2 (month 3, HIGH) released", () -> requested(released),
                 t -> t.size() == 1 && t.get(0).getIdentifierFirstRep().getValue().endsWith("/round-2"),
                 t -> "requested after the EHR was read again; " + tasks(released, "on-hold").size() + " rounds still on hold");
-        for (int round = 2; round <= 5; round++) {
-            advance(round == 2 ? "P90D" : "P185D");
-            int n = round;
-            ok &= step("  " + completed + " round " + n + " released", () -> requested(completed),
-                    t -> t.size() == 1 && t.get(0).getIdentifierFirstRep().getValue().endsWith("/round-" + n), t -> "completed by the team");
+        // Each later round in turn, whatever the tier's schedule: the clock moved to its date, released, completed
+        requested(completed).forEach(this::complete); // a round released meanwhile (HIGH's month 3) is done first
+        for (Optional<Task> next = nextHeld(completed); next.isPresent() && ok; next = nextHeld(completed)) {
+            advanceTo(next.get().getRestriction().getPeriod().getStart());
+            String n = next.get().getIdentifierFirstRep().getValue();
+            ok &= step("  " + completed + " " + n.substring(n.lastIndexOf('/') + 1) + " released", () -> requested(completed),
+                    t -> t.stream().anyMatch(r -> r.getIdentifierFirstRep().getValue().equals(n)), t -> "completed by the team");
             requested(completed).forEach(this::complete);
         }
         advance("P1D");
         ok &= step("  two years on: " + completed + " surveillance complete", () -> closing(completed).map(List::of).orElse(List.of()),
-                t -> t.size() == 1, t -> "\"" + t.get(0).getCode().getText() + "\", 5 rounds completed, episode closed");
+                t -> t.size() == 1, t -> "\"" + t.get(0).getCode().getText() + "\", " + tasks(completed, "completed").size()
+                        + " rounds completed, episode closed");
         return ok;
+    }
+
+    /** The earliest round of the patient still on hold (planned), if any. */
+    private Optional<Task> nextHeld(String patient) {
+        return tasks(patient, "on-hold").stream().filter(t -> EhrIdentifiers.ROUND.equals(t.getIdentifierFirstRep().getSystem()))
+                .min(java.util.Comparator.comparing(t -> t.getRestriction().getPeriod().getStart()));
+    }
+
+    /** Moves the classifier's clock forward to the start of {@code day} (UTC), if it is not there yet. */
+    private void advanceTo(java.util.Date day) throws Exception {
+        String body = http.send(HttpRequest.newBuilder(URI.create(classifier + "/test/clock")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        java.time.Instant now = java.time.Instant.parse(body.replaceAll(".*\"now\"\\s*:\\s*\"([^\"]+)\".*", "$1").trim());
+        long days = java.time.temporal.ChronoUnit.DAYS.between(now.atZone(java.time.ZoneOffset.UTC).toLocalDate(),
+                day.toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate());
+        if (days > 0) {
+            advance("P" + days + "D");
+        }
     }
 
     private <T> boolean step(String what, java.util.function.Supplier<List<T>> read, Predicate<List<T>> done,
@@ -117,8 +140,9 @@ public final class SurveillanceWalk {
         return false;
     }
 
+    /** The patient's requested round Tasks (ruleset 3.0: Tasks asking a clinician are not rounds). */
     private List<Task> requested(String patient) {
-        return tasks(patient, "requested").stream().filter(t -> !CLOSING.equals(t.getIdentifierFirstRep().getSystem())).toList();
+        return tasks(patient, "requested").stream().filter(t -> EhrIdentifiers.ROUND.equals(t.getIdentifierFirstRep().getSystem())).toList();
     }
 
     private Optional<Task> closing(String patient) {

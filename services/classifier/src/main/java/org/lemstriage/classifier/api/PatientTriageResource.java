@@ -20,6 +20,7 @@ import org.lemstriage.classifier.kafka.TriageTopology;
 import org.lemstriage.classifier.rules.PatientEvidence;
 import org.lemstriage.classifier.rules.Ruleset;
 import org.lemstriage.classifier.triage.PatientTriage;
+import org.lemstriage.model.event.ClinicianRequest;
 import org.lemstriage.model.event.DeltaPItem;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
@@ -103,11 +104,14 @@ public class PatientTriageResource {
                 state.history());
     }
 
-    /** The episode's lifecycle (ruleset 2.0): its rounds and where each stands, and how it ended. */
+    /**
+     * The episode's lifecycle (ruleset 2.0): its rounds and where each stands, and how it ended; ruleset 3.0: what
+     * clinicians were asked and why the plan waits.
+     */
     private static EpisodeView episode(PatientTriage.Episode e) {
         return e == null ? null : new EpisodeView(e.episodeId(), e.version(), e.episodeKind(), e.tier(), e.start(), e.plan(),
                 e.plan().stream().filter(r -> r.state() == TriageDecision.RoundState.OVERDUE).map(TriageDecision.ScreeningRound::round).toList(),
-                e.closure() == null ? "OPEN" : "CLOSED", e.closure());
+                e.closure() == null ? "OPEN" : "CLOSED", e.closure(), e.clinicianRequests(), e.hold());
     }
 
     /**
@@ -124,10 +128,14 @@ public class PatientTriageResource {
                              List<PatientTriage.DecisionSummary> history) {
     }
 
-    /** One episode: its kind, tier and start, each round with its window and state, the overdue ones, its end. */
+    /**
+     * One episode: its kind, tier and start, each round with its window and state, the overdue ones, its end, what
+     * clinicians are asked and why its plan waits (ruleset 3.0).
+     */
     public record EpisodeView(String episodeId, int version, TriageDecision.EpisodeKind kind, TriageDecision.Tier tier,
                               java.time.LocalDate start, List<TriageDecision.ScreeningRound> rounds, List<Integer> overdue,
-                              String status, TriageDecision.Closure closure) {
+                              String status, TriageDecision.Closure closure, List<ClinicianRequest> requests,
+                              TriageDecision.Hold hold) {
     }
 
     public record ResultView(LabResult result, LabResult.Qualitative reading, String basis, boolean decisive) {
