@@ -2,6 +2,7 @@ package org.lemstriage.classifier;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import org.lemstriage.classifier.rules.Ruleset;
 import org.lemstriage.classifier.rules.ScreeningPlanner.LowTierPlan;
 
 import java.math.BigDecimal;
@@ -29,7 +30,7 @@ public interface RulesConfig {
      * before imaging ({@link org.lemstriage.classifier.rules.LowTitreRule}): 0.10 by default, the upper end of the low
      * band of Zalewski et al., Muscle Nerve 2016.
      */
-    @WithDefault("0.10")
+    @WithDefault(Ruleset.LOW_TITRE_MAX)
     BigDecimal lowTitreMax();
 
     /**

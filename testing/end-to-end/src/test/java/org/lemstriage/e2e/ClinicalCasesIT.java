@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.testsupport.BrokerAndSandbox;
 
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -110,7 +111,7 @@ class ClinicalCasesIT {
     @Test
     void aChildGetsTheirPlanWrittenOnHoldAndOneClinicianDecisionTaskNamingTheDose() throws Exception {
         // Ruleset 3.0, IMAGING-HOLD-CHILD@1: 15 at the result; SOX1 positive (HIGH)
-        String born = pipeline.classifierNow().atZone(java.time.ZoneOffset.UTC).toLocalDate().minusYears(15).toString();
+        String born = pipeline.classifierNow().atZone(ZoneOffset.UTC).toLocalDate().minusYears(15).toString();
         String patient = newPatient(born, Enumerations.AdministrativeGender.FEMALE);
         assertThat(pipeline.postObservation(Pipeline.sox1Positive("e2e-child-" + UUID.randomUUID(), patient,
                 pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);

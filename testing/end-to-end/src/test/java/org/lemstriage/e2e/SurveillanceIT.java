@@ -182,7 +182,11 @@ class SurveillanceIT {
         Task round1 = Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0);
         recordCondition(patient, "http://hl7.org/fhir/sid/icd-10-cm", "C44.91", "confirmed");
         pipeline.advanceClassifierClock("P1D");
-        Thread.sleep(3_000);
+        // The classifier read the EHR after the skin cancer was recorded, and decided on it
+        Instant readFrom = pipeline.classifierNow();
+        Pipeline.await(() -> pipeline.view(patient), v -> !v.path("contextReadAt").isMissingNode()
+                && !v.path("contextReadAt").isNull() && !Instant.parse(v.path("contextReadAt").asText()).isBefore(readFrom));
+        Thread.sleep(2_000); // a decision it made goes through the notifier
         assertThat(closingTask(patient)).as("no closing Task").isNull();
         assertThat(pipeline.rounds(patient, "requested")).extracting(t -> t.getIdElement().getIdPart())
                 .containsExactly(round1.getIdElement().getIdPart());

@@ -54,17 +54,29 @@ public record ClinicalContext(
 
     /**
      * One Task of the episode the request named, as the EHR holds it: its business identifier value (a round's is
-     * {@code <episode>/round-<n>}), its status as the oncology team left it, and its coded outputs.
+     * {@code <episode>/round-<n>}), its status as the oncology team left it, its coded outputs, and the codes of its
+     * statusReason (ruleset 3.0: whether lems-triage itself withdrew it).
      */
-    public record EpisodeTask(String reference, String identifier, String status, List<Output> outputs) {
+    public record EpisodeTask(String reference, String identifier, String status, List<Output> outputs,
+                              List<String> statusReason) {
         public EpisodeTask(String reference, String identifier, String status) {
-            this(reference, identifier, status, List.of());
+            this(reference, identifier, status, List.of(), List.of());
+        }
+
+        public EpisodeTask(String reference, String identifier, String status, List<Output> outputs) {
+            this(reference, identifier, status, outputs, List.of());
         }
 
         /** Task.output as the team recorded it; empty in records written before outputs were read. */
         @Override
         public List<Output> outputs() {
             return outputs == null ? List.of() : outputs;
+        }
+
+        /** Task.statusReason's codes as {@code system|code}; empty when none, and in records written before. */
+        @Override
+        public List<String> statusReason() {
+            return statusReason == null ? List.of() : statusReason;
         }
     }
 

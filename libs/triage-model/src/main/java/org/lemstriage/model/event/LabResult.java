@@ -36,7 +36,10 @@ import java.util.List;
  *                          retransmitting results already sent as preliminary"); null otherwise and in records
  *                          written before
  * @param receivedAt        when the classifier first received this result (ruleset 3.0: a LEMS diagnosis's plan counts
- *                          from it): set in the classifier's state only, null on the topic
+ *                          from it when the EHR gives no recorded date): set in the classifier's state only, null on
+ *                          the topic
+ * @param recorded          a LEMS diagnosis's Condition.recordedDate (ruleset 3.0: its plan counts from it), null
+ *                          otherwise and in records written before
  */
 public record LabResult(
         String patientKey,
@@ -55,7 +58,8 @@ public record LabResult(
         List<String> orderedBy,
         String resourceType,
         Boolean finalisesEarlier,
-        Instant receivedAt) {
+        Instant receivedAt,
+        Instant recorded) {
     /** How {@link #orderedBy()} names a Practitioner known only by identifier: a FHIR conditional reference. */
     public static final String PRACTITIONER_BY_IDENTIFIER = "Practitioner?identifier=";
 
@@ -65,7 +69,14 @@ public record LabResult(
                      Qualitative qualitative, List<String> interpretation, ReferenceRange referenceRange, String resource,
                      List<String> orderedBy, String resourceType, Boolean finalisesEarlier) {
         this(patientKey, analyte, labCode, observationId, observationVersion, sourceSystem, status, effective, quantity,
-                qualitative, interpretation, referenceRange, resource, orderedBy, resourceType, finalisesEarlier, null);
+                qualitative, interpretation, referenceRange, resource, orderedBy, resourceType, finalisesEarlier, null, null);
+    }
+
+    /** A LEMS diagnosis as ingest publishes a Condition: with its recorded date. */
+    public static LabResult diagnosis(String patientKey, Analyte analyte, String labCode, String conditionId, String version,
+                                      String sourceSystem, String status, Instant onset, Instant recorded, String resource) {
+        return new LabResult(patientKey, analyte, labCode, conditionId, version, sourceSystem, status, onset, null,
+                Qualitative.POSITIVE, List.of(), null, resource, List.of(), "Condition", null, null, recorded);
     }
 
     public LabResult(String patientKey, Analyte analyte, String labCode, String observationId, String observationVersion,
@@ -102,14 +113,14 @@ public record LabResult(
     public LabResult withoutResource() {
         return new LabResult(patientKey, analyte, labCode, observationId, observationVersion, sourceSystem, status,
                 effective, quantity, qualitative, interpretation, referenceRange, null, orderedBy, resourceType, finalisesEarlier,
-                receivedAt);
+                receivedAt, recorded);
     }
 
     /** The same result, first received by the classifier at {@code at}. */
     public LabResult receivedAt(Instant at) {
         return new LabResult(patientKey, analyte, labCode, observationId, observationVersion, sourceSystem, status,
                 effective, quantity, qualitative, interpretation, referenceRange, resource, orderedBy, resourceType,
-                finalisesEarlier, at);
+                finalisesEarlier, at, recorded);
     }
 
     /**
@@ -124,7 +135,7 @@ public record LabResult(
     public LabResult finalisedBy(LabResult status) {
         return new LabResult(patientKey, analyte, labCode, observationId, status.observationVersion(), sourceSystem,
                 status.status(), effective, quantity, qualitative, interpretation, referenceRange, resource, orderedBy,
-                resourceType, null, receivedAt);
+                resourceType, null, receivedAt, recorded);
     }
 
     /** Entered-in-error and cancelled withdraw what the Observation had contributed (DESIGN.md). */

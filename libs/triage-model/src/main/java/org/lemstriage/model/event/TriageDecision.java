@@ -98,10 +98,10 @@ public record TriageDecision(
 
     /**
      * Why an episode ends. TUMOUR_RECORDED: the EHR gained a confirmed, active cancer that explains LEMS (ruleset 3.0:
-     * small-cell or neuroendocrine lung carcinoma, or another cancer a clinician said explains it; {@code reference}
+     * small-cell lung cancer, or another cancer a clinician said explains it; {@code reference}
      * names the Condition): open rounds are cancelled and oncological care takes over. SURVEILLANCE_COMPLETE: the last
      * round was completed: one closing review Task. CLINICIAN_DECLINED: a clinician answered no to screening a
-     * held plan (ruleset 3.0; {@code reference} names the Task).
+     * held plan (ruleset 3.0; {@code reference} is null).
      */
     public record Closure(Reason reason, String reference, LocalDate date) {
         public enum Reason { TUMOUR_RECORDED, SURVEILLANCE_COMPLETE, CLINICIAN_DECLINED }

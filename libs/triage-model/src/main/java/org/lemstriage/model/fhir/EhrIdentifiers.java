@@ -1,5 +1,7 @@
 package org.lemstriage.model.fhir;
 
+import java.util.Optional;
+
 /**
  * Business identifier systems of what lems-triage writes to the EHR. Values derive from the decision's episode id,
  * so any redelivery or replay addresses the same resources (conditional create), never new ones. The notifier writes
@@ -25,6 +27,12 @@ public final class EhrIdentifiers {
     /** The decision a write rests on (Provenance.entity, AuditEvent.entity). */
     public static final String DECISION = "https://lemstriage.org/fhir/sid/triage-decision";
     public static final String TASK_CODE_SYSTEM = "https://lemstriage.org/fhir/CodeSystem/task-code";
+    /**
+     * What lems-triage itself withdrew (ruleset 3.0): the code, in {@link #TASK_CODE_SYSTEM}, of a Task's statusReason
+     * and the author of an order's withdrawal note. Only such a Task or order is reopened when its episode reopens,
+     * and such a Task is no clinician's answer.
+     */
+    public static final String WITHDRAWN_BY_LEMS_TRIAGE = "withdrawn-by-lems-triage";
 
     private EhrIdentifiers() {
     }
@@ -53,9 +61,9 @@ public final class EhrIdentifiers {
     }
 
     /** The request id of a {@link #request} identifier value, or empty for any other value. */
-    public static java.util.Optional<String> requestOf(String identifierValue) {
+    public static Optional<String> requestOf(String identifierValue) {
         int at = identifierValue == null ? -1 : identifierValue.indexOf("/review/");
-        return at < 0 ? java.util.Optional.empty() : java.util.Optional.of(identifierValue.substring(at + "/review/".length()));
+        return at < 0 ? Optional.empty() : Optional.of(identifierValue.substring(at + "/review/".length()));
     }
 
     /** {@code <episode>/notice/<Practitioner or PractitionerRole>/<id>}. */
@@ -68,16 +76,16 @@ public final class EhrIdentifiers {
     }
 
     /** The round number of a round's or a round order's identifier value, or empty for any other value. */
-    public static java.util.Optional<Integer> roundOf(String identifierValue) {
+    public static Optional<Integer> roundOf(String identifierValue) {
         int at = identifierValue == null ? -1 : identifierValue.lastIndexOf("/round-");
         if (at < 0) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String rest = identifierValue.substring(at + "/round-".length());
         try {
-            return java.util.Optional.of(Integer.valueOf(rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest));
+            return Optional.of(Integer.valueOf(rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest));
         } catch (NumberFormatException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 }

@@ -93,10 +93,12 @@ public class PatientTriageResource {
         if (state == null) {
             throw new NotFoundException("no triage state for " + key);
         }
-        PatientEvidence evidence = ruleset.read(key, List.copyOf(state.results().values()), state.context());
+        PatientEvidence evidence = ruleset.read(key, List.copyOf(state.results().values()), state.context(),
+                state.episode() == null ? null : state.episode().episodeId());
         Ruleset.Assessment now = ruleset.assess(evidence);
         return new TriageView(key, now.tier(), now.screening(), now.explanation(), now.rulesFired(), now.context(),
-                state.context() == null ? null : state.context().reason(), now.deltaP(), now.deltaPScore(),
+                state.context() == null ? null : state.context().reason(),
+                state.context() == null ? null : state.context().readAt(), now.deltaP(), now.deltaPScore(),
                 evidence.results().stream().map(r -> new ResultView(r.result(), r.reading() == null ? null
                         : r.reading().result(), r.reading() == null ? null : r.reading().basis(), r.decisive())).toList(),
                 state.episode() == null || state.episode().closure() != null ? null : state.episode().episodeId(),
@@ -119,10 +121,12 @@ public class PatientTriageResource {
      *
      * @param openEpisode the running episode's id, null when none runs (never opened, retracted or closed)
      * @param episode     the episode's lifecycle: rounds and their state, overdue rounds, how it ended
+     * @param contextReadAt when the EHR's clinical context held was read (or found unreadable)
      * @param nextReview  when a running surveillance next reads the EHR again
      */
     public record TriageView(String patientKey, TriageDecision.Tier tier, boolean screening, String explanation,
                              List<String> rulesFired, TriageDecision.ContextStatus context, String contextReason,
+                             java.time.Instant contextReadAt,
                              List<DeltaPItem> deltaP, int deltaPScore, List<ResultView> results, String openEpisode,
                              int episodeVersion, EpisodeView episode, java.time.Instant nextReview,
                              List<PatientTriage.DecisionSummary> history) {

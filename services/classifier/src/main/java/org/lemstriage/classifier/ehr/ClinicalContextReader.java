@@ -122,7 +122,7 @@ public class ClinicalContextReader {
         return search(Task.class, c -> c.search().forResource(Task.class)
                         .where(Task.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId))).stream()
                 .map(t -> new EpisodeTask(reference(t), t.getIdentifier().stream().map(i -> i.getValue()).findFirst().orElse(null),
-                        t.hasStatus() ? t.getStatus().toCode() : null, outputs(t)))
+                        t.hasStatus() ? t.getStatus().toCode() : null, outputs(t), codes(t.getStatusReason())))
                 .toList();
     }
 

@@ -8,7 +8,6 @@ import org.lemstriage.model.terminology.Analyte;
 
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,25 +22,25 @@ import java.util.Optional;
  * @param lemsDiagnosisInEhr whether the EHR records a confirmed LEMS diagnosis (a Condition)
  * @param ageAtOnset       the patient's age in years at onset, or null when unknown
  * @param pregnancy        an active pregnancy the EHR records (a Condition or a pregnancy status), or null
- * @param answers          clinicians' coded answers on the episode's request Tasks: request id to yes (true) or no
+ * @param answers          clinicians' coded answers on the episode's request Tasks
  */
 public record PatientEvidence(String patientKey, List<ReadResult> results, ContextStatus context, LocalDate onset,
                               List<DeltaPItem> deltaP, TumourFit.Tumours tumours, boolean lemsDiagnosisInEhr,
-                              Integer ageAtOnset, ClinicalContext.CodedFact pregnancy, Map<String, Boolean> answers) {
+                              Integer ageAtOnset, ClinicalContext.CodedFact pregnancy, ClinicianAnswers answers) {
 
     /** Decisive positive results of one analyte. */
     public List<ReadResult> positive(Analyte analyte) {
         return results.stream().filter(r -> r.result().analyte() == analyte && r.positive()).toList();
     }
 
-    /** A known small-cell (or neuroendocrine) lung carcinoma: no screening. */
+    /** A known small-cell lung cancer (code list {@code lemsTumour}): no screening. */
     public Optional<ClinicalContext.CodedFact> knownLemsTumour() {
         return tumours.explaining().stream().findFirst();
     }
 
-    /** A clinician's answer to one request, if the Task was completed with one. */
+    /** A clinician's answer to one question, if its Task was completed with one. */
     public Optional<Boolean> answer(String requestId) {
-        return Optional.ofNullable(answers.get(requestId));
+        return Optional.ofNullable(answers.answered().get(requestId));
     }
 
     /** Points from PRESENT items only. */

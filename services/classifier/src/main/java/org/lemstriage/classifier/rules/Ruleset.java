@@ -8,19 +8,17 @@ import org.lemstriage.model.event.TriageDecision.ContextStatus;
 import org.lemstriage.model.event.TriageDecision.Evidence;
 import org.lemstriage.model.event.TriageDecision.Hold;
 import org.lemstriage.model.event.TriageDecision.Tier;
-import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.model.terminology.Analyte;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -31,12 +29,10 @@ import java.util.stream.Stream;
  * known small-cell lung cancer) wins over every tier and every question; no finding is NONE. What rules ask of
  * clinicians is collected, and the strongest hold wins (CONFIRMATION, no rounds written, over CLINICIAN_DECISION,
  * rounds written on hold). The version goes into every decision, so an audit can tell which logic decided.
- * <p>3.0 changed from 2.0: the tumour must fit ({@link TumourFit}, {@link KnownLungCancerRule},
- * {@link TumourFitReviewRule}); DELTA-P as Titulaer counted it and unknown never lowers the tier
- * ({@link DeltaPAssessor}, {@link VgccPqDeltaPRule}); one cohort per quoted probability ({@link SclcProbability});
+ * <p>The rules: the tumour must fit ({@link TumourFit}, {@link KnownLungCancerRule}, {@link TumourFitReviewRule});
+ * DELTA-P as Titulaer counted it, unknown never lowering the tier ({@link DeltaPAssessor}, {@link VgccPqDeltaPRule});
  * confirm before two years of imaging ({@link LowTitreRule}, {@link ImagingHoldRule}, {@link EquivocalRepeatRule});
- * a diagnosis's plan counts from its arrival ({@link #planStart}); results after a closing, a tumour withdrawn
- * ({@link Surveillance}).
+ * the surveillance ({@link Surveillance}). What changed from 2.0, and why: docs/clinical-ruleset-3.md.
  */
 public final class Ruleset {
     public static final String VERSION = "3.0";
@@ -44,9 +40,9 @@ public final class Ruleset {
      * What starts screening when decisive and positive, and whose first date is taken as onset: the antibodies, and
      * (ruleset 2.0) a recorded LEMS diagnosis, for the seronegative patients.
      */
-    static final List<Analyte> SCREENING_ANTIBODIES = List.of(Analyte.VGCC_PQ, Analyte.SOX1, Analyte.AGNA1, Analyte.LEMS_DIAGNOSIS);
-    /** The upper end of Zalewski 2016's low band of P/Q-type VGCC antibody values, in nmol/L. */
-    public static final BigDecimal LOW_TITRE_MAX = new BigDecimal("0.10");
+    public static final List<Analyte> SCREENING_ANTIBODIES = List.of(Analyte.VGCC_PQ, Analyte.SOX1, Analyte.AGNA1, Analyte.LEMS_DIAGNOSIS);
+    /** The upper end of Zalewski 2016's low band of P/Q-type VGCC antibody values (0.03-0.10 nmol/L), in nmol/L. */
+    public static final String LOW_TITRE_MAX = "0.10";
 
     /** The unit ingest gives an end titer 1:N (its value is N). */
     private static final String TITER = "{titer}";
@@ -73,11 +69,14 @@ public final class Ruleset {
     }
 
     public static Ruleset v3(Cutoffs cutoffs, ClinicalCodes codes) {
-        return v3(cutoffs, codes, LOW_TITRE_MAX);
+        return v3(cutoffs, codes, new BigDecimal(LOW_TITRE_MAX));
     }
 
-    /** Reads every result and, when the context is available, what the rules need from it. */
-    public PatientEvidence read(String patientKey, List<LabResult> results, ClinicalContext context) {
+    /**
+     * Reads every result and, when the context is available, what the rules need from it; clinicians' answers from
+     * the Tasks of {@code episodeId} only (null: no episode, no answers).
+     */
+    public PatientEvidence read(String patientKey, List<LabResult> results, ClinicalContext context, String episodeId) {
         List<PatientEvidence.ReadResult> read = results.stream()
                 .map(r -> new PatientEvidence.ReadResult(r, positivity.read(r).orElse(null))).toList();
         Optional<LocalDate> onset = onset(read);
@@ -90,47 +89,8 @@ public final class Ruleset {
                 onset.orElse(null), items, tumours.read(context),
                 available && context.conditions().stream().anyMatch(c -> codes.lemsDiagnosis().matches(c.codes())
                         && "confirmed".equals(c.verificationStatus())),
-                age, available ? pregnancy(context).orElse(null) : null, available ? answers(context) : Map.of());
-    }
-
-    /**
-     * A current pregnancy: an active pregnancy Condition (not refuted, entered in error or abated), or the latest
-     * pregnancy status (LOINC 82810-3) saying pregnant, recorded within 42 weeks of the read.
-     */
-    Optional<ClinicalContext.CodedFact> pregnancy(ClinicalContext context) {
-        Optional<ClinicalContext.CodedFact> condition = context.conditions().stream()
-                .filter(c -> codes.pregnancy().matches(c.codes()) && c.abated() == null)
-                .filter(c -> c.clinicalStatus() == null || "active".equals(c.clinicalStatus()))
-                .filter(c -> !List.of("refuted", "entered-in-error").contains(String.valueOf(c.verificationStatus()))).findFirst();
-        if (condition.isPresent()) {
-            return condition;
-        }
-        LocalDate readOn = context.readAt() == null ? null : context.readAt().atZone(ZoneOffset.UTC).toLocalDate();
-        return context.pregnancies().stream().filter(o -> o.date() != null)
-                .max(Comparator.comparing(ClinicalContext.CodedFact::date))
-                .filter(o -> codes.pregnant().matches(o.codes()))
-                .filter(o -> readOn == null || !o.date().isBefore(readOn.minusWeeks(PREGNANCY_WEEKS)));
-    }
-
-    /** A pregnancy status older than this says nothing about now (a term pregnancy lasts up to about 42 weeks). */
-    static final int PREGNANCY_WEEKS = 42;
-
-    /**
-     * Clinicians' answers on the episode's request Tasks: a completed Task whose output of type
-     * {@link ClinicianRequest#ANSWER_TYPE} is SNOMED CT Yes or No, by request id.
-     */
-    static Map<String, Boolean> answers(ClinicalContext context) {
-        Map<String, Boolean> answers = new HashMap<>();
-        for (ClinicalContext.EpisodeTask task : context.episodeTasks()) {
-            Optional<String> request = EhrIdentifiers.requestOf(task.identifier());
-            if (request.isEmpty() || !"completed".equals(task.status())) {
-                continue;
-            }
-            task.outputs().stream().filter(o -> o.type().contains(ClinicianRequest.ANSWER_TYPE))
-                    .flatMap(o -> o.value().stream()).filter(v -> v.equals(ClinicianRequest.YES) || v.equals(ClinicianRequest.NO))
-                    .findFirst().ifPresent(v -> answers.put(request.get(), v.equals(ClinicianRequest.YES)));
-        }
-        return answers;
+                age, available ? ImagingHoldRule.pregnancy(codes, context).orElse(null) : null,
+                ClinicianAnswers.read(context, episodeId));
     }
 
     /** The date of the first decisive positive screening antibody: DELTA-P items start from it. */
@@ -143,16 +103,21 @@ public final class Ruleset {
 
     /**
      * The date a surveillance's plan counts from, and that the old-result rule judges: the first decisive positive
-     * antibody result's date, or (ruleset 3.0) the day a recorded LEMS diagnosis reached lems-triage, not its symptom
-     * onset, which may be months before it was recorded.
+     * antibody result's date, or (ruleset 3.0) the day a LEMS diagnosis was recorded (Condition.recordedDate), else
+     * the day it reached lems-triage: not its symptom onset, which may be months before it was recorded. A diagnosis
+     * recorded years ago is an old result like any other.
      */
     public static Optional<LocalDate> planStart(List<PatientEvidence.ReadResult> results) {
         return results.stream().filter(PatientEvidence.ReadResult::positive)
                 .filter(r -> SCREENING_ANTIBODIES.contains(r.result().analyte()))
-                .map(r -> r.result().analyte() == Analyte.LEMS_DIAGNOSIS && r.result().receivedAt() != null
-                        ? r.result().receivedAt() : r.result().effective())
+                .map(r -> r.result().analyte() == Analyte.LEMS_DIAGNOSIS ? diagnosed(r.result()) : r.result().effective())
                 .filter(Objects::nonNull).min(Comparator.naturalOrder())
                 .map(i -> i.atZone(ZoneOffset.UTC).toLocalDate());
+    }
+
+    private static Instant diagnosed(LabResult diagnosis) {
+        return diagnosis.recorded() != null ? diagnosis.recorded()
+                : diagnosis.receivedAt() != null ? diagnosis.receivedAt() : diagnosis.effective();
     }
 
     /** Whether any decisive positive screening antibody is present: then the EHR's context is needed. */
@@ -166,8 +131,13 @@ public final class Ruleset {
                 .min(Comparator.naturalOrder()).orElse(Tier.NONE); // enum order: HIGH first
         Optional<TriageRule.Finding> exclusion = findings.stream().filter(TriageRule.Finding::excludesScreening).findFirst();
         boolean screening = tier != Tier.NONE && exclusion.isEmpty();
+        // The missing DELTA-P items are asked for only when they could change the tier: not when another rule sets HIGH
+        boolean highAnyway = findings.stream().anyMatch(f -> f.tier() == Tier.HIGH && f.requests().stream()
+                .noneMatch(r -> r.kind() == ClinicianRequest.Kind.MISSING_DELTA_P));
         List<ClinicianRequest> requests = exclusion.isPresent() ? List.of()
-                : findings.stream().flatMap(f -> f.requests().stream()).toList();
+                : findings.stream().flatMap(f -> f.requests().stream())
+                .filter(r -> !(highAnyway && r.kind() == ClinicianRequest.Kind.MISSING_DELTA_P))
+                .map(evidence.answers()::asked).toList();
         // No rounds without a tier; a question alone (an equivocal result) waits for its answer as CONFIRMATION does
         Hold hold = exclusion.isPresent() ? null : findings.stream().map(TriageRule.Finding::hold).filter(Objects::nonNull)
                 .min(Comparator.naturalOrder()).orElse(!screening && !requests.isEmpty() ? Hold.CONFIRMATION : null);
@@ -235,7 +205,7 @@ public final class Ruleset {
         return name + " " + item.value() + (item.detail() == null ? "" : " (" + item.detail() + ")");
     }
 
-    private static String capitalise(String s) {
+    static String capitalise(String s) {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 

@@ -24,7 +24,7 @@ import java.util.Set;
  * DESIGN.md): SCLC was found within 3 months in 92 % and within a year in 96 % (Titulaer et al. 2008).
  * <ul>
  * <li>{@value #TUMOUR_RECORDED}: the EHR gained a confirmed, active tumour that explains LEMS after the episode opened
- *     (ruleset 3.0: small-cell lung cancer, {@link TumourFit}; 2.0 ended it on any cancer, a skin cancer included).
+ *     (small-cell lung cancer, {@link TumourFit}).
  *     The surveillance ends: every round not yet taken up is cancelled and oncological care takes over. A
  *     provisional, differential or unconfirmed diagnosis does not end it (screening is that work-up); a refuted or
  *     entered-in-error one is ignored. Any other cancer goes to a clinician ({@link TumourFitReviewRule}).</li>
@@ -100,16 +100,24 @@ public final class Surveillance {
                 + "yet taken up is cancelled [rule " + ruleId + "].";
     }
 
-    /** The Task that says a surveillance reopened, and why. */
-    public static ClinicianRequest reopened(CodedFact withdrawn, TriageDecision.Closure closure) {
-        return new ClinicianRequest("reopened/" + withdrawn.reference(), ClinicianRequest.Kind.SURVEILLANCE_REOPENED,
-                withdrawn.reference(), reopenReason(withdrawn, closure), null);
+    /**
+     * The rounds of a closed episode's plan that were never released and whose date has come: all but the latest are
+     * skipped when it reopens, so that one CT, not a backlog of them, is ordered at once.
+     */
+    public static List<Integer> missedWhileClosed(List<ScreeningRound> plan, LocalDate today) {
+        List<Integer> passed = plan.stream().filter(r -> r.state() == null || r.state() == RoundState.PLANNED)
+                .filter(r -> !today.isBefore(r.dueFrom())).map(ScreeningRound::round).toList();
+        return passed.size() <= 1 ? List.of() : passed.subList(0, passed.size() - 1);
     }
 
-    public static String reopenReason(CodedFact withdrawn, TriageDecision.Closure closure) {
-        return "Surveillance reopened: the tumour record that ended it on " + closure.date() + " (" + withdrawn.reference()
-                + ") is now marked " + withdrawn.verificationStatus() + ". The screening rounds continue on their original "
-                + "schedule; rounds whose date has passed are released now [rule " + TUMOUR_WITHDRAWN + "].";
+    /** The Task that says a surveillance reopened, and why. */
+    public static ClinicianRequest reopened(CodedFact withdrawn, TriageDecision.Closure closure, List<Integer> skipped) {
+        return new ClinicianRequest("reopened/" + withdrawn.reference(), ClinicianRequest.Kind.SURVEILLANCE_REOPENED,
+                withdrawn.reference(), "Surveillance reopened: the tumour record that ended it on " + closure.date() + " ("
+                + withdrawn.reference() + ") is now marked " + withdrawn.verificationStatus() + ". The screening rounds "
+                + "continue on their original schedule" + (skipped.isEmpty() ? "" : "; rounds "
+                + String.join(", ", skipped.stream().map(String::valueOf).toList()) + " fell due while it was closed and are "
+                + "skipped, the latest one due is released now") + " [rule " + TUMOUR_WITHDRAWN + "].", null);
     }
 
     /** The Task that says what arrived after a surveillance closed. */
@@ -162,12 +170,13 @@ public final class Surveillance {
         for (ScreeningRound round : plan) {
             RoundState state = previous.getOrDefault(round.round(), RoundState.PLANNED);
             boolean dateCame = !today.isBefore(round.dueFrom());
-            boolean readSince = round.round() == 1 || (readOn != null && !readOn.isBefore(round.dueFrom()));
+            // Round 1 too waits for a read of the EHR: who the patient is (a child, a pregnancy) may hold it
+            boolean readSince = readOn != null && !readOn.isBefore(round.dueFrom());
             if (state == RoundState.PLANNED && dateCame && readSince && !held) {
                 state = RoundState.DUE;
             }
             String task = tasks.get(round.round()); // null: the EHR holds no Task for it (yet)
-            if (state == RoundState.DUE && today.isAfter(round.dueTo()) && task != null && NOT_TAKEN_UP.contains(task)) {
+            if (state == RoundState.DUE && !held && today.isAfter(round.dueTo()) && task != null && NOT_TAKEN_UP.contains(task)) {
                 state = RoundState.OVERDUE;
             }
             ScreeningRound progressed = round.withState(state);

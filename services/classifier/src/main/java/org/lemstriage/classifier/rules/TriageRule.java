@@ -39,7 +39,7 @@ public interface TriageRule {
 
         /** A clinician's answer that ends the episode. */
         static Finding ends(String ruleId, String reason, Closure.Reason why, String reference) {
-            return new Finding(ruleId, Tier.NONE, false, List.of(), reason, List.of(), null, new Ending(why, reference));
+            return new Finding(ruleId, Tier.NONE, false, List.of(), reason, List.of(), null, new Ending(ruleId, why, reference));
         }
 
         Finding withRequest(ClinicianRequest request) {
@@ -47,8 +47,8 @@ public interface TriageRule {
         }
     }
 
-    /** Why and on what a clinician's answer ends an episode. */
-    record Ending(Closure.Reason reason, String reference) {
+    /** Which rule's question a clinician answered so that the episode ends, why, and on what. */
+    record Ending(String ruleId, Closure.Reason reason, String reference) {
     }
 
     /** For a rule that finds at most one thing. */

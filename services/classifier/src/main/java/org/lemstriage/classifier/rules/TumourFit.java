@@ -61,7 +61,7 @@ public final class TumourFit {
     }
 
     /**
-     * @param explaining small-cell (or neuroendocrine) lung carcinomas: they explain LEMS
+     * @param explaining small-cell lung cancers (code list {@code lemsTumour}): they explain LEMS
      * @param others     other malignancies and G73.1: a clinician says whether they explain it
      */
     public record Tumours(List<CodedFact> explaining, List<CodedFact> others) {

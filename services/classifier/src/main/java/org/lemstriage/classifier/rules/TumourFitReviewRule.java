@@ -14,7 +14,7 @@ import java.util.List;
  * cancer; ICD-10-CM G73.1 without its neoplasm) neither stops nor ends the search for small-cell lung cancer. The
  * tumour must fit the syndrome and the antibody (Graus 2021, PNS-Care): for LEMS, small-cell lung cancer. A
  * clinician is asked, one Task per Condition, "does this cancer explain the LEMS?". Yes ends the surveillance as a
- * tumour recorded; no keeps it running. Ruleset 2.0 ended a surveillance on any cancer, a skin cancer included.
+ * tumour recorded; no keeps it running.
  */
 public final class TumourFitReviewRule implements TriageRule {
     public static final String ID = "TUMOUR-FIT-REVIEW@1";

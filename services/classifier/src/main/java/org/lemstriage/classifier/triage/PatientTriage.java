@@ -109,11 +109,13 @@ public record PatientTriage(String patientKey, Map<String, LabResult> results, C
      * @param hold         why the plan waits for a clinician, or null
      * @param standing     requests that stay with the episode whatever the rules say later (ruleset 3.0: a result
      *                     after the closing, a surveillance reopened); null in state from before
+     * @param skipped      rounds left out of the plan: their date passed while the episode was closed, and a later one
+     *                     is released in their place when it reopens (ruleset 3.0); null when none
      */
     public record Episode(String episodeId, int version, Tier tier, List<ScreeningRound> plan, List<String> rulesFired,
                           List<Evidence> evidence, List<DeltaPItem> deltaP, ContextStatus context, EpisodeKind kind,
                           LocalDate start, Closure closure, List<String> malignancies, List<ClinicianRequest> requests,
-                          Hold hold, List<ClinicianRequest> standing) {
+                          Hold hold, List<ClinicianRequest> standing, List<Integer> skipped) {
         public EpisodeKind episodeKind() {
             return kind == null ? EpisodeKind.SCREENING : kind;
         }
@@ -126,9 +128,25 @@ public record PatientTriage(String patientKey, Map<String, LabResult> results, C
             return standing == null ? List.of() : standing;
         }
 
+        public List<Integer> skippedRounds() {
+            return skipped == null ? List.of() : skipped;
+        }
+
         Episode withMalignancies(List<String> atStart) {
             return new Episode(episodeId, version, tier, plan, rulesFired, evidence, deltaP, context, kind, start, closure,
-                    atStart, requests, hold, standing);
+                    atStart, requests, hold, standing, skipped);
+        }
+
+        /**
+         * The episode reopened (ruleset 3.0): not closed, a request that says so standing, and the rounds whose date
+         * passed while it was closed skipped but the latest.
+         */
+        Episode reopened(ClinicianRequest request, List<Integer> missed) {
+            List<Integer> skip = new ArrayList<>(skippedRounds());
+            skip.addAll(missed);
+            Episode open = withStanding(request, null);
+            return new Episode(episodeId, version, tier, plan, rulesFired, evidence, deltaP, context, kind, start, null,
+                    malignancies, open.requests(), hold, open.standing(), List.copyOf(skip));
         }
 
         /** The episode with a request that stays with it; closed or not as given. */
@@ -138,7 +156,7 @@ public record PatientTriage(String patientKey, Map<String, LabResult> results, C
             List<ClinicianRequest> asked = new ArrayList<>(clinicianRequests());
             asked.add(request);
             return new Episode(episodeId, version, tier, plan, rulesFired, evidence, deltaP, context, kind, start,
-                    newClosure, malignancies, List.copyOf(asked), hold, List.copyOf(all));
+                    newClosure, malignancies, List.copyOf(asked), hold, List.copyOf(all), skipped);
         }
     }
 

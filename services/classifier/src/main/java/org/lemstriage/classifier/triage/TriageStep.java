@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -142,7 +143,8 @@ public final class TriageStep {
     }
 
     private Outcome evaluate(PatientTriage state, Instant now, Trigger trigger) {
-        PatientEvidence evidence = ruleset.read(state.patientKey(), List.copyOf(state.results().values()), state.context());
+        PatientEvidence evidence = ruleset.read(state.patientKey(), List.copyOf(state.results().values()), state.context(),
+                state.episode() == null ? null : state.episode().episodeId());
         boolean needsContext = Ruleset.needsContext(evidence);
         boolean haveContext = state.context() != null && state.context().status() == ClinicalContext.Status.AVAILABLE;
         // A running surveillance reads the EHR again on every new result and review (ruleset 2.0): decisions go ahead
@@ -187,8 +189,9 @@ public final class TriageStep {
             if (withdrawn.isEmpty()) {
                 return afterClosing(state, episode, evidence, now, request);
             }
-            ClinicianRequest reopened = Surveillance.reopened(withdrawn.get(), episode.closure());
-            episode = episode.withStanding(reopened, null);
+            List<Integer> missed = Surveillance.missedWhileClosed(episode.plan(), today);
+            ClinicianRequest reopened = Surveillance.reopened(withdrawn.get(), episode.closure(), missed);
+            episode = episode.reopened(reopened, missed);
             assessment = with(assessment, Surveillance.TUMOUR_WITHDRAWN, reopened.text());
         }
         // The plan counts from the first positive result (a diagnosis: from its arrival), fixed when the episode opens
@@ -213,8 +216,7 @@ public final class TriageStep {
                 boolean tumourAnswer = ending.reason() == Closure.Reason.TUMOUR_RECORDED;
                 return close(state, episode, new Closure(ending.reason(), ending.reference(), today), tumourAnswer
                         ? with(assessment, Surveillance.TUMOUR_RECORDED, Surveillance.tumourAnsweredReason(ending.reference(), start))
-                        : with(assessment, assessment.rulesFired().get(0), Surveillance.declinedReason(assessment.rulesFired().get(0))),
-                        now, request);
+                        : with(assessment, ending.ruleId(), Surveillance.declinedReason(ending.ruleId())), now, request);
             }
         }
         List<ScreeningRound> plan = List.of();
@@ -223,8 +225,11 @@ public final class TriageStep {
             boolean held = assessment.hold() == Hold.CLINICIAN_DECISION;
             Map<Integer, String> tasks = fresh ? Surveillance.roundTasks(context) : Map.of();
             List<ScreeningRound> before = episode == null ? List.of() : episode.plan();
-            plan = Surveillance.progress(planner.plan(assessment.tier(), start), before, tasks,
-                    fresh ? Surveillance.negativeCts(context) : Set.of(), today, fresh ? today : null, held);
+            List<Integer> skipped = episode == null ? List.of() : episode.skippedRounds();
+            List<ScreeningRound> planned = planner.plan(assessment.tier(), start).stream()
+                    .filter(r -> !skipped.contains(r.round())).toList();
+            plan = Surveillance.progress(planned, before, tasks, fresh ? Surveillance.negativeCts(context) : Set.of(), today,
+                    fresh ? today : null, held);
             // A PET ordered in this look is written before the episode closes (at the next look)
             if (episode != null && fresh && !held && Surveillance.complete(plan, tasks) && Surveillance.newPets(plan, before).isEmpty()) {
                 return close(state, episode, new Closure(Closure.Reason.SURVEILLANCE_COMPLETE, null, today),
@@ -246,16 +251,16 @@ public final class TriageStep {
             opened++;
             action = Action.OPEN;
             next = episode(episodeId(state.patientKey(), opened), 1, assessment, plan, kind, start,
-                    context == null ? null : surveillance.malignancies(context), List.of());
+                    context == null ? null : surveillance.malignancies(context), List.of(), null);
         } else if (episode != null && !assessment.active()) {
             action = Action.RETRACT;
             next = new Episode(episode.episodeId(), episode.version() + 1, TriageDecision.Tier.NONE, List.of(),
                     assessment.rulesFired(), assessment.evidence(), assessment.deltaP(), assessment.context(), kind, start,
-                    null, episode.malignancies(), List.of(), null, standing);
+                    null, episode.malignancies(), List.of(), null, standing, episode.skipped());
         } else if (episode != null && changed(episode, assessment, plan, standing)) {
             action = Action.UPDATE;
             next = episode(episode.episodeId(), episode.version() + 1, assessment, plan,
-                    kind, start, episode.malignancies(), standing);
+                    kind, start, episode.malignancies(), standing, episode.skipped());
         }
         List<DecisionSummary> history = new ArrayList<>(state.history());
         if (action == null) {
@@ -277,7 +282,7 @@ public final class TriageStep {
         Episode next = episode;
         List<String> arrived = new ArrayList<>();
         for (PatientEvidence.ReadResult r : evidence.results()) {
-            if (!r.positive() || !Ruleset.needsContext(evidence) || episode.evidence().contains(Ruleset.evidenceOf(r))) {
+            if (!r.positive() || !Ruleset.SCREENING_ANTIBODIES.contains(r.result().analyte()) || restsOn(episode, r)) {
                 continue;
             }
             String id = "after-closing/" + r.result().reference() + (r.result().observationVersion() == null ? ""
@@ -299,10 +304,18 @@ public final class TriageStep {
                 next.evidence(), next.deltaP(), evidence.deltaPScore(), next.context(), reason, List.of(), null, null);
         Episode updated = new Episode(next.episodeId(), next.version() + 1, next.tier(), next.plan(), assessment.rulesFired(),
                 next.evidence(), next.deltaP(), next.context(), next.kind(), next.start(), next.closure(), next.malignancies(),
-                next.clinicianRequests(), next.hold(), next.standing());
+                next.clinicianRequests(), next.hold(), next.standing(), next.skipped());
         // CLOSE again: the episode is closed as of this version too, so every reader of the topic keeps it closed
         return decided(state, updated, Action.CLOSE, assessment, episode.closure(), state.episodesOpened(),
                 new ArrayList<>(state.history()), now, request);
+    }
+
+    /** Whether the episode rests on this result as it reads now (a changed status with the same value is no news). */
+    private static boolean restsOn(Episode episode, PatientEvidence.ReadResult r) {
+        TriageDecision.Evidence now = Ruleset.evidenceOf(r);
+        return episode.evidence().stream().anyMatch(e -> e.observationReference().equals(now.observationReference())
+                && e.analyte() == now.analyte() && Objects.equals(e.value(), now.value())
+                && Objects.equals(e.comparator(), now.comparator()) && e.result() == now.result());
     }
 
     private static List<String> withRule(List<String> rules, String rule) {
@@ -320,7 +333,7 @@ public final class TriageStep {
         Episode closed = new Episode(episode.episodeId(), episode.version() + 1,
                 episode.tier(), episode.plan(), assessment.rulesFired(), episode.evidence(), assessment.deltaP(),
                 assessment.context(), episode.kind(), episode.start(), closure, episode.malignancies(),
-                episode.standingRequests(), null, episode.standingRequests());
+                episode.standingRequests(), null, episode.standingRequests(), episode.skipped());
         return decided(state, closed, Action.CLOSE, assessment, closure, state.episodesOpened(),
                 new ArrayList<>(state.history()), now, request);
     }
@@ -377,9 +390,10 @@ public final class TriageStep {
     }
 
     private static Episode episode(String id, int version, Ruleset.Assessment a, List<ScreeningRound> plan,
-                                   EpisodeKind kind, LocalDate start, List<String> malignancies, List<ClinicianRequest> standing) {
+                                   EpisodeKind kind, LocalDate start, List<String> malignancies, List<ClinicianRequest> standing,
+                                   List<Integer> skipped) {
         return new Episode(id, version, a.tier(), plan, a.rulesFired(), a.evidence(), a.deltaP(), a.context(), kind, start,
-                null, malignancies, asked(a.requests(), standing), a.hold(), standing);
+                null, malignancies, asked(a.requests(), standing), a.hold(), standing, skipped);
     }
 
     /** The requests of a decision: the rules' questions, and those that stay with the episode, each once. */

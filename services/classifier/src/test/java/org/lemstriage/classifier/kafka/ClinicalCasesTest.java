@@ -112,7 +112,10 @@ class ClinicalCasesTest {
                     h.conditions = event.get("ehrConditions"); // the EHR's Conditions from now on
                 }
                 event.path("ehrTasks").fields().forEachRemaining(t -> h.tasks.put(Integer.valueOf(t.getKey()), t.getValue().asText()));
-                event.path("ehrAnswers").fields().forEachRemaining(a -> h.answers.put(a.getKey(), a.getValue().asText()));
+                // A clinician answers on the episode's Task as it stands now: the episode of the last decision
+                h.collect();
+                String episode = h.seen.isEmpty() ? null : h.seen.get(h.seen.size() - 1).episodeId();
+                event.path("ehrAnswers").fields().forEachRemaining(a -> h.answers.put(a.getKey(), new String[]{episode, a.getValue().asText()}));
                 if (event.has("ehrPatient")) {
                     // The EHR's record of the patient changes (items recorded later): these fields from now on
                     ObjectNode changed = h.patient.deepCopy();
@@ -227,7 +230,7 @@ class ClinicalCasesTest {
         }
         PatientTriage state = store.get(PATIENT);
         if (expect.has("reading")) {
-            var read = ruleset.read(PATIENT, List.copyOf(state.results().values()), state.context());
+            var read = ruleset.read(PATIENT, List.copyOf(state.results().values()), state.context(), null);
             assertThat(read.results().get(0).reading().result().name()).isEqualTo(expect.get("reading").asText());
         }
         if (expect.path("noScreening").asBoolean()) {
@@ -312,7 +315,7 @@ class ClinicalCasesTest {
     }
 
     static ClinicalContext context(ContextRequest request, JsonNode p, JsonNode conditionsNow, Map<Integer, String> tasks,
-                                   Map<Integer, String> ctResults, Map<String, String> answers, Instant at) {
+                                   Map<Integer, String> ctResults, Map<String, String[]> answers, Instant at) {
         List<CodedFact> smoking = new ArrayList<>();
         if (p.has("smoking")) {
             smoking.add(new CodedFact("Observation/smoking", LocalDate.parse("2026-09-01"), List.of(smokingCode(p.get("smoking").asText())), null, null));
@@ -357,11 +360,20 @@ class ClinicalCasesTest {
                 p.path("gender").asText(null), smoking, weights, performance, conditions,
                 request.episodeId() == null ? List.of() : Stream.concat(tasks.entrySet().stream().map(t -> new ClinicalContext.EpisodeTask(
                         "Task/round-" + t.getKey(), EhrIdentifiers.round(request.episodeId(), t.getKey()), t.getValue(),
-                        ctResult(ctResults.get(t.getKey())))), answers.entrySet().stream().map(a -> new ClinicalContext.EpisodeTask(
-                        "Task/" + a.getKey(), EhrIdentifiers.request(request.episodeId(), a.getKey()), "completed",
-                        List.of(new ClinicalContext.Output(List.of(ClinicianRequest.ANSWER_TYPE),
-                                List.of("yes".equals(a.getValue()) ? ClinicianRequest.YES : ClinicianRequest.NO)))))).toList(),
+                        ctResult(ctResults.get(t.getKey())))), answers.entrySet().stream()
+                        .filter(a -> request.episodeId().equals(a.getValue()[0])) // the EHR finds an episode's own Tasks
+                        .map(a -> new ClinicalContext.EpisodeTask("Task/" + a.getKey(), EhrIdentifiers.request(a.getValue()[0], a.getKey()),
+                                "completed", answer(a.getValue()[1])))).toList(),
                 pregnancy);
+    }
+
+    /** A completed request Task's outputs: the coded answer yes or no, or none (completed without one). */
+    private static List<ClinicalContext.Output> answer(String answer) {
+        return switch (answer) {
+            case "yes" -> List.of(new ClinicalContext.Output(List.of(ClinicianRequest.ANSWER_TYPE), List.of(ClinicianRequest.YES)));
+            case "no" -> List.of(new ClinicalContext.Output(List.of(ClinicianRequest.ANSWER_TYPE), List.of(ClinicianRequest.NO)));
+            default -> List.of();
+        };
     }
 
     private static String conditionCode(String name) {
@@ -425,8 +437,8 @@ class ClinicalCasesTest {
         final TestOutputTopic<String, TriageDecision> decisions;
         JsonNode patient;
         String ehr;
-        /** Clinicians' answers on request Tasks (yes, no), by request id. */
-        final Map<String, String> answers = new TreeMap<>();
+        /** Clinicians' answers on request Tasks (episode id, then yes, no or none), by request id. */
+        final Map<String, String[]> answers = new TreeMap<>();
         Instant clock = BASE;
         int requestsSeen;
         /** The EHR's Conditions once a case changed them (else the patient's), and its round Tasks' statuses. */

@@ -52,7 +52,7 @@ class SurveillanceAdoptionTest {
             var plan = List.of(new TriageDecision.ScreeningRound(1, "CT thorax", LocalDate.parse("2026-11-02"), LocalDate.parse("2026-12-02"), null),
                     new TriageDecision.ScreeningRound(2, "CT thorax", LocalDate.parse("2027-02-02"), LocalDate.parse("2027-03-04"), null));
             var episode = new PatientTriage.Episode("ep-old", 1, TriageDecision.Tier.HIGH, plan, List.of("VGCC-PQ-DELTA-P-HIGH@1"),
-                    List.of(), List.of(), TriageDecision.ContextStatus.AVAILABLE, null, null, null, null, null, null, null);
+                    List.of(), List.of(), TriageDecision.ContextStatus.AVAILABLE, null, null, null, null, null, null, null, null);
             driver.<String, PatientTriage>getKeyValueStore(TriageTopology.PATIENT_STORE).put("Patient/old",
                     new PatientTriage("Patient/old", Map.of("obs-1", result), null, null, episode, 1, 1, List.of(), null));
             var requests = driver.createOutputTopic(Topics.CONTEXT_REQUEST, new StringDeserializer(),

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,9 +17,9 @@ class ClinicalCodesTest {
     @Test
     void theShippedListsAreComplete() {
         ClinicalCodes codes = ClinicalCodes.load(Optional.empty());
-        assertThat(codes.lemsTumour().matches(java.util.List.of("http://snomed.info/sct|254632001"))).isTrue();
-        assertThat(codes.notEndingSurveillance().matches(java.util.List.of("http://hl7.org/fhir/sid/icd-10-cm|C44.91"))).isTrue();
-        assertThat(codes.malignancy().matches(java.util.List.of("http://hl7.org/fhir/sid/icd-10-cm|D15.0"))).as("benign").isFalse();
+        assertThat(codes.lemsTumour().matches(List.of("http://snomed.info/sct|254632001"))).isTrue();
+        assertThat(codes.notEndingSurveillance().matches(List.of("http://hl7.org/fhir/sid/icd-10-cm|C44.91"))).isTrue();
+        assertThat(codes.malignancy().matches(List.of("http://hl7.org/fhir/sid/icd-10-cm|D15.0"))).as("benign").isFalse();
     }
 
     @Test

@@ -134,9 +134,10 @@ public class LabResultMapper {
         Instant onset = condition.hasOnsetDateTimeType() ? condition.getOnsetDateTimeType().getValue().toInstant()
                 : condition.hasOnsetPeriod() && condition.getOnsetPeriod().hasStart() ? condition.getOnsetPeriod().getStart().toInstant()
                 : condition.hasRecordedDate() ? condition.getRecordedDate().toInstant() : null;
-        return Optional.of(new LabResult(patientKey, mapped.get().analyte(), mapped.get().labCode(),
+        Instant recorded = condition.hasRecordedDate() ? condition.getRecordedDate().toInstant() : null;
+        return Optional.of(LabResult.diagnosis(patientKey, mapped.get().analyte(), mapped.get().labCode(),
                 resourceId(condition, condition.getIdentifier()), condition.getMeta().getVersionId(), condition.getMeta().getSource(),
-                status, onset, null, Qualitative.POSITIVE, List.of(), null, json, List.of(), "Condition"));
+                status, onset, recorded, json));
     }
 
     /**

@@ -18,7 +18,9 @@ import org.lemstriage.model.event.ClinicianRequest;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -63,8 +65,8 @@ public class EpisodeReader {
 
     /** The clinicians the decision's requests name (Practitioner or PractitionerRole) that the EHR holds. */
     private Set<String> clinicians(TriageDecision decision) {
-        Set<String> held = new java.util.HashSet<>();
-        for (String owner : decision.clinicianRequests().stream().map(ClinicianRequest::owner).filter(java.util.Objects::nonNull)
+        Set<String> held = new HashSet<>();
+        for (String owner : decision.clinicianRequests().stream().map(ClinicianRequest::owner).filter(Objects::nonNull)
                 .distinct().toList()) {
             IdType id = new IdType(owner);
             if ("Practitioner".equals(id.getResourceType()) && held(Practitioner.class, id).isPresent()

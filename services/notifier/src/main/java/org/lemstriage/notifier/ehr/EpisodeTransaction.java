@@ -109,6 +109,9 @@ public class EpisodeTransaction {
             ServiceRequest existing = current.serviceRequest();
             sr.setId(existing.getIdElement().getIdPart());
             sr.setAuthoredOnElement(existing.getAuthoredOnElement());
+            if (decision.closure() != null) {
+                sr.setIntent(existing.getIntent()); // a proposal that closes stays a proposal, now revoked
+            }
             update(tx, srUrl, sr, existing);
             focus = new Reference("ServiceRequest/" + existing.getIdElement().getIdPart());
         }
@@ -191,13 +194,16 @@ public class EpisodeTransaction {
         return differences;
     }
 
+    private static final String WITHDRAWN_PREFIX = "Withdrawn by lems-triage, decision ";
+    private static final String ENDED_PREFIX = "Screening ended by lems-triage, decision ";
+    private static final String DROPPED_PREFIX = "No longer in the screening plan (lems-triage decision ";
+
     private static String cancelReason(TriageDecision decision) {
         return switch (decision.action()) {
-            case RETRACT -> "Withdrawn by lems-triage, decision " + decision.decisionId() + ": the evidence that opened this "
+            case RETRACT -> WITHDRAWN_PREFIX + decision.decisionId() + ": the evidence that opened this "
                     + "screening was withdrawn or screening is no longer indicated. " + decision.explanation();
-            case CLOSE -> "Screening ended by lems-triage, decision " + decision.decisionId() + ". " + decision.explanation();
-            default -> "No longer in the screening plan (lems-triage decision " + decision.decisionId() + ", tier "
-                    + decision.tier() + ")";
+            case CLOSE -> ENDED_PREFIX + decision.decisionId() + ". " + decision.explanation();
+            default -> DROPPED_PREFIX + decision.decisionId() + ", tier " + decision.tier() + ")";
         };
     }
 
@@ -230,20 +236,38 @@ public class EpisodeTransaction {
      * status it is created with, the withdrawal's reason removed. What anyone else cancelled or revoked stays so.
      */
     private static Optional<Resource> reopened(Resource existing, Planned planned) {
-        if (existing instanceof Task task && task.getStatus() == Task.TaskStatus.CANCELLED
-                && task.getStatusReason().getCoding().stream().anyMatch(c -> EhrIdentifiers.TASK_CODE_SYSTEM.equals(c.getSystem())
-                && ScreeningEpisode.WITHDRAWN_BY_LEMS_TRIAGE.equals(c.getCode()))) {
+        if (existing instanceof Task task && task.getStatus() == Task.TaskStatus.CANCELLED && withdrawnByLemsTriage(task)) {
             Task reopened = task.copy().setStatus(((Task) planned.create().get()).getStatus());
             reopened.setStatusReason(null);
             return Optional.of(reopened);
         }
         if (existing instanceof ServiceRequest order && order.getStatus() == ServiceRequest.ServiceRequestStatus.REVOKED
-                && order.getNote().stream().anyMatch(ScreeningEpisode::withdrawal)) {
+                && order.getNote().stream().anyMatch(EpisodeTransaction::withdrawal)) {
             ServiceRequest reopened = order.copy().setStatus(ServiceRequest.ServiceRequestStatus.ONHOLD);
-            reopened.getNote().removeIf(ScreeningEpisode::withdrawal);
+            reopened.getNote().removeIf(EpisodeTransaction::withdrawal);
             return Optional.of(reopened);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether lems-triage cancelled this Task: its statusReason code, or, for a Task cancelled before that code was
+     * written (ruleset 2.0), the reason text lems-triage wrote.
+     */
+    private static boolean withdrawnByLemsTriage(Task task) {
+        CodeableConcept reason = task.getStatusReason();
+        return reason.getCoding().stream().anyMatch(c -> EhrIdentifiers.TASK_CODE_SYSTEM.equals(c.getSystem())
+                && EhrIdentifiers.WITHDRAWN_BY_LEMS_TRIAGE.equals(c.getCode())) || byLemsTriageBefore3(reason.getText());
+    }
+
+    /** The note with which lems-triage revoked an order: its own author, or (ruleset 2.0) its reason text. */
+    static boolean withdrawal(Annotation note) {
+        return ScreeningEpisode.withdrawal(note) || (ScreeningEpisode.byLemsTriage(note) && byLemsTriageBefore3(note.getText()));
+    }
+
+    /** The reasons lems-triage wrote when it withdrew something, as {@link #cancelReason} words them. */
+    private static boolean byLemsTriageBefore3(String text) {
+        return text != null && (text.startsWith(WITHDRAWN_PREFIX) || text.startsWith(ENDED_PREFIX) || text.startsWith(DROPPED_PREFIX));
     }
 
     /** The status of each round's Task in the EHR, by round number. */

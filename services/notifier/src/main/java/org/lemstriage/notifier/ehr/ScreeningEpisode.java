@@ -39,15 +39,12 @@ public class ScreeningEpisode {
     public static final String DECISION_VERSION = "https://lemstriage.org/fhir/StructureDefinition/triage-decision-version";
     /** Task.note.authorString of what lems-triage writes there: the team's own notes are kept. */
     static final String LEMS_TRIAGE = "lems-triage";
+    /** What lems-triage itself withdrew: a Task's statusReason code, an order's note author (see EhrIdentifiers). */
+    static final String WITHDRAWN_BY_LEMS_TRIAGE = EhrIdentifiers.WITHDRAWN_BY_LEMS_TRIAGE;
     /**
-     * What lems-triage itself withdrew (ruleset 3.0): a Task's statusReason coding, an order's note author. Only such
-     * a Task or order is reopened when its episode reopens; what the team cancelled stays cancelled.
-     */
-    static final String WITHDRAWN_BY_LEMS_TRIAGE = "withdrawn-by-lems-triage";
-    /**
-     * FDG-PET/CT (ruleset 3.0): SNOMED CT 443271005 |Positron emission tomography with computed tomography using
-     * fluorodeoxyglucose (18-F)| and LOINC 81555-5 (PT+CT whole body tumour localisation with 18F-FDG IV). Ruleset 2.0
-     * wrote SNOMED CT 82918005, "positron emission tomography", which names neither the tracer nor the CT.
+     * FDG-PET/CT: SNOMED CT 443271005 |Positron emission tomography with computed tomography using fluorodeoxyglucose
+     * (18-F)| and LOINC 81555-5 (PT+CT whole body tumour localisation with 18F-FDG IV), codes that name the tracer and
+     * the CT (SNOMED CT 82918005 names neither).
      */
     private static final Coding FDG_PET_CT_SNOMED = new Coding("http://snomed.info/sct", "443271005",
             "Positron emission tomography with computed tomography using fluorodeoxyglucose (18-F)");
@@ -236,6 +233,7 @@ public class ScreeningEpisode {
      * The Task that says the episode ended (ruleset 2.0): screening ended because a tumour was recorded (naming the
      * Condition), or the two-year surveillance is complete and a clinician should re-evaluate if symptoms return.
      */
+    /** The closing Task, with the explanation of the decision that closed the episode as its description. */
     public Task closingTask(TriageDecision decision, Reference serviceRequest) {
         var reason = decision.closure().reason();
         Task task = newTask(decision, serviceRequest, EhrIdentifiers.CLOSING, EhrIdentifiers.closing(decision.episodeId()),
@@ -249,16 +247,20 @@ public class ScreeningEpisode {
                     case CLINICIAN_DECLINED -> "Screening ended: a clinician declined";
                 });
         applyClosing(task, decision);
+        task.setDescription(decision.explanation());
         return task;
     }
 
+    /**
+     * The fields a decision sets on the closing Task, also on one that exists. Not its description: a later decision
+     * about the closed episode (a result after the closing) asks its own question and leaves why it closed as it was.
+     */
     public void applyClosing(Task task, TriageDecision decision) {
         task.setPriority(Task.TaskPriority.ROUTINE);
         // The Condition was read from the EHR: it exists there
         String reference = decision.closure().reference();
         task.setReasonReference(reference == null || !reference.startsWith("Condition/") ? null : new Reference(reference));
         task.setOwner(worklist);
-        task.setDescription(decision.explanation());
     }
 
     /**

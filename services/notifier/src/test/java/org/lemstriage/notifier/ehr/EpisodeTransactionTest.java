@@ -404,7 +404,7 @@ class EpisodeTransactionTest {
         assertThat(roundTask(again, 3).getStatus()).isEqualTo(Task.TaskStatus.ONHOLD);
         assertThat(order(again, "ep-o/round-1/ct").getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
         assertThat(order(again, "ep-o/round-3/ct").getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD);
-        assertThat(order(again, "ep-o/round-3/ct").getNote()).noneMatch(ScreeningEpisode::withdrawal);
+        assertThat(order(again, "ep-o/round-3/ct").getNote()).noneMatch(EpisodeTransaction::withdrawal);
         assertThat(again.tasks()).filteredOn(t -> EhrIdentifiers.CLOSING.equals(t.getIdentifierFirstRep().getSystem()))
                 .singleElement().satisfies(t -> assertThat(t.getStatus()).isEqualTo(Task.TaskStatus.CANCELLED));
         assertThat(requestTask(again, "ep-o/review/reopened/Condition/sclc").getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
@@ -420,19 +420,42 @@ class EpisodeTransactionTest {
                 Decisions.request("after-closing/Observation/obs-2/_history/1", ClinicianRequest.Kind.RESULT_AFTER_CLOSING, null, null));
         EpisodeTransaction.Current after = stored(transactions.build(later, closed).orElseThrow(), closed);
         assertThat(after.serviceRequest().getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+        assertThat(after.tasks()).filteredOn(t -> EhrIdentifiers.CLOSING.equals(t.getIdentifierFirstRep().getSystem()))
+                .singleElement().satisfies(t -> assertThat(t.getDescription()).as("why it closed, as it was")
+                        .isEqualTo("Screening ended: a tumour was recorded (test)."));
         assertThat(requestTask(after, "ep-a/review/after-closing/Observation/obs-2/_history/1").getCode().getCodingFirstRep().getCode())
                 .isEqualTo("result-after-closing");
         assertThat(roundTask(after, 1).getStatus()).isEqualTo(Task.TaskStatus.CANCELLED);
 
-        TriageDecision held = Decisions.decision("ep-d", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2);
+        TriageDecision held = Decisions.asking(Decisions.decision("ep-d", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2), 1,
+                Action.OPEN, TriageDecision.Hold.CONFIRMATION,
+                Decisions.request("confirm-low-titre", ClinicianRequest.Kind.CONFIRM_LOW_TITRE, null, null));
         EpisodeTransaction.Current heldWritten = stored(transactions.build(held, nothing()).orElseThrow());
         EpisodeTransaction.Current declined = stored(transactions.build(Decisions.declined(held, 2), heldWritten).orElseThrow(), heldWritten);
         assertThat(declined.serviceRequest().getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+        assertThat(declined.serviceRequest().getIntent()).as("a proposal that closes stays a proposal")
+                .isEqualTo(ServiceRequest.ServiceRequestIntent.PROPOSAL);
         assertThat(declined.tasks()).filteredOn(t -> EhrIdentifiers.CLOSING.equals(t.getIdentifierFirstRep().getSystem()))
                 .singleElement().satisfies(t -> {
                     assertThat(t.getCode().getCodingFirstRep().getCode()).isEqualTo("screening-ended-clinician-declined");
                     assertThat(t.hasReasonReference()).isFalse();
                 });
+    }
+
+    @Test
+    void whatRuleset2CancelledIsReopenedTooByTheReasonItWrote() {
+        TriageDecision open = Decisions.decision("ep-2", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2);
+        EpisodeTransaction.Current written = stored(transactions.build(open, nothing()).orElseThrow());
+        EpisodeTransaction.Current closed = stored(transactions.build(Decisions.closed(open, 2, "Condition/sclc"), written).orElseThrow(), written);
+        // As ruleset 2.0 left them: a reason in words only, a note authored lems-triage
+        roundTask(closed, 2).getStatusReason().getCoding().clear();
+        ServiceRequest ct2 = order(closed, "ep-2/round-2/ct");
+        ct2.getNote().forEach(n -> n.setAuthor(new org.hl7.fhir.r4.model.StringType("lems-triage")));
+        TriageDecision reopened = Decisions.progressed(open, 3, TriageDecision.RoundState.DUE, TriageDecision.RoundState.PLANNED);
+        EpisodeTransaction.Current again = stored(transactions.build(reopened, closed).orElseThrow(), closed);
+        assertThat(roundTask(again, 2).getStatus()).isEqualTo(Task.TaskStatus.ONHOLD);
+        assertThat(order(again, "ep-2/round-2/ct").getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD);
+        assertThat(order(again, "ep-2/round-2/ct").getNote()).noneMatch(n -> n.getText().startsWith("Screening ended by lems-triage"));
     }
 
     private static Task requestTask(EpisodeTransaction.Current current, String identifier) {
