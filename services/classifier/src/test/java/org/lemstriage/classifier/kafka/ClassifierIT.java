@@ -94,7 +94,11 @@ class ClassifierIT {
             TriageDecision decision = EventJson.mapper().readValue(
                     probe.awaitRecord(r -> patient.equals(r.key()), Duration.ofSeconds(60)).value(), TriageDecision.class);
             assertThat(decision.context()).isEqualTo(TriageDecision.ContextStatus.UNAVAILABLE);
-            assertThat(decision.tier()).isEqualTo(TriageDecision.Tier.INTERMEDIATE);
+            // Ruleset 3.0: unknown items never lower the tier (the HIGH schedule), and no round is released before the
+            // EHR says who the patient is (2.0: INTERMEDIATE, round 1 released)
+            assertThat(decision.tier()).isEqualTo(TriageDecision.Tier.HIGH);
+            assertThat(decision.rulesFired()).contains("VGCC-PQ-DELTA-P-INCOMPLETE@1");
+            assertThat(decision.plan()).allSatisfy(r -> assertThat(r.state()).isEqualTo(TriageDecision.RoundState.PLANNED));
             assertThat(decision.explanation()).contains("the EHR answered 404");
             assertThat(probe.pollFor(Duration.ofSeconds(3))).noneMatch(r -> patient.equals(r.key()));
         }
