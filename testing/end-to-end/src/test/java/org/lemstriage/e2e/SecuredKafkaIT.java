@@ -93,8 +93,9 @@ class SecuredKafkaIT {
 
             List<Task> tasks = Pipeline.await(() -> ehr.search().forResource(Task.class).cacheControl(Pipeline.FRESH)
                     .where(Task.PATIENT.hasId(patient)).returnBundle(Bundle.class).execute().getEntry().stream()
-                    .map(e -> (Task) e.getResource()).toList(), found -> !found.isEmpty());
-            // The first round requested, later rounds on hold until due
+                    .map(e -> (Task) e.getResource()).filter(Pipeline::round).toList(), found -> !found.isEmpty());
+            // The first round requested, later rounds on hold until due (beside them, ruleset 3.0 asks for the missing
+            // DELTA-P items of this patient the EHR knows nothing about: a Task of its own)
             assertThat(tasks).extracting(Task::getStatus).containsOnlyOnce(Task.TaskStatus.REQUESTED);
             // Ingest's AuditEvent for the POST and the notifier's for the episode, both through the secured broker
             List<String> agents = audit.pollFor(Duration.ofSeconds(3)).stream().map(r -> auditAgent(r.value())).toList();

@@ -122,6 +122,13 @@ class LabResultMapperTest {
         assertThat(confirmed.status()).isEqualTo("final");
         assertThat(confirmed.qualitative()).isEqualTo(LabResult.Qualitative.POSITIVE);
         assertThat(confirmed.effective()).isEqualTo(java.time.Instant.parse("2026-11-01T00:00:00Z"));
+        assertThat(confirmed.recorded()).as("no recordedDate").isNull();
+        // Ruleset 3.0: the plan counts from when the diagnosis was recorded, not from its symptom onset
+        LabResult recorded = mapper.map(Fhir.r4().newJsonParser().parseResource(org.hl7.fhir.r4.model.Condition.class,
+                Samples.lemsDiagnosis("c1", "Patient/p1", "confirmed").replace("\"onsetDateTime\"",
+                        "\"recordedDate\":\"2027-03-15\",\"onsetDateTime\""))).orElseThrow();
+        assertThat(recorded.recorded()).isEqualTo(java.time.Instant.parse("2027-03-15T00:00:00Z"));
+        assertThat(recorded.effective()).as("DELTA-P is still judged at onset").isEqualTo(java.time.Instant.parse("2026-11-01T00:00:00Z"));
         for (String[] v : new String[][]{{"provisional", "preliminary"}, {"differential", "preliminary"}, {"refuted", "cancelled"},
                 {"entered-in-error", "entered-in-error"}}) {
             assertThat(mapper.map(Fhir.r4().newJsonParser().parseResource(org.hl7.fhir.r4.model.Condition.class,
