@@ -5,15 +5,12 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
-import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Enumerations;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.testsupport.BrokerAndSandbox;
 
 import java.time.ZoneOffset;
@@ -91,13 +88,13 @@ class ClinicalCasesIT {
         assertThat(view.get("tier").asText()).isEqualTo("NONE");
         assertThat(pipeline.rounds(patient, "requested")).as("no rounds").isEmpty();
         assertThat(pipeline.rounds(patient, "on-hold")).isEmpty();
-        assertThat(episodeRequest(patient).getStatus()).as("the CT is only proposed").isEqualTo(ServiceRequest.ServiceRequestStatus.DRAFT);
+        assertThat(pipeline.episodeRequest(patient).getStatus()).as("the CT is only proposed").isEqualTo(ServiceRequest.ServiceRequestStatus.DRAFT);
     }
 
     @Test
     void aLowTitreWithoutALemsDiagnosisGetsOneConfirmationTaskAndNoImaging() throws Exception {
         // Ruleset 3.0, LOW-TITRE-CONFIRM@1: Mayo 0.05 nmol/L, in Zalewski 2016's low band; no LEMS diagnosis on record
-        String patient = newPatient("1960-04-02", Enumerations.AdministrativeGender.MALE);
+        String patient = pipeline.newPatient("1960-04-02", Enumerations.AdministrativeGender.MALE);
         assertThat(pipeline.postObservation(Pipeline.quantity("e2e-low-" + UUID.randomUUID(), patient,
                 "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.05", "nmol/L", pipeline.classifierNow().toString()))
                 .statusCode()).isEqualTo(201);
@@ -105,14 +102,14 @@ class ClinicalCasesIT {
         assertThat(confirm.getDescription()).contains("low titre", "Zalewski 2016", "373066001", "LOW-TITRE-CONFIRM@1");
         assertThat(pipeline.rounds(patient, "requested")).isEmpty();
         assertThat(pipeline.rounds(patient, "on-hold")).as("no imaging rounds until LEMS is confirmed").isEmpty();
-        assertThat(episodeRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.DRAFT);
+        assertThat(pipeline.episodeRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.DRAFT);
     }
 
     @Test
     void aChildGetsTheirPlanWrittenOnHoldAndOneClinicianDecisionTaskNamingTheDose() throws Exception {
         // Ruleset 3.0, IMAGING-HOLD-CHILD@1: 15 at the result; SOX1 positive (HIGH)
         String born = pipeline.classifierNow().atZone(ZoneOffset.UTC).toLocalDate().minusYears(15).toString();
-        String patient = newPatient(born, Enumerations.AdministrativeGender.FEMALE);
+        String patient = pipeline.newPatient(born, Enumerations.AdministrativeGender.FEMALE);
         assertThat(pipeline.postObservation(Pipeline.sox1Positive("e2e-child-" + UUID.randomUUID(), patient,
                 pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
         assertHeldForADecision(patient, "IMAGING-HOLD-CHILD@1", "was 15");
@@ -121,7 +118,7 @@ class ClinicalCasesIT {
     @Test
     void aPregnancyGetsThePlanWrittenOnHoldAndOneClinicianDecisionTask() throws Exception {
         // Ruleset 3.0, IMAGING-HOLD-PREGNANCY@1: an active pregnancy Condition (ICD-10-CM Z33.1) on the EHR
-        String patient = newPatient("1990-06-15", Enumerations.AdministrativeGender.FEMALE);
+        String patient = pipeline.newPatient("1990-06-15", Enumerations.AdministrativeGender.FEMALE);
         Condition pregnancy = new Condition().setSubject(new Reference(patient))
                 .setCode(new CodeableConcept(new Coding("http://hl7.org/fhir/sid/icd-10-cm", "Z33.1", "Pregnant state, incidental")));
         pregnancy.setClinicalStatus(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", null)));
@@ -141,7 +138,7 @@ class ClinicalCasesIT {
         List<Task> held = Pipeline.await(() -> pipeline.rounds(patient, "on-hold"), t -> t.size() == 6);
         assertThat(held).hasSize(6);
         assertThat(pipeline.rounds(patient, "requested")).as("no round released").isEmpty();
-        ServiceRequest episode = episodeRequest(patient);
+        ServiceRequest episode = pipeline.episodeRequest(patient);
         assertThat(episode.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD);
         Bundle orders = pipeline.ehr.search().forResource(ServiceRequest.class).cacheControl(Pipeline.FRESH)
                 .where(ServiceRequest.PATIENT.hasId(patient)).count(50).returnBundle(Bundle.class).execute();
@@ -150,20 +147,6 @@ class ClinicalCasesIT {
         JsonNode episodeView = pipeline.view(patient).path("episode");
         assertThat(episodeView.path("hold").asText()).isEqualTo("CLINICIAN_DECISION");
         assertThat(episodeView.path("requests").findValuesAsText("kind")).contains("IMAGING_DECISION");
-    }
-
-    /** A new patient in the EHR (any EHR: the server gives the id). */
-    private static String newPatient(String birthDate, Enumerations.AdministrativeGender gender) {
-        Patient patient = new Patient().setGender(gender).setBirthDateElement(new DateType(birthDate));
-        return "Patient/" + pipeline.ehr.create().resource(patient).execute().getId().getIdPart();
-    }
-
-    /** The patient's episode ServiceRequest (not a round's CT or PET order). */
-    private static ServiceRequest episodeRequest(String patient) {
-        Bundle found = pipeline.ehr.search().forResource(ServiceRequest.class).cacheControl(Pipeline.FRESH)
-                .where(ServiceRequest.PATIENT.hasId(patient)).count(50).returnBundle(Bundle.class).execute();
-        return found.getEntry().stream().map(e -> (ServiceRequest) e.getResource())
-                .filter(sr -> EhrIdentifiers.EPISODE.equals(sr.getIdentifierFirstRep().getSystem())).findFirst().orElseThrow();
     }
 
     @Test
@@ -188,7 +171,7 @@ class ClinicalCasesIT {
         assertThat(pipeline.postObservation(picomolar).statusCode()).isEqualTo(201);
         Task task = Pipeline.await(() -> pipeline.asks(patient, "requested", "confirm-lems-low-titre"), t -> !t.isEmpty()).get(0);
         assertThat(task.getDescription()).contains("0.06 nmol/L");
-        assertThat(episodeRequest(patient).getNoteFirstRep().getText()).contains("0.06 nmol/L (60 pM)", "Ruleset 3.0");
+        assertThat(pipeline.episodeRequest(patient).getNoteFirstRep().getText()).contains("0.06 nmol/L (60 pM)", "Ruleset 3.0");
         assertThat(pipeline.rounds(quiet, "requested")).isEmpty();
         assertThat(pipeline.asks(quiet, "requested", "repeat-antibody-test")).hasSize(1);
     }

@@ -3,6 +3,10 @@ package org.lemstriage.e2e;
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.model.fhir.Fhir;
@@ -175,6 +179,20 @@ final class Pipeline {
     List<Task> asks(String patient, String status, String code) {
         return tasks(patient, status).stream().filter(t -> EhrIdentifiers.REVIEW.equals(t.getIdentifierFirstRep().getSystem())
                 && code.equals(t.getCode().getCodingFirstRep().getCode())).toList();
+    }
+
+    /** A new patient in the EHR (any EHR: the server gives the id). */
+    String newPatient(String birthDate, Enumerations.AdministrativeGender gender) {
+        Patient patient = new Patient().setGender(gender).setBirthDateElement(new DateType(birthDate));
+        return "Patient/" + ehr.create().resource(patient).execute().getId().getIdPart();
+    }
+
+    /** The patient's episode ServiceRequest (not a round's CT or PET order), read fresh. */
+    ServiceRequest episodeRequest(String patient) {
+        Bundle found = ehr.search().forResource(ServiceRequest.class).cacheControl(FRESH)
+                .where(ServiceRequest.PATIENT.hasId(patient)).count(50).returnBundle(Bundle.class).execute();
+        return found.getEntry().stream().map(e -> (ServiceRequest) e.getResource())
+                .filter(sr -> EhrIdentifiers.EPISODE.equals(sr.getIdentifierFirstRep().getSystem())).findFirst().orElseThrow();
     }
 
     static boolean round(Task task) {

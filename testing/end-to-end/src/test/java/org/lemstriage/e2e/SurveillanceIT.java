@@ -6,9 +6,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
-import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Enumerations;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
@@ -64,7 +62,7 @@ class SurveillanceIT {
         Thread.sleep(3_000);
         assertThat(pipeline.tasks(patient, "on-hold")).isEmpty();
         assertThat(pipeline.tasks(patient, "requested")).as("only the closing Task").hasSize(1);
-        assertThat(serviceRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+        assertThat(pipeline.episodeRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
         assertThat(pipeline.view(patient).path("episode").path("closure").path("reason").asText()).isEqualTo("TUMOUR_RECORDED");
     }
 
@@ -107,7 +105,7 @@ class SurveillanceIT {
         Task closing = Pipeline.await(() -> closingTask(patient), t -> t != null);
         assertThat(closing.getCode().getCodingFirstRep().getCode()).isEqualTo("surveillance-complete");
         assertThat(closing.getDescription()).contains("Two-year surveillance complete", "years later");
-        assertThat(serviceRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.COMPLETED);
+        assertThat(pipeline.episodeRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.COMPLETED);
         assertThat(pipeline.rounds(patient, "completed")).hasSize(6);
         assertThat(pipeline.view(patient).path("episode").path("status").asText()).isEqualTo("CLOSED");
         assertThat(pipeline.view(patient).path("episode").path("closure").path("reason").asText()).isEqualTo("SURVEILLANCE_COMPLETE");
@@ -176,7 +174,7 @@ class SurveillanceIT {
     void aKeratinocyteSkinCancerRecordedDuringSurveillanceKeepsItRunning() throws Exception {
         // Ruleset 3.0, the tumour must fit: a basal cell carcinoma of skin (ICD-10-CM C44.91) neither ends the
         // surveillance nor asks anything (2.0 ended it)
-        String patient = newPatient("1956-02-20");
+        String patient = pipeline.newPatient("1956-02-20", Enumerations.AdministrativeGender.MALE);
         assertThat(pipeline.postObservation(Pipeline.sox1Positive("e2e-surv-skin-" + UUID.randomUUID(), patient,
                 pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
         Task round1 = Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0);
@@ -192,13 +190,13 @@ class SurveillanceIT {
                 .containsExactly(round1.getIdElement().getIdPart());
         assertThat(pipeline.rounds(patient, "on-hold")).hasSize(5);
         assertThat(pipeline.tasks(patient, "cancelled")).isEmpty();
-        assertThat(serviceRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+        assertThat(pipeline.episodeRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
     }
 
     @Test
     void aTumourRecordEnteredInErrorReopensTheSurveillanceItClosedOnItsOriginalSchedule() throws Exception {
         // Ruleset 3.0, TUMOUR-WITHDRAWN-REOPEN@1: SOX1 positive (HIGH); an SCLC is recorded, then marked entered in error
-        String patient = newPatient("1952-09-30");
+        String patient = pipeline.newPatient("1952-09-30", Enumerations.AdministrativeGender.MALE);
         assertThat(pipeline.postObservation(Pipeline.sox1Positive("e2e-surv-reopen-" + UUID.randomUUID(), patient,
                 pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
         Task round1 = Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0);
@@ -221,14 +219,8 @@ class SurveillanceIT {
         assertThat(pipeline.rounds(patient, "completed")).singleElement()
                 .satisfies(t -> assertThat(t.getIdElement().getIdPart()).isEqualTo(round1.getIdElement().getIdPart()));
         assertThat(closingTask(patient)).as("the closing Task is withdrawn").isNull();
-        assertThat(serviceRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+        assertThat(pipeline.episodeRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
         assertThat(pipeline.view(patient).path("episode").path("status").asText()).isNotEqualTo("CLOSED");
-    }
-
-    /** A new patient in the EHR (any EHR: the server gives the id). */
-    private static String newPatient(String birthDate) {
-        Patient patient = new Patient().setGender(Enumerations.AdministrativeGender.MALE).setBirthDateElement(new DateType(birthDate));
-        return "Patient/" + pipeline.ehr.create().resource(patient).execute().getId().getIdPart();
     }
 
     /** One of an episode's round orders, by business identifier, read fresh. */
@@ -262,13 +254,5 @@ class SurveillanceIT {
     private static Task closingTask(String patient) {
         return pipeline.tasks(patient, "requested").stream()
                 .filter(t -> EhrIdentifiers.CLOSING.equals(t.getIdentifierFirstRep().getSystem())).findFirst().orElse(null);
-    }
-
-    /** The patient's episode ServiceRequest (not a round's CT or PET order). */
-    private static ServiceRequest serviceRequest(String patient) {
-        Bundle found = pipeline.ehr.search().forResource(ServiceRequest.class).cacheControl(Pipeline.FRESH)
-                .where(ServiceRequest.PATIENT.hasId(patient)).count(50).returnBundle(Bundle.class).execute();
-        return found.getEntry().stream().map(e -> (ServiceRequest) e.getResource())
-                .filter(sr -> EhrIdentifiers.EPISODE.equals(sr.getIdentifierFirstRep().getSystem())).findFirst().orElseThrow();
     }
 }

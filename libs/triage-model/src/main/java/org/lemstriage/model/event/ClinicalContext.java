@@ -97,6 +97,11 @@ public record ClinicalContext(
         public CodedFact(String reference, LocalDate date, List<String> codes, String clinicalStatus, String verificationStatus) {
             this(reference, date, codes, clinicalStatus, verificationStatus, null);
         }
+
+        /** Whether the record is withdrawn: verification refuted or entered-in-error. */
+        public boolean withdrawn() {
+            return "refuted".equals(verificationStatus) || "entered-in-error".equals(verificationStatus);
+        }
     }
 
     /** A measured value: body weight in kg, or a Karnofsky (LOINC 89243-0) or ECOG (LOINC 89247-1) score. */

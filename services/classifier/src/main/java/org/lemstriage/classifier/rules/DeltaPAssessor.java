@@ -14,7 +14,6 @@ import java.time.Period;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -177,7 +176,7 @@ public final class DeltaPAssessor {
     }
 
     private static boolean asserted(CodedFact condition) {
-        return !List.of("refuted", "entered-in-error").contains(Objects.toString(condition.verificationStatus(), ""));
+        return !condition.withdrawn();
     }
 
     private DeltaPItem karnofsky(ClinicalContext c, LocalDate onset, LocalDate until) {

@@ -79,7 +79,7 @@ public final class ImagingHoldRule implements TriageRule {
         Optional<ClinicalContext.CodedFact> condition = context.conditions().stream()
                 .filter(c -> codes.pregnancy().matches(c.codes()) && c.abated() == null)
                 .filter(c -> c.clinicalStatus() == null || "active".equals(c.clinicalStatus()))
-                .filter(c -> !List.of("refuted", "entered-in-error").contains(String.valueOf(c.verificationStatus())))
+                .filter(c -> !c.withdrawn())
                 .filter(c -> since == null || c.date() == null || !c.date().isBefore(since)).findFirst();
         if (condition.isPresent()) {
             return condition;

@@ -20,7 +20,6 @@ import java.util.Set;
  */
 public final class TumourFit {
     private static final Set<String> ACTIVE = Set.of("active", "recurrence", "relapse");
-    private static final Set<String> WITHDRAWN = Set.of("refuted", "entered-in-error");
 
     private final ClinicalCodes codes;
 
@@ -48,7 +47,7 @@ public final class TumourFit {
             return Optional.empty();
         }
         return context.conditions().stream().filter(c -> reference.equals(c.reference()))
-                .filter(c -> WITHDRAWN.contains(String.valueOf(c.verificationStatus()))).findFirst();
+                .filter(CodedFact::withdrawn).findFirst();
     }
 
     /** Whether a Condition is G73.1-like: LEMS recorded as paraneoplastic, the neoplasm not named. */

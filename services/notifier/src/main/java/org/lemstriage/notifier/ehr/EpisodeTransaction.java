@@ -216,7 +216,7 @@ public class EpisodeTransaction {
         if (leftover instanceof Task task) {
             return OPEN.contains(task.getStatus()) ? Optional.of(task.copy().setStatus(Task.TaskStatus.CANCELLED)
                     .setStatusReason(new CodeableConcept(new Coding(EhrIdentifiers.TASK_CODE_SYSTEM,
-                            ScreeningEpisode.WITHDRAWN_BY_LEMS_TRIAGE, "Withdrawn by lems-triage")).setText(cancelReason(decision))))
+                            EhrIdentifiers.WITHDRAWN_BY_LEMS_TRIAGE, "Withdrawn by lems-triage")).setText(cancelReason(decision))))
                     : Optional.empty();
         }
         ServiceRequest order = (ServiceRequest) leftover;
@@ -227,7 +227,7 @@ public class EpisodeTransaction {
             return Optional.empty();
         }
         ServiceRequest revoked = order.copy().setStatus(ServiceRequest.ServiceRequestStatus.REVOKED);
-        revoked.addNote(new Annotation().setAuthor(new StringType(ScreeningEpisode.WITHDRAWN_BY_LEMS_TRIAGE)).setText(cancelReason(decision)));
+        revoked.addNote(new Annotation().setAuthor(new StringType(EhrIdentifiers.WITHDRAWN_BY_LEMS_TRIAGE)).setText(cancelReason(decision)));
         return Optional.of(revoked);
     }
 
@@ -262,7 +262,8 @@ public class EpisodeTransaction {
 
     /** The note with which lems-triage revoked an order: its own author, or (ruleset 2.0) its reason text. */
     static boolean withdrawal(Annotation note) {
-        return ScreeningEpisode.withdrawal(note) || (ScreeningEpisode.byLemsTriage(note) && byLemsTriageBefore3(note.getText()));
+        boolean marked = note.hasAuthorStringType() && EhrIdentifiers.WITHDRAWN_BY_LEMS_TRIAGE.equals(note.getAuthorStringType().getValue());
+        return marked || (ScreeningEpisode.byLemsTriage(note) && byLemsTriageBefore3(note.getText()));
     }
 
     /** The reasons lems-triage wrote when it withdrew something, as {@link #cancelReason} words them. */

@@ -39,8 +39,6 @@ public class ScreeningEpisode {
     public static final String DECISION_VERSION = "https://lemstriage.org/fhir/StructureDefinition/triage-decision-version";
     /** Task.note.authorString of what lems-triage writes there: the team's own notes are kept. */
     static final String LEMS_TRIAGE = "lems-triage";
-    /** What lems-triage itself withdrew: a Task's statusReason code, an order's note author (see EhrIdentifiers). */
-    static final String WITHDRAWN_BY_LEMS_TRIAGE = EhrIdentifiers.WITHDRAWN_BY_LEMS_TRIAGE;
     /**
      * FDG-PET/CT: SNOMED CT 443271005 |Positron emission tomography with computed tomography using fluorodeoxyglucose
      * (18-F)| and LOINC 81555-5 (PT+CT whole body tumour localisation with 18F-FDG IV), codes that name the tracer and
@@ -186,11 +184,6 @@ public class ScreeningEpisode {
         order.getNote().removeIf(ScreeningEpisode::byLemsTriage);
         order.addNote(new Annotation().setAuthor(new org.hl7.fhir.r4.model.StringType(LEMS_TRIAGE)).setText("Screening round "
                 + round.round() + " of " + decision.plan().size() + ": " + what + ". " + decision.explanation()));
-    }
-
-    /** The note that says lems-triage revoked an order (ruleset 3.0: reopened with its episode). */
-    static boolean withdrawal(Annotation note) {
-        return note.hasAuthorStringType() && WITHDRAWN_BY_LEMS_TRIAGE.equals(note.getAuthorStringType().getValue());
     }
 
     /** A note lems-triage wrote: it replaces its own, and keeps everyone else's. */
