@@ -92,7 +92,7 @@ class ConditionIngestIT {
                     .body((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8))
                     .when().post("/fhir/$import").then().statusCode(200)
                     .body("parameter.find { it.name == 'line' }.part.find { it.name == 'status' }.valueString", equalTo("201 Created"));
-            List<ConsumerRecord<String, String>> seen = probe.pollUntil(r -> patient.equals(r.key()) && r.value().contains("dx-7"),
+            List<ConsumerRecord<String, String>> seen = probe.pollUntil(r -> patient.equals(r.key()) && r.value().contains("\"dx-7\""),
                     Duration.ofSeconds(10));
             assertThat(seen.stream().filter(r -> patient.equals(r.key())).map(ConsumerRecord::value))
                     .anySatisfy(v -> assertThat(v).contains("\"dx-6\"")).anySatisfy(v -> assertThat(v).contains("\"dx-7\""));
