@@ -98,6 +98,36 @@ class AuditStoreIT {
     }
 
     @Test
+    void aPageHoldsAtMost500AndABadOffsetOrCountIsRefused() throws Exception {
+        String patient = "Patient/page-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        for (int i = 0; i < 503; i++) {
+            send(Topics.TRIAGE_AUDIT, patient, notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, now.plusMillis(i)));
+        }
+        awaitRows("select count(*) from audit_event_entity where reference = '" + patient + "'", 503);
+        JsonPath capped = search("patient=" + patient + "&action=C&_count=100000");
+        assertThat(capped.getInt("total")).isEqualTo(503);
+        assertThat(capped.getList("entry")).hasSize(500);
+        assertThat(capped.getString("link.find { it.relation == 'next' }.url")).contains("_offset=500").contains("_count=500");
+        assertThat(search("patient=" + patient + "&action=C&_offset=500&_count=100000").getList("entry")).hasSize(3);
+        for (String bad : List.of("_offset=-1&_count=1", "_count=-1", "_count=abc", "_offset=1e3", "_offset=x&_count=5", "_count=", "_count=1&_count=2")) {
+            given().auth().oauth2(auditor()).get("/fhir/AuditEvent?patient=" + patient + "&" + bad).then().log().ifValidationFails()
+                    .statusCode(400).body("resourceType", org.hamcrest.Matchers.equalTo("OperationOutcome"))
+                    .body("issue[0].diagnostics", org.hamcrest.Matchers.containsString(bad.startsWith("_offset") ? "_offset" : "_count"));
+        }
+    }
+
+    @Test
+    void answersHoldingPatientDataAreNotCachedAndDoNotNameTheServer() {
+        io.restassured.response.Response answer = given().auth().oauth2(auditor()).get("/fhir/AuditEvent?_count=1");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(answer.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(answer.header("X-Powered-By")).isNull();
+        assertThat(given().auth().oauth2(auditor()).get("/fhir/metadata").header("X-Powered-By")).isNull();
+    }
+
+    @Test
     void readingAPatientsTrailIsAuditedWithWhoAskedAndStoredInTurn() throws Exception {
         String patient = "Patient/read-" + UUID.randomUUID();
         send(Topics.TRIAGE_AUDIT, patient, notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now()));

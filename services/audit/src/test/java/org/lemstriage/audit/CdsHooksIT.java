@@ -58,13 +58,49 @@ class CdsHooksIT {
     }
 
     @Test
-    void withoutTheCdsClientsSignedJwtNothingIsAnswered() {
-        given().get("/cds-services").then().statusCode(401);
+    void discoveryAnswersWithoutAToken_asTheSpecificationAllows() {
+        given().get("/cds-services").then().statusCode(200).body("services[0].id", equalTo("lems-triage-surveillance"));
+    }
+
+    @Test
+    void withoutTheCdsClientsSignedJwtNoCallIsAnswered() {
         given().contentType(ContentType.JSON).body(request("p-1", null)).post(SERVICE).then().statusCode(401);
-        given().auth().oauth2(SenderTokens.cdsClient("https://somewhere-else.test/cds-services")).get("/cds-services").then().statusCode(401);
+        given().auth().oauth2(SenderTokens.cdsClient("https://somewhere-else.test/cds-services")).contentType(ContentType.JSON)
+                .body(request("p-1", null)).post(SERVICE).then().statusCode(401);
         // A person's token from the hospital's provider is not the CDS client's
-        given().auth().oauth2(KeycloakServer.shared().token("demo-auditor", "demo-auditor")).get("/cds-services").then().statusCode(401);
-        given().auth().oauth2(SenderTokens.untrusted("ehr-cds-client", "x")).get("/cds-services").then().statusCode(401);
+        given().auth().oauth2(KeycloakServer.shared().token("demo-auditor", "demo-auditor")).contentType(ContentType.JSON)
+                .body(request("p-1", null)).post(SERVICE).then().statusCode(401);
+        given().auth().oauth2(SenderTokens.untrusted("ehr-cds-client", "x")).contentType(ContentType.JSON)
+                .body(request("p-1", null)).post(SERVICE).then().statusCode(401);
+    }
+
+    @Test
+    void aCdsClientTokenIsUsedOnceAndLivesAtMostFiveMinutes() {
+        String token = client();
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(request("p-1", null)).post(SERVICE).then().statusCode(200);
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(request("p-2", null)).post(SERVICE).then().statusCode(401)
+                .body("error", org.hamcrest.Matchers.containsString("jti"));
+        given().auth().oauth2(SenderTokens.cdsClient(CdsClientTokensResource.AUDIENCE, 10 * 365 * 24 * 60)).contentType(ContentType.JSON)
+                .body(request("p-1", null)).post(SERVICE).then().statusCode(401).body("error", org.hamcrest.Matchers.containsString("5 minutes"));
+        given().auth().oauth2(SenderTokens.cdsClient(CdsClientTokensResource.AUDIENCE, 6)).contentType(ContentType.JSON)
+                .body(request("p-1", null)).post(SERVICE).then().statusCode(401);
+        given().auth().oauth2(SenderTokens.cdsClientWithoutJti(CdsClientTokensResource.AUDIENCE)).contentType(ContentType.JSON)
+                .body(request("p-1", null)).post(SERVICE).then().statusCode(401).body("error", org.hamcrest.Matchers.containsString("jti"));
+    }
+
+    @Test
+    void aPrefetchedPatientThatIsNotTheContextsPatientIsRefusedAndNothingIsShown() throws Exception {
+        String mrn = "SECPROBE-" + UUID.randomUUID();
+        stored(decision(UUID.randomUUID().toString(), 1, "identifier:urn:oid:1.2.36.146.595.217.0.1|" + mrn, Action.OPEN,
+                Tier.HIGH, RoundState.DUE));
+        String someoneElse = "{\"resourceType\":\"Patient\",\"id\":\"secprobe-3\",\"identifier\":[{\"system\":\"urn:oid:1.2.36.146.595.217.0.1\","
+                + "\"value\":\"" + mrn + "\"}]}";
+        given().auth().oauth2(client()).contentType(ContentType.JSON).body(request("nobody-2", someoneElse)).post(SERVICE)
+                .then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("prefetch.patient"))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(mrn)));
+        String noId = someoneElse.replace("\"id\":\"secprobe-3\",", "");
+        given().auth().oauth2(client()).contentType(ContentType.JSON).body(request("nobody-2", noId)).post(SERVICE)
+                .then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("prefetch.patient"));
     }
 
     @Test
@@ -110,7 +146,14 @@ class CdsHooksIT {
                 Tier.INTERMEDIATE, RoundState.DUE));
         String patient = "{\"resourceType\":\"Patient\",\"id\":\"p-77\",\"identifier\":[{\"system\":\"urn:oid:1.2.36.146.595.217.0.1\","
                 + "\"value\":\"" + mrn + "\"}]}";
-        assertThat(call(request("p-77", patient)).getList("cards")).hasSize(1);
+        try (TopicProbe trail = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_AUDIT)) {
+            assertThat(call(request("p-77", patient)).getList("cards")).hasSize(1);
+            // The audit names the patient whose data was shown: the context's, and the identifier its card was found by
+            ConsumerRecord<String, String> audited = trail.awaitRecord(r -> r.value().contains("\"patient-view\"") && r.value().contains("p-77"), WAIT);
+            AuditEvent read = Fhir.r4().newJsonParser().parseResource(AuditEvent.class, audited.value());
+            assertThat(read.getEntity()).anySatisfy(e -> assertThat(e.getWhat().getReference()).isEqualTo("Patient/p-77"));
+            assertThat(read.getEntity()).anySatisfy(e -> assertThat(e.getWhat().getIdentifier().getValue()).isEqualTo(mrn));
+        }
         assertThat(call(request("p-77", null)).getList("cards")).as("without the prefetch, the identifier is unknown").isEmpty();
     }
 

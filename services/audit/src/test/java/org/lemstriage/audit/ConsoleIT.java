@@ -71,6 +71,8 @@ class ConsoleIT {
     /** Overdue since 2020: whatever else the store holds, this one is on top */
     private static final String OVERDUE_PATIENT = "Patient/console-overdue-" + RUN;
     private static final String DUE_PATIENT = "Patient/console-due-" + RUN;
+    /** A key a hostile sender chose: a spreadsheet would read it as a formula */
+    private static final String FORMULA_PATIENT = "-2+3+cmd|' /C calc'!A0-" + RUN;
     private static final String OVERDUE_EPISODE = "console-" + RUN + "-a";
     private static final String EXPLANATION = "A positive P/Q-type VGCC result (1.7 nmol/L) with two DELTA-P items present: "
             + "HIGH tier, CT thorax every 3 months for 2 years.";
@@ -90,6 +92,7 @@ class ConsoleIT {
         TriageDecision due = decision("console-" + RUN + "-b", DUE_PATIENT, Tier.INTERMEDIATE, RoundState.DUE, LocalDate.now());
         send(Topics.TRIAGE_DECISION, OVERDUE_PATIENT, json(overdue));
         send(Topics.TRIAGE_DECISION, DUE_PATIENT, json(due));
+        send(Topics.TRIAGE_DECISION, FORMULA_PATIENT, json(decision("console-" + RUN + "-f", FORMULA_PATIENT, Tier.HIGH, RoundState.DUE, LocalDate.now())));
         // The notifier's AuditEvent of its EHR write for the overdue episode's decision, 3 s after the decision
         AuditEvent written = AuditEvents.rest("transaction", AuditEvent.AuditEventAction.C, AuditEvent.AuditEventOutcome._0, null, "notifier", true);
         written.setRecorded(Date.from(overdue.decidedAt().plusSeconds(3)));
@@ -97,7 +100,7 @@ class ConsoleIT {
         written.addEntity().setName("decision " + overdue.decisionId()).setWhat(new Reference().setIdentifier(
                 new Identifier().setSystem(EhrIdentifiers.DECISION).setValue(overdue.decisionId())));
         send(Topics.TRIAGE_AUDIT, OVERDUE_PATIENT, Fhir.r4().newJsonParser().encodeResourceToString(written));
-        awaitRows("select count(*) from triage_decision where episode_id like 'console-" + RUN + "-%'", 2);
+        awaitRows("select count(*) from triage_decision where episode_id like 'console-" + RUN + "-%'", 3);
         // The episode's round 1 Task as the notifier writes it, still requested; and a round completed 10 days after written
         IGenericClient ehr = Fhir.r4().newRestfulGenericClient(EhrSandboxes.shared().baseUrl());
         ehr.create().resource(task(OVERDUE_EPISODE, 1, Task.TaskStatus.REQUESTED, Instant.now())).execute();
@@ -179,6 +182,44 @@ class ConsoleIT {
 
         browser.open(base() + "/console/audit?from=yesterday");
         assertThat(browser.driver.getPageSource()).contains("Parameter 'from': not a date");
+    }
+
+    @Test
+    void aCsvCellThatASpreadsheetWouldRunIsExportedAsText() {
+        String csv = auditor().fetch("/console/audit/decisions.csv?patient=" + URLEncoder.encode(FORMULA_PATIENT, StandardCharsets.UTF_8));
+        assertThat(csv.lines().toList()).hasSize(2);
+        assertThat(csv.lines().skip(1).findFirst().orElseThrow().split(",")).contains("'" + FORMULA_PATIENT.split(",")[0]);
+        assertThat(csv).doesNotContain("," + FORMULA_PATIENT);
+    }
+
+    @Test
+    void theSessionCookieOpensTheConsoleOnly_andItsAnswersAreNotCachedOrFramed() throws Exception {
+        ConsoleBrowser browser = auditor();
+        browser.open(worklist.toString());
+        String cookies = browser.driver.manage().getCookies().stream().map(c -> c.getName() + "=" + c.getValue())
+                .collect(java.util.stream.Collectors.joining("; "));
+        for (String page : List.of("/console/worklist", "/console/patient?key=" + URLEncoder.encode(OVERDUE_PATIENT, StandardCharsets.UTF_8),
+                "/console/audit/decisions.csv", "/console/audit/audit-events.json")) {
+            HttpURLConnection answer = withCookies(page, cookies);
+            assertThat(answer.getResponseCode()).as(page).isEqualTo(200);
+            assertThat(answer.getHeaderField("Cache-Control")).as(page).isEqualTo("no-store");
+            assertThat(answer.getHeaderField("Content-Security-Policy")).as(page).contains("default-src 'none'").contains("frame-ancestors 'none'");
+            assertThat(answer.getHeaderField("X-Frame-Options")).as(page).isEqualTo("DENY");
+            assertThat(answer.getHeaderField("X-Content-Type-Options")).as(page).isEqualTo("nosniff");
+            assertThat(answer.getHeaderField("X-Powered-By")).as(page).isNull();
+        }
+        // The page's style comes from the console itself, as its policy allows
+        assertThat(withCookies("/console/console.css", cookies).getResponseCode()).isEqualTo(200);
+        // The FHIR API takes bearer tokens only: the console's cookie opens nothing there
+        HttpURLConnection api = withCookies("/fhir/AuditEvent?_count=1", cookies);
+        assertThat(api.getResponseCode()).isEqualTo(401);
+    }
+
+    private HttpURLConnection withCookies(String path, String cookies) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) URI.create(base() + path).toURL().openConnection();
+        c.setInstanceFollowRedirects(false);
+        c.setRequestProperty("Cookie", cookies);
+        return c;
     }
 
     @Test

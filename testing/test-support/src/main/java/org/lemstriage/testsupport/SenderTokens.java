@@ -97,8 +97,21 @@ public final class SenderTokens {
      * naming the CDS service's URL as audience, valid for five minutes, with a unique jti.
      */
     public static String cdsClient(String audience) {
+        return cdsClient(audience, 5);
+    }
+
+    /** A CDS client's token valid for {@code minutesValid} from now. */
+    public static String cdsClient(String audience, int minutesValid) {
+        JwtClaims claims = claims("ehr-cds-client", minutesValid);
+        claims.setAudience(audience);
+        return sign(KEYS, claims);
+    }
+
+    /** A CDS client's token without the {@code jti} CDS Hooks requires. */
+    public static String cdsClientWithoutJti(String audience) {
         JwtClaims claims = claims("ehr-cds-client", 5);
         claims.setAudience(audience);
+        claims.unsetClaim("jti");
         return sign(KEYS, claims);
     }
 

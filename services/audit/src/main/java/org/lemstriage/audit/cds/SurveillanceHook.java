@@ -33,12 +33,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * CDS Hooks 2.0 for the clinician: the {@code patient-view} hook answers with a card when the patient has an open
  * LEMS surveillance, and with no card otherwise. The Patient is asked for as prefetch: its identifiers find
- * patients the pipeline keys by identifier. The caller is the EHR's CDS client, authenticated by its signed JWT
- * (Quarkus OIDC tenant {@code cds-hooks}); the read is audited like any other.
+ * patients the pipeline keys by identifier, and must be the context's patient. Discovery is open, as the specification
+ * allows; a call comes from the EHR's CDS client, authenticated by its signed JWT (Quarkus OIDC tenant
+ * {@code cds-hooks}, then {@link CdsClientTokens}). The read is audited like any other, naming each key it read by.
  */
 @Path("/cds-services")
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,13 +61,15 @@ public class SurveillanceHook {
     private final OpenEpisodes episodes;
     private final ReadAuditTrail trail;
     private final JsonWebToken client;
+    private final CdsClientTokens tokens;
     private final String consoleBaseUrl;
 
-    public SurveillanceHook(OpenEpisodes episodes, ReadAuditTrail trail, JsonWebToken client,
+    public SurveillanceHook(OpenEpisodes episodes, ReadAuditTrail trail, JsonWebToken client, CdsClientTokens tokens,
                             @ConfigProperty(name = "lemstriage.console.base-url") String consoleBaseUrl) {
         this.episodes = episodes;
         this.trail = trail;
         this.client = client;
+        this.tokens = tokens;
         this.consoleBaseUrl = consoleBaseUrl;
     }
 
@@ -81,6 +85,16 @@ public class SurveillanceHook {
         if (!SERVICE_ID.equals(id)) {
             return error(Response.Status.NOT_FOUND, "no CDS service '" + id + "' here; GET /cds-services lists them");
         }
+        Optional<String> refused;
+        try {
+            refused = tokens.refusal(client);
+        } catch (SQLException e) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, "the audit store is not answering; retry later");
+        }
+        if (refused.isPresent()) {
+            return Response.fromResponse(error(Response.Status.UNAUTHORIZED, refused.get()))
+                    .header("WWW-Authenticate", "Bearer error=\"invalid_token\"").build();
+        }
         CdsServiceRequestJson request;
         try {
             // One per call: it holds a HAPI parser, which is not thread-safe
@@ -92,9 +106,16 @@ public class SurveillanceHook {
         if (!"patient-view".equals(request.getHook()) || patientId == null || patientId.isBlank()) {
             return error(Response.Status.BAD_REQUEST, "hook must be patient-view, with context.patientId");
         }
+        Object prefetched = request.getPrefetch("patient");
+        if (prefetched != null && !(prefetched instanceof Patient p && patientId.equals(p.getIdElement().getIdPart()))) {
+            return error(Response.Status.BAD_REQUEST, "prefetch.patient must be the Patient that context.patientId names (Patient/"
+                    + patientId + "); it is " + (prefetched instanceof Patient p && p.hasIdElement() ? "Patient/" + p.getIdElement().getIdPart()
+                    : "a resource without that id"));
+        }
+        List<Reference> shown = patientKeys(patientId, prefetched);
         List<TriageDecision> open;
         try {
-            open = episodes.of(patientKeys(patientId, request.getPrefetch("patient")));
+            open = episodes.of(shown.stream().map(r -> PatientKey.of(r).orElseThrow()).toList());
         } catch (SQLException e) {
             return error(Response.Status.SERVICE_UNAVAILABLE, "the audit store is not answering; retry later");
         }
@@ -104,7 +125,7 @@ public class SurveillanceHook {
         if (user != null) {
             askedBy.add(new Reference(user));
         }
-        trail.read("patient-view", AuditEvent.AuditEventAction.R, askedBy, List.of(new Reference("Patient/" + patientId)),
+        trail.read("patient-view", AuditEvent.AuditEventAction.R, askedBy, shown,
                 "POST /cds-services/" + SERVICE_ID + " hookInstance=" + request.getHookInstance());
         CdsServiceResponseJson response = new CdsServiceResponseJson();
         open.forEach(episode -> response.addCard(SurveillanceCard.of(episode, consoleBaseUrl)));
@@ -115,12 +136,18 @@ public class SurveillanceHook {
         return Response.ok(JSON.writeValueAsString(json)).build();
     }
 
-    /** The pipeline's keys for this patient ({@link PatientKey}): its literal reference, and each identifier of the prefetched Patient. */
-    private static List<String> patientKeys(String patientId, Object prefetched) {
-        List<String> keys = new ArrayList<>(List.of("Patient/" + patientId));
+    /**
+     * The patient as the pipeline may know them ({@link PatientKey}): the literal reference, and each identifier of the
+     * prefetched Patient the pipeline can key by. What is read by, and what the audit names.
+     */
+    private static List<Reference> patientKeys(String patientId, Object prefetched) {
+        List<Reference> keys = new ArrayList<>(List.of(new Reference("Patient/" + patientId)));
         if (prefetched instanceof Patient patient) {
             for (Identifier identifier : patient.getIdentifier()) {
-                PatientKey.of(new Reference().setIdentifier(identifier)).ifPresent(keys::add);
+                Reference byIdentifier = new Reference().setIdentifier(identifier);
+                if (PatientKey.of(byIdentifier).isPresent()) {
+                    keys.add(byIdentifier);
+                }
             }
         }
         return keys;

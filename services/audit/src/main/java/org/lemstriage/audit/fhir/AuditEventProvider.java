@@ -1,6 +1,8 @@
 package org.lemstriage.audit.fhir;
 
+import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Offset;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.Search;
@@ -39,6 +41,9 @@ public class AuditEventProvider implements IResourceProvider {
     private static final Set<String> ACTIONS = Set.of("C", "R", "U", "D", "E");
     private static final Set<String> OUTCOMES = Set.of("0", "4", "8", "12");
     private static final String IDENTIFIER = "identifier";
+    /** A page unless {@code _count} asks otherwise, and the most one holds (AuditFhirServer, PageLimits) */
+    static final int PAGE = 50;
+    static final int MAXIMUM_PAGE = 500;
 
     private final AuditEventSearch search;
 
@@ -67,7 +72,8 @@ public class AuditEventProvider implements IResourceProvider {
             @OptionalParam(name = AuditEvent.SP_ENTITY, chainWhitelist = {"", IDENTIFIER}) ReferenceOrListParam entity,
             @OptionalParam(name = AuditEvent.SP_ACTION) TokenOrListParam action,
             @OptionalParam(name = AuditEvent.SP_OUTCOME) TokenOrListParam outcome,
-            @OptionalParam(name = AuditEvent.SP_DATE) DateRangeParam date) {
+            @OptionalParam(name = AuditEvent.SP_DATE) DateRangeParam date,
+            @Offset Integer offset, @Count Integer count) {
         AuditEventQuery query = new AuditEventQuery();
         if (patient != null) {
             query.entity(targets(AuditEvent.SP_PATIENT, patient, "Patient"), true);
@@ -87,17 +93,35 @@ public class AuditEventProvider implements IResourceProvider {
         if (date != null) {
             query.recorded(instant(date.getLowerBoundAsInstant()), instant(date.getUpperBoundAsInstant()));
         }
-        return new Page(query);
+        return offset == null ? new Page(query, null, null) : new Page(query, offset, Math.min(count == null ? PAGE : count, MAXIMUM_PAGE));
     }
 
-    /** The matches, counted once and read a page at a time as HAPI asks (offset paging: no state between pages). */
+    /**
+     * The matches, counted once and read a page at a time (no state between pages). Without {@code _offset} HAPI asks
+     * for its page; with it, this page is the one asked for ({@code _offset}, {@code _count}), read alone: HAPI would
+     * otherwise read every match and cut the page from them.
+     */
     private final class Page implements IBundleProvider {
         private final AuditEventQuery query;
+        private final Integer offset;
+        private final Integer count;
         private final ca.uhn.fhir.model.primitive.InstantDt published = ca.uhn.fhir.model.primitive.InstantDt.withCurrentTime();
         private Integer size;
 
-        Page(AuditEventQuery query) {
+        Page(AuditEventQuery query, Integer offset, Integer count) {
             this.query = query;
+            this.offset = offset;
+            this.count = count;
+        }
+
+        @Override
+        public Integer getCurrentPageOffset() {
+            return offset;
+        }
+
+        @Override
+        public Integer getCurrentPageSize() {
+            return count;
         }
 
         @Override
@@ -110,8 +134,10 @@ public class AuditEventProvider implements IResourceProvider {
 
         @Override
         public List<IBaseResource> getResources(int from, int to) {
+            int first = offset == null ? from : offset + from;
+            int length = Math.min(Math.max(0, to - from), count == null ? MAXIMUM_PAGE : count);
             List<IBaseResource> page = new ArrayList<>();
-            StoreUnavailable.whenFailing(() -> search.page(query, from, Math.max(0, to - from)))
+            StoreUnavailable.whenFailing(() -> search.page(query, first, length))
                     .forEach(found -> page.add(found.toAuditEvent()));
             return page;
         }
