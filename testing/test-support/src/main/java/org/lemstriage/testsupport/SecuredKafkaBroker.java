@@ -165,21 +165,9 @@ public final class SecuredKafkaBroker implements AutoCloseable {
                 """.formatted(port, controllerPort, adminPassword, dir, STORE_PASSWORD);
     }
 
-    /** A CA, and a certificate for localhost (DNS name only) signed by it, with the JDK's keytool. */
+    /** A CA, and a certificate for localhost (DNS name only) signed by it: ca.pem, and broker.p12 with its chain. */
     private static void makeCertificates(Path dir) throws Exception {
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        List<String> ca = List.of("-keystore", "ca.p12", "-storetype", "PKCS12", "-storepass", STORE_PASSWORD);
-        List<String> broker = List.of("-keystore", "broker.p12", "-storetype", "PKCS12", "-storepass", STORE_PASSWORD);
-        run(dir, concat(List.of(keytool, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-dname", "CN=lems-triage test CA",
-                "-ext", "bc:c", "-validity", "2"), ca), "CA key");
-        run(dir, concat(List.of(keytool, "-exportcert", "-rfc", "-alias", "ca", "-file", "ca.pem"), ca), "CA certificate");
-        run(dir, concat(List.of(keytool, "-genkeypair", "-alias", "broker", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2"),
-                broker), "broker key");
-        run(dir, concat(List.of(keytool, "-certreq", "-alias", "broker", "-file", "broker.csr"), broker), "broker request");
-        run(dir, concat(List.of(keytool, "-gencert", "-alias", "ca", "-infile", "broker.csr", "-outfile", "broker.pem", "-rfc",
-                "-ext", "SAN=dns:localhost", "-validity", "2"), ca), "broker certificate");
-        run(dir, concat(List.of(keytool, "-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem"), broker), "CA into keystore");
-        run(dir, concat(List.of(keytool, "-importcert", "-noprompt", "-alias", "broker", "-file", "broker.pem"), broker), "chain");
+        CertificateAuthority.create(dir, "lems-triage test CA", STORE_PASSWORD).issue("broker", "CN=localhost", "dns:localhost");
     }
 
     private static List<String> java(List<String> mainAndArguments) {

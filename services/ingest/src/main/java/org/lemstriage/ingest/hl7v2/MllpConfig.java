@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,6 +20,16 @@ public interface MllpConfig {
     /** 2575: the port IANA registered for HL7 over MLLP. */
     @WithDefault("2575")
     int port();
+
+    /** The address to listen on: every interface unless set (a container's only way in); the local stack sets loopback. */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /**
+     * The addresses that may connect, each an address or a CIDR block ({@code 10.20.0.0/16}, {@code ::1}), for a site
+     * that runs MLLP without TLS inside a network segment; any address when empty. Others are closed on connecting.
+     */
+    Optional<List<String>> allowedSenders();
 
     /** The largest message taken (bytes between the start and end blocks); a larger frame closes its connection. */
     @WithDefault("1048576")
@@ -49,4 +60,18 @@ public interface MllpConfig {
     Optional<Path> tlsCertificate();
 
     Optional<Path> tlsKey();
+
+    /**
+     * Mutual TLS: the PEM certificates of the CA(s) that issue the senders' client certificates. With it, a sender
+     * without a certificate from them is refused at the handshake, and a message is taken only for a sending facility
+     * (MSH-4) its certificate is mapped to in {@link #senderFacilities()}.
+     */
+    Optional<Path> tlsClientCa();
+
+    /**
+     * A sender certificate's subject CN to the sending facilities it may send for: each MSH-4's namespace id (MSH-4.1)
+     * or universal id (MSH-4.2), e.g. {@code lemstriage.mllp.sender-facilities.mayo-interface=MAYO,2.16.840.1.113883.3.2074}.
+     * Any other facility is refused (AR) on that connection.
+     */
+    Map<String, List<String>> senderFacilities();
 }

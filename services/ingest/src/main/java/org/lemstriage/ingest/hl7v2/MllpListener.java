@@ -7,16 +7,19 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.parsetools.RecordParser;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 import org.lemstriage.ingest.audit.MessageAudit;
 
+import java.net.InetAddress;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
@@ -25,7 +28,8 @@ import java.nio.charset.StandardCharsets;
  * followed by 0x0D), on Vert.x's TCP server: frames cut by Vert.x's record parser, with a size limit; a connection
  * that does not bring a whole frame within the read timeout (of connecting, or of its last answer) is closed. One
  * message at a time per connection, in order, each answered before the next is read. A frame that is not MLLP (no start block, binary garbage, too large, too many segments, bytes beyond
- * ASCII without MSH-18 naming a character set) closes its own connection only.
+ * ASCII without MSH-18 naming a character set) closes its own connection only. Who may connect and send for which
+ * facility is {@link MllpSenders}'.
  */
 @ApplicationScoped
 public class MllpListener {
@@ -36,25 +40,49 @@ public class MllpListener {
 
     private final OruIntake intake;
     private final MllpConfig config;
+    private final MllpSenders senders;
     private NetServer server;
 
-    public MllpListener(OruIntake intake, MllpConfig config) {
+    public MllpListener(OruIntake intake, MllpConfig config, MllpSenders senders) {
         this.intake = intake;
         this.config = config;
+        this.senders = senders;
     }
 
     void start(@Observes StartupEvent started, Vertx vertx) {
         if (!config.enabled()) {
             return;
         }
-        NetServerOptions options = new NetServerOptions().setPort(config.port());
+        NetServerOptions options = new NetServerOptions().setHost(config.host()).setPort(config.port());
         if (config.tlsCertificate().isPresent() && config.tlsKey().isPresent()) {
             options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCertificate().get().toString())
                     .setKeyPath(config.tlsKey().get().toString()));
         }
-        server = vertx.createNetServer(options).connectHandler(socket -> connected(vertx, socket));
+        config.tlsClientCa().ifPresent(ca -> options.setClientAuth(ClientAuth.REQUIRED)
+                .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
+        server = vertx.createNetServer(options).connectHandler(socket -> {
+            if (senders.mayConnect(socket.remoteAddress())) {
+                connected(vertx, socket);
+            } else {
+                LOG.warnf("MLLP connection from %s, not an allowed sender: closed", socket.remoteAddress().hostAddress());
+                socket.close();
+            }
+        });
         server.listen().toCompletionStage().toCompletableFuture().join();
-        LOG.infof("HL7 v2 (MLLP) listening on port %d%s", server.actualPort(), options.isSsl() ? " with TLS" : "");
+        LOG.infof("HL7 v2 (MLLP) listening on %s:%d%s", config.host(), server.actualPort(),
+                options.getClientAuth() == ClientAuth.REQUIRED ? " with mutual TLS" : options.isSsl() ? " with TLS" : "");
+        if (senders.open() && !loopback(config.host())) {
+            LOG.warnf("HL7 v2 (MLLP) takes messages from anyone who reaches %s:%d: set lemstriage.mllp.tls-client-ca (mutual TLS) "
+                    + "or lemstriage.mllp.allowed-senders", config.host(), server.actualPort());
+        }
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The port it listens on (0 until started). */
@@ -69,6 +97,7 @@ public class MllpListener {
     }
 
     private void connected(Vertx vertx, NetSocket socket) {
+        MllpSenders.SendingFacilities facilities = senders.facilitiesOf(socket);
         // The parser reads the socket as a stream: paused, it hands over no further frame, even one already received
         RecordParser frames = RecordParser.newDelimited(Buffer.buffer(new byte[]{END, CR}), socket);
         frames.maxRecordSize(config.maxMessageBytes() + 1);
@@ -93,7 +122,7 @@ public class MllpListener {
             // SmallRye's Kafka transaction did not commit within the publish timeout (seen in MllpIT); from the pool
             // it does. Frames stay paused until the answer, so a connection's messages are answered in turn
             Context context = vertx.getOrCreateContext();
-            Uni.createFrom().item(() -> intake.answer(text)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).subscribe().with(
+            Uni.createFrom().item(() -> intake.answer(text, facilities)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).subscribe().with(
                     ack -> context.runOnContext(v -> {
                         socket.write(Buffer.buffer().appendByte(START).appendString(ack, StandardCharsets.ISO_8859_1.name())
                                 .appendByte(END).appendByte(CR));

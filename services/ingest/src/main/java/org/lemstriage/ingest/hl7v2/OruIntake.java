@@ -64,22 +64,33 @@ public class OruIntake {
      * The answer to one MLLP frame (ER7): a message's ACK, or for a batch (FHS/BHS) the batch of each message's ACK;
      * {@link KafkaUnavailable} when none may be sent, a {@link V2Problem} when the frame holds no MSH to answer.
      */
-    public String answer(String frame) {
+    public String answer(String frame, MllpSenders.SendingFacilities sender) {
         String er7 = V2Messages.normalise(frame);
         if (!V2Batch.is(er7)) {
-            return take(er7);
+            return take(er7, sender);
         }
         V2Batch batch = V2Batch.split(er7);
         List<String> acks = new ArrayList<>();
         for (String message : batch.messages()) {
-            acks.add(take(V2Messages.normalise(message))); // each in a request context of its own: its own AuditEvent
+            acks.add(take(V2Messages.normalise(message), sender)); // each in a request context of its own: its own AuditEvent
         }
         return batch.acknowledge(acks);
     }
 
-    /** The ACK to send (ER7), or {@link KafkaUnavailable} when none may be sent. */
+    /**
+     * The ACK to send (ER7), or {@link KafkaUnavailable} when none may be sent. A message for a sending facility the
+     * sender may not send for is refused (AR) before it is read further.
+     */
     @ActivateRequestContext
-    public String take(String er7) {
+    public String take(String er7, MllpSenders.SendingFacilities sender) {
+        Optional<V2Header> header = V2Header.read(er7);
+        if (header.isPresent() && !sender.allow(header.get().field(4, 1), header.get().field(4, 2))) {
+            V2Problem problem = V2Problem.notAllowed(V2Location.of("MSH", 1, 4), "the sender's certificate (CN " + sender.certificate()
+                    + ") may not send for this sending facility (MSH-4)");
+            Optional<String> answer = messages.refuseUnparsed(er7, problem);
+            audit.message(header.get().field(10), answer.isPresent() ? "AR" : "none", problem.where() + " " + problem.getMessage());
+            return answer.orElseThrow(() -> problem);
+        }
         Message message;
         try {
             message = messages.parse(er7);

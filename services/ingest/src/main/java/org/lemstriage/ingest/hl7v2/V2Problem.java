@@ -52,6 +52,14 @@ public final class V2Problem extends RuntimeException {
         return new V2Problem(Ack.AR, where, where.field() == 12 ? ErrorCode.UNSUPPORTED_VERSION_ID : ErrorCode.UNSUPPORTED_MESSAGE_TYPE, message);
     }
 
+    /**
+     * A sending facility (MSH-4) the sender may not send for: AR with 103 (table value not found), as Table 0357 has
+     * no code of its own for it; the text says which.
+     */
+    public static V2Problem notAllowed(V2Location where, String message) {
+        return new V2Problem(Ack.AR, where, ErrorCode.TABLE_VALUE_NOT_FOUND, message);
+    }
+
     public Ack ack() {
         return ack;
     }
