@@ -22,6 +22,10 @@ import io.strimzi.api.kafka.model.user.acl.AclRule;
 import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
 import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
 import io.strimzi.api.kafka.model.user.acl.AclRuleTransactionalIdResource;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,6 +158,62 @@ class KubernetesManifestsTest {
                 }));
         assertThat(env(container, "LEMSTRIAGE_ADVERTISED_HOST").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
         assertThat(names(Service.class)).contains(classifier.getSpec().getServiceName());
+    }
+
+    @Test
+    void networkPoliciesLetOnlyTheEngineReachIngestAndOnlyTheIngressReachTheConsole() {
+        List<NetworkPolicy> policies = resources.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast).toList();
+        assertThat(policies).as("a policy that selects every pod and lets nothing in").anySatisfy(p -> {
+            assertThat(p.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
+            assertThat(p.getSpec().getPodSelector().getMatchExpressions()).isNullOrEmpty();
+            assertThat(p.getSpec().getPolicyTypes()).containsExactly("Ingress");
+            assertThat(p.getSpec().getIngress()).isNullOrEmpty();
+        });
+        for (NetworkPolicy p : policies) {
+            for (NetworkPolicyIngressRule rule : p.getSpec().getIngress()) {
+                assertThat(rule.getFrom()).as("%s: a rule without 'from' lets anyone in", p.getMetadata().getName()).isNotEmpty();
+                assertThat(rule.getPorts()).as("%s: a rule without ports opens every port", p.getMetadata().getName()).isNotEmpty();
+            }
+        }
+        assertThat(sourcesOf(policies, "lems-triage-ingest", "mllp")).containsExactly("namespace lems-triage.org/role=integration-engine");
+        assertThat(sourcesOf(policies, "lems-triage-ingest", "http")).containsExactlyInAnyOrder("namespace lems-triage.org/role=integration-engine",
+                "namespace lems-triage.org/role=monitoring", "pods app.kubernetes.io/name=lems-triage-audit");
+        assertThat(sourcesOf(policies, "lems-triage-audit", "http")).containsExactlyInAnyOrder("namespace lems-triage.org/role=ingress",
+                "namespace lems-triage.org/role=monitoring");
+        for (String name : SERVICES.keySet()) {
+            assertThat(sourcesOf(policies, name, "http")).as(name).contains("namespace lems-triage.org/role=monitoring");
+        }
+    }
+
+    /** Who may reach a workload's named port, as "namespace k=v" or "pods k=v" (same namespace), over every policy that selects it. */
+    private static List<String> sourcesOf(List<NetworkPolicy> policies, String workload, String port) {
+        Map<String, String> pod = podTemplate(workload).getMetadata().getLabels();
+        List<String> sources = new ArrayList<>();
+        for (NetworkPolicy p : policies) {
+            if (!selects(p.getSpec().getPodSelector(), pod)) {
+                continue;
+            }
+            for (NetworkPolicyIngressRule rule : p.getSpec().getIngress()) {
+                if (rule.getPorts().stream().noneMatch(to -> port.equals(to.getPort().getStrVal()))) {
+                    continue;
+                }
+                for (NetworkPolicyPeer peer : rule.getFrom()) {
+                    assertThat(peer.getIpBlock()).as("%s: sources by address", p.getMetadata().getName()).isNull();
+                    LabelSelector selector = peer.getNamespaceSelector() != null ? peer.getNamespaceSelector() : peer.getPodSelector();
+                    assertThat(peer.getNamespaceSelector() == null || peer.getPodSelector() == null).isTrue();
+                    sources.add((peer.getNamespaceSelector() != null ? "namespace " : "pods ") + selector.getMatchLabels().entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+                }
+            }
+        }
+        return sources;
+    }
+
+    private static boolean selects(LabelSelector selector, Map<String, String> labels) {
+        boolean byLabels = selector.getMatchLabels() == null || labels.entrySet().containsAll(selector.getMatchLabels().entrySet());
+        boolean byExpressions = selector.getMatchExpressions() == null || selector.getMatchExpressions().stream()
+                .allMatch(e -> "In".equals(e.getOperator()) && e.getValues().contains(labels.get(e.getKey())));
+        return byLabels && byExpressions;
     }
 
     @Test
