@@ -196,8 +196,7 @@ class ConsoleIT {
     void theSessionCookieOpensTheConsoleOnly_andItsAnswersAreNotCachedOrFramed() throws Exception {
         ConsoleBrowser browser = auditor();
         browser.open(worklist.toString());
-        String cookies = browser.driver.manage().getCookies().stream().map(c -> c.getName() + "=" + c.getValue())
-                .collect(java.util.stream.Collectors.joining("; "));
+        String cookies = cookies(browser);
         for (String page : List.of("/console/worklist", "/console/patient?key=" + URLEncoder.encode(OVERDUE_PATIENT, StandardCharsets.UTF_8),
                 "/console/audit/decisions.csv", "/console/audit/audit-events.json")) {
             HttpURLConnection answer = withCookies(page, cookies);
@@ -213,6 +212,31 @@ class ConsoleIT {
         // The FHIR API takes bearer tokens only: the console's cookie opens nothing there
         HttpURLConnection api = withCookies("/fhir/AuditEvent?_count=1", cookies);
         assertThat(api.getResponseCode()).isEqualTo(401);
+    }
+
+    @Test
+    void afterLogoutTheSavedSessionCookieOpensNothing() throws Exception {
+        try (ConsoleBrowser someone = new ConsoleBrowser(SCREENSHOTS)) {
+            someone.login(worklist.toString(), "demo-worklist");
+            String saved = cookies(someone);
+            assertThat(withCookies("/console/worklist", saved).getResponseCode()).isEqualTo(200);
+            someone.open(base() + "/console/logout");
+            new org.openqa.selenium.support.ui.WebDriverWait(someone.driver, Duration.ofSeconds(30))
+                    .until(d -> d.getCurrentUrl().startsWith(base() + "/q/health/live"));
+            // Logged out at Keycloak as well: the browser must log in again
+            someone.open(worklist.toString());
+            assertThat(someone.driver.getCurrentUrl()).contains("/realms/lems-triage/protocol/openid-connect/auth");
+            // And the cookie saved before the logout is refused at once (Quarkus answers a session it cannot verify 401)
+            HttpURLConnection replayed = withCookies("/console/worklist", saved);
+            assertThat(replayed.getResponseCode()).isEqualTo(401);
+            assertThat(new String(replayed.getErrorStream() == null ? new byte[0] : replayed.getErrorStream().readAllBytes()))
+                    .doesNotContain("console-");
+        }
+    }
+
+    private static String cookies(ConsoleBrowser browser) {
+        return browser.driver.manage().getCookies().stream().map(c -> c.getName() + "=" + c.getValue())
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     private HttpURLConnection withCookies(String path, String cookies) throws Exception {

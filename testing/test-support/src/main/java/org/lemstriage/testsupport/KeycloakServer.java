@@ -74,10 +74,10 @@ public final class KeycloakServer {
         }
         try {
             Path imports = Files.createDirectories(home.resolve("data/import"));
-            // The realm as deployed, but a test's console listens on a port chosen at random: any localhost port may
-            // be redirected to (Keycloak matches a redirect URI ending in * as a prefix)
+            // The realm as deployed, whose redirect URIs are exact; but a test's console listens on a port chosen at
+            // random: here any localhost port may be redirected to (Keycloak matches a URI ending in * as a prefix)
             String realm = Files.readString(root.resolve("deploy/local/keycloak/lems-triage-realm.json"))
-                    .replace("\"http://localhost:8083/*\"", "\"http://localhost:*\"");
+                    .replaceAll("\"http://localhost:8083/[^\"]*\"", "\"http://localhost:*\"");
             Files.writeString(imports.resolve("lems-triage-realm.json"), realm);
             int port = Ports.free();
             ProcessBuilder builder = new ProcessBuilder(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
