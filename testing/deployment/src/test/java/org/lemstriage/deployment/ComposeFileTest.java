@@ -118,8 +118,43 @@ class ComposeFileTest {
     @Test
     void theSecretTheServicesMountIsMadeByInitSecretsAndNeverCommitted() throws IOException {
         String initSecrets = Files.readString(ROOT.resolve("deploy/compose/init-secrets"));
-        assertThat(initSecrets).contains("jwt-public.pem");
-        assertThat(Files.readString(ROOT.resolve(".gitignore"))).contains("deploy/compose/secrets/");
+        assertThat(initSecrets).contains("jwt-public.pem", "QUARKUS_DATASOURCE_PASSWORD", "QUARKUS_OIDC_CONSOLE_CREDENTIALS_SECRET",
+                "lems-triage-realm.json");
+        assertThat(Files.readString(ROOT.resolve(".gitignore"))).contains("deploy/compose/secrets/", "/.env");
+    }
+
+    @Test
+    void noPasswordOrSecretHasADefault_composeRefusesToStartWithoutThem() {
+        for (Map.Entry<String, Map<String, Object>> service : services.entrySet()) {
+            Object environment = service.getValue().get("environment");
+            if (!(environment instanceof Map<?, ?> variables)) {
+                continue;
+            }
+            variables.forEach((name, value) -> {
+                if (String.valueOf(name).matches(".*(PASSWORD|SECRET).*") && !String.valueOf(name).endsWith("_FILE")) {
+                    assertThat(String.valueOf(value)).as("%s of %s", name, service.getKey()).matches("\\$\\{[A-Z_]+:\\?[^}]+}");
+                }
+            });
+        }
+    }
+
+    @Test
+    void everyPublishedPortListensOnLoopbackUnlessToldOtherwise() {
+        for (Map.Entry<String, Map<String, Object>> service : services.entrySet()) {
+            for (Object port : (List<?>) service.getValue().getOrDefault("ports", List.of())) {
+                assertThat(String.valueOf(port)).as(service.getKey()).startsWith("${LT_PUBLISH_ADDRESS:-127.0.0.1}:");
+            }
+        }
+    }
+
+    @Test
+    void theConsolesRedirectUrisAreExact() throws IOException {
+        com.fasterxml.jackson.databind.JsonNode realm = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(ROOT.resolve("deploy/local/keycloak/lems-triage-realm.json").toFile());
+        com.fasterxml.jackson.databind.JsonNode console = realm.at("/clients/0");
+        assertThat(console.path("clientId").asText()).isEqualTo("lems-triage-console");
+        assertThat(console.path("redirectUris")).isNotEmpty().allSatisfy(uri -> assertThat(uri.asText()).doesNotContain("*"));
+        assertThat(console.at("/attributes/post.logout.redirect.uris").asText()).isNotEmpty().doesNotContain("*");
     }
 
     /** The rows of the documentation's table whose header line starts with {@code header}, cells without backticks. */
@@ -173,7 +208,7 @@ class ComposeFileTest {
     @SuppressWarnings("unchecked")
     private static List<String> ports(Map<String, Object> service) {
         return ((List<Object>) service.getOrDefault("ports", List.of())).stream().map(String::valueOf)
-                .map(ComposeFileTest::withDefaults).toList();
+                .map(ComposeFileTest::withDefaults).map(p -> p.replaceFirst("^127\\.0\\.0\\.1:", "")).toList();
     }
 
     @SuppressWarnings("unchecked")
