@@ -177,7 +177,11 @@ class KubernetesManifestsTest {
         }
         assertThat(sourcesOf(policies, "lems-triage-ingest", "mllp")).containsExactly("namespace lems-triage.org/role=integration-engine");
         assertThat(sourcesOf(policies, "lems-triage-ingest", "http")).containsExactlyInAnyOrder("namespace lems-triage.org/role=integration-engine",
-                "namespace lems-triage.org/role=monitoring", "pods app.kubernetes.io/name=lems-triage-audit");
+                "namespace lems-triage.org/role=ingress", "namespace lems-triage.org/role=monitoring", "pods app.kubernetes.io/name=lems-triage-audit");
+        assertThat(sourcesOf(policies, "lems-triage-classifier", "http")).containsExactlyInAnyOrder("pods app.kubernetes.io/name=lems-triage-classifier",
+                "namespace lems-triage.org/role=ingress", "namespace lems-triage.org/role=monitoring");
+        assertThat(sourcesOf(policies, "lems-triage-notifier", "http")).containsExactlyInAnyOrder("namespace lems-triage.org/role=monitoring",
+                "pods app.kubernetes.io/name=lems-triage-audit");
         assertThat(sourcesOf(policies, "lems-triage-audit", "http")).containsExactlyInAnyOrder("namespace lems-triage.org/role=ingress",
                 "namespace lems-triage.org/role=monitoring");
         for (String name : SERVICES.keySet()) {

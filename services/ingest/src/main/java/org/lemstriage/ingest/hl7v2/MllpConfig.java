@@ -63,15 +63,16 @@ public interface MllpConfig {
 
     /**
      * Mutual TLS: the PEM certificates of the CA(s) that issue the senders' client certificates. With it, a sender
-     * without a certificate from them is refused at the handshake, and a message is taken only for a sending facility
-     * (MSH-4) its certificate is mapped to in {@link #senderFacilities()}.
+     * without a certificate from them is refused at the handshake, and a message is taken only for the facilities its
+     * certificate is mapped to in {@link #senderFacilities()}.
      */
     Optional<Path> tlsClientCa();
 
     /**
-     * A sender certificate's subject CN to the sending facilities it may send for: each MSH-4's namespace id (MSH-4.1)
-     * or universal id (MSH-4.2), e.g. {@code lemstriage.mllp.sender-facilities.mayo-interface=MAYO,2.16.840.1.113883.3.2074}.
-     * Any other facility is refused (AR) on that connection.
+     * A sender certificate's subject CN to the facilities it may send for, as namespace ids: each message's MSH-4.1 and
+     * each order number's namespace (OBR-3.2, else OBR-2.2) must be among them, e.g.
+     * {@code lemstriage.mllp.sender-facilities.mayo-interface=MAYO} (a CN with dots is quoted:
+     * {@code sender-facilities."lab.example.org"}). Anything else is refused (AR) on that connection.
      */
     Map<String, List<String>> senderFacilities();
 }

@@ -28,8 +28,8 @@ import java.nio.charset.StandardCharsets;
  * followed by 0x0D), on Vert.x's TCP server: frames cut by Vert.x's record parser, with a size limit; a connection
  * that does not bring a whole frame within the read timeout (of connecting, or of its last answer) is closed. One
  * message at a time per connection, in order, each answered before the next is read. A frame that is not MLLP (no start block, binary garbage, too large, too many segments, bytes beyond
- * ASCII without MSH-18 naming a character set) closes its own connection only. Who may connect and send for which
- * facility is {@link MllpSenders}'.
+ * ASCII without MSH-18 naming a character set) closes its own connection only. Who may connect is
+ * {@link SenderAddresses}', and with mutual TLS, for which facilities a sender may send, {@link SenderCertificates}'.
  */
 @ApplicationScoped
 public class MllpListener {
@@ -40,13 +40,15 @@ public class MllpListener {
 
     private final OruIntake intake;
     private final MllpConfig config;
-    private final MllpSenders senders;
+    private final SenderAddresses addresses;
+    private final SenderCertificates certificates;
     private NetServer server;
 
-    public MllpListener(OruIntake intake, MllpConfig config, MllpSenders senders) {
+    public MllpListener(OruIntake intake, MllpConfig config, SenderAddresses addresses, SenderCertificates certificates) {
         this.intake = intake;
         this.config = config;
-        this.senders = senders;
+        this.addresses = addresses;
+        this.certificates = certificates;
     }
 
     void start(@Observes StartupEvent started, Vertx vertx) {
@@ -61,7 +63,7 @@ public class MllpListener {
         config.tlsClientCa().ifPresent(ca -> options.setClientAuth(ClientAuth.REQUIRED)
                 .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
         server = vertx.createNetServer(options).connectHandler(socket -> {
-            if (senders.mayConnect(socket.remoteAddress())) {
+            if (addresses.allows(socket.remoteAddress())) {
                 connected(vertx, socket);
             } else {
                 LOG.warnf("MLLP connection from %s, not an allowed sender: closed", socket.remoteAddress().hostAddress());
@@ -71,7 +73,7 @@ public class MllpListener {
         server.listen().toCompletionStage().toCompletableFuture().join();
         LOG.infof("HL7 v2 (MLLP) listening on %s:%d%s", config.host(), server.actualPort(),
                 options.getClientAuth() == ClientAuth.REQUIRED ? " with mutual TLS" : options.isSsl() ? " with TLS" : "");
-        if (senders.open() && !loopback(config.host())) {
+        if (addresses.any() && !certificates.required() && !loopback(config.host())) {
             LOG.warnf("HL7 v2 (MLLP) takes messages from anyone who reaches %s:%d: set lemstriage.mllp.tls-client-ca (mutual TLS) "
                     + "or lemstriage.mllp.allowed-senders", config.host(), server.actualPort());
         }
@@ -97,7 +99,7 @@ public class MllpListener {
     }
 
     private void connected(Vertx vertx, NetSocket socket) {
-        MllpSenders.SendingFacilities facilities = senders.facilitiesOf(socket);
+        SendingFacilities facilities = certificates.facilitiesOf(socket);
         // The parser reads the socket as a stream: paused, it hands over no further frame, even one already received
         RecordParser frames = RecordParser.newDelimited(Buffer.buffer(new byte[]{END, CR}), socket);
         frames.maxRecordSize(config.maxMessageBytes() + 1);

@@ -14,6 +14,7 @@ import org.lemstriage.ingest.fhir.FhirInputException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,7 +65,7 @@ public class OruIntake {
      * The answer to one MLLP frame (ER7): a message's ACK, or for a batch (FHS/BHS) the batch of each message's ACK;
      * {@link KafkaUnavailable} when none may be sent, a {@link V2Problem} when the frame holds no MSH to answer.
      */
-    public String answer(String frame, MllpSenders.SendingFacilities sender) {
+    public String answer(String frame, SendingFacilities sender) {
         String er7 = V2Messages.normalise(frame);
         if (!V2Batch.is(er7)) {
             return take(er7, sender);
@@ -78,18 +79,18 @@ public class OruIntake {
     }
 
     /**
-     * The ACK to send (ER7), or {@link KafkaUnavailable} when none may be sent. A message for a sending facility the
-     * sender may not send for is refused (AR) before it is read further.
+     * The ACK to send (ER7), or {@link KafkaUnavailable} when none may be sent. A message for a sending facility (MSH-4.1)
+     * the sender may not send for is refused (AR) before it is read further; one whose results would be identified in
+     * another facility's order namespace, once mapped.
      */
     @ActivateRequestContext
-    public String take(String er7, MllpSenders.SendingFacilities sender) {
-        Optional<V2Header> header = V2Header.read(er7);
-        if (header.isPresent() && !sender.allow(header.get().field(4, 1), header.get().field(4, 2))) {
-            V2Problem problem = V2Problem.notAllowed(V2Location.of("MSH", 1, 4), "the sender's certificate (CN " + sender.certificate()
-                    + ") may not send for this sending facility (MSH-4)");
-            Optional<String> answer = messages.refuseUnparsed(er7, problem);
-            audit.message(header.get().field(10), answer.isPresent() ? "AR" : "none", problem.where() + " " + problem.getMessage());
-            return answer.orElseThrow(() -> problem);
+    public String take(String er7, SendingFacilities sender) {
+        Optional<V2Problem> notAllowed = facilityRefusal(er7, sender);
+        if (notAllowed.isPresent()) {
+            Optional<String> answer = messages.refuseUnparsed(er7, notAllowed.get());
+            audit.message(V2Header.read(er7).map(h -> h.field(10)).orElse(""), answer.isPresent() ? "AR" : "none",
+                    notAllowed.get().where() + " " + notAllowed.get().getMessage());
+            return answer.orElseThrow(notAllowed::get);
         }
         Message message;
         try {
@@ -106,6 +107,11 @@ public class OruIntake {
         OruToFhir.Mapped mapped = null;
         try {
             mapped = toFhir.map(messages.oru(message));
+            for (Map.Entry<V2Location, String> order : mapped.orderNamespaces().entrySet()) {
+                sender.refusal(order.getValue(), order.getKey()).ifPresent(problem -> {
+                    throw problem;
+                });
+            }
             allOrNothing.publish(reader.tracked(mapped.bundle()));
         } catch (V2Problem problem) {
             audit.message(controlId, problem.ack().name(), problem.where() + " " + problem.getMessage());
@@ -135,6 +141,18 @@ public class OruIntake {
         mapped.unmapped().forEach(unmapped::seen);
         audit.message(controlId, "AA", null);
         return messages.accept(message);
+    }
+
+    /** Why the message's MSH-4.1 may not be sent for on this connection; a header that cannot be read cannot be checked. */
+    private static Optional<V2Problem> facilityRefusal(String er7, SendingFacilities sender) {
+        if (sender.any()) {
+            return Optional.empty();
+        }
+        Optional<V2Header> header = V2Header.read(er7);
+        if (header.isEmpty()) {
+            return Optional.of(V2Problem.notAllowed(V2Location.of("MSH", 1, 4), "the sending facility (MSH-4) cannot be read"));
+        }
+        return sender.refusal(header.get().field(4, 1), V2Location.of("MSH", 1, 4));
     }
 
     /** A FHIR-path failure (validation, an unconvertible unit) as the OBX field it came from. */

@@ -38,6 +38,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,7 +85,12 @@ public final class OruToFhir {
      * The Bundle of the tracked results, and for each of its entries the OBX it came from (for an ERR naming a field of
      * that OBX); how many OBX were not tracked, and of those the codes whose coding system the site has not mapped.
      */
-    public record Mapped(Bundle bundle, List<V2Location> sources, int untracked, List<UnmappedCode> unmapped) {
+    /**
+     * @param orderNamespaces the namespace of each order number the results are identified by, at its OBR-3 (or OBR-2),
+     *                        for the orders with tracked results
+     */
+    public record Mapped(Bundle bundle, List<V2Location> sources, int untracked, List<UnmappedCode> unmapped,
+                         Map<V2Location, String> orderNamespaces) {
     }
 
     /**
@@ -125,6 +131,7 @@ public final class OruToFhir {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         List<V2Location> sources = new ArrayList<>();
         List<UnmappedCode> unmapped = new ArrayList<>();
+        Map<V2Location, String> orderNamespaces = new LinkedHashMap<>();
         String version = null;
         int pid = 0;
         int obr = 0;
@@ -156,7 +163,10 @@ public final class OruToFhir {
                         }
                         subject = subject(patient, pid);
                     }
-                    filler = filler != null ? filler : orderNumber(request, obr, facility);
+                    if (filler == null) {
+                        filler = orderNumber(request, obr, facility);
+                        orderNamespaces.put(orderNumberAt(request, obr), filler.namespace());
+                    }
                     version = version != null ? version : version(msh);
                     V2Location at = V2Location.of("OBX", obx, 0);
                     Observation fhir = observation(segment, request, at, orderAt, facility, filler, subject, version);
@@ -168,7 +178,7 @@ public final class OruToFhir {
         if (obx == 0) {
             throw V2Problem.sequence(V2Location.of("OBX", 1, 0), "an ORU^R01 without any OBX: no result to take");
         }
-        return new Mapped(bundle, sources, untracked, List.copyOf(unmapped));
+        return new Mapped(bundle, sources, untracked, List.copyOf(unmapped), Map.copyOf(orderNamespaces));
     }
 
     /** The OBX-3 code when none of its codings has a system URI: a sender's local system the site has not mapped. */
@@ -388,6 +398,11 @@ public final class OruToFhir {
         }
         String namespace = text(number.getNamespaceID()).isEmpty() ? facility : text(number.getNamespaceID());
         return new OrderNumber(namespace.isEmpty() ? "unknown" : namespace, text(number.getEntityIdentifier()));
+    }
+
+    /** Where {@link #orderNumber} reads the order number: OBR-3, or OBR-2 when OBR-3 is empty. */
+    private static V2Location orderNumberAt(OBR obr, int repetition) {
+        return V2Location.of("OBR", repetition, text(obr.getFillerOrderNumber().getEntityIdentifier()).isEmpty() ? 2 : 3);
     }
 
     /** MSH-7 as yyyyMMddHHmmss: a numeric version, later for a later message. */

@@ -49,7 +49,7 @@ class MllpSendersIT {
             return Map.of("lemstriage.mllp.tls-certificate", c.listener.certificatePem().toString(),
                     "lemstriage.mllp.tls-key", c.listener.keyPem().toString(),
                     "lemstriage.mllp.tls-client-ca", c.ca.certificate().toString(),
-                    "lemstriage.mllp.sender-facilities.mayo-interface", "MAYO,2.16.840.1.113883.3.2074",
+                    "lemstriage.mllp.sender-facilities.mayo-interface", "MAYO",
                     "lemstriage.mllp.allowed-senders", ALLOWED + "/32,127.0.0.3");
         }
     }
@@ -83,9 +83,9 @@ class MllpSendersIT {
             assertThat(ack).contains("MSA|AA|");
             probe.awaitRecord(r -> r.value().contains(mrn), WAIT);
         }
-        // The facility by its universal id (MSH-4.2) is as good as by its namespace id
-        String byOid = mayoResult("MRN-" + UUID.randomUUID()).replace("|MAYOLINK|MAYO|", "|MAYOLINK|MML^2.16.840.1.113883.3.2074^ISO|");
-        assertThat(send(tls(Certificates.get().ca.clientContext(Certificates.get().mayo)), "127.0.0.3", byOid)).contains("MSA|AA|");
+        // An allowed address given without a prefix length
+        assertThat(send(tls(Certificates.get().ca.clientContext(Certificates.get().mayo)), "127.0.0.3", mayoResult("MRN-" + UUID.randomUUID())))
+                .contains("MSA|AA|");
     }
 
     @Test
@@ -97,6 +97,26 @@ class MllpSendersIT {
             long before = probe.endOffsetSum();
             String ack = send(tls(Certificates.get().ca.clientContext(Certificates.get().mayo)), ALLOWED, other);
             assertThat(ack).contains("MSA|AR|").contains("ERR||MSH^1^4").contains("mayo-interface");
+            assertThat(probe.pollFor(Duration.ofSeconds(2))).noneMatch(r -> r.value().contains(mrn));
+            assertThat(probe.endOffsetSum()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void resultsInAnotherLabsOrderNamespaceOrAnotherFacilityUnderAnOwnNamespaceIdAreAr() throws Exception {
+        String mrn = "MRN-" + UUID.randomUUID();
+        // MSH-4 its own, but the order number (whose namespace identifies the results) in ARUP's namespace
+        String intoArup = mayoResult(mrn).replace("|MC-55501^MAYO|", "|AR-9001^ARUP|");
+        // Another facility named by its own universal id: only MSH-4.1 counts, as the results' identifiers use it
+        String asArup = mayoResult(mrn).replace("|MAYOLINK|MAYO|", "|ARUPLINK|ARUP^2.16.840.1.113883.3.2074^ISO|");
+        // A header the listener cannot read (a letter as field separator): no facility to check, no answer
+        String unreadable = mayoResult(mrn).replace("MSH|^~\\&|", "MSHX^~\\&X").replace("|", "X");
+        try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.LAB_OBSERVATION)) {
+            long before = probe.endOffsetSum();
+            SSLContext mayo = Certificates.get().ca.clientContext(Certificates.get().mayo);
+            assertThat(send(tls(mayo), ALLOWED, intoArup)).contains("MSA|AR|").contains("ERR||OBR^1^3").contains("'ARUP'");
+            assertThat(send(tls(mayo), ALLOWED, asArup)).contains("MSA|AR|").contains("ERR||MSH^1^4");
+            assertThat(sendOrNothing(tls(mayo), ALLOWED, unreadable)).doesNotContain("MSA|AA");
             assertThat(probe.pollFor(Duration.ofSeconds(2))).noneMatch(r -> r.value().contains(mrn));
             assertThat(probe.endOffsetSum()).isEqualTo(before);
         }
