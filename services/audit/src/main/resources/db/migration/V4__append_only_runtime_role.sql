@@ -4,6 +4,8 @@
 grant select, insert on audit_event, audit_event_agent, audit_event_entity, triage_decision, triage_decision_rule to ${runtimeRole};
 grant select, insert, delete on cds_client_token_seen to ${runtimeRole};
 grant select, insert, update, delete on console_session_ended to ${runtimeRole};
+-- A table a later migration makes: read and add, unless that migration grants otherwise
+alter default privileges in schema public grant select, insert on tables to ${runtimeRole};
 
 -- Append-only: deleting an audit row is refused while its parts exist, never cascaded to them
 alter table audit_event_agent drop constraint audit_event_agent_kafka_partition_kafka_offset_fkey,

@@ -1,5 +1,6 @@
 package org.lemstriage.audit;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -12,6 +13,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.audit.kafka.AuditStoreConsumer;
+import org.lemstriage.localpostgres.PostgresServer;
 import org.lemstriage.model.PatientKey;
 import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.TriageDecision;
@@ -30,6 +32,10 @@ import org.lemstriage.testsupport.KeycloakServer;
 import org.lemstriage.testsupport.TopicProbe;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -38,6 +44,7 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.lemstriage.audit.StoreFixtures.WAIT;
 import static org.lemstriage.audit.StoreFixtures.awaitRows;
 import static org.lemstriage.audit.StoreFixtures.rows;
@@ -58,7 +65,7 @@ class AuditStoreIT {
     @Inject
     KafkaClientService kafka;
     @Inject
-    io.agroal.api.AgroalDataSource database;
+    AgroalDataSource database;
 
     @Test
     void auditEventsAreSearchableByPatientDateActionOutcomeAgentAndEntity() throws Exception {
@@ -134,22 +141,22 @@ class AuditStoreIT {
         String patient = "Patient/append-only-" + UUID.randomUUID();
         send(Topics.TRIAGE_AUDIT, patient, notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now()));
         awaitRows("select count(*) from audit_event_entity where reference = '" + patient + "'", 1);
-        try (java.sql.Connection service = database.getConnection(); java.sql.ResultSet who = service.createStatement().executeQuery("select current_user")) {
+        try (Connection service = database.getConnection(); ResultSet who = service.createStatement().executeQuery("select current_user")) {
             who.next();
-            assertThat(who.getString(1)).isEqualTo(org.lemstriage.localpostgres.PostgresServer.SERVICE_USER);
+            assertThat(who.getString(1)).isEqualTo(PostgresServer.SERVICE_USER);
         }
         String url = PostgresDatabase.shared().jdbcUrl();
-        try (java.sql.Connection app = java.sql.DriverManager.getConnection(url, org.lemstriage.localpostgres.PostgresServer.SERVICE_USER, "")) {
+        try (Connection app = DriverManager.getConnection(url, PostgresServer.SERVICE_USER, "")) {
             for (String change : List.of("delete from audit_event", "update audit_event set outcome = '0'", "delete from audit_event_entity",
                     "delete from triage_decision", "update triage_decision set action = 'CLOSE'", "truncate audit_event cascade",
                     "drop table triage_decision_rule")) {
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> app.createStatement().execute(change)).as(change)
-                        .isInstanceOf(java.sql.SQLException.class).satisfiesAnyOf(e -> assertThat(e).hasMessageContaining("permission denied"), e -> assertThat(e).hasMessageContaining("must be owner"));
+                assertThatThrownBy(() -> app.createStatement().execute(change)).as(change)
+                        .isInstanceOf(SQLException.class).satisfiesAnyOf(e -> assertThat(e).hasMessageContaining("permission denied"), e -> assertThat(e).hasMessageContaining("must be owner"));
             }
         }
         // Even the schema's owner cannot remove an AuditEvent without first removing its parts by hand: nothing cascades
-        try (java.sql.Connection owner = java.sql.DriverManager.getConnection(url, org.lemstriage.localpostgres.PostgresServer.MIGRATION_USER, "")) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> owner.createStatement().execute("delete from audit_event e where exists (select 1 "
+        try (Connection owner = DriverManager.getConnection(url, PostgresServer.MIGRATION_USER, "")) {
+            assertThatThrownBy(() -> owner.createStatement().execute("delete from audit_event e where exists (select 1 "
                     + "from audit_event_entity x where x.kafka_partition = e.kafka_partition and x.kafka_offset = e.kafka_offset and x.reference = '"
                     + patient + "')")).hasMessageContaining("foreign key");
         }

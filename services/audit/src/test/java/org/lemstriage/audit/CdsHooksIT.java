@@ -86,15 +86,23 @@ class CdsHooksIT {
                 .body(request("p-1", null)).post(SERVICE).then().statusCode(401);
         given().auth().oauth2(SenderTokens.cdsClientWithoutJti(CdsClientTokensResource.AUDIENCE)).contentType(ContentType.JSON)
                 .body(request("p-1", null)).post(SERVICE).then().statusCode(401).body("error", org.hamcrest.Matchers.containsString("jti"));
+        // Five minutes long, but issued a year from now: it would be good for one use at any time until then
+        given().auth().oauth2(SenderTokens.cdsClient(CdsClientTokensResource.AUDIENCE, java.time.Instant.now().plus(java.time.Duration.ofDays(365)), 5))
+                .contentType(ContentType.JSON).body(request("p-1", null)).post(SERVICE).then().statusCode(401);
+    }
+
+    @Test
+    void aPatientIdThatIsNotAFhirIdIsA400() {
+        for (String notAnId : List.of("a b", "x,y", "Patient/p-1", "p".repeat(65), "")) {
+            given().auth().oauth2(client()).contentType(ContentType.JSON).body(request(notAnId, null)).post(SERVICE)
+                    .then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("context.patientId"));
+        }
     }
 
     @Test
     void aPrefetchedPatientThatIsNotTheContextsPatientIsRefusedAndNothingIsShown() throws Exception {
         String mrn = "SECPROBE-" + UUID.randomUUID();
-        stored(decision(UUID.randomUUID().toString(), 1, "identifier:urn:oid:1.2.36.146.595.217.0.1|" + mrn, Action.OPEN,
-                Tier.HIGH, RoundState.DUE));
-        String someoneElse = "{\"resourceType\":\"Patient\",\"id\":\"secprobe-3\",\"identifier\":[{\"system\":\"urn:oid:1.2.36.146.595.217.0.1\","
-                + "\"value\":\"" + mrn + "\"}]}";
+        String someoneElse = openEpisodeOf("secprobe-3", mrn);
         given().auth().oauth2(client()).contentType(ContentType.JSON).body(request("nobody-2", someoneElse)).post(SERVICE)
                 .then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("prefetch.patient"))
                 .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(mrn)));
@@ -142,10 +150,7 @@ class CdsHooksIT {
     @Test
     void aPatientKeyedByIdentifierIsFoundThroughThePrefetchedPatient() throws Exception {
         String mrn = "MRN-" + UUID.randomUUID();
-        stored(decision(UUID.randomUUID().toString(), 1, "identifier:urn:oid:1.2.36.146.595.217.0.1|" + mrn, Action.OPEN,
-                Tier.INTERMEDIATE, RoundState.DUE));
-        String patient = "{\"resourceType\":\"Patient\",\"id\":\"p-77\",\"identifier\":[{\"system\":\"urn:oid:1.2.36.146.595.217.0.1\","
-                + "\"value\":\"" + mrn + "\"}]}";
+        String patient = openEpisodeOf("p-77", mrn);
         try (TopicProbe trail = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_AUDIT)) {
             assertThat(call(request("p-77", patient)).getList("cards")).hasSize(1);
             // The audit names the patient whose data was shown: the context's, and the identifier its card was found by
@@ -175,6 +180,14 @@ class CdsHooksIT {
                 .post(SERVICE).then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("patientId"));
         given().auth().oauth2(client()).contentType(ContentType.JSON).body(request("p-1", null))
                 .post("/cds-services/no-such-service").then().statusCode(404);
+    }
+
+    /** An open episode of a patient the pipeline keys by MRN; returns that Patient as the EHR prefetches it, with {@code id}. */
+    private static String openEpisodeOf(String id, String mrn) throws Exception {
+        stored(decision(UUID.randomUUID().toString(), 1, "identifier:urn:oid:1.2.36.146.595.217.0.1|" + mrn, Action.OPEN,
+                Tier.INTERMEDIATE, RoundState.DUE));
+        return "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"identifier\":[{\"system\":\"urn:oid:1.2.36.146.595.217.0.1\","
+                + "\"value\":\"" + mrn + "\"}]}";
     }
 
     private static void stored(TriageDecision decision) throws Exception {

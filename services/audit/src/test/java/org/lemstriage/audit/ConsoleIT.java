@@ -209,9 +209,15 @@ class ConsoleIT {
         }
         // The page's style comes from the console itself, as its policy allows
         assertThat(withCookies("/console/console.css", cookies).getResponseCode()).isEqualTo(200);
-        // The FHIR API takes bearer tokens only: the console's cookie opens nothing there
-        HttpURLConnection api = withCookies("/fhir/AuditEvent?_count=1", cookies);
-        assertThat(api.getResponseCode()).isEqualTo(401);
+        // The FHIR API and CDS Hooks take bearer tokens only: the console's cookie opens nothing there
+        assertThat(withCookies("/fhir/AuditEvent?_count=1", cookies).getResponseCode()).isEqualTo(401);
+        HttpURLConnection cds = withCookies("/cds-services/lems-triage-surveillance", cookies);
+        cds.setRequestMethod("POST");
+        cds.setDoOutput(true);
+        cds.setRequestProperty("Content-Type", "application/json");
+        cds.getOutputStream().write(("{\"hookInstance\":\"" + UUID.randomUUID() + "\",\"hook\":\"patient-view\",\"context\":{\"patientId\":\""
+                + OVERDUE_PATIENT.substring("Patient/".length()) + "\"}}").getBytes(StandardCharsets.UTF_8));
+        assertThat(cds.getResponseCode()).isEqualTo(401);
     }
 
     @Test

@@ -102,7 +102,14 @@ public final class SenderTokens {
 
     /** A CDS client's token valid for {@code minutesValid} from now. */
     public static String cdsClient(String audience, int minutesValid) {
+        return cdsClient(audience, java.time.Instant.now(), minutesValid);
+    }
+
+    /** A CDS client's token issued at {@code issuedAt} (its iat, say in the future), valid {@code minutesValid} from then. */
+    public static String cdsClient(String audience, java.time.Instant issuedAt, int minutesValid) {
         JwtClaims claims = claims("ehr-cds-client", minutesValid);
+        claims.setIssuedAt(org.jose4j.jwt.NumericDate.fromSeconds(issuedAt.getEpochSecond()));
+        claims.setExpirationTime(org.jose4j.jwt.NumericDate.fromSeconds(issuedAt.plusSeconds(minutesValid * 60L).getEpochSecond()));
         claims.setAudience(audience);
         return sign(KEYS, claims);
     }

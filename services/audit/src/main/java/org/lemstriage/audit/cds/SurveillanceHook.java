@@ -46,6 +46,8 @@ import java.util.Optional;
 @Produces(MediaType.APPLICATION_JSON)
 public class SurveillanceHook {
     static final String SERVICE_ID = "lems-triage-surveillance";
+    /** FHIR R4's id datatype */
+    private static final java.util.regex.Pattern FHIR_ID = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final ObjectMapper JSON = CdsHooksJson.mapper(Fhir.r4());
     private static final CdsServiceJson SERVICE = new CdsServiceJson()
             .setId(SERVICE_ID)
@@ -87,7 +89,7 @@ public class SurveillanceHook {
         }
         Optional<String> refused;
         try {
-            refused = tokens.refusal(client);
+            refused = tokens.use(client);
         } catch (SQLException e) {
             return error(Response.Status.SERVICE_UNAVAILABLE, "the audit store is not answering; retry later");
         }
@@ -103,8 +105,8 @@ public class SurveillanceHook {
             return error(Response.Status.BAD_REQUEST, "not a CDS Hooks request for patient-view: " + e.getMessage());
         }
         String patientId = request.getContext() == null ? null : request.getContext().getString("patientId");
-        if (!"patient-view".equals(request.getHook()) || patientId == null || patientId.isBlank()) {
-            return error(Response.Status.BAD_REQUEST, "hook must be patient-view, with context.patientId");
+        if (!"patient-view".equals(request.getHook()) || patientId == null || !FHIR_ID.matcher(patientId).matches()) {
+            return error(Response.Status.BAD_REQUEST, "hook must be patient-view, with context.patientId a FHIR id (1 to 64 of A-Z a-z 0-9 - .)");
         }
         Object prefetched = request.getPrefetch("patient");
         if (prefetched != null && !(prefetched instanceof Patient p && patientId.equals(p.getIdElement().getIdPart()))) {

@@ -6,8 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * The FHIR API takes bearer tokens only. Quarkus OIDC picks a tenant from any session cookie it is sent, whatever the
- * path, so the console's cookie would open the API: the cookies of an API request are dropped before authentication.
+ * The FHIR API and CDS Hooks take bearer tokens only. Quarkus OIDC picks a tenant from any session cookie it is sent,
+ * whatever the path, so the console's cookie would open them: their requests' cookies are dropped before
+ * authentication.
  */
 @ApplicationScoped
 public class BearerTokensOnly {
@@ -15,9 +16,11 @@ public class BearerTokensOnly {
     private static final int BEFORE_AUTHENTICATION = -900;
 
     void dropCookies(@Observes Router router) {
-        router.route("/fhir/*").order(BEFORE_AUTHENTICATION).handler(request -> {
-            request.request().headers().remove(HttpHeaders.COOKIE);
-            request.next();
-        });
+        for (String api : new String[] {"/fhir/*", "/cds-services*"}) {
+            router.route(api).order(BEFORE_AUTHENTICATION).handler(request -> {
+                request.request().headers().remove(HttpHeaders.COOKIE);
+                request.next();
+            });
+        }
     }
 }
