@@ -68,7 +68,7 @@ public final class KeycloakServer {
 
     private static KeycloakServer start() {
         Path root = Fixtures.repositoryRoot();
-        Path home = root.resolve("testing/keycloak/target/keycloak-26.0.0");
+        Path home = root.resolve("testing/keycloak/target/keycloak-26.7.3");
         if (!Files.isExecutable(home.resolve("bin/kc.sh"))) {
             throw new IllegalStateException("Keycloak not unpacked: run ./mvnw package in testing/keycloak");
         }

