@@ -124,6 +124,19 @@ class ComposeFileTest {
     }
 
     @Test
+    void theBrokersLogDirectoryIsOnItsVolume_soRecreatingTheContainerKeepsTheTopics() {
+        Map<String, Object> kafka = services.get("kafka");
+        Object logDirs = ((Map<?, ?>) kafka.get("environment")).get("KAFKA_LOG_DIRS");
+        assertThat(logDirs).as("KAFKA_LOG_DIRS: unset, apache/kafka writes to /tmp/kraft-combined-logs in the container").isNotNull();
+        List<String> volumes = ((List<?>) kafka.get("volumes")).stream().map(String::valueOf).toList();
+        assertThat(volumes).anySatisfy(v -> {
+            String[] parts = v.split(":");
+            assertThat(parts[0]).isEqualTo("kafka-data");
+            assertThat(String.valueOf(logDirs)).startsWith(parts[1]);
+        });
+    }
+
+    @Test
     void noPasswordOrSecretHasADefault_composeRefusesToStartWithoutThem() {
         for (Map.Entry<String, Map<String, Object>> service : services.entrySet()) {
             Object environment = service.getValue().get("environment");

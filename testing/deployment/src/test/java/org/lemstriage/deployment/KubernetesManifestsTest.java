@@ -161,6 +161,17 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void theExampleOverlayTakesEveryServiceImageFromTheHospitalsRegistry() throws IOException {
+        JsonNode overlay = Manifests.documents(KUBERNETES.resolve("overlays/example-hospital/kustomization.yaml")).get(0);
+        List<String> remapped = new ArrayList<>();
+        overlay.path("images").forEach(image -> remapped.add(image.path("name").asText()));
+        for (String workload : SERVICES.keySet()) {
+            String image = podTemplate(workload).getSpec().getContainers().get(0).getImage();
+            assertThat(remapped).as("the overlay remaps %s", image).contains(image.substring(0, image.indexOf(':')));
+        }
+    }
+
+    @Test
     void networkPoliciesLetOnlyTheEngineReachIngestAndOnlyTheIngressReachTheConsole() {
         List<NetworkPolicy> policies = resources.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast).toList();
         assertThat(policies).as("a policy that selects every pod and lets nothing in").anySatisfy(p -> {
