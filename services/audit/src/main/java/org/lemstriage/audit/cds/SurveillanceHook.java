@@ -114,10 +114,10 @@ public class SurveillanceHook {
                     + patientId + "); it is " + (prefetched instanceof Patient p && p.hasIdElement() ? "Patient/" + p.getIdElement().getIdPart()
                     : "a resource without that id"));
         }
-        List<Reference> shown = patientKeys(patientId, prefetched);
+        Map<String, Reference> shown = patientKeys(patientId, prefetched);
         List<TriageDecision> open;
         try {
-            open = episodes.of(shown.stream().map(r -> PatientKey.of(r).orElseThrow()).toList());
+            open = episodes.of(List.copyOf(shown.keySet()));
         } catch (SQLException e) {
             return error(Response.Status.SERVICE_UNAVAILABLE, "the audit store is not answering; retry later");
         }
@@ -127,7 +127,7 @@ public class SurveillanceHook {
         if (user != null) {
             askedBy.add(new Reference(user));
         }
-        trail.read("patient-view", AuditEvent.AuditEventAction.R, askedBy, shown,
+        trail.read("patient-view", AuditEvent.AuditEventAction.R, askedBy, shown.values(),
                 "POST /cds-services/" + SERVICE_ID + " hookInstance=" + request.getHookInstance());
         CdsServiceResponseJson response = new CdsServiceResponseJson();
         open.forEach(episode -> response.addCard(SurveillanceCard.of(episode, consoleBaseUrl)));
@@ -142,14 +142,13 @@ public class SurveillanceHook {
      * The patient as the pipeline may know them ({@link PatientKey}): the literal reference, and each identifier of the
      * prefetched Patient the pipeline can key by. What is read by, and what the audit names.
      */
-    private static List<Reference> patientKeys(String patientId, Object prefetched) {
-        List<Reference> keys = new ArrayList<>(List.of(new Reference("Patient/" + patientId)));
+    private static Map<String, Reference> patientKeys(String patientId, Object prefetched) {
+        Map<String, Reference> keys = new LinkedHashMap<>();
+        keys.put("Patient/" + patientId, new Reference("Patient/" + patientId));
         if (prefetched instanceof Patient patient) {
             for (Identifier identifier : patient.getIdentifier()) {
                 Reference byIdentifier = new Reference().setIdentifier(identifier);
-                if (PatientKey.of(byIdentifier).isPresent()) {
-                    keys.add(byIdentifier);
-                }
+                PatientKey.of(byIdentifier).ifPresent(key -> keys.put(key, byIdentifier));
             }
         }
         return keys;

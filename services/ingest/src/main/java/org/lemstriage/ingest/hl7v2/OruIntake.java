@@ -108,9 +108,10 @@ public class OruIntake {
         try {
             mapped = toFhir.map(messages.oru(message));
             for (Map.Entry<V2Location, String> order : mapped.orderNamespaces().entrySet()) {
-                sender.refusal(order.getValue(), order.getKey()).ifPresent(problem -> {
-                    throw problem;
-                });
+                Optional<V2Problem> refused = sender.refusal(order.getValue(), order.getKey());
+                if (refused.isPresent()) {
+                    throw refused.get();
+                }
             }
             allOrNothing.publish(reader.tracked(mapped.bundle()));
         } catch (V2Problem problem) {
