@@ -36,6 +36,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -82,7 +83,8 @@ class AuditStoreIT {
         assertThat(both.getInt("total")).isEqualTo(2);
         // Newest first
         assertThat(both.getList("entry.resource.outcome")).containsExactly("8", "0");
-        assertThat(both.getList("entry.resource.id", String.class)).allMatch(id -> id.matches("\\d+-\\d+"));
+        // Each by the id it was given where it was made
+        assertThat(both.getList("entry.resource.id", String.class)).allMatch(id -> UUID.fromString(id).toString().equals(id));
         assertThat(search("patient=" + patient + "&outcome=8").getInt("total")).isEqualTo(1);
         assertThat(search("patient=" + patient + "&action=C").getInt("total")).isEqualTo(2);
         assertThat(search("patient=" + patient + "&action=D").getInt("total")).isZero();
@@ -157,7 +159,7 @@ class AuditStoreIT {
         // Even the schema's owner cannot remove an AuditEvent without first removing its parts by hand: nothing cascades
         try (Connection owner = DriverManager.getConnection(url, PostgresServer.MIGRATION_USER, "")) {
             assertThatThrownBy(() -> owner.createStatement().execute("delete from audit_event e where exists (select 1 "
-                    + "from audit_event_entity x where x.kafka_partition = e.kafka_partition and x.kafka_offset = e.kafka_offset and x.reference = '"
+                    + "from audit_event_entity x where x.event_id = e.event_id and x.reference = '"
                     + patient + "')")).hasMessageContaining("foreign key");
         }
         assertThat(rows("select count(*) from audit_event_entity where reference = '" + patient + "'")).isEqualTo(1);
@@ -185,7 +187,7 @@ class AuditStoreIT {
                             .contains("patient=" + patient));
         }
         // The read's own AuditEvent reaches the store like any other
-        awaitRows("select count(*) from audit_event e join audit_event_entity x using (kafka_partition, kafka_offset) "
+        awaitRows("select count(*) from audit_event e join audit_event_entity x using (event_id) "
                 + "where e.action = 'E' and x.reference = '" + patient + "'", 1);
     }
 
@@ -249,6 +251,76 @@ class AuditStoreIT {
         // Only the marker is new: one AuditEvent, its agent (the notifier), its two entities (patient, decision)
         assertThat(after).as("audit events, agents, entities, decisions, rules")
                 .containsExactly(before.get(0) + 1, before.get(1) + 1, before.get(2) + 2, before.get(3), before.get(4));
+    }
+
+    /**
+     * Issue 32: the store keyed an AuditEvent by its partition and offset, so after the topic was recreated (restored,
+     * moved to another cluster) the new events' offsets met old rows and were dropped without a word. Each event now
+     * carries its own id: the old ones replayed are stored once, the new ones are stored.
+     */
+    @Test
+    void aReplayIntoAFreshTopicStoresTheNewEventsAndNotTheOldOnesTwice() throws Exception {
+        String patient = "Patient/fresh-topic-" + UUID.randomUUID();
+        // Eleven stored; a backup taken after the eighth
+        List<String> backup = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            String event = notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now().minusSeconds(60 - i));
+            send(Topics.TRIAGE_AUDIT, patient, event);
+            if (i < 8) {
+                backup.add(event);
+            }
+        }
+        awaitRows("select count(*) from audit_event_entity where reference = '" + patient + "'", 11);
+
+        KafkaBroker.recreateTopic(Topics.TRIAGE_AUDIT);
+        // The backup played into the fresh topic (its offsets from 0 again), then three new events
+        for (String event : backup) {
+            send(Topics.TRIAGE_AUDIT, patient, event);
+        }
+        for (int i = 0; i < 3; i++) {
+            send(Topics.TRIAGE_AUDIT, patient, notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now()));
+        }
+        String marker = "Patient/after-fresh-topic-" + UUID.randomUUID();
+        send(Topics.TRIAGE_AUDIT, marker, notifierWrite(marker, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now()));
+        awaitRows("select count(*) from audit_event_entity where reference = '" + marker + "'", 1, Duration.ofSeconds(90));
+        awaitRows("select count(*) from audit_event_entity where reference = '" + patient + "'", 14);
+        Thread.sleep(1000);
+        assertThat(rows("select count(*) from audit_event_entity where reference = '" + patient + "'")).isEqualTo(14);
+        assertThat(rows("select count(distinct e.resource) from audit_event e join audit_event_entity x on x.event_id = e.event_id "
+                + "where x.reference = '" + patient + "'")).isEqualTo(14);
+    }
+
+    /**
+     * An AuditEvent written before ids were given is keyed by the SHA-256 of its JSON, as migration V5 keys the rows
+     * stored before (PostgreSQL's sha256 and the store's agree); a second event under a stored id with other content
+     * is parked with the reason, not dropped.
+     */
+    @Test
+    void anEventWithoutAnIdIsKeyedByItsContent_andOneUnderAStoredIdWithOtherContentIsParked() throws Exception {
+        String patient = "Patient/keyed-" + UUID.randomUUID();
+        AuditEvent idless = Fhir.r4().newJsonParser().parseResource(AuditEvent.class,
+                notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now()));
+        idless.setId((String) null);
+        String withoutId = Fhir.r4().newJsonParser().encodeResourceToString(idless);
+        send(Topics.TRIAGE_AUDIT, patient, withoutId);
+        send(Topics.TRIAGE_AUDIT, patient, withoutId);
+        String first = notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._0, Instant.now());
+        String id = Fhir.r4().newJsonParser().parseResource(AuditEvent.class, first).getIdElement().getIdPart();
+        AuditEvent other = Fhir.r4().newJsonParser().parseResource(AuditEvent.class,
+                notifierWrite(patient, UUID.randomUUID() + "/1", AuditEvent.AuditEventOutcome._8, Instant.now()));
+        other.setId(id);
+        String sameIdOtherContent = Fhir.r4().newJsonParser().encodeResourceToString(other);
+        try (TopicProbe deadLetters = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.AUDIT_STORE_DLQ)) {
+            send(Topics.TRIAGE_AUDIT, patient, first);
+            send(Topics.TRIAGE_AUDIT, patient, sameIdOtherContent);
+            ConsumerRecord<String, String> parked = deadLetters.awaitRecord(r -> r.value().equals(sameIdOtherContent), WAIT);
+            assertThat(new String(parked.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("unstorable: AuditEvent id " + id + " is stored with other content");
+        }
+        awaitRows("select count(*) from audit_event_entity where reference = '" + patient + "'", 2);
+        assertThat(rows("select count(*) from audit_event e join audit_event_entity x using (event_id) where x.reference = '" + patient
+                + "' and e.event_id = encode(sha256(convert_to(e.resource, 'UTF8')), 'hex')")).isEqualTo(1);
+        assertThat(rows("select count(*) from audit_event where event_id = '" + id + "' and outcome = '0'")).isEqualTo(1);
     }
 
     @Test

@@ -43,13 +43,17 @@ final class StoreFixtures {
     }
 
     static void awaitRows(String sql, long expected) throws Exception {
+        awaitRows(sql, expected, WAIT);
+    }
+
+    static void awaitRows(String sql, long expected, Duration wait) throws Exception {
         long found = Eventually.await(() -> {
             try {
                 return rows(sql);
             } catch (Exception e) {
                 return -1L;
             }
-        }, n -> n == expected, WAIT);
+        }, n -> n == expected, wait);
         assertThat(found).as(sql).isEqualTo(expected);
     }
 

@@ -2,11 +2,16 @@ package org.lemstriage.testsupport;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.lemstriage.model.Topics;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,6 +63,38 @@ public final class KafkaBroker {
             return kit;
         } catch (Exception e) {
             throw new IllegalStateException("Kafka test broker did not start", e);
+        }
+    }
+
+    /**
+     * Deletes {@code topic} and makes it again, empty, its offsets from 0 (a topic restored or moved to another
+     * cluster); returns once the new one has its partitions. A client may have the broker make it again first (with
+     * one partition, as clients may ask for a topic they do not find): then it gets its partitions added.
+     */
+    public static void recreateTopic(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            Uuid old = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId();
+            admin.deleteTopics(List.of(topic)).all().get();
+            Eventually.await(() -> {
+                try {
+                    TopicDescription now = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+                    if (now.topicId().equals(old)) {
+                        return false;
+                    }
+                    if (now.partitions().size() < PARTITIONS) {
+                        admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(PARTITIONS))).all().get();
+                        return false;
+                    }
+                    return true;
+                } catch (Exception gone) {
+                    try {
+                        admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+                    } catch (Exception notYet) {
+                        // still being deleted, or made meanwhile: the next look tells
+                    }
+                    return false;
+                }
+            }, done -> done, Duration.ofSeconds(30));
         }
     }
 

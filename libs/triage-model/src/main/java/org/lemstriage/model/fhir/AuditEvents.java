@@ -7,6 +7,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 
 import java.util.Date;
+import java.util.UUID;
 
 /** The common part of every AuditEvent lems-triage writes to triage.audit.v1: a RESTful operation by one of its services. */
 public final class AuditEvents {
@@ -25,6 +26,8 @@ public final class AuditEvents {
                                   AuditEvent.AuditEventOutcome outcome, String outcomeDescription, String service,
                                   boolean requestor) {
         AuditEvent event = new AuditEvent();
+        // Its own id, made once here: the audit store keys it by this, whatever topic or offset carries it later
+        event.setId(UUID.randomUUID().toString());
         event.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
         event.addSubtype(new Coding("http://hl7.org/fhir/restful-interaction", interaction, interaction));
         event.setAction(action);

@@ -67,10 +67,10 @@ public final class AuditEventQuery {
         return "select count(*) from audit_event e" + whereClause();
     }
 
-    /** Newest first; partition and offset keep the order stable between pages. */
+    /** Newest first; the id keeps the order stable between pages. */
     String pageSql() {
-        return "select e.kafka_partition, e.kafka_offset, e.resource from audit_event e" + whereClause()
-                + " order by e.recorded desc, e.kafka_partition, e.kafka_offset offset ? limit ?";
+        return "select e.event_id, e.resource from audit_event e" + whereClause()
+                + " order by e.recorded desc, e.event_id offset ? limit ?";
     }
 
     /** Binds the conditions' values from index 1; returns the next free index. */
@@ -97,7 +97,7 @@ public final class AuditEventQuery {
                 parameters.add(t.value());
             }
         }
-        where.add("exists (select 1 from " + table + " x where x.kafka_partition = e.kafka_partition and x.kafka_offset = e.kafka_offset"
+        where.add("exists (select 1 from " + table + " x where x.event_id = e.event_id"
                 + (extra == null ? "" : " and " + extra) + " and (" + String.join(" or ", alternatives) + "))");
         return this;
     }

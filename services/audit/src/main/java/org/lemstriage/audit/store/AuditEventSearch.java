@@ -50,23 +50,21 @@ public class AuditEventSearch {
             List<Found> found = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    found.add(new Found(AuditRecord.idOf(rs.getInt(1), rs.getLong(2)), rs.getString(3)));
+                    found.add(new Found(rs.getString(1), rs.getString(2)));
                 }
             }
             return found;
         }
     }
 
-    /** One stored AuditEvent by its id in the search API ({@code partition-offset}); null if there is none. */
+    /** One stored AuditEvent by its id; null if there is none. */
     public Found byId(String id) throws SQLException {
-        String[] parts = id.split("-", 2);
-        if (parts.length != 2 || !parts[0].matches("\\d{1,9}") || !parts[1].matches("\\d{1,18}")) {
+        if (!AuditRecord.isFhirId(id)) {
             return null;
         }
         try (Connection c = database.getConnection();
-             PreparedStatement s = c.prepareStatement("select resource from audit_event where kafka_partition = ? and kafka_offset = ?")) {
-            s.setInt(1, Integer.parseInt(parts[0]));
-            s.setLong(2, Long.parseLong(parts[1]));
+             PreparedStatement s = c.prepareStatement("select resource from audit_event where event_id = ?")) {
+            s.setString(1, id);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? new Found(id, rs.getString(1)) : null;
             }

@@ -6,23 +6,35 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.lemstriage.model.fhir.Fhir;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * One AuditEvent from triage.audit.v1 as the store keeps it: where it stands on the topic (its key in the store: an
- * AuditEvent carries no id of its own), its JSON as received, and the fields searches filter on.
+ * One AuditEvent from triage.audit.v1 as the store keeps it: its id (the store's key), where it was read from, its JSON
+ * as received, and the fields searches filter on.
+ *
+ * <p>The id is the one lems-triage gave the AuditEvent where it was made ({@code AuditEvents.rest}), so a topic replayed,
+ * recreated or moved to another cluster brings the same ids again. An AuditEvent without one (written before ids were
+ * given) is keyed by the SHA-256 of its JSON: the same event replayed is the same key, and so is the key its row got
+ * when ids came in (migration V5).
  */
-public record AuditRecord(int partition, long offset, String json, Instant recorded, String action, String outcome,
+public record AuditRecord(String id, int partition, long offset, String json, Instant recorded, String action, String outcome,
                           String subtype, String observer, List<Party> agents, List<Party> entities) {
 
     /** An agent's {@code who} or an entity's {@code what}; {@code flag}: requestor for agents, a patient for entities. */
     public record Party(String reference, String system, String value, boolean flag) {
     }
 
-    /** The FHIR id the search API gives a stored AuditEvent: partition and offset. */
-    public static String idOf(int partition, long offset) {
-        return partition + "-" + offset;
+    /** What a FHIR id may be (R4, id datatype); a stored id is one. */
+    private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+    public static boolean isFhirId(String id) {
+        return id != null && FHIR_ID.matcher(id).matches();
     }
 
     public static AuditRecord parse(int partition, long offset, String json) throws UnreadableRecord {
@@ -35,14 +47,29 @@ public record AuditRecord(int partition, long offset, String json, Instant recor
         if (!event.hasRecorded()) {
             throw new UnreadableRecord("AuditEvent.recorded is missing", null);
         }
+        String id = event.getIdElement().getIdPart();
+        if (id == null) {
+            id = contentId(json);
+        } else if (!isFhirId(id)) {
+            throw new UnreadableRecord("AuditEvent.id is not a FHIR id", null);
+        }
         List<Party> agents = event.getAgent().stream().map(a -> party(a.getWho(), a.getRequestor())).toList();
         List<Party> entities = event.getEntity().stream().filter(AuditEvent.AuditEventEntityComponent::hasWhat)
                 .map(e -> party(e.getWhat(), isPatient(e.getWhat()))).toList();
-        return new AuditRecord(partition, offset, json, event.getRecorded().toInstant(),
+        return new AuditRecord(id, partition, offset, json, event.getRecorded().toInstant(),
                 event.hasAction() ? event.getAction().toCode() : null,
                 event.hasOutcome() ? event.getOutcome().toCode() : null,
                 event.hasSubtype() ? event.getSubtypeFirstRep().getCode() : null,
                 event.getSource().getObserver().getDisplay(), agents, entities);
+    }
+
+    /** The key of an AuditEvent without an id: the SHA-256 of its JSON as received, in hex (64 characters, a FHIR id). */
+    static String contentId(String json) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /** A literal Patient reference, or a logical one typed Patient (PatientKey's identifier-keyed patients). */

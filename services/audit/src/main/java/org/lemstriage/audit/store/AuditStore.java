@@ -8,6 +8,7 @@ import org.lemstriage.model.event.TriageDecision;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -15,8 +16,10 @@ import java.util.List;
 
 /**
  * Writes AuditEvents and decisions to PostgreSQL, a batch per transaction. A row that is already there (a
- * redelivered record, a replay of the topic) is skipped whole: {@code on conflict do nothing} on its key, and its
- * agents, entities and rules are written only with a row that was new.
+ * redelivered record, a replay of the topic, a topic restored elsewhere) is skipped whole: {@code on conflict do
+ * nothing} on its key (the AuditEvent's id, the decision's id), and its agents, entities and rules are written only with
+ * a row that was new. An AuditEvent whose id is stored with other content is not skipped but refused
+ * ({@link Unstorable}): two events under one id is a fault of their maker, and parking it leaves a trace.
  *
  * <p>While the database is away, a batch is retried with growing pauses for up to ten minutes; its records stay
  * unacknowledged (their offsets uncommitted) until it is written, so nothing is lost.
@@ -24,13 +27,13 @@ import java.util.List;
 @ApplicationScoped
 public class AuditStore {
     /**
-     * PostgreSQL refused what a record holds (SQLState class 22, data exception: a NUL character in a text column, for
-     * one): the same batch would be refused for ever, so it is not retried; the consumer stores its records one by one
-     * and parks the one refused.
+     * A record the store will never take: PostgreSQL refused what it holds (SQLState class 22, data exception: a NUL
+     * character in a text column, for one), or its id is stored with other content. The same batch would be refused
+     * for ever, so it is not retried; the consumer stores its records one by one and parks the one refused.
      */
     public static final class Unstorable extends RuntimeException {
-        Unstorable(String sqlState) {
-            super("unstorable: PostgreSQL refused a value (SQLState " + sqlState + ")", null, false, false);
+        Unstorable(String reason) {
+            super("unstorable: " + reason, null, false, false);
         }
     }
 
@@ -45,26 +48,29 @@ public class AuditStore {
     public void saveEvents(List<AuditRecord> records) throws SQLException {
         try (Connection c = database.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement event = c.prepareStatement("insert into audit_event (kafka_partition, kafka_offset, recorded, action, "
-                    + "outcome, subtype, observer, resource) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing");
-                 PreparedStatement agent = c.prepareStatement("insert into audit_event_agent (kafka_partition, kafka_offset, reference, "
-                         + "system, value, requestor) values (?, ?, ?, ?, ?, ?)");
-                 PreparedStatement entity = c.prepareStatement("insert into audit_event_entity (kafka_partition, kafka_offset, reference, "
-                         + "system, value, patient) values (?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement event = c.prepareStatement("insert into audit_event (event_id, kafka_partition, kafka_offset, recorded, "
+                    + "action, outcome, subtype, observer, resource) values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing");
+                 PreparedStatement stored = c.prepareStatement("select resource from audit_event where event_id = ?");
+                 PreparedStatement agent = c.prepareStatement("insert into audit_event_agent (event_id, reference, system, value, "
+                         + "requestor) values (?, ?, ?, ?, ?)");
+                 PreparedStatement entity = c.prepareStatement("insert into audit_event_entity (event_id, reference, system, value, "
+                         + "patient) values (?, ?, ?, ?, ?)")) {
                 for (AuditRecord r : records) {
-                    event.setInt(1, r.partition());
-                    event.setLong(2, r.offset());
-                    event.setTimestamp(3, Timestamp.from(r.recorded()));
-                    event.setString(4, r.action());
-                    event.setString(5, r.outcome());
-                    event.setString(6, truncated(r.subtype(), 64));
-                    event.setString(7, truncated(r.observer(), 256));
-                    event.setString(8, r.json());
+                    event.setString(1, r.id());
+                    event.setInt(2, r.partition());
+                    event.setLong(3, r.offset());
+                    event.setTimestamp(4, Timestamp.from(r.recorded()));
+                    event.setString(5, r.action());
+                    event.setString(6, r.outcome());
+                    event.setString(7, truncated(r.subtype(), 64));
+                    event.setString(8, truncated(r.observer(), 256));
+                    event.setString(9, r.json());
                     event.addBatch();
                 }
                 int[] inserted = event.executeBatch();
                 for (int i = 0; i < records.size(); i++) {
                     if (inserted[i] == 0) {
+                        requireSame(stored, records.get(i));
                         continue; // stored before
                     }
                     AuditRecord r = records.get(i);
@@ -77,6 +83,9 @@ public class AuditStore {
             } catch (SQLException e) {
                 c.rollback();
                 throw unstorableOrItself(e);
+            } catch (Unstorable e) {
+                c.rollback();
+                throw e;
             }
         }
     }
@@ -132,19 +141,28 @@ public class AuditStore {
     /** A data exception (class 22) as {@link Unstorable}, which is not retried; any other failure as it is, retried. */
     private static SQLException unstorableOrItself(SQLException e) throws SQLException {
         if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
-            throw new Unstorable(e.getSQLState());
+            throw new Unstorable("PostgreSQL refused a value (SQLState " + e.getSQLState() + ")");
         }
         throw e;
     }
 
+    /** An AuditEvent already stored under {@code r}'s id is the same one, or {@code r} is {@link Unstorable}. */
+    private static void requireSame(PreparedStatement stored, AuditRecord r) throws SQLException {
+        stored.setString(1, r.id());
+        try (ResultSet rs = stored.executeQuery()) {
+            if (rs.next() && !rs.getString(1).equals(r.json())) {
+                throw new Unstorable("AuditEvent id " + r.id() + " is stored with other content");
+            }
+        }
+    }
+
     private static void addParties(PreparedStatement statement, AuditRecord r, List<AuditRecord.Party> parties) throws SQLException {
         for (AuditRecord.Party p : parties) {
-            statement.setInt(1, r.partition());
-            statement.setLong(2, r.offset());
-            setNullable(statement, 3, truncated(p.reference(), 512));
-            setNullable(statement, 4, truncated(p.system(), 512));
-            setNullable(statement, 5, truncated(p.value(), 512));
-            statement.setBoolean(6, p.flag());
+            statement.setString(1, r.id());
+            setNullable(statement, 2, truncated(p.reference(), 512));
+            setNullable(statement, 3, truncated(p.system(), 512));
+            setNullable(statement, 4, truncated(p.value(), 512));
+            statement.setBoolean(5, p.flag());
             statement.addBatch();
         }
     }

@@ -36,7 +36,7 @@ public class QualityFigures {
     private static final String TO_TASK = "select date_trunc('week', d.decided_at at time zone 'UTC')::date, "
             + "percentile_cont(0.5) within group (order by extract(epoch from w.written - d.decided_at)) from triage_decision d "
             + "join (select x.value, min(e.recorded) written from audit_event_entity x join audit_event e "
-            + "on e.kafka_partition = x.kafka_partition and e.kafka_offset = x.kafka_offset "
+            + "on e.event_id = x.event_id "
             + "where x.system = ? and e.outcome = '0' group by x.value) w on w.value = d.decision_id "
             + "where d.action = 'OPEN' and d.decided_at >= ? group by 1 order by 1";
     /** At each week's end: the episodes whose latest decision by then is open with a round OVERDUE. */
