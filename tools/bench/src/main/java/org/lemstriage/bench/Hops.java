@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * visible to a read-committed consumer (a transaction's commit), then until the Task was readable. Against a running
  * stack:
  * <pre>
- * java -cp "tools/bench/target/bench-0.1.0-SNAPSHOT.jar:tools/bench/target/lib/*" org.lemstriage.bench.Hops \
+ * java -cp "tools/bench/target/bench-0.2.0.jar:tools/bench/target/lib/*" org.lemstriage.bench.Hops \
  *   http://localhost:8080 "$(deploy/local/stack token)" ../shared/fixtures/us-core localhost:9092 http://localhost:8090/fhir 30
  * </pre>
  * (ingest URL, bearer token, fixtures, broker, EHR, positives).

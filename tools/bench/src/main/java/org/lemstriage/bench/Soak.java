@@ -10,7 +10,7 @@ import java.util.Map;
  * 1,000: how a freshly started ingest warms up, and a JVM setting's effect once it has (issue 17's before and after).
  * Against a running stack:
  * <pre>
- * java -cp "tools/bench/target/bench-0.1.0-SNAPSHOT.jar:tools/bench/target/lib/*" org.lemstriage.bench.Soak \
+ * java -cp "tools/bench/target/bench-0.2.0.jar:tools/bench/target/lib/*" org.lemstriage.bench.Soak \
  *   http://localhost:8080 "$(deploy/local/stack token)" ../shared/fixtures/us-core "$(cat deploy/local/.run/pids/ingest.pid)" 12 15
  * </pre>
  * (ingest URL, bearer token, fixtures, ingest's pid, rounds, seconds a round).
