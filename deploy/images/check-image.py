@@ -1,5 +1,6 @@
 """Checks a service image from its OCI archive, as a registry or a cluster would run it: not root, the service's port
-exposed, java -jar quarkus-run.jar as the entrypoint, no private key or password baked in. With --start (as root) it
+exposed (PORT: the service's HTTP port, then any other it listens on, comma-separated: 8080,2575), java -jar
+quarkus-run.jar as the entrypoint, no private key or password baked in. With --start (as root) it
 then runs the image without a container engine: its layers unpacked into a folder, its entrypoint started there under
 chroot as the image's user with the image's environment and working directory, until the service answers on its
 health endpoint. Prints what it found; exits 1 naming each problem. Usage: check-image.py IMAGE.tar PORT [--start]"""
@@ -17,7 +18,8 @@ import time
 import urllib.error
 import urllib.request
 
-path, port = sys.argv[1], sys.argv[2]
+path, ports = sys.argv[1], sys.argv[2].split(",")
+port = ports[0]
 problems = []
 with tarfile.open(path) as archive:
     def blob(digest):
@@ -28,7 +30,7 @@ with tarfile.open(path) as archive:
     config = json.load(blob(manifest["config"]["digest"]))["config"]
     size = sum(layer["size"] for layer in manifest["layers"])
     suspicious = []
-    # The base layer is Debian's; the layers Jib adds hold the application: nothing there may be a key or a secret
+    # The base layer is Debian's; the layers on it hold the application: nothing there may be a key or a secret
     for layer in manifest["layers"][1:]:
         with tarfile.open(fileobj=blob(layer["digest"]), mode="r:*") as files:
             for member in files.getmembers():
@@ -38,8 +40,8 @@ with tarfile.open(path) as archive:
 user = config.get("User", "")
 if user in ("", "0", "root") or user.startswith("0:"):
     problems.append(f"runs as root (User {user!r})")
-if list(config.get("ExposedPorts", {})) != [f"{port}/tcp"]:
-    problems.append(f"exposes {list(config.get('ExposedPorts', {}))}, not {port}/tcp")
+if sorted(config.get("ExposedPorts", {})) != sorted(f"{p}/tcp" for p in ports):
+    problems.append(f"exposes {list(config.get('ExposedPorts', {}))}, not {', '.join(p + '/tcp' for p in ports)}")
 entrypoint = config.get("Entrypoint") or []
 if not entrypoint or entrypoint[0] != "java" or "-jar" not in entrypoint or not entrypoint[-1].endswith("quarkus-run.jar"):
     problems.append(f"entrypoint {entrypoint} is not java ... -jar .../quarkus-run.jar")
@@ -47,7 +49,7 @@ if any(re.search(r"PASSWORD|SECRET|TOKEN|JAAS", e.split("=")[0]) for e in config
     problems.append("a secret in the environment")
 if suspicious:
     problems.append(f"files that look like secrets: {suspicious}")
-print(f"{path}: user {user}, port {port}/tcp, entrypoint {' '.join(entrypoint)}, {len(manifest['layers'])} layers, "
+print(f"{path}: user {user}, ports {', '.join(ports)}, entrypoint {' '.join(entrypoint)}, {len(manifest['layers'])} layers, "
       f"{size / 1048576:.0f} MiB compressed")
 
 

@@ -80,6 +80,35 @@ class ComposeFileTest {
         }
     }
 
+    /**
+     * Issue 32: `docker compose up --build` builds each service from its Dockerfile in Quarkus' convention, on a Java
+     * base the site may replace, as a non-root user exposing the service's port; every other image keeps its official
+     * name as the default of a variable, so a site's mirror (or CI's stand-ins) can replace it without editing the file.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachServiceIsBuiltFromItsDockerfile_andEveryOtherImageCanBeReplacedByAVariable() throws IOException {
+        for (String name : LEMS_SERVICES) {
+            Map<String, Object> build = (Map<String, Object>) services.get(name).get("build");
+            assertThat(build).as(name + " build").containsEntry("context", "services/" + name)
+                    .containsEntry("dockerfile", "src/main/docker/Dockerfile.jvm")
+                    .containsEntry("args", Map.of("JAVA_BASE", "${LT_JAVA_BASE_IMAGE:-eclipse-temurin:17-jre}"));
+            String dockerfile = Files.readString(ROOT.resolve("services/" + name + "/src/main/docker/Dockerfile.jvm"));
+            Properties properties = new Properties();
+            properties.load(new StringReader(Files.readString(ROOT.resolve("services/" + name + "/src/main/resources/application.properties"))));
+            assertThat(dockerfile).as(name + "'s Dockerfile")
+                    .contains("ARG JAVA_BASE=eclipse-temurin:17-jre", "FROM ${JAVA_BASE}", "USER 185:0",
+                            "EXPOSE " + properties.getProperty("quarkus.http.port"), "/deployments/quarkus-run.jar")
+                    .doesNotContainPattern("(?m)^USER (0|root)\\b");
+        }
+        for (Map.Entry<String, Map<String, Object>> service : services.entrySet()) {
+            if (!LEMS_SERVICES.contains(service.getKey())) {
+                assertThat(String.valueOf(service.getValue().get("image"))).as(service.getKey() + " image")
+                        .matches("\\$\\{LT_[A-Z_]+_IMAGE:-[a-z0-9./-]+:[A-Za-z0-9.-]+}");
+            }
+        }
+    }
+
     @Test
     void everySettingOfTheConfigurationTableIsAnEnvironmentVariableOfItsServices() {
         List<List<String>> rows = table("| property | service | default | meaning |");

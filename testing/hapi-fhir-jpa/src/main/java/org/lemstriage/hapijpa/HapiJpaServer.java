@@ -54,7 +54,8 @@ public final class HapiJpaServer {
                 spring.getBean(JpaStorageSettings.class), spring.getBean(ISearchParamRegistry.class),
                 spring.getBean(IValidationSupport.class)));
 
-        Server jetty = new Server(new InetSocketAddress("127.0.0.1", port));
+        // Loopback unless told (the compose stand-in listens on its container's network: -Dlemstriage.hapi.host=0.0.0.0)
+        Server jetty = new Server(new InetSocketAddress(System.getProperty("lemstriage.hapi.host", "127.0.0.1"), port));
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.addServlet(new ServletHolder(restful), "/fhir/*");

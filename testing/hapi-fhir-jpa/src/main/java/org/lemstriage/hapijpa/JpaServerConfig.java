@@ -50,7 +50,8 @@ public class JpaServerConfig {
     public DataSource dataSource() {
         BasicDataSource dataSource = new BasicDataSource();
         dataSource.setDriver(new org.h2.Driver());
-        dataSource.setUrl("jdbc:h2:mem:lems-triage-ehr;DB_CLOSE_DELAY=-1");
+        // In memory for the tests and the local stack; in files for the compose stand-in, whose data outlives its container
+        dataSource.setUrl(System.getProperty("lemstriage.hapi.jdbc-url", "jdbc:h2:mem:lems-triage-ehr;DB_CLOSE_DELAY=-1"));
         dataSource.setUsername("");
         dataSource.setPassword("");
         dataSource.setMaxTotal(20);
