@@ -2,11 +2,12 @@
 -- topic: after a topic was recreated, restored or moved to another cluster, new events met old rows' partition and
 -- offset and were dropped without a word. Partition and offset stay on the row as where it was first read from.
 --
--- A row stored before gets the key the store gives an AuditEvent (AuditRecord): its id if its JSON has one, else the
--- SHA-256 of its JSON, so the same event replayed later meets its row. A second copy of one JSON (the same event stored
--- twice, at two offsets) keeps the id it was served under, partition-offset.
+-- A row stored before gets the key the store gives an AuditEvent without an id (AuditRecord), as every event before
+-- 0.2.0 was: the SHA-256 of its JSON as received, so the same event replayed later meets its row. The JSON is hashed
+-- as text, never parsed (jsonb refuses an escaped NUL that a stored text may hold). A second copy of one JSON (the same
+-- event stored twice, at two offsets) keeps the id it was served under, partition-offset.
 alter table audit_event add column event_id varchar(64);
-update audit_event set event_id = coalesce(resource::jsonb ->> 'id', encode(sha256(convert_to(resource, 'UTF8')), 'hex'));
+update audit_event set event_id = encode(sha256(convert_to(resource, 'UTF8')), 'hex');
 update audit_event e set event_id = e.kafka_partition || '-' || e.kafka_offset
     where exists (select 1 from audit_event o where o.event_id = e.event_id
                   and (o.kafka_partition, o.kafka_offset) < (e.kafka_partition, e.kafka_offset));

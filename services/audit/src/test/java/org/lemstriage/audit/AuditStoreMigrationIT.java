@@ -20,12 +20,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Migration V5 on a store that V1 to V4 filled, on the real PostgreSQL server: each AuditEvent row gets the key the
- * store now gives it (its JSON's id, else the SHA-256 of its JSON), a second copy of one JSON keeps its old
- * partition-offset id, and every agent and entity row follows its event.
+ * store gives an AuditEvent without an id (the SHA-256 of its JSON, whatever the JSON holds: an escaped NUL too), a
+ * second copy of one JSON keeps its old partition-offset id, and every agent and entity row follows its event.
  */
 class AuditStoreMigrationIT {
     private static final String OLD_JSON = "{\"resourceType\":\"AuditEvent\",\"recorded\":\"2026-11-01T10:00:00Z\",\"action\":\"C\"}";
-    private static final String JSON_WITH_ID = "{\"resourceType\":\"AuditEvent\",\"id\":\"given-1\",\"recorded\":\"2026-11-01T10:00:01Z\"}";
+    /** A sender's text with an escaped NUL, as JSON text may hold it (jsonb refuses it) */
+    private static final String JSON_WITH_NUL = "{\"resourceType\":\"AuditEvent\",\"recorded\":\"2026-11-01T10:00:01Z\","
+            + "\"entity\":[{\"name\":\"MLLP ORU^R01 A\\u0000B\"}]}";
 
     @Test
     void rowsStoredBeforeAreKeyedAsTheStoreNowKeysThem() throws Exception {
@@ -34,13 +36,22 @@ class AuditStoreMigrationIT {
         try (Connection admin = server.connect()) {
             admin.createStatement().execute("create database " + database + " owner " + PostgresServer.MIGRATION_USER);
         }
-        String url = server.jdbcUrl().replace("/" + PostgresServer.DATABASE, "/" + database);
+        try {
+            migratesAndKeys(server.jdbcUrl().replace("/" + PostgresServer.DATABASE, "/" + database));
+        } finally {
+            try (Connection admin = server.connect()) {
+                admin.createStatement().execute("drop database if exists " + database);
+            }
+        }
+    }
+
+    private static void migratesAndKeys(String url) throws Exception {
         flyway(url).target("4").load().migrate();
         try (Connection c = DriverManager.getConnection(url, PostgresServer.MIGRATION_USER, "")) {
-            // The same JSON stored twice (a topic replayed elsewhere), and one whose JSON has an id
+            // The same JSON stored twice (a topic replayed elsewhere), and one with an escaped NUL
             insert(c, 0, 5, OLD_JSON);
             insert(c, 1, 7, OLD_JSON);
-            insert(c, 2, 1, JSON_WITH_ID);
+            insert(c, 2, 1, JSON_WITH_NUL);
         }
 
         flyway(url).load().migrate();
@@ -53,13 +64,13 @@ class AuditStoreMigrationIT {
                     ids.put(rs.getString(1), rs.getString(2));
                 }
             }
-            assertThat(ids).containsExactly(Map.entry("0-5", sha256(OLD_JSON)), Map.entry("1-7", "1-7"), Map.entry("2-1", "given-1"));
+            assertThat(ids).containsExactly(Map.entry("0-5", sha256(OLD_JSON)), Map.entry("1-7", "1-7"), Map.entry("2-1", sha256(JSON_WITH_NUL)));
             for (String table : new String[]{"audit_event_entity", "audit_event_agent"}) {
                 try (ResultSet rs = c.createStatement().executeQuery("select string_agg(x.event_id || '=' || x.value, ',' order by x.value) from "
                         + table + " x join audit_event e using (event_id)")) {
                     rs.next();
                     assertThat(rs.getString(1)).as(table)
-                            .isEqualTo(sha256(OLD_JSON) + "=v-0-5,1-7=v-1-7,given-1=v-2-1");
+                            .isEqualTo(sha256(OLD_JSON) + "=v-0-5,1-7=v-1-7," + sha256(JSON_WITH_NUL) + "=v-2-1");
                 }
             }
         }
