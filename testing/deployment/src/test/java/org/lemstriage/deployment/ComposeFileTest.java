@@ -115,6 +115,24 @@ class ComposeFileTest {
         }
     }
 
+    /** Issue 32: Prometheus (the monitoring profile) scrapes every lems-triage service on its own port, the audit service too. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheusScrapesEveryService() throws IOException {
+        Map<String, Object> prometheus = new Yaml().load(Files.readString(ROOT.resolve("deploy/compose/prometheus.yml")));
+        List<String> targets = new ArrayList<>();
+        for (Map<String, Object> job : (List<Map<String, Object>>) prometheus.get("scrape_configs")) {
+            for (Map<String, Object> config : (List<Map<String, Object>>) job.get("static_configs")) {
+                targets.addAll((List<String>) config.get("targets"));
+            }
+        }
+        for (String name : LEMS_SERVICES) {
+            Properties properties = new Properties();
+            properties.load(new StringReader(Files.readString(ROOT.resolve("services/" + name + "/src/main/resources/application.properties"))));
+            assertThat(targets).as("scraped").contains(name + ":" + properties.getProperty("quarkus.http.port"));
+        }
+    }
+
     @Test
     void everySettingOfTheConfigurationTableIsAnEnvironmentVariableOfItsServices() {
         List<List<String>> rows = table("| property | service | default | meaning |");
