@@ -171,6 +171,44 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * Issue 32: every site URL comes from the overlay. The base names the hospital only in ConfigMaps (hospital.example
+     * placeholders), never in a Deployment, and the example overlay patches each such value with its own.
+     */
+    @Test
+    void everySiteValueOfTheBaseIsInAConfigMapThatTheExampleOverlayReplaces() throws IOException {
+        Map<String, String> placeholders = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.list(KUBERNETES.resolve("base"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                for (JsonNode document : Manifests.documents(file)) {
+                    String kind = document.path("kind").asText();
+                    if (kind.equals("ConfigMap")) {
+                        document.path("data").fields().forEachRemaining(entry -> {
+                            if (entry.getValue().asText().contains("hospital.example")) {
+                                placeholders.put(document.path("metadata").path("name").asText() + "/" + entry.getKey(), entry.getValue().asText());
+                            }
+                        });
+                    } else {
+                        assertThat(document.toString()).as(file.getFileName() + " " + kind + " names the site outside a ConfigMap")
+                                .doesNotContain("hospital.example");
+                    }
+                }
+            }
+        }
+        assertThat(placeholders).as("the base's site values").isNotEmpty();
+        Path overlay = KUBERNETES.resolve("overlays/example-hospital");
+        Map<String, String> patched = new java.util.HashMap<>();
+        for (JsonNode patch : Manifests.documents(overlay.resolve("kustomization.yaml")).get(0).path("patches")) {
+            for (JsonNode document : Manifests.documents(overlay.resolve(patch.path("path").asText()))) {
+                document.path("data").fields().forEachRemaining(entry ->
+                        patched.put(document.path("metadata").path("name").asText() + "/" + entry.getKey(), entry.getValue().asText()));
+            }
+        }
+        for (String key : placeholders.keySet()) {
+            assertThat(patched.get(key)).as("the overlay's " + key).isNotNull().doesNotContain("hospital.example");
+        }
+    }
+
     @Test
     void networkPoliciesLetOnlyTheEngineReachIngestAndOnlyTheIngressReachTheConsole() {
         List<NetworkPolicy> policies = resources.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast).toList();
