@@ -172,12 +172,14 @@ class KubernetesManifestsTest {
     }
 
     /**
-     * Issue 32: every site URL comes from the overlay. The base names the hospital only in ConfigMaps (hospital.example
-     * placeholders), never in a Deployment, and the example overlay patches each such value with its own.
+     * Issue 32: every site URL comes from the overlay. The base names the hospital only as hospital.example
+     * placeholders in ConfigMaps and in the Ingress's host names, never in a workload, and the example overlay patches
+     * each such value with its own.
      */
     @Test
-    void everySiteValueOfTheBaseIsInAConfigMapThatTheExampleOverlayReplaces() throws IOException {
+    void everySiteValueOfTheBaseIsInAConfigMapOrTheIngressThatTheExampleOverlayReplaces() throws IOException {
         Map<String, String> placeholders = new java.util.TreeMap<>();
+        List<String> ingresses = new ArrayList<>();
         try (Stream<Path> files = Files.list(KUBERNETES.resolve("base"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 for (JsonNode document : Manifests.documents(file)) {
@@ -188,6 +190,8 @@ class KubernetesManifestsTest {
                                 placeholders.put(document.path("metadata").path("name").asText() + "/" + entry.getKey(), entry.getValue().asText());
                             }
                         });
+                    } else if (kind.equals("Ingress")) {
+                        ingresses.add(document.path("metadata").path("name").asText());
                     } else {
                         assertThat(document.toString()).as(file.getFileName() + " " + kind + " names the site outside a ConfigMap")
                                 .doesNotContain("hospital.example");
@@ -198,14 +202,52 @@ class KubernetesManifestsTest {
         assertThat(placeholders).as("the base's site values").isNotEmpty();
         Path overlay = KUBERNETES.resolve("overlays/example-hospital");
         Map<String, String> patched = new java.util.HashMap<>();
+        Map<String, String> patchedIngresses = new java.util.HashMap<>();
         for (JsonNode patch : Manifests.documents(overlay.resolve("kustomization.yaml")).get(0).path("patches")) {
             for (JsonNode document : Manifests.documents(overlay.resolve(patch.path("path").asText()))) {
-                document.path("data").fields().forEachRemaining(entry ->
-                        patched.put(document.path("metadata").path("name").asText() + "/" + entry.getKey(), entry.getValue().asText()));
+                String name = document.path("metadata").path("name").asText();
+                document.path("data").fields().forEachRemaining(entry -> patched.put(name + "/" + entry.getKey(), entry.getValue().asText()));
+                if (document.path("kind").asText().equals("Ingress")) {
+                    patchedIngresses.put(name, document.path("spec").toString());
+                }
             }
         }
         for (String key : placeholders.keySet()) {
             assertThat(patched.get(key)).as("the overlay's " + key).isNotNull().doesNotContain("hospital.example");
+        }
+        for (String ingress : ingresses) {
+            assertThat(patchedIngresses.get(ingress)).as("the overlay's Ingress " + ingress).isNotNull().doesNotContain("hospital.example");
+        }
+    }
+
+    /**
+     * The Ingress takes people and the EHR to what they use, on the services' named ports: the console, the AuditEvent
+     * API and CDS Hooks to the audit service, the triage view to the classifier, and on a host of its own (both serve
+     * /fhir) ingest's FHIR endpoint; TLS for both hosts.
+     */
+    @Test
+    void theIngressRoutesTheConsoleAuditApiCdsHooksTriageViewAndIngest() {
+        var ingress = resources.stream().filter(r -> r instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress)
+                .map(r -> (io.fabric8.kubernetes.api.model.networking.v1.Ingress) r)
+                .filter(r -> r.getSpec().getRules().get(0).getHost().endsWith("hospital.example")).findFirst().orElseThrow();
+        Map<String, String> routes = new java.util.TreeMap<>();
+        for (var rule : ingress.getSpec().getRules()) {
+            for (var path : rule.getHttp().getPaths()) {
+                var backend = path.getBackend().getService();
+                routes.put(rule.getHost().replaceFirst("\\..*", "") + path.getPath() + " " + path.getPathType(),
+                        backend.getName() + ":" + backend.getPort().getName());
+            }
+        }
+        assertThat(routes).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "lems-triage/console Prefix", "lems-triage-audit:http",
+                "lems-triage/fhir Prefix", "lems-triage-audit:http",
+                "lems-triage/cds-services Prefix", "lems-triage-audit:http",
+                "lems-triage/patients Prefix", "lems-triage-classifier:http",
+                "lems-triage-ingest/fhir Prefix", "lems-triage-ingest:http"));
+        assertThat(ingress.getSpec().getTls()).singleElement().satisfies(tls -> assertThat(tls.getHosts())
+                .containsExactlyInAnyOrderElementsOf(ingress.getSpec().getRules().stream().map(r -> r.getHost()).toList()));
+        for (String service : List.of("lems-triage-audit", "lems-triage-classifier", "lems-triage-ingest")) {
+            assertThat(names(Service.class)).contains(service);
         }
     }
 

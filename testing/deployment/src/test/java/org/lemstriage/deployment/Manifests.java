@@ -45,6 +45,7 @@ final class Manifests {
             "apps/v1/StatefulSet", StatefulSet.class,
             "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
             "networking.k8s.io/v1/NetworkPolicy", io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class,
+            "networking.k8s.io/v1/Ingress", io.fabric8.kubernetes.api.model.networking.v1.Ingress.class,
             "kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class,
             "kafka.strimzi.io/v1beta2/KafkaUser", KafkaUser.class);
 
