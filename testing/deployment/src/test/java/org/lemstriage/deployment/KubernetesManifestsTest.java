@@ -60,6 +60,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class KubernetesManifestsTest {
     private static final Path ROOT = Manifests.repositoryRoot();
     private static final Path KUBERNETES = ROOT.resolve("deploy/kubernetes");
+    private static final Path PROMETHEUS_OPERATOR = KUBERNETES.resolve("prometheus-operator");
     private static final Map<String, String> SERVICES = Map.of("lems-triage-ingest", "ingest",
             "lems-triage-classifier", "classifier", "lems-triage-notifier", "notifier", "lems-triage-audit", "audit");
     private static final List<HasMetadata> resources = new ArrayList<>();
@@ -67,7 +68,8 @@ class KubernetesManifestsTest {
     @BeforeAll
     static void readAll() throws IOException {
         try (Stream<Path> files = Files.walk(KUBERNETES)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+            // The Prometheus Operator's kinds have no model here: that folder has its own test
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml") && !f.startsWith(PROMETHEUS_OPERATOR)).sorted().toList()) {
                 for (JsonNode document : Manifests.documents(file)) {
                     if (!document.path("kind").asText().equals("Kustomization")) {
                         resources.add(Manifests.typed(document, file));
@@ -249,6 +251,37 @@ class KubernetesManifestsTest {
         for (String service : List.of("lems-triage-audit", "lems-triage-classifier", "lems-triage-ingest")) {
             assertThat(names(Service.class)).contains(service);
         }
+    }
+
+    /**
+     * For sites with the Prometheus Operator: the ServiceMonitor scrapes exactly the four services' Services (once
+     * each, on their http port's /q/metrics), and the PrometheusRule holds exactly the alert rules promtool tests.
+     */
+    @Test
+    void theServiceMonitorScrapesTheFourServicesAndThePrometheusRuleIsTheTestedAlertRules() throws IOException {
+        JsonNode monitor = Manifests.documents(PROMETHEUS_OPERATOR.resolve("service-monitor.yaml")).get(0);
+        assertThat(monitor.path("apiVersion").asText() + "/" + monitor.path("kind").asText()).isEqualTo("monitoring.coreos.com/v1/ServiceMonitor");
+        Map<String, String> selector = new java.util.HashMap<>();
+        monitor.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(e -> selector.put(e.getKey(), e.getValue().asText()));
+        List<String> selected = resources.stream().filter(r -> r instanceof Service && r.getMetadata().getLabels() != null
+                        && r.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+                .map(r -> r.getMetadata().getName()).distinct().toList();
+        assertThat(selector).isNotEmpty();
+        assertThat(selected).containsExactlyInAnyOrderElementsOf(SERVICES.keySet());
+        for (String service : selected) {
+            assertThat(resources.stream().filter(r -> r instanceof Service && r.getMetadata().getName().equals(service))
+                    .map(r -> (Service) r).findFirst().orElseThrow().getSpec().getPorts()).anyMatch(p -> p.getName().equals("http"));
+        }
+        assertThat(monitor.path("spec").path("endpoints")).singleElement().satisfies(endpoint -> {
+            assertThat(endpoint.path("port").asText()).isEqualTo("http");
+            assertThat(endpoint.path("path").asText()).isEqualTo("/q/metrics");
+        });
+
+        JsonNode rule = Manifests.documents(PROMETHEUS_OPERATOR.resolve("prometheus-rule.yaml")).get(0);
+        assertThat(rule.path("apiVersion").asText() + "/" + rule.path("kind").asText()).isEqualTo("monitoring.coreos.com/v1/PrometheusRule");
+        JsonNode tested = Manifests.documents(ROOT.resolve("deploy/monitoring/alert-rules.yml")).get(0).path("groups");
+        assertThat(rule.path("spec").path("groups")).isEqualTo(tested);
+        assertThat(tested.size()).isPositive();
     }
 
     @Test
