@@ -267,6 +267,9 @@ class KubernetesManifestsTest {
                         && r.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
                 .map(r -> r.getMetadata().getName()).distinct().toList();
         assertThat(selector).isNotEmpty();
+        // Not a label the kustomization gives every resource (it would select the classifier's per-instance Service too)
+        JsonNode common = Manifests.documents(KUBERNETES.resolve("base/kustomization.yaml")).get(0).path("labels");
+        common.forEach(set -> set.path("pairs").fieldNames().forEachRemaining(label -> assertThat(selector).doesNotContainKey(label)));
         assertThat(selected).containsExactlyInAnyOrderElementsOf(SERVICES.keySet());
         for (String service : selected) {
             assertThat(resources.stream().filter(r -> r instanceof Service && r.getMetadata().getName().equals(service))
