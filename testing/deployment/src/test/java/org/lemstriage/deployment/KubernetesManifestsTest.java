@@ -287,6 +287,33 @@ class KubernetesManifestsTest {
         assertThat(tested.size()).isPositive();
     }
 
+    /**
+     * Issue 32: Strimzi's operators watch Kafka's namespace only, so the topics and users are a part of their own
+     * (deploy/kubernetes/kafka), applied where Kafka runs; the base holds none, and the example overlay (Kafka beside
+     * lems-triage) includes that part.
+     */
+    @Test
+    void theKafkaTopicsAndUsersAreAPartOfTheirOwnThatTheExampleOverlayIncludes() throws IOException {
+        List<String> strimzi = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(KUBERNETES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                for (JsonNode document : Manifests.documents(file)) {
+                    if (document.path("apiVersion").asText().startsWith("kafka.strimzi.io/")) {
+                        strimzi.add(KUBERNETES.relativize(file.getParent()) + " " + document.path("kind").asText());
+                    }
+                }
+            }
+        }
+        assertThat(strimzi).isNotEmpty().allMatch(place -> place.startsWith("kafka "));
+        List<String> partResources = new ArrayList<>();
+        Manifests.documents(KUBERNETES.resolve("kafka/kustomization.yaml")).get(0).path("resources").forEach(r -> partResources.add(r.asText()));
+        assertThat(partResources).containsExactlyInAnyOrder("kafka-topics.yaml", "kafka-users.yaml");
+        List<String> overlay = new ArrayList<>();
+        Manifests.documents(KUBERNETES.resolve("overlays/example-hospital/kustomization.yaml")).get(0).path("resources").forEach(r -> overlay.add(r.asText()));
+        assertThat(overlay).contains("../../base", "../../kafka");
+        assertThat(Manifests.documentation()).contains("kubectl apply -n kafka -k deploy/kubernetes/kafka", "lems-kafka-cluster-ca-cert");
+    }
+
     @Test
     void networkPoliciesLetOnlyTheEngineReachIngestAndOnlyTheIngressReachTheConsole() {
         List<NetworkPolicy> policies = resources.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast).toList();
