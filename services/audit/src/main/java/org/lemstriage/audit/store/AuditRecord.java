@@ -2,6 +2,7 @@ package org.lemstriage.audit.store;
 
 import ca.uhn.fhir.parser.DataFormatException;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.lemstriage.model.fhir.Fhir;
@@ -12,7 +13,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * One AuditEvent from triage.audit.v1 as the store keeps it: its id (the store's key), where it was read from, its JSON
@@ -30,11 +30,9 @@ public record AuditRecord(String id, int partition, long offset, String json, In
     public record Party(String reference, String system, String value, boolean flag) {
     }
 
-    /** What a FHIR id may be (R4, id datatype); a stored id is one. */
-    private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
-
+    /** Whether {@code id} may be a FHIR id (R4's id datatype, as HAPI checks it); a stored id is one. */
     public static boolean isFhirId(String id) {
-        return id != null && FHIR_ID.matcher(id).matches();
+        return id != null && new IdType("AuditEvent", id).isIdPartValid();
     }
 
     public static AuditRecord parse(int partition, long offset, String json) throws UnreadableRecord {
