@@ -81,16 +81,22 @@ public final class KafkaGrants {
     /**
      * The audit store: AuditEvents and decisions in (groups {@code lems-triage-audit-events} and
      * {@code lems-triage-audit-decisions}), what it cannot read to its DLQ, the AuditEvents of reads out. The console's
-     * pipeline view only looks: every topic's offsets and every lems-triage group's committed offsets (DESCRIBE).
+     * pipeline view only looks: every topic's offsets and every lems-triage group's committed offsets (DESCRIBE). Its
+     * operator view reads the dead-letter topics (by assignment, no group) and replays onto the topics they collect from
+     * ({@link DeadLetterReplay#ORIGINS}).
      */
-    public static final List<Grant> AUDIT = Stream.concat(Stream.of(
+    public static final List<Grant> AUDIT = Stream.of(Stream.of(
             Grant.read(Topics.TRIAGE_AUDIT),
             Grant.read(Topics.TRIAGE_DECISION),
             Grant.write(Topics.TRIAGE_AUDIT),
             Grant.write(Topics.AUDIT_STORE_DLQ),
             Grant.prefixed(ResourceType.GROUP, "lems-triage-audit-", AclOperation.READ),
             Grant.prefixed(ResourceType.GROUP, "lems-triage-", AclOperation.DESCRIBE)),
-            Topics.ALL.stream().sorted().map(t -> new Grant(ResourceType.TOPIC, PatternType.LITERAL, t, AclOperation.DESCRIBE))).toList();
+            DeadLetterReplay.ORIGINS.keySet().stream().sorted().map(Grant::read),
+            DeadLetterReplay.ORIGINS.values().stream().flatMap(java.util.Set::stream).distinct()
+                    .filter(t -> !t.equals(Topics.TRIAGE_AUDIT)).sorted().map(Grant::write),
+            Topics.ALL.stream().sorted().map(t -> new Grant(ResourceType.TOPIC, PatternType.LITERAL, t, AclOperation.DESCRIBE)))
+            .flatMap(s -> s).toList();
 
     private KafkaGrants() {
     }

@@ -40,9 +40,11 @@ public class WorklistPage {
         this.reads = reads;
     }
 
+    /** The worklist, or for an operator who may not see it, the dead letters. */
     @GET
+    @RolesAllowed({ConsoleUser.WORKLIST, ConsoleUser.AUDITOR, ConsoleUser.OPERATOR})
     public Response home() {
-        return Response.seeOther(URI.create("/console/worklist")).build();
+        return Response.seeOther(URI.create(ConsoleUser.of(identity).worklist() ? "/console/worklist" : "/console/dead-letters")).build();
     }
 
     @GET

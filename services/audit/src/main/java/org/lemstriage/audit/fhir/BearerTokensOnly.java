@@ -6,9 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * The FHIR API and CDS Hooks take bearer tokens only. Quarkus OIDC picks a tenant from any session cookie it is sent,
- * whatever the path, so the console's cookie would open them: their requests' cookies are dropped before
- * authentication.
+ * The FHIR API, CDS Hooks and the operator API take bearer tokens only. Quarkus OIDC picks a tenant from any session
+ * cookie it is sent, whatever the path, so the console's cookie would open them (and a page elsewhere could make a
+ * browser replay dead letters): their requests' cookies are dropped before authentication.
  */
 @ApplicationScoped
 public class BearerTokensOnly {
@@ -16,7 +16,7 @@ public class BearerTokensOnly {
     private static final int BEFORE_AUTHENTICATION = -900;
 
     void dropCookies(@Observes Router router) {
-        for (String api : new String[] {"/fhir/*", "/cds-services*"}) {
+        for (String api : new String[] {"/fhir/*", "/cds-services*", "/operator/*"}) {
             router.route(api).order(BEFORE_AUTHENTICATION).handler(request -> {
                 request.request().headers().remove(HttpHeaders.COOKIE);
                 request.next();

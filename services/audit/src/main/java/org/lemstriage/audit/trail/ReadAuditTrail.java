@@ -56,11 +56,20 @@ public class ReadAuditTrail {
         event.addEntity().setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"))
                 .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "24", "Query"))
                 .setQuery(query.getBytes(StandardCharsets.UTF_8));
+        if (!sent(event)) {
+            LOG.warnf("AuditEvent for a read of %d patients not confirmed: answering 503", patients.size());
+            throw new ReadNotAudited();
+        }
+    }
+
+    /** Sends an AuditEvent of this service (a read, an operator's action) and waits: false when the broker did not confirm it. */
+    public boolean sent(AuditEvent event) {
         try {
             emitter.send(Fhir.r4().newJsonParser().encodeResourceToString(event)).await().atMost(TIMEOUT);
+            return true;
         } catch (RuntimeException e) {
-            LOG.warnf("AuditEvent for a read of %d patients not confirmed (%s): answering 503", patients.size(), e.getClass().getSimpleName());
-            throw new ReadNotAudited();
+            LOG.warnf("AuditEvent %s not confirmed (%s)", event.getIdPart(), e.getClass().getSimpleName());
+            return false;
         }
     }
 
