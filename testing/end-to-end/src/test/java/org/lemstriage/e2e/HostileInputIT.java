@@ -1,6 +1,12 @@
 package org.lemstriage.e2e;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Identifier;
@@ -12,6 +18,7 @@ import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.EventJson;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.fhir.EhrIdentifiers;
+import org.lemstriage.model.kafka.DeadLetterReplay;
 import org.lemstriage.testsupport.BrokerAndSandbox;
 import org.lemstriage.testsupport.HostileText;
 import org.lemstriage.testsupport.TopicProbe;
@@ -105,6 +112,40 @@ class HostileInputIT {
             TriageDecision decision = decision(decisions, key(twice));
             assertThat(reason(parked, decision.decisionId())).startsWith("patient-not-unique");
             assertThat(tasks(decision.episodeId())).isEmpty();
+        }
+    }
+
+    /**
+     * A result for a patient the EHR registers later waits on the DLQ as patient-not-found. Once the Patient exists, the
+     * parked decision is replayed twice, as two operators replaying at the same instant would (the replay ledger stops
+     * a second replay asked later): the notifier reads both, and the EHR holds the episode's Tasks once.
+     */
+    @Test
+    void aDecisionParkedUntilThePatientIsRegisteredAndReplayedTwiceIsWrittenOnce() throws Exception {
+        String tag = tag();
+        String mrn = "LATE-" + tag;
+        try (TopicProbe decisions = probe(Topics.TRIAGE_DECISION); TopicProbe parked = probe(Topics.TRIAGE_DECISION_DLQ)) {
+            assertThat(send(oru(mrn, "CL-" + tag, "F", "0.45", "NM"), "\r")).contains("MSA|AA|");
+            TriageDecision decision = decision(decisions, key(mrn));
+            ConsumerRecord<String, String> parking = parked.awaitRecord(r -> r.value().contains(decision.decisionId()), WAIT);
+            assertThat(header(parking, DeadLetterReplay.REASON)).startsWith("patient-not-found");
+            assertThat(tasks(decision.episodeId())).isEmpty();
+
+            createPatient(mrn);
+            List<RecordMetadata> replays = new ArrayList<>();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", pipeline.bootstrap, "acks", "all"),
+                    new StringSerializer(), new StringSerializer())) {
+                for (int i = 0; i < 2; i++) {
+                    replays.add(producer.send(DeadLetterReplay.of(parking)).get());
+                }
+            }
+            assertThat(replays).extracting(RecordMetadata::topic).containsOnly(Topics.TRIAGE_DECISION);
+            awaitNotifierPast(replays.get(1));
+            List<Task> written = tasks(decision.episodeId());
+            assertThat(written).isNotEmpty().allSatisfy(t -> assertThat(t.getFor().getIdentifier().getValue()).isEqualTo(mrn));
+            assertThat(written.stream().map(t -> t.getIdentifierFirstRep().getSystem() + "|" + t.getIdentifierFirstRep().getValue()))
+                    .as("each Task once").doesNotHaveDuplicates();
+            assertThat(parked.pollFor(Duration.ofSeconds(2))).noneMatch(r -> r.value().contains(decision.decisionId()));
         }
     }
 
@@ -256,6 +297,22 @@ class HostileInputIT {
     private static void createPatient(String mrn) {
         pipeline.ehr.create().resource(new Patient().addIdentifier(new Identifier().setSystem(MRN_SYSTEM).setValue(mrn))
                 .setBirthDateElement(new DateType("1950-04-01"))).execute();
+    }
+
+    /** The notifier's group has committed past that record: it read it, and whatever it wrote is in the EHR. */
+    private static void awaitNotifierPast(RecordMetadata record) throws InterruptedException {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", pipeline.bootstrap))) {
+            long committed = Pipeline.await(() -> {
+                try {
+                    OffsetAndMetadata at = admin.listConsumerGroupOffsets("lems-triage-notifier").partitionsToOffsetAndMetadata().get().get(partition);
+                    return at == null ? -1L : at.offset();
+                } catch (Exception e) {
+                    return -1L;
+                }
+            }, at -> at > record.offset());
+            assertThat(committed).as("the notifier's committed offset on " + partition).isGreaterThan(record.offset());
+        }
     }
 
     private static String key(String mrn) {

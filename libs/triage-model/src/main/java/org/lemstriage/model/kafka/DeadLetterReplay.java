@@ -47,7 +47,7 @@ public final class DeadLetterReplay {
     }
 
     /** The record that replays {@code parked}, for the topic its header names. */
-    public static ProducerRecord<byte[], byte[]> of(ConsumerRecord<byte[], byte[]> parked) throws NotReplayable {
+    public static <K, V> ProducerRecord<K, V> of(ConsumerRecord<K, V> parked) throws NotReplayable {
         Set<String> origins = ORIGINS.get(parked.topic());
         if (origins == null) {
             throw new NotReplayable(parked.topic() + " is not a dead-letter topic");
