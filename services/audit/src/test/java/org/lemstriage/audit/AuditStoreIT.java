@@ -333,6 +333,10 @@ class AuditStoreIT {
             Thread.sleep(3000); // the store's batch meets the outage and retries
             given().auth().oauth2(auditor()).get("/fhir/AuditEvent?patient=" + patient).then().statusCode(503)
                     .body("resourceType", org.hamcrest.Matchers.equalTo("OperationOutcome"));
+            // What the alert AuditStoreDatabaseUnavailable reads: the store's writes retrying
+            String retries = given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                    .filter(l -> l.startsWith("ft_retry_retries_total{") && l.contains("AuditStore.save")).collect(java.util.stream.Collectors.joining("\n"));
+            assertThat(retries).containsPattern("method=\"org\\.lemstriage\\.audit\\.store\\.AuditStore\\.save[A-Za-z]+\"[^}]*} [1-9]");
             return null;
         });
         // Back: the batch held unacknowledged is written, each record once

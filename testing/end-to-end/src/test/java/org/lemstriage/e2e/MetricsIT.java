@@ -47,6 +47,8 @@ class MetricsIT {
         assertThat(pipeline.postObservation(Pipeline.quantity("metrics-" + UUID.randomUUID(), patient,
                 "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.45", "nmol/L")).statusCode()).isEqualTo(201);
         Pipeline.await(() -> pipeline.tasks(patient, Task.TaskStatus.REQUESTED.toCode()), tasks -> !tasks.isEmpty());
+        // The notifier times a result once the EHR confirmed its Tasks, which the EHR shows a moment before
+        notifierMetricsWith("lemstriage_result_to_task_seconds_count{");
         HttpResponse<String> heartbeat = HTTP.send(HttpRequest.newBuilder(URI.create(pipeline.ingest.baseUrl() + "/fhir/subscription-notification"))
                 .header("Content-Type", "application/fhir+json")
                 .header("Authorization", "Bearer " + SenderTokens.token("ehr-subscriptions", "system/Observation.write"))
@@ -78,7 +80,45 @@ class MetricsIT {
         }
         assertThat(read).as("metrics the rules and the dashboard read").contains("lemstriage_dead_letters_total",
                 "kafka_consumer_fetch_manager_records_lag_max", "ft_circuitbreaker_state_current",
-                "lemstriage_subscription_last_notification_seconds", "lemstriage_ehr_call_seconds_bucket");
+                "lemstriage_subscription_last_notification_seconds", "lemstriage_ehr_call_seconds_bucket",
+                "lemstriage_result_to_task_seconds_bucket");
         assertThat(exported).as("exported by ingest, classifier and notifier").containsAll(read);
+    }
+
+    /** The positive's way from ingest to its Tasks is timed, under its tier: a count, and a time under the test's wait. */
+    @Test
+    void resultAcceptedToTaskWrittenIsTimedByTier() throws Exception {
+        String patient = "Patient/" + pipeline.ehr.create().resource(new org.hl7.fhir.r4.model.Patient().setActive(true))
+                .execute().getId().getIdPart();
+        long posted = System.nanoTime();
+        assertThat(pipeline.postObservation(Pipeline.quantity("metrics-timed-" + UUID.randomUUID(), patient,
+                "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.45", "nmol/L")).statusCode()).isEqualTo(201);
+        Pipeline.await(() -> pipeline.tasks(patient, Task.TaskStatus.REQUESTED.toCode()), tasks -> !tasks.isEmpty());
+        double waited = (System.nanoTime() - posted) / 1e9;
+        String metrics = notifierMetricsWith("lemstriage_result_to_task_seconds_count{");
+        Matcher count = Pattern.compile("lemstriage_result_to_task_seconds_count\\{[^}]*tier=\"([A-Z]+)\"[^}]*} ([0-9.E]+)").matcher(metrics);
+        Matcher sum = Pattern.compile("lemstriage_result_to_task_seconds_sum\\{[^}]*tier=\"([A-Z]+)\"[^}]*} ([0-9.E-]+)").matcher(metrics);
+        double n = 0;
+        double seconds = 0;
+        while (count.find()) {
+            n += Double.parseDouble(count.group(2));
+        }
+        while (sum.find()) {
+            seconds += Double.parseDouble(sum.group(2));
+        }
+        assertThat(n).as("results timed").isGreaterThanOrEqualTo(1);
+        assertThat(seconds / n).as("mean seconds from accepted to written, against %.1f s this test waited", waited)
+                .isGreaterThan(0).isLessThan(60);
+    }
+
+    private static String notifierMetricsWith(String text) throws InterruptedException {
+        return Pipeline.await(() -> {
+            try {
+                return HTTP.send(HttpRequest.newBuilder(URI.create(pipeline.notifier.baseUrl() + "/q/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            } catch (Exception e) {
+                return "";
+            }
+        }, m -> m.contains(text));
     }
 }

@@ -1,7 +1,10 @@
 package org.lemstriage.classifier.ehr;
 
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.lemstriage.model.kafka.ResultAccepted;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.opentelemetry.context.Scope;
 import org.lemstriage.model.kafka.MessageTrace;
@@ -85,10 +88,17 @@ public class ContextRequestConsumer {
             counters.deadLettered(Topics.CONTEXT_REQUEST_DLQ);
             message.nack(new UnprocessableRequest(reason));
             return Message.of(ClinicalContext.unavailable(request, "lems-triage could not read the EHR for this result",
-                    clock.instant())).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(request.patientKey()).build());
+                    clock.instant())).addMetadata(answerTo(message, request));
         }
-        return message.withPayload(context)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(request.patientKey()).build());
+        return message.withPayload(context).addMetadata(answerTo(message, request));
+    }
+
+    /** The answer's key, and when the request's result was accepted, passed on to the decision ({@link ResultAccepted}). */
+    private static OutgoingKafkaRecordMetadata<String> answerTo(Message<ContextRequest> message, ContextRequest request) {
+        RecordHeaders headers = new RecordHeaders();
+        message.getMetadata(IncomingKafkaRecordMetadata.class).flatMap(in -> ResultAccepted.in(in.getHeaders()))
+                .ifPresent(at -> ResultAccepted.stamp(headers, at.toEpochMilli()));
+        return OutgoingKafkaRecordMetadata.<String>builder().withKey(request.patientKey()).withHeaders(headers).build();
     }
 
     /** The dead-letter reason of a request that could not be processed: the failure's kind only. */

@@ -15,6 +15,7 @@ import org.lemstriage.classifier.triage.PatientTriage;
 import org.lemstriage.classifier.triage.TriageStep;
 import org.lemstriage.model.event.ClinicalContext;
 import org.lemstriage.model.event.LabResult;
+import org.lemstriage.model.kafka.ResultAccepted;
 import org.lemstriage.model.TriageClock;
 import org.lemstriage.model.metrics.RecordCounters;
 
@@ -30,7 +31,7 @@ import java.util.List;
  */
 public class PatientTriageProcessor implements Processor<String, Object, String, Object> {
     /** W3C Trace Context, as OpenTelemetry's Kafka instrumentation writes it into record headers. */
-    static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate");
+    static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate", ResultAccepted.HEADER);
     private static final Logger LOG = Logger.getLogger(PatientTriageProcessor.class);
     /** When a patient whose timer failed is looked at again. */
     static final Duration TIMER_RETRY = Duration.ofHours(1);
@@ -94,7 +95,11 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
             return;
         }
         // Not caught: a failure to write the state or the decision aborts the transaction, and the record is read again
-        apply(record.key(), outcome, record.timestamp(), traceOf(record));
+        Headers trace = traceOf(record);
+        if (record.value() instanceof LabResult) {
+            ResultAccepted.stamp(trace, record.timestamp());
+        }
+        apply(record.key(), outcome, record.timestamp(), trace);
     }
 
     /** The record, as it came, to the dead-letter topic of its input ({@link DeadLetters}), with the reason in headers. */
@@ -180,8 +185,9 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
 
     /**
      * The trace context a record came with (W3C {@code traceparent}, {@code tracestate}, as ingest's and the context
-     * reader's producers write them): what the processor writes because of it continues the same trace. A decision
-     * made on a timer (a context hold run out, a surveillance review) starts none.
+     * reader's producers write them) and when its result was accepted ({@link ResultAccepted}): what the processor
+     * writes because of it continues the same trace. A decision made on a timer (a context hold run out, a
+     * surveillance review) starts none.
      */
     private static Headers traceOf(Record<String, Object> record) {
         Headers trace = new RecordHeaders();

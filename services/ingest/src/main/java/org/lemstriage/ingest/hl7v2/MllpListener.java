@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 import org.lemstriage.ingest.audit.MessageAudit;
+import org.lemstriage.ingest.metrics.V2Answers;
 
 import java.net.InetAddress;
 import java.nio.charset.Charset;
@@ -42,13 +43,15 @@ public class MllpListener {
     private final MllpConfig config;
     private final SenderAddresses addresses;
     private final SenderCertificates certificates;
+    private final V2Answers answers;
     private NetServer server;
 
-    public MllpListener(OruIntake intake, MllpConfig config, SenderAddresses addresses, SenderCertificates certificates) {
+    public MllpListener(OruIntake intake, MllpConfig config, SenderAddresses addresses, SenderCertificates certificates, V2Answers answers) {
         this.intake = intake;
         this.config = config;
         this.addresses = addresses;
         this.certificates = certificates;
+        this.answers = answers;
     }
 
     void start(@Observes StartupEvent started, Vertx vertx) {
@@ -67,6 +70,7 @@ public class MllpListener {
                 connected(vertx, socket);
             } else {
                 LOG.warnf("MLLP connection from %s, not an allowed sender: closed", socket.remoteAddress().hostAddress());
+                answers.closed(V2Answers.Closed.NOT_ALLOWED_SENDER);
                 socket.close();
             }
         });
@@ -105,11 +109,13 @@ public class MllpListener {
         frames.maxRecordSize(config.maxMessageBytes() + 1);
         ReadTimer timer = new ReadTimer(vertx, config.readTimeout().toMillis(), () -> {
             LOG.warnf("no whole MLLP frame from %s within %d s: connection closed", socket.remoteAddress(), config.readTimeout().toSeconds());
+            answers.closed(V2Answers.Closed.READ_TIMEOUT);
             socket.close();
         });
         socket.closeHandler(closed -> timer.stop());
         frames.exceptionHandler(tooLarge -> {
             LOG.warnf("MLLP frame over %d bytes from %s: connection closed", config.maxMessageBytes(), socket.remoteAddress());
+            answers.closed(V2Answers.Closed.FRAME_TOO_LARGE);
             socket.close();
         });
         frames.handler(frame -> {
@@ -136,6 +142,7 @@ public class MllpListener {
                         if (!(why instanceof OruIntake.KafkaUnavailable || why instanceof MessageAudit.NotAudited || why instanceof V2Problem)) {
                             LOG.errorf("v2 message not taken (%s): connection closed without an ACK", why.getClass().getSimpleName());
                         }
+                        answers.closed(V2Answers.Closed.NOT_TAKEN);
                         socket.close();
                     }));
         });
@@ -180,17 +187,20 @@ public class MllpListener {
         }
         if (start >= bytes.length || bytes[start] != START || bytes.length - start - 1 > config.maxMessageBytes()) {
             LOG.warnf("not an MLLP frame from %s (no start block, or too large): connection closed", socket.remoteAddress());
+            answers.closed(V2Answers.Closed.NOT_MLLP);
             return null;
         }
         byte[] body = java.util.Arrays.copyOfRange(bytes, start + 1, bytes.length);
         Charset charset = charset(body);
         if (charset == null) {
             LOG.warnf("v2 message from %s with bytes beyond ASCII and no MSH-18: connection closed", socket.remoteAddress());
+            answers.closed(V2Answers.Closed.UNDECLARED_CHARSET);
             return null;
         }
         String text = V2Messages.normalise(new String(body, charset));
         if (text.chars().filter(c -> c == '\r').count() > config.maxSegments()) {
             LOG.warnf("v2 message from %s with more than %d segments: connection closed", socket.remoteAddress(), config.maxSegments());
+            answers.closed(V2Answers.Closed.TOO_MANY_SEGMENTS);
             return null;
         }
         return text;

@@ -8,6 +8,7 @@ import org.lemstriage.ingest.api.AllOrNothing;
 import org.lemstriage.ingest.audit.MessageAudit;
 import org.lemstriage.ingest.audit.RequestTally;
 import org.lemstriage.ingest.metrics.UnmappedLabCodes;
+import org.lemstriage.ingest.metrics.V2Answers;
 import org.lemstriage.model.metrics.RecordCounters;
 import org.lemstriage.ingest.fhir.BundleReader;
 import org.lemstriage.ingest.fhir.FhirInputException;
@@ -48,9 +49,10 @@ public class OruIntake {
     private final RequestTally tally;
     private final RecordCounters counters;
     private final UnmappedLabCodes unmapped;
+    private final V2Answers answers;
 
     public OruIntake(V2Messages messages, OruToFhir toFhir, BundleReader reader, AllOrNothing allOrNothing, MessageAudit audit,
-                     RequestTally tally, RecordCounters counters, UnmappedLabCodes unmapped) {
+                     RequestTally tally, RecordCounters counters, UnmappedLabCodes unmapped, V2Answers answers) {
         this.messages = messages;
         this.toFhir = toFhir;
         this.reader = reader;
@@ -59,6 +61,7 @@ public class OruIntake {
         this.tally = tally;
         this.counters = counters;
         this.unmapped = unmapped;
+        this.answers = answers;
     }
 
     /**
@@ -88,7 +91,7 @@ public class OruIntake {
         Optional<V2Problem> notAllowed = facilityRefusal(er7, sender);
         if (notAllowed.isPresent()) {
             Optional<String> answer = messages.refuseUnparsed(er7, notAllowed.get());
-            audit.message(V2Header.read(er7).map(h -> h.field(10)).orElse(""), answer.isPresent() ? "AR" : "none",
+            answered(V2Header.read(er7).map(h -> h.field(10)).orElse(""), answer.isPresent() ? "AR" : "none",
                     notAllowed.get().where() + " " + notAllowed.get().getMessage());
             return answer.orElseThrow(notAllowed::get);
         }
@@ -98,7 +101,7 @@ public class OruIntake {
         } catch (V2Problem problem) {
             // Answered from its MSH alone if that can be read (a version HAPI has no model for); else no message
             Optional<String> answer = messages.refuseUnparsed(er7, problem);
-            audit.message(V2Header.read(er7).map(h -> h.field(10)).orElse(""), answer.isPresent() ? problem.ack().name() : "none",
+            answered(V2Header.read(er7).map(h -> h.field(10)).orElse(""), answer.isPresent() ? problem.ack().name() : "none",
                     problem.where() + " " + problem.getMessage());
             return answer.orElseThrow(() -> problem); // not a message to acknowledge: the listener closes the connection
         }
@@ -115,24 +118,24 @@ public class OruIntake {
             }
             allOrNothing.publish(reader.tracked(mapped.bundle()));
         } catch (V2Problem problem) {
-            audit.message(controlId, problem.ack().name(), problem.where() + " " + problem.getMessage());
+            answered(controlId, problem.ack().name(), problem.where() + " " + problem.getMessage());
             return messages.refuse(message, problem);
         } catch (FhirInputException invalid) {
             V2Problem problem = located(invalid, mapped == null ? List.of() : mapped.sources());
-            audit.message(controlId, problem.ack().name(), problem.where() + " " + problem.getMessage());
+            answered(controlId, problem.ack().name(), problem.where() + " " + problem.getMessage());
             return messages.refuse(message, problem);
         } catch (AllOrNothing.NotCommitted e) {
-            audit.message(controlId, "none", "Kafka did not confirm: no ACK, the sender sends again");
+            answered(controlId, "none", "Kafka did not confirm: no ACK, the sender sends again");
             throw new KafkaUnavailable(e);
         } catch (ca.uhn.hl7v2.HL7Exception e) {
             V2Problem problem = V2Problem.error(V2Location.of("MSH", 1, 0), "HAPI could not read a field (" + e.getClass().getSimpleName() + ")");
-            audit.message(controlId, "AE", problem.getMessage());
+            answered(controlId, "AE", problem.getMessage());
             return messages.refuse(message, problem);
         } catch (RuntimeException e) {
             // A failure of lems-triage's own on this message: AE 207, never a closed connection the engine resends into
             V2Problem problem = V2Problem.internal(V2Location.of("MSH", 1, 0), "lems-triage could not take the message ("
                     + e.getClass().getSimpleName() + "): it may be sent again");
-            audit.message(controlId, "AE", problem.getMessage());
+            answered(controlId, "AE", problem.getMessage());
             return messages.refuse(message, problem);
         }
         for (int i = 0; i < mapped.untracked(); i++) {
@@ -140,8 +143,19 @@ public class OruIntake {
             tally.untracked();
         }
         mapped.unmapped().forEach(unmapped::seen);
-        audit.message(controlId, "AA", null);
+        answered(controlId, "AA", null);
         return messages.accept(message);
+    }
+
+    /** The message's AuditEvent, then its count by answer; an answer the audit trail did not confirm is not sent. */
+    private void answered(String controlId, String ack, String detail) {
+        try {
+            audit.message(controlId, ack, detail);
+        } catch (MessageAudit.NotAudited e) {
+            answers.answered("none");
+            throw e;
+        }
+        answers.answered(ack);
     }
 
     /** Why the message's MSH-4.1 may not be sent for on this connection; a header that cannot be read cannot be checked. */

@@ -80,6 +80,40 @@ class MllpIT {
         assertThat(field(error, "/ERR-2-1") + "^" + field(error, "/ERR-2-2") + "^" + field(error, "/ERR-2-3")).isEqualTo("OBX^1^5");
     }
 
+    /** What an alert on HL7 v2 reads: each message by its answer, each connection closed by its reason. */
+    @Test
+    void eachAnswerAndEachClosedConnectionIsCounted() throws Exception {
+        String good = OruToFhirTest.message("01-mayo-vgcc-nm.hl7").replace("MRN-1001", "MRN-" + UUID.randomUUID());
+        java.util.Map<String, Double> before = v2Counts();
+        assertThat(field(send(good), "/MSA-1")).isEqualTo("AA");
+        assertThat(field(send(good.replace("|P|2.5.1", "|P|2.6")), "/MSA-1")).isEqualTo("AR");
+        assertThat(field(send(good.replace("||0.45|", "||positive|")), "/MSA-1")).isEqualTo("AE");
+        try (Socket socket = new Socket("localhost", listener.port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("MSH|no start block\r".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(new byte[]{MllpListener.END, MllpListener.CR});
+            assertThat(readAnswer(socket.getInputStream())).as("closed").isEqualTo(-1);
+        }
+        java.util.Map<String, Double> after = org.lemstriage.testsupport.Eventually.await(this::v2Counts,
+                counts -> counts.getOrDefault("reason=not-mllp", 0.0) > before.getOrDefault("reason=not-mllp", 0.0), WAIT);
+        for (String series : List.of("ack=aa", "ack=ar", "ack=ae", "reason=not-mllp")) {
+            assertThat(after.getOrDefault(series, 0.0) - before.getOrDefault(series, 0.0)).as(series).isEqualTo(1.0);
+        }
+        assertThat(after).containsKeys("ack=none", "reason=read-timeout", "reason=not-allowed-sender", "reason=not-taken");
+    }
+
+    /** lemstriage_v2_messages_total by ack and lemstriage_v2_connections_closed_total by reason, from /q/metrics. */
+    private java.util.Map<String, Double> v2Counts() {
+        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.Map<String, Double> counts = new java.util.HashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "lemstriage_v2_(?:messages|connections_closed)_total\\{[^}]*?((?:ack|reason)=\"[a-z-]+\")[^}]*} ([0-9.E]+)").matcher(metrics);
+        while (m.find()) {
+            counts.put(m.group(1).replace("\"", ""), Double.parseDouble(m.group(2)));
+        }
+        return counts;
+    }
+
     @Test
     void aResultTheFhirPathRefusesIsAeNamingTheObxField() throws Exception {
         // A P/Q-type VGCC in mg/dL: a mass concentration the molar threshold cannot be compared with (LabResultMapper)

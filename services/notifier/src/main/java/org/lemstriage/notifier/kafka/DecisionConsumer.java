@@ -31,11 +31,13 @@ public class DecisionConsumer {
     private final EpisodeWriter writer;
     private final AuditTrail audit;
     private final RecordCounters counters;
+    private final ResultToTask resultToTask;
 
-    public DecisionConsumer(EpisodeWriter writer, AuditTrail audit, RecordCounters counters) {
+    public DecisionConsumer(EpisodeWriter writer, AuditTrail audit, RecordCounters counters, ResultToTask resultToTask) {
         this.writer = writer;
         this.audit = audit;
         this.counters = counters;
+        this.resultToTask = resultToTask;
     }
 
     @Incoming(CHANNEL)
@@ -50,6 +52,7 @@ public class DecisionConsumer {
         try (Scope trace = MessageTrace.current(message)) {
             writer.write(decision).ifPresent(response -> {
                 audit.written(decision, response);
+                resultToTask.written(decision, message);
                 counters.out();
             });
         } catch (EhrFailure e) {
