@@ -70,7 +70,7 @@ class TraceIT {
                 "lemstriage.ehr.base-url", ehr.baseUrl(), "quarkus.otel.sdk.disabled", "false",
                 "quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf",
                 "quarkus.otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:" + otlp.getAddress().getPort(),
-                "quarkus.otel.bsp.schedule.delay", "200ms"));
+                "quarkus.otel.bsp.schedule.delay", "200ms", "quarkus.log.console.json.enabled", "true"));
         tracing.putAll(SenderTokens.verification());
         services.add(ServiceProcess.launch("ingest", "trace-ingest", tracing));
         Map<String, String> classifier = new HashMap<>(tracing);
@@ -134,6 +134,30 @@ class TraceIT {
             assertThat(exportedWith(id, service)).as("%s exported spans of the trace (%d exports received, %s)", service,
                     exported.size(), summary()).isTrue();
         }
+        // The logs are JSON, and the notifier's line of its EHR write (logged once the write's AuditEvent is on Kafka)
+        // names the trace and its span
+        ServiceProcess notifier = services.get(2);
+        List<com.fasterxml.jackson.databind.JsonNode> written = Pipeline.await(() -> jsonLines(notifier).stream()
+                .filter(l -> l.path("message").asText().contains(": episode ") && l.path("message").asText().contains(" written")).toList(),
+                found -> !found.isEmpty());
+        assertThat(jsonLines(notifier)).as("every line JSON").hasSameSizeAs(notifier.logSinceLaunch().lines().filter(l -> !l.isBlank()).toList());
+        assertThat(written).singleElement().satisfies(l -> {
+                    assertThat(l.path("mdc").path("traceId").asText()).isEqualTo(traceId);
+                    assertThat(l.path("mdc").path("spanId").asText()).matches("[0-9a-f]{16}");
+                    assertThat(l.path("level").asText()).isEqualTo("INFO");
+                });
+    }
+
+    private static List<com.fasterxml.jackson.databind.JsonNode> jsonLines(ServiceProcess service) {
+        List<com.fasterxml.jackson.databind.JsonNode> lines = new ArrayList<>();
+        for (String line : service.logSinceLaunch().lines().filter(l -> l.startsWith("{")).toList()) {
+            try {
+                lines.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+            } catch (java.io.IOException e) {
+                throw new AssertionError("not JSON: " + line, e);
+            }
+        }
+        return lines;
     }
 
     /** What each export held, for a failure's message: its size and which service names it names. */
