@@ -1,7 +1,6 @@
 package org.lemstriage.e2e;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import com.sun.net.httpserver.HttpServer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -14,10 +13,10 @@ import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.sandbox.EhrSandbox;
 import org.lemstriage.testsupport.EhrSandboxes;
 import org.lemstriage.testsupport.KafkaBroker;
+import org.lemstriage.testsupport.OtlpReceiver;
 import org.lemstriage.testsupport.SenderTokens;
 import org.lemstriage.testsupport.TopicProbe;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,33 +42,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TraceIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final List<byte[]> exported = new ArrayList<>();
-    private static HttpServer otlp;
+    private static OtlpReceiver otlp;
     private static KafkaClusterTestKit broker;
     private static EhrSandbox ehr;
     private static final List<ServiceProcess> services = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        // An OTLP/HTTP receiver: keeps each export's protobuf body, answers an empty ExportTraceServiceResponse
-        otlp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        otlp.createContext("/", exchange -> {
-            boolean gzip = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
-            byte[] body = (gzip ? new java.util.zip.GZIPInputStream(exchange.getRequestBody()) : exchange.getRequestBody()).readAllBytes();
-            synchronized (exported) {
-                exported.add(body);
-            }
-            exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        otlp.start();
+        otlp = new OtlpReceiver();
         broker = KafkaBroker.startDedicated(KafkaBroker.PARTITIONS);
         ehr = EhrSandboxes.shared();
         Map<String, String> tracing = new HashMap<>(Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
                 "lemstriage.ehr.base-url", ehr.baseUrl(), "quarkus.otel.sdk.disabled", "false",
                 "quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf",
-                "quarkus.otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:" + otlp.getAddress().getPort(),
+                "quarkus.otel.exporter.otlp.traces.endpoint", otlp.endpoint(),
                 "quarkus.otel.bsp.schedule.delay", "200ms", "quarkus.log.console.json.enabled", "true"));
         tracing.putAll(SenderTokens.verification());
         services.add(ServiceProcess.launch("ingest", "trace-ingest", tracing));
@@ -92,7 +78,7 @@ class TraceIT {
             broker.close();
         }
         if (otlp != null) {
-            otlp.stop(0);
+            otlp.close();
         }
     }
 
@@ -126,13 +112,10 @@ class TraceIT {
                 seen -> seen.stream().anyMatch(r -> r.method().equals("GET"))
                         && seen.stream().anyMatch(r -> r.method().equals("POST") && r.path().equals("/fhir")));
         // And each service exported spans of this trace
-        for (String service : List.of("lems-triage-ingest", "lems-triage-classifier", "lems-triage-notifier")) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!exportedWith(id, service) && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            assertThat(exportedWith(id, service)).as("%s exported spans of the trace (%d exports received, %s)", service,
-                    exported.size(), summary()).isTrue();
+        List<String> names = List.of("lems-triage-ingest", "lems-triage-classifier", "lems-triage-notifier");
+        for (String service : names) {
+            assertThat(otlp.awaitExport(id, service, Duration.ofSeconds(30))).as("%s exported spans of the trace (%s)", service,
+                    otlp.summary(names)).isTrue();
         }
         // The logs are JSON, and the notifier's line of its EHR write (logged once the write's AuditEvent is on Kafka)
         // names the trace and its span
@@ -158,34 +141,6 @@ class TraceIT {
             }
         }
         return lines;
-    }
-
-    /** What each export held, for a failure's message: its size and which service names it names. */
-    private static String summary() {
-        synchronized (exported) {
-            return exported.stream().map(body -> body.length + " bytes " + List.of("lems-triage-ingest", "lems-triage-classifier",
-                    "lems-triage-notifier").stream().filter(n -> contains(body, n.getBytes(StandardCharsets.UTF_8))).toList()).toList().toString();
-        }
-    }
-
-    private static Boolean exportedWith(byte[] traceId, String serviceName) {
-        byte[] name = serviceName.getBytes(StandardCharsets.UTF_8);
-        synchronized (exported) {
-            return exported.stream().anyMatch(body -> contains(body, traceId) && contains(body, name));
-        }
-    }
-
-    private static boolean contains(byte[] body, byte[] part) {
-        outer:
-        for (int i = 0; i + part.length <= body.length; i++) {
-            for (int j = 0; j < part.length; j++) {
-                if (body[i + j] != part[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     private static String traceIdOf(List<ConsumerRecord<String, String>> records, String patient) {

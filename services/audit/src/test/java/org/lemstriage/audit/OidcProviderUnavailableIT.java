@@ -1,0 +1,58 @@
+package org.lemstriage.audit;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+import org.lemstriage.testsupport.CdsClientTokensResource;
+import org.lemstriage.testsupport.EhrSandboxResource;
+import org.lemstriage.testsupport.KafkaBrokerResource;
+import org.lemstriage.testsupport.Ports;
+import org.lemstriage.testsupport.PostgresDatabaseResource;
+import org.lemstriage.testsupport.SenderTokens;
+
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * The hospital's OpenID Connect provider unreachable (down, a network change, a rename): the API cannot verify a
+ * token, so it answers 503 with an OperationOutcome saying so, never a 500 that reads as lems-triage's own failure, and
+ * health stays up (the store keeps storing). The provider's address is a loopback port nothing listens on.
+ */
+@QuarkusTest
+@TestProfile(OidcProviderUnavailableIT.ProviderGone.class)
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(PostgresDatabaseResource.class)
+@QuarkusTestResource(CdsClientTokensResource.class)
+@QuarkusTestResource(EhrSandboxResource.class)
+class OidcProviderUnavailableIT {
+
+    public static class ProviderGone implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            int nothingListens;
+            try {
+                nothingListens = Ports.free();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return Map.of("quarkus.oidc.auth-server-url", "http://127.0.0.1:" + nothingListens + "/realms/lems-triage",
+                    "quarkus.oidc.connection-delay", "0S", "quarkus.oidc.console.credentials.secret", "unused");
+        }
+    }
+
+    @Test
+    void aCallWithATokenIsAnswered503WithAnOperationOutcome() {
+        given().auth().oauth2(SenderTokens.token("someone", "system/AuditEvent.read")).get("/fhir/AuditEvent?_count=1")
+                .then().statusCode(503).header("Retry-After", "30")
+                .body("resourceType", equalTo("OperationOutcome"))
+                .body("issue[0].diagnostics", containsString("identity provider"));
+        given().auth().oauth2(SenderTokens.token("someone", "operator")).get("/operator/dead-letters")
+                .then().statusCode(503);
+        given().get("/q/health/live").then().statusCode(200);
+    }
+}
