@@ -223,6 +223,44 @@ class KubernetesManifestsTest {
     }
 
     /**
+     * The overlays as kustomize renders them (`kubectl kustomize`, where kubectl is installed: skipped elsewhere): the
+     * example hospital's holds none of the base's hospital.example placeholders, and every kind the base, the Kafka
+     * folder and the Prometheus Operator folder make; the overlay deploy/kubernetes/run-here plays on podman renders too.
+     */
+    @Test
+    void theOverlaysRenderWithKustomizeAndTheExampleNamesOnlyItsOwnSite() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(kubectl(), "kubectl (its kustomize) is not installed here");
+        String example = kustomize("overlays/example-hospital");
+        assertThat(example).doesNotContain("hospital.example").contains("registry.st-example.org/lems-triage/audit:0.2.0");
+        List<String> kinds = new ArrayList<>();
+        for (JsonNode document : Manifests.YAML.readerFor(JsonNode.class).<JsonNode>readValues(example).readAll()) {
+            kinds.add(document.path("kind").asText());
+            assertThat(document.path("metadata").path("namespace").asText(document.path("kind").asText().equals("Namespace") ? "" : "?"))
+                    .as(document.path("kind") + " " + document.path("metadata").path("name")).isIn("lems-triage", "");
+        }
+        assertThat(kinds).contains("Deployment", "StatefulSet", "Service", "ConfigMap", "NetworkPolicy", "Ingress", "PodDisruptionBudget",
+                "KafkaTopic", "KafkaUser", "ServiceMonitor", "PrometheusRule", "Namespace");
+        assertThat(kinds.stream().filter("KafkaUser"::equals)).hasSize(4);
+        assertThat(kustomize("overlays/run-here")).contains("docker.io/lems-triage/classifier:0.2.0").contains("kafka:9092");
+        assertThat(kustomize("kafka")).contains("kind: KafkaTopic").contains("kind: KafkaUser");
+    }
+
+    private static boolean kubectl() {
+        try {
+            return new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static String kustomize(String folder) throws IOException, InterruptedException {
+        Process render = new ProcessBuilder("kubectl", "kustomize", KUBERNETES.resolve(folder).toString()).redirectErrorStream(true).start();
+        String out = new String(render.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(render.waitFor()).as("kubectl kustomize %s: %s", folder, out).isZero();
+        return out;
+    }
+
+    /**
      * The Ingress takes people and the EHR to what they use, on the services' named ports: the console, the AuditEvent
      * API and CDS Hooks to the audit service, the triage view to the classifier, and on a host of its own (both serve
      * /fhir) ingest's FHIR endpoint; TLS for both hosts.

@@ -33,7 +33,7 @@ import java.util.Map;
  * model, and {@link #unknownFields} finds it, which is what a schema with {@code additionalProperties: false} does.
  */
 final class Manifests {
-    private static final ObjectMapper YAML = YAMLMapper.builder()
+    static final ObjectMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
     /** What lems-triage deploys, by {@code apiVersion/kind}: anything else in the folder is an error. */
