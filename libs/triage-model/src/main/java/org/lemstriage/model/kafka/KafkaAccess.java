@@ -14,7 +14,6 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.lemstriage.model.kafka.KafkaGrants.Grant;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,7 @@ public final class KafkaAccess implements AutoCloseable {
     /** A first TLS and SCRAM handshake from a cold JVM takes a few seconds on a busy machine. */
     private static final int TIMEOUT_MS = 6000;
 
-    private final Map<String, Object> adminConfig = new HashMap<>();
+    private final Map<String, Object> adminConfig;
     private final Map<String, Set<AclOperation>> needed = new TreeMap<>();
     private Admin admin;
     private List<String> lastProblems = List.of();
@@ -46,15 +45,10 @@ public final class KafkaAccess implements AutoCloseable {
 
     /** {@code clientConfig}: the service's Kafka client settings (bootstrap, security.*, sasl.*, ssl.*). */
     public KafkaAccess(Map<String, ?> clientConfig, List<Grant> grants) {
-        clientConfig.forEach((key, value) -> {
-            if (AdminClientConfig.configNames().contains(key)) {
-                adminConfig.put(key, value);
-            }
-        });
+        adminConfig = KafkaClientSettings.of(clientConfig, AdminClientConfig.configNames(), "lems-triage-access-check");
         adminConfig.putIfAbsent(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092"); // the connector's default
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
         adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
-        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "lems-triage-access-check");
         grants.stream().filter(Grant::isTopic)
                 .forEach(grant -> needed.computeIfAbsent(grant.name(), topic -> new LinkedHashSet<>()).add(grant.operation()));
     }

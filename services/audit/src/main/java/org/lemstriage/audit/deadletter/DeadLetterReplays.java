@@ -15,11 +15,11 @@ import org.jboss.logging.Logger;
 import org.lemstriage.audit.trail.ReadAuditTrail;
 import org.lemstriage.model.fhir.AuditEvents;
 import org.lemstriage.model.kafka.DeadLetterReplay;
+import org.lemstriage.model.kafka.KafkaClientSettings;
 
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -56,13 +56,7 @@ public class DeadLetterReplays {
         this.parked = parked;
         this.ledger = ledger;
         this.trail = trail;
-        Map<String, Object> config = new HashMap<>();
-        kafka.forEach((k, v) -> {
-            if (ProducerConfig.configNames().contains(k)) {
-                config.put(k, v);
-            }
-        });
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "lems-triage-audit-replay");
+        Map<String, Object> config = KafkaClientSettings.of(kafka, ProducerConfig.configNames(), "lems-triage-audit-replay");
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());

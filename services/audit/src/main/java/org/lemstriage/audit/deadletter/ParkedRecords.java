@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.lemstriage.model.kafka.KafkaClientSettings;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,15 +29,10 @@ public class ParkedRecords {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final Map<String, Object> config = new HashMap<>();
+    private final Map<String, Object> config;
 
     public ParkedRecords(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
-        kafka.forEach((k, v) -> {
-            if (ConsumerConfig.configNames().contains(k)) {
-                config.put(k, v);
-            }
-        });
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "lems-triage-audit-dead-letters");
+        config = KafkaClientSettings.of(kafka, ConsumerConfig.configNames(), "lems-triage-audit-dead-letters");
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

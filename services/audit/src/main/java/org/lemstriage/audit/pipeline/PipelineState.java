@@ -11,11 +11,11 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.lemstriage.model.Topics;
+import org.lemstriage.model.kafka.KafkaClientSettings;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,13 +49,7 @@ public class PipelineState {
     private final Admin admin;
 
     public PipelineState(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
-        Map<String, Object> config = new HashMap<>();
-        kafka.forEach((k, v) -> {
-            if (AdminClientConfig.configNames().contains(k)) {
-                config.put(k, v);
-            }
-        });
-        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "lems-triage-audit-console");
+        Map<String, Object> config = KafkaClientSettings.of(kafka, AdminClientConfig.configNames(), "lems-triage-audit-console");
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         this.admin = Admin.create(config);
