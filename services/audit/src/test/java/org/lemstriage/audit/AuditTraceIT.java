@@ -83,5 +83,7 @@ class AuditTraceIT {
         }
         assertThat(Tracing.receiver.awaitExport(id, "lems-triage-audit", Duration.ofSeconds(30)))
                 .as("the audit service exported spans of the trace (%s)", Tracing.receiver.summary(List.of("lems-triage-audit"))).isTrue();
+        // The query named a patient: no exported span carries it (a trace backend is not a place for patient data)
+        assertThat(Tracing.receiver.exportedAnyWith(patient.substring("Patient/".length()))).as("the patient's id in an exported span").isFalse();
     }
 }

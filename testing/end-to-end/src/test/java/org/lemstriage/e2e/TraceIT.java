@@ -117,6 +117,8 @@ class TraceIT {
             assertThat(otlp.awaitExport(id, service, Duration.ofSeconds(30))).as("%s exported spans of the trace (%s)", service,
                     otlp.summary(names)).isTrue();
         }
+        // The patient's id is the records' key and in the EHR's queries: no exported span carries it
+        assertThat(otlp.exportedAnyWith(patient.substring("Patient/".length()))).as("the patient's id in an exported span").isFalse();
         // The logs are JSON, and the notifier's line of its EHR write (logged once the write's AuditEvent is on Kafka)
         // names the trace and its span
         ServiceProcess notifier = services.get(2);

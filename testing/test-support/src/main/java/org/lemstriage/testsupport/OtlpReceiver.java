@@ -56,6 +56,14 @@ public final class OtlpReceiver implements AutoCloseable {
         }
     }
 
+    /** Whether any export so far holds this text (UTF-8): a value that must never leave a service in a span. */
+    public boolean exportedAnyWith(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        synchronized (exported) {
+            return exported.stream().anyMatch(body -> contains(body, bytes));
+        }
+    }
+
     private boolean exportedWith(byte[] traceId, String serviceName) {
         byte[] name = serviceName.getBytes(StandardCharsets.UTF_8);
         synchronized (exported) {

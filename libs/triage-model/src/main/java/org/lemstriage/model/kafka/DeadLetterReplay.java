@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * A parked record sent back to the topic it came from: its key and value as parked, its headers without the
- * dead-letter ones, and a header naming the parked record it replays. The origin comes from the record's
+ * dead-letter ones and without its result's accepted time (a replayed record is timed from its replay), and a header
+ * naming the parked record it replays. The origin comes from the record's
  * {@code dead-letter-topic} header (the name SmallRye's dead-letter queue and every lems-triage service write), and
  * only the topics a dead-letter topic collects from are accepted: a header cannot send a record anywhere else.
  * Replaying is safe because each consumer is idempotent (the notifier's conditional creates, the classifier's
@@ -58,7 +59,7 @@ public final class DeadLetterReplay {
         }
         RecordHeaders headers = new RecordHeaders();
         for (Header h : parked.headers()) {
-            if (!h.key().startsWith("dead-letter-") && !h.key().equals(REPLAYED_FROM)) {
+            if (!h.key().startsWith("dead-letter-") && !h.key().equals(REPLAYED_FROM) && !h.key().equals(ResultAccepted.HEADER)) {
                 headers.add(h);
             }
         }

@@ -20,7 +20,8 @@ class DeadLetterReplayTest {
     void aParkedDecisionGoesBackToItsTopicAsItCameWithoutTheDeadLetterHeadersAndNamingWhatItReplays() throws Exception {
         Headers headers = new RecordHeaders().add("traceparent", bytes("00-abc-def-01"))
                 .add(DeadLetterReplay.REASON, bytes("ehr-unavailable: 503")).add(DeadLetterReplay.TOPIC, bytes(Topics.TRIAGE_DECISION))
-                .add(DeadLetterReplay.PARTITION, bytes("2")).add(DeadLetterReplay.OFFSET, bytes("41"));
+                .add(DeadLetterReplay.PARTITION, bytes("2")).add(DeadLetterReplay.OFFSET, bytes("41"))
+                .add(ResultAccepted.HEADER, bytes("1764900000000"));
         ProducerRecord<byte[], byte[]> replay = DeadLetterReplay.of(parked(Topics.TRIAGE_DECISION_DLQ, 7, headers));
 
         assertThat(replay.topic()).isEqualTo(Topics.TRIAGE_DECISION);
@@ -29,6 +30,7 @@ class DeadLetterReplayTest {
         assertThat(new String(replay.value(), StandardCharsets.UTF_8)).isEqualTo("{\"decisionId\":\"ep/1\"}");
         assertThat(DeadLetterReplay.header(replay.headers(), "traceparent")).contains("00-abc-def-01");
         assertThat(replay.headers().toArray()).noneMatch(h -> h.key().startsWith("dead-letter-"));
+        assertThat(ResultAccepted.in(replay.headers())).as("timed from its replay, not from a result accepted days ago").isEmpty();
         assertThat(DeadLetterReplay.header(replay.headers(), DeadLetterReplay.REPLAYED_FROM)).contains(Topics.TRIAGE_DECISION_DLQ + "/0/7");
     }
 

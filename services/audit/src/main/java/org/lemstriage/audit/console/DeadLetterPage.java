@@ -8,6 +8,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -24,8 +25,7 @@ import java.util.List;
 /**
  * The operator's view of what failed (role operator): each dead-letter topic's latest records with their reasons, and
  * a replay of one record or of a whole topic, each after a confirmation page. No key or value is shown: they name
- * patients. The forms post to this origin only (the console's form-action policy) with the session cookie, which the
- * provider's SameSite setting keeps off other sites' posts.
+ * patients. A replay is a form posted from the confirmation page, accepted only with an Origin naming this host.
  */
 @Path("/console/dead-letters")
 @Blocking
@@ -77,12 +77,33 @@ public class DeadLetterPage {
     @Path("replay")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public TemplateInstance replay(@FormParam("topic") String topic, @FormParam("partition") String partition,
-                                   @FormParam("offset") String offset) throws SQLException {
+                                   @FormParam("offset") String offset, @HeaderParam("Origin") String origin,
+                                   @HeaderParam("Host") String host) throws SQLException {
+        sameOrigin(origin, host);
         deadLetterTopic(topic);
-        List<DeadLetterReplays.Outcome> outcomes = ConsoleInput.blank(partition) && ConsoleInput.blank(offset)
+        DeadLetterReplays.Batch batch = ConsoleInput.blank(partition) && ConsoleInput.blank(offset)
                 ? replays.all(topic, DeadLetterResource.operator(identity))
-                : List.of(replays.one(topic, (int) number("partition", partition), number("offset", offset), DeadLetterResource.operator(identity)));
-        return Templates.replayed(new ReplayResult(ConsoleUser.of(identity), topic, DeadLetterResource.Replay.of(outcomes)));
+                : new DeadLetterReplays.Batch(List.of(replays.one(topic, (int) number("partition", partition), number("offset", offset),
+                DeadLetterResource.operator(identity))), 0);
+        return Templates.replayed(new ReplayResult(ConsoleUser.of(identity), topic, DeadLetterResource.Replay.of(batch)));
+    }
+
+    /**
+     * A replay is posted from the console's own confirmation page only: the browser's Origin must name this host (as
+     * the Host header does, which an ingress passes on). SameSite Lax keeps the session off other sites' posts, but
+     * not off a sibling application's on the same site.
+     */
+    private static void sameOrigin(String origin, String host) {
+        String authority = null;
+        try {
+            authority = origin == null ? null : java.net.URI.create(origin.strip()).getRawAuthority();
+        } catch (IllegalArgumentException e) {
+            // not a URI: refused below
+        }
+        if (authority == null || host == null || !authority.equalsIgnoreCase(host.strip())) {
+            throw new jakarta.ws.rs.ForbiddenException(jakarta.ws.rs.core.Response.status(403).type(MediaType.TEXT_PLAIN)
+                    .entity("A replay is asked from the console's own page only (its Origin header names another site, or none)").build());
+        }
     }
 
     private static void deadLetterTopic(String topic) {

@@ -34,12 +34,15 @@ public class DeadLetterResource {
     public static final String OPERATOR = "operator";
     static final int MAX_LIMIT = 1000;
 
-    /** What a replay of several records did: how many records ended in each state, and each record's outcome. */
-    public record Replay(Map<DeadLetterReplays.State, Integer> counts, List<DeadLetterReplays.Outcome> records) {
-        public static Replay of(List<DeadLetterReplays.Outcome> outcomes) {
+    /**
+     * What a replay of several records did: how many records ended in each state, each record's outcome, and how many
+     * records not replayed before are left for the next request.
+     */
+    public record Replay(Map<DeadLetterReplays.State, Integer> counts, List<DeadLetterReplays.Outcome> records, int left) {
+        public static Replay of(DeadLetterReplays.Batch batch) {
             Map<DeadLetterReplays.State, Integer> counts = new TreeMap<>();
-            outcomes.forEach(o -> counts.merge(o.state(), 1, Integer::sum));
-            return new Replay(counts, outcomes);
+            batch.outcomes().forEach(o -> counts.merge(o.state(), 1, Integer::sum));
+            return new Replay(counts, batch.outcomes(), batch.left());
         }
     }
 
@@ -73,10 +76,13 @@ public class DeadLetterResource {
         return Response.status(status(outcome.state())).entity(outcome).build();
     }
 
+    /** 200 when every record was replayed or had been; 207 (Multi-Status) when one failed or could not be replayed. */
     @POST
     @Path("{topic}/replay")
-    public Replay all(@PathParam("topic") String topic) throws SQLException {
-        return Replay.of(replays.all(deadLetterTopic(topic), operator(identity)));
+    public Response all(@PathParam("topic") String topic) throws SQLException {
+        Replay replay = Replay.of(replays.all(deadLetterTopic(topic), operator(identity)));
+        boolean allWell = replay.records().stream().allMatch(o -> status(o.state()) == 200);
+        return Response.status(allWell ? 200 : 207).entity(replay).build();
     }
 
     /** Who asks, as their token names them (the same agent a read's AuditEvent names). */

@@ -15,21 +15,31 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which parked records were replayed, when, by whom and to where: one row each, never changed (V6). A parked record is
- * named by its place and the time it was parked, so that a recreated dead-letter topic's new records are not taken for
- * the old ones.
+ * Which parked records were replayed, when, by whom and to where (V6). A replay claims its record before anything is
+ * sent, atomically: of two requests for one record, one claims it and the other finds the claim. The claim is confirmed
+ * once the record is sent, or released when it could not be; one never confirmed is taken over after
+ * {@value #STALE_CLAIM_MINUTES} minutes. A parked record is named by its place and the time it was parked, so that a
+ * recreated dead-letter topic's new records are not taken for the old ones.
  */
 @ApplicationScoped
 public class ReplayLedger {
-    private static final String RECORD = "insert into dead_letter_replay (dlq_topic, dlq_partition, dlq_offset, parked_at, "
-            + "replayed_to, replayed_at, replayed_by) values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing";
-    private static final String ONE = "select replayed_to, replayed_at, replayed_by from dead_letter_replay "
+    static final int STALE_CLAIM_MINUTES = 2;
+    private static final String CLAIM = "insert into dead_letter_replay (dlq_topic, dlq_partition, dlq_offset, parked_at, "
+            + "replayed_to, replayed_at, replayed_by) values (?, ?, ?, ?, ?, ?, ?) on conflict (dlq_topic, dlq_partition, dlq_offset, parked_at) "
+            + "do update set replayed_to = excluded.replayed_to, replayed_at = excluded.replayed_at, replayed_by = excluded.replayed_by "
+            + "where dead_letter_replay.confirmed_at is null and dead_letter_replay.replayed_at < excluded.replayed_at - interval '"
+            + STALE_CLAIM_MINUTES + " minutes'";
+    private static final String CONFIRM = "update dead_letter_replay set confirmed_at = now() "
+            + "where dlq_topic = ? and dlq_partition = ? and dlq_offset = ? and parked_at = ? and confirmed_at is null";
+    private static final String RELEASE = "delete from dead_letter_replay "
+            + "where dlq_topic = ? and dlq_partition = ? and dlq_offset = ? and parked_at = ? and confirmed_at is null";
+    private static final String ONE = "select replayed_to, replayed_at, replayed_by, confirmed_at from dead_letter_replay "
             + "where dlq_topic = ? and dlq_partition = ? and dlq_offset = ? and parked_at = ?";
-    private static final String OF_TOPIC = "select dlq_partition, dlq_offset, parked_at, replayed_to, replayed_at, replayed_by "
-            + "from dead_letter_replay where dlq_topic = ?";
+    private static final String OF_TOPIC = "select dlq_partition, dlq_offset, parked_at, replayed_to, replayed_at, replayed_by, "
+            + "confirmed_at from dead_letter_replay where dlq_topic = ?";
 
-    /** A replay: the topic it went to, when, and who asked (as their token named them). */
-    public record Replayed(String to, Instant at, String by) {
+    /** A replay: where to, when asked, who asked (as their token named them), and when it was sent (null: not yet). */
+    public record Replayed(String to, Instant at, String by, Instant confirmed) {
     }
 
     private final AgroalDataSource database;
@@ -38,22 +48,33 @@ public class ReplayLedger {
         this.database = database;
     }
 
-    /** Records the replay; false when that record was already recorded as replayed. */
-    public boolean record(ConsumerRecord<?, ?> parked, Replayed replay) throws SQLException {
-        try (Connection c = database.getConnection(); PreparedStatement s = c.prepareStatement(RECORD)) {
+    /** Claims the record for a replay; false when another replay holds or made it. */
+    public boolean claim(ConsumerRecord<?, ?> parked, String to, String by) throws SQLException {
+        try (Connection c = database.getConnection(); PreparedStatement s = c.prepareStatement(CLAIM)) {
             place(s, parked);
-            s.setString(5, replay.to());
-            s.setTimestamp(6, Timestamp.from(replay.at()));
-            s.setString(7, replay.by());
+            s.setString(5, to);
+            s.setTimestamp(6, Timestamp.from(Instant.now()));
+            s.setString(7, by);
             return s.executeUpdate() == 1;
         }
+    }
+
+    /** The record was sent. */
+    public void confirm(ConsumerRecord<?, ?> parked) throws SQLException {
+        update(CONFIRM, parked);
+    }
+
+    /** The record could not be sent: it may be asked for again at once. */
+    public void release(ConsumerRecord<?, ?> parked) throws SQLException {
+        update(RELEASE, parked);
     }
 
     public Optional<Replayed> of(ConsumerRecord<?, ?> parked) throws SQLException {
         try (Connection c = database.getConnection(); PreparedStatement s = c.prepareStatement(ONE)) {
             place(s, parked);
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(new Replayed(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3))) : Optional.empty();
+                return rs.next() ? Optional.of(new Replayed(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3),
+                        instant(rs.getTimestamp(4)))) : Optional.empty();
             }
         }
     }
@@ -66,7 +87,7 @@ public class ReplayLedger {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     replays.put(rs.getInt(1) + "/" + rs.getLong(2) + "@" + rs.getTimestamp(3).toInstant().toEpochMilli(),
-                            new Replayed(rs.getString(4), rs.getTimestamp(5).toInstant(), rs.getString(6)));
+                            new Replayed(rs.getString(4), rs.getTimestamp(5).toInstant(), rs.getString(6), instant(rs.getTimestamp(7))));
                 }
             }
         }
@@ -76,6 +97,17 @@ public class ReplayLedger {
     /** How {@link #of(String)} names a parked record. */
     public static String key(ConsumerRecord<?, ?> parked) {
         return parked.partition() + "/" + parked.offset() + "@" + parked.timestamp();
+    }
+
+    private void update(String sql, ConsumerRecord<?, ?> parked) throws SQLException {
+        try (Connection c = database.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            place(s, parked);
+            s.executeUpdate();
+        }
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
     }
 
     private static void place(PreparedStatement s, ConsumerRecord<?, ?> parked) throws SQLException {

@@ -30,7 +30,7 @@ import java.util.List;
  * store writes, the outputs and the input offsets commit together or not at all.
  */
 public class PatientTriageProcessor implements Processor<String, Object, String, Object> {
-    /** W3C Trace Context, as OpenTelemetry's Kafka instrumentation writes it into record headers. */
+    /** What a record passes on to what is written because of it: its W3C trace context, and its result's accepted time. */
     static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate", ResultAccepted.HEADER);
     private static final Logger LOG = Logger.getLogger(PatientTriageProcessor.class);
     /** When a patient whose timer failed is looked at again. */
