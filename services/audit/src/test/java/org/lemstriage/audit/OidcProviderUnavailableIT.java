@@ -2,8 +2,7 @@ package org.lemstriage.audit;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.testsupport.CdsClientTokensResource;
 import org.lemstriage.testsupport.EhrSandboxResource;
@@ -24,16 +23,20 @@ import static org.hamcrest.Matchers.equalTo;
  * health stays up (the store keeps storing). The provider's address is a loopback port nothing listens on.
  */
 @QuarkusTest
-@TestProfile(OidcProviderUnavailableIT.ProviderGone.class)
+@QuarkusTestResource(OidcProviderUnavailableIT.ProviderGone.class)
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PostgresDatabaseResource.class)
 @QuarkusTestResource(CdsClientTokensResource.class)
 @QuarkusTestResource(EhrSandboxResource.class)
 class OidcProviderUnavailableIT {
 
-    public static class ProviderGone implements QuarkusTestProfile {
+    /**
+     * The provider's address, as a test resource rather than a test profile: a profile would load the application in
+     * a class loader of its own, and with it a second broker and database of the shared test-support.
+     */
+    public static class ProviderGone implements QuarkusTestResourceLifecycleManager {
         @Override
-        public Map<String, String> getConfigOverrides() {
+        public Map<String, String> start() {
             int nothingListens;
             try {
                 nothingListens = Ports.free();
@@ -42,6 +45,11 @@ class OidcProviderUnavailableIT {
             }
             return Map.of("quarkus.oidc.auth-server-url", "http://127.0.0.1:" + nothingListens + "/realms/lems-triage",
                     "quarkus.oidc.connection-delay", "0S", "quarkus.oidc.console.credentials.secret", "unused");
+        }
+
+        @Override
+        public void stop() {
+            // Nothing was started
         }
     }
 
