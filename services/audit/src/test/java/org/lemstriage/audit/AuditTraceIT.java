@@ -45,7 +45,7 @@ import static org.lemstriage.audit.StoreFixtures.WAIT;
 @QuarkusTestResource(AuditTraceIT.Tracing.class)
 class AuditTraceIT {
 
-    /** Traces on, to a receiver of this JVM. */
+    /** Traces on, to a receiver of this JVM (for every test class of the module, as Quarkus applies test resources). */
     public static class Tracing implements QuarkusTestResourceLifecycleManager {
         static OtlpReceiver receiver;
 
