@@ -3,6 +3,7 @@ package org.lemstriage.e2e;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.testsupport.BrokerAndSandbox;
@@ -78,15 +79,26 @@ class PipelineIT {
     }
 
     @Test
-    void usCoreRoutineLabsAreAcceptedAndNothingIsPublished() throws Exception {
+    void routineLabsAreAcceptedAndNothingIsPublished() throws Exception {
+        routineLabsAreAcceptedAndNothingIsPublished(Fixtures.routineLabs("observation-"), "Patient/routine-example");
+    }
+
+    @Test
+    void usCoreLabExamplesAreAcceptedAndNothingIsPublished() throws Exception {
+        Assumptions.assumeTrue(Fixtures.usCoreAvailable(), Fixtures.usCoreMissing());
+        routineLabsAreAcceptedAndNothingIsPublished(Fixtures.usCore("observation-serum"), "Patient/example");
+    }
+
+    private void routineLabsAreAcceptedAndNothingIsPublished(List<Path> labs, String patient) throws Exception {
+        assertThat(labs).isNotEmpty();
         try (TopicProbe probe = TopicProbe.fromNow(pipeline.bootstrap, Topics.LAB_OBSERVATION)) {
             long before = probe.endOffsetSum();
-            for (Path lab : Fixtures.usCore("observation-serum")) {
+            for (Path lab : labs) {
                 assertThat(pipeline.postObservation(Fixtures.read(lab)).statusCode()).as(lab.getFileName().toString()).isEqualTo(200);
             }
             assertThat(probe.endOffsetSum()).isEqualTo(before);
         }
-        assertThat(pipeline.tasks("Patient/example", "requested")).isEmpty();
+        assertThat(pipeline.tasks(patient, "requested")).isEmpty();
     }
 
     @Test

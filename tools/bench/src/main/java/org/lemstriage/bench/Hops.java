@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * stack:
  * <pre>
  * java -cp "tools/bench/target/bench-0.2.0.jar:tools/bench/target/lib/*" org.lemstriage.bench.Hops \
- *   http://localhost:8080 "$(deploy/local/stack token)" ../shared/fixtures/us-core localhost:9092 http://localhost:8090/fhir 30
+ *   http://localhost:8080 "$(deploy/local/stack token)" testing/fixtures/routine-labs localhost:9092 http://localhost:8090/fhir 30
  * </pre>
  * (ingest URL, bearer token, fixtures, broker, EHR, positives).
  */

@@ -11,7 +11,7 @@ import java.util.Map;
  * Against a running stack:
  * <pre>
  * java -cp "tools/bench/target/bench-0.2.0.jar:tools/bench/target/lib/*" org.lemstriage.bench.Soak \
- *   http://localhost:8080 "$(deploy/local/stack token)" ../shared/fixtures/us-core "$(cat deploy/local/.run/pids/ingest.pid)" 12 15
+ *   http://localhost:8080 "$(deploy/local/stack token)" testing/fixtures/routine-labs "$(cat deploy/local/.run/pids/ingest.pid)" 12 15
  * </pre>
  * (ingest URL, bearer token, fixtures, ingest's pid, rounds, seconds a round).
  */

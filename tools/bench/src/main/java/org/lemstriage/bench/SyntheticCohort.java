@@ -22,9 +22,10 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 /**
- * A synthetic cohort, the same for the same seed: routine labs made from the US Core lab examples in
- * ../shared/fixtures (their shape, codes and units; new ids, patients, dates and values), and at a given rate,
- * tracked antibody results (Mayo P/Q-type VGCC, nmol/L; DESIGN.md's cutoff 0.02), a given share of them positive.
+ * A synthetic cohort, the same for the same seed: routine labs made from a folder of lab Observations (the
+ * repository's testing/fixtures/routine-labs, or the US Core examples: their shape, codes and units; new ids,
+ * patients, dates and values), and at a given rate, tracked antibody results (Mayo P/Q-type VGCC, nmol/L; positive
+ * above 0.02, docs/clinical-ruleset-3.md), a given share of them positive.
  */
 public final class SyntheticCohort {
     /** One result as sent: FHIR JSON, its patient, and whether it is a tracked positive. */
@@ -40,8 +41,8 @@ public final class SyntheticCohort {
     private final Instant base = Instant.parse("2026-11-01T08:00:00Z");
     private long next;
 
-    public SyntheticCohort(Path usCoreFixtures, long seed, int patients, double trackedRate, double positiveShare) {
-        this.templates = templates(usCoreFixtures);
+    public SyntheticCohort(Path routineLabs, long seed, int patients, double trackedRate, double positiveShare) {
+        this.templates = templates(routineLabs);
         this.patients = patients;
         this.trackedRate = trackedRate;
         this.positiveShare = positiveShare;
@@ -96,7 +97,7 @@ public final class SyntheticCohort {
     }
 
     private Result antibody(String patient, boolean positive) {
-        // Mayo CCPQ, nmol/L; positive above 0.02 (DESIGN.md), negative at or below it
+        // Mayo CCPQ, nmol/L; positive above 0.02, negative at or below it
         BigDecimal value = positive ? BigDecimal.valueOf(21 + random.nextInt(200), 3) : BigDecimal.valueOf(random.nextInt(21), 3);
         Observation o = new Observation();
         o.setId("bench-" + (next++));
@@ -130,7 +131,7 @@ public final class SyntheticCohort {
             }
             return found;
         } catch (IOException e) {
-            throw new UncheckedIOException("the US Core lab examples are needed: " + dir, e);
+            throw new UncheckedIOException("a folder of lab Observations is needed: " + dir, e);
         }
     }
 }

@@ -8,7 +8,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SyntheticCohortTest {
-    private static final Path FIXTURES = Path.of(System.getProperty("lemstriage.shared", "../../../shared"), "fixtures/us-core");
+    /** The repository's own routine lab results (tools/bench is two folders below the root). */
+    private static final Path FIXTURES = Path.of("../../testing/fixtures/routine-labs");
 
     @Test
     void theSameSeedGivesTheSameCohortAndAnotherSeedDoesNot() {
@@ -22,7 +23,7 @@ class SyntheticCohortTest {
     @Test
     void positivesAreAboveTheCutoffAndNegativesAtOrBelowIt() {
         SyntheticCohort cohort = new SyntheticCohort(FIXTURES, 3, 100, 1.0, 0.5);
-        // DESIGN.md: P/Q-type VGCC positive above 0.02 nmol/L
+        // Mayo CCPQ: P/Q-type VGCC positive above 0.02 nmol/L (docs/clinical-ruleset-3.md)
         for (SyntheticCohort.Result r : cohort.next(400)) {
             java.math.BigDecimal value = new java.math.BigDecimal(r.json().replaceAll(".*\"value\":([0-9.]+).*", "$1"));
             assertThat(value.compareTo(new java.math.BigDecimal("0.02")) > 0).as(r.json()).isEqualTo(r.positive());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.ingest.Samples;
 import org.lemstriage.model.Topics;
@@ -52,9 +53,21 @@ class ObservationIngestIT {
     }
 
     @Test
-    void usCoreRoutineLabsAreAcceptedAndNothingIsPublished() {
+    void routineLabsAreAcceptedAndNothingIsPublished() {
+        List<Path> labs = Fixtures.routineLabs("observation-");
+        assertThat(labs).hasSizeGreaterThan(15);
+        routineLabsAreAcceptedAndNothingIsPublished(labs);
+    }
+
+    @Test
+    void usCoreLabExamplesAreAcceptedAndNothingIsPublished() {
+        Assumptions.assumeTrue(Fixtures.usCoreAvailable(), Fixtures.usCoreMissing());
         List<Path> labs = Fixtures.usCore("observation-");
         assertThat(labs).hasSizeGreaterThan(10);
+        routineLabsAreAcceptedAndNothingIsPublished(labs);
+    }
+
+    private void routineLabsAreAcceptedAndNothingIsPublished(List<Path> labs) {
         try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.LAB_OBSERVATION)) {
             long before = probe.endOffsetSum();
             for (Path lab : labs) {
@@ -154,7 +167,7 @@ class ObservationIngestIT {
         String patient = "Patient/ndjson-" + UUID.randomUUID();
         String ndjson = String.join("\n",
                 Samples.mayoVgcc("nd-1", patient, "0.45").replace("\n", ""),
-                Fixtures.read(Fixtures.usCore("observation-serum-sodium").get(0)).replace("\n", "").replace("\r", ""),
+                Fixtures.read(Fixtures.routineLabs("observation-sodium").get(0)).replace("\n", "").replace("\r", ""),
                 "{\"resourceType\":\"Observation\",",
                 "");
         try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.LAB_OBSERVATION)) {
