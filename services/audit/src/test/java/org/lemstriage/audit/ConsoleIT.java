@@ -274,7 +274,7 @@ class ConsoleIT {
         assertThat(browser.texts("#dlq tbody tr td:first-child")).contains(Topics.AUDIT_STORE_DLQ, Topics.LAB_OBSERVATION_DLQ);
         assertThat(browser.texts("#rate tbody tr td:first-child")).contains(Topics.TRIAGE_DECISION);
         // No notifier runs beside this test: the page says the breaker's state is unknown, and why
-        assertThat(browser.text("#breaker")).startsWith("unknown: the notifier's metrics did not answer");
+        assertThat(browser.text("#breaker")).startsWith("unknown: the notifier's EHR-writes health did not answer");
         // Nor ingest: the HL7 v2 codes without a coding system are not known, and the page says why
         assertThat(browser.text("#unmapped-status")).startsWith("unknown: ingest's metrics did not answer");
         browser.screenshot("pipeline");

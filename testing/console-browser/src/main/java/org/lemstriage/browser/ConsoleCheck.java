@@ -95,7 +95,7 @@ public final class ConsoleCheck {
             opened(auditor, "/console/pipeline");
             check(auditor.texts("#lag tbody tr td:first-child").contains("lems-triage-notifier"), "pipeline: lag of lems-triage-notifier");
             check(auditor.texts("#dlq tbody tr").size() >= 4, "pipeline: dead-letter topics " + auditor.texts("#dlq tbody tr"));
-            check(auditor.text("#breaker").startsWith("closed"), "pipeline: EHR breaker from the notifier's metrics: " + auditor.text("#breaker"));
+            check(auditor.text("#breaker").startsWith("closed"), "pipeline: EHR breaker from the notifier's health: " + auditor.text("#breaker"));
             check(auditor.texts("#unmapped tbody tr").stream().anyMatch(r -> r.contains("HOSPLAB") && r.contains("CCPQ")),
                     "pipeline: the HOSPLAB send-out's unmapped code from ingest's metrics: " + auditor.texts("#unmapped tbody tr"));
             page(auditor, "pipeline");

@@ -174,7 +174,7 @@ class KubernetesManifestsTest {
     }
 
     /**
-     * Issue 32: every site URL comes from the overlay. The base names the hospital only as hospital.example
+     * Every site URL comes from the overlay. The base names the hospital only as hospital.example
      * placeholders in ConfigMaps and in the Ingress's host names, never in a workload, and the example overlay patches
      * each such value with its own.
      */
@@ -326,7 +326,7 @@ class KubernetesManifestsTest {
     }
 
     /**
-     * Issue 32: Strimzi's operators watch Kafka's namespace only, so the topics and users are a part of their own
+     * Strimzi's operators watch Kafka's namespace only, so the topics and users are a part of their own
      * (deploy/kubernetes/kafka), applied where Kafka runs; the base holds none, and the example overlay (Kafka beside
      * lems-triage) includes that part.
      */
@@ -443,9 +443,8 @@ class KubernetesManifestsTest {
 
     @Test
     void eachServicesKafkaUserHasExactlyTheGrantsTheTestBrokerGives() {
-        Map<String, List<KafkaGrants.Grant>> grants = Map.of("lems-triage-ingest", KafkaGrants.INGEST,
-                "lems-triage-classifier", KafkaGrants.CLASSIFIER, "lems-triage-notifier", KafkaGrants.NOTIFIER,
-                "lems-triage-audit", KafkaGrants.AUDIT);
+        Map<String, List<KafkaGrants.Grant>> grants = KafkaGrants.BY_SERVICE.entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(e -> "lems-triage-" + e.getKey(), Map.Entry::getValue));
         assertThat(all(KafkaUser.class)).extracting(u -> u.getMetadata().getName()).containsExactlyInAnyOrderElementsOf(grants.keySet());
         for (KafkaUser user : all(KafkaUser.class)) {
             assertThat(user.getSpec().getAuthentication()).isInstanceOf(KafkaUserScramSha512ClientAuthentication.class);

@@ -50,7 +50,7 @@ public final class HapiJpaServer {
                     // It goes when this JVM goes: a Quarkus test's copy of this class is not the one TestSession stops
                     "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dlemstriage.exit-with-parent=true",
                     "-cp", module.resolve("classes") + java.io.File.pathSeparator + module.resolve("lib") + "/*",
-                    "org.lemstriage.hapijpa.HapiJpaServer", "0", seed.toString()))
+                    "org.lemstriage.hapijpa.HapiJpaMain", "0", seed.toString()))
                     .redirectErrorStream(true).start();
             CompletableFuture<Integer> port = new CompletableFuture<>();
             Thread reader = new Thread(() -> copyUntilReady(process, log, port), "hapi-fhir-jpa-output");

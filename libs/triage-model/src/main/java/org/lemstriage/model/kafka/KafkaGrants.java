@@ -10,6 +10,7 @@ import org.apache.kafka.common.resource.ResourceType;
 import org.lemstriage.model.Topics;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -97,6 +98,19 @@ public final class KafkaGrants {
                     .filter(t -> !t.equals(Topics.TRIAGE_AUDIT)).sorted().map(Grant::write),
             Topics.ALL.stream().sorted().map(t -> new Grant(ResourceType.TOPIC, PatternType.LITERAL, t, AclOperation.DESCRIBE)))
             .flatMap(s -> s).toList();
+
+    /** Each service's grants by its name (Quarkus' application name: the service's Maven artifactId). */
+    public static final Map<String, List<Grant>> BY_SERVICE =
+            Map.of("ingest", INGEST, "classifier", CLASSIFIER, "notifier", NOTIFIER, "audit", AUDIT);
+
+    public static List<Grant> forService(String service) {
+        List<Grant> grants = BY_SERVICE.get(service);
+        if (grants == null) {
+            throw new IllegalArgumentException("no Kafka grants for a service named '" + service + "'; known: "
+                    + new java.util.TreeSet<>(BY_SERVICE.keySet()));
+        }
+        return grants;
+    }
 
     private KafkaGrants() {
     }

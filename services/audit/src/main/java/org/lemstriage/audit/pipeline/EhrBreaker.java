@@ -1,7 +1,10 @@
 package org.lemstriage.audit.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.lemstriage.model.health.EhrWritesHealth;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,35 +12,35 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/**
- * The notifier's circuit breaker in front of EHR writes, as its metrics show it (SmallRye Fault Tolerance's
- * {@code ft.circuitbreaker.state.current} gauge: 1 for the state it is in).
- */
+/** The notifier's circuit breaker in front of EHR writes, as the notifier states it ({@link EhrWritesHealth}). */
 @ApplicationScoped
 public class EhrBreaker {
-    private static final Pattern CURRENT = Pattern.compile("^ft_circuitbreaker_state_current\\{[^}]*state=\"(\\w+)\"[^}]*} 1(\\.0)?$", Pattern.MULTILINE);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final URI metrics;
+    private final URI notifier;
 
-    public EhrBreaker(@ConfigProperty(name = "lemstriage.console.notifier-metrics-url") URI metrics) {
-        this.metrics = metrics;
+    /** {@code notifier}: the notifier's management address, e.g. {@code http://localhost:8082}. */
+    public EhrBreaker(@ConfigProperty(name = "lemstriage.console.notifier-url") URI notifier) {
+        this.notifier = notifier.resolve(EhrWritesHealth.PATH);
     }
 
-    /** closed, open or halfOpen; or why it is not known. */
+    /** closed, open or half-open; or why it is not known. */
     public String state() {
         try {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(3)).build(),
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(notifier).timeout(Duration.ofSeconds(3)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
-                return "unknown: the notifier's metrics answered HTTP " + answer.statusCode();
+                return "unknown: the notifier's EHR-writes health answered HTTP " + answer.statusCode();
             }
-            Matcher current = CURRENT.matcher(answer.body());
-            return current.find() ? current.group(1) : "closed (no EHR write yet)";
+            for (JsonNode check : JSON.readTree(answer.body()).path("checks")) {
+                if (EhrWritesHealth.CHECK.equals(check.path("name").asText())) {
+                    return check.path("data").path(EhrWritesHealth.STATE).asText("unknown: the check gives no state");
+                }
+            }
+            return "unknown: the notifier's EHR-writes health has no " + EhrWritesHealth.CHECK + " check";
         } catch (IOException e) {
-            return "unknown: the notifier's metrics did not answer (" + e.getClass().getSimpleName() + ")";
+            return "unknown: the notifier's EHR-writes health did not answer (" + e.getClass().getSimpleName() + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "unknown";

@@ -8,7 +8,7 @@ import org.lemstriage.ingest.fhir.TrackedResultValidator;
 
 /**
  * Not ready while the FHIR validator is still warming up (several seconds after start): until then a tracked result
- * could only wait, so a load balancer should send its traffic elsewhere (issue 13, finding 6).
+ * could only wait, so a load balancer should send its traffic elsewhere.
  */
 @Readiness
 @ApplicationScoped

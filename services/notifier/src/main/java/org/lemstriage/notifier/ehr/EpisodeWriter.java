@@ -3,6 +3,7 @@ package org.lemstriage.notifier.ehr;
 import io.smallrye.faulttolerance.api.BeforeRetry;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -25,6 +26,8 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class EpisodeWriter {
+    /** The circuit breaker's name, by which its state is read ({@code EhrCircuitBreakerHealth}). */
+    public static final String BREAKER = "ehr-writes";
     private static final Logger LOG = Logger.getLogger(EpisodeWriter.class);
 
     private final EhrClient ehr;
@@ -49,6 +52,7 @@ public class EpisodeWriter {
             maxDuration = 10, durationUnit = ChronoUnit.MINUTES)
     @ExponentialBackoff(maxDelay = 30, maxDelayUnit = ChronoUnit.SECONDS)
     @BeforeRetry(EhrWriteRetries.class)
+    @CircuitBreakerName(BREAKER)
     @CircuitBreaker(failOn = EhrFailure.Transient.class, skipOn = EhrFailure.Permanent.class, requestVolumeThreshold = 10,
             failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS)
     public Optional<Bundle> write(TriageDecision decision) {

@@ -18,7 +18,7 @@ import org.lemstriage.notifier.NotifierConfig;
 /**
  * Ready only while the EHR answers its CapabilityStatement. The same question is asked every
  * {@code lemstriage.notifier.ehr-watch}, and each change is logged once: an EHR outage shows in the notifier's log
- * even when no decision is waiting to be written (issue 13, finding 8).
+ * even when no decision is waiting to be written.
  */
 @Readiness
 @ApplicationScoped
@@ -34,7 +34,7 @@ public class EhrReadiness implements HealthCheck {
 
     /**
      * Asks at once, before the rest of start-up (the Kafka consumers' start) and beside it: the first question makes
-     * the EHR client and HAPI's R4 context, about a second that readiness waited for after start-up (issue 17).
+     * the EHR client and HAPI's R4 context, about a second that readiness would otherwise wait for after start-up.
      */
     void watch(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent started, Vertx vertx, NotifierConfig config) {
         vertx.executeBlocking(this::call, false);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.model.Topics;
+import org.lemstriage.model.health.EhrWritesHealth;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
 import org.lemstriage.model.event.TriageDecision.Tier;
@@ -96,7 +97,7 @@ class NotifierIT {
             send(Decisions.decision(next, 1, "Patient/lt-p004", Action.OPEN, Tier.LOW, 1));
             ConsumerRecord<String, String> record = dlq.awaitRecord(r -> r.value().contains(rejected), Duration.ofSeconds(30));
             String reason = new String(record.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
-            // Issue 29: the reason names the failure (ids and status), never the EHR's own words, which may echo patient data
+            // The reason names the failure (ids and status), never the EHR's own words, which may echo patient data
             assertThat(reason).startsWith("ehr-rejected-422: ").contains("EHR answered 422")
                     .doesNotContain("names a patient this EHR does not know");
             await(() -> tasksOf(next), t -> t.size() == 1);
@@ -107,7 +108,7 @@ class NotifierIT {
         assertThat(logged).noneSatisfy(line -> assertThat(line).contains("names a patient this EHR does not know"));
     }
 
-    /** Issue 29, finding 4: a record that is not a decision is parked as it came, and the next decision goes through. */
+    /** A record that is not a decision is parked as it came, and the next decision goes through. */
     @Test
     void anUnreadableRecordIsParkedAsItCameAndTheNextDecisionGoesThrough() throws Exception {
         String garbage = "{not a decision " + UUID.randomUUID();
@@ -153,7 +154,7 @@ class NotifierIT {
 
     @Test
     void anEhrOutageIsLoggedWhenItStartsAndWhenItEndsEvenWithNothingToWrite() throws Exception {
-        // Issue 13, finding 8: with no decision waiting, a 60 s outage left no line in the notifier's log
+        // With no decision waiting, an EHR outage still leaves a line in the notifier's log as it starts and ends
         try (CapturedLog log = CapturedLog.start()) {
             EhrSandboxes.shared().pause();
             try {
@@ -229,9 +230,19 @@ class NotifierIT {
 
     @Test
     void readyWithKafkaAndEhrAndCountsRecords() {
-        given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'kafka-access' }.status", org.hamcrest.Matchers.equalTo("UP"));
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("lemstriage_records_in_total{service=\"notifier\"}"));
+    }
+
+    @Test
+    void statesItsEhrCircuitBreakerInItsHealthGroup() {
+        given().when().get(EhrWritesHealth.PATH).then().statusCode(200)
+                .body("checks.find { it.name == '" + EhrWritesHealth.CHECK + "' }.data." + EhrWritesHealth.STATE,
+                        org.hamcrest.Matchers.equalTo(EhrWritesHealth.CLOSED));
+        given().when().get("/q/health/ready").then()
+                .body("checks.name", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(EhrWritesHealth.CHECK)));
     }
 
     private void send(TriageDecision decision) throws Exception {

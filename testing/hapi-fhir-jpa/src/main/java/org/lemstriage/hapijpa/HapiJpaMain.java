@@ -30,10 +30,10 @@ import java.nio.file.Path;
  * port 0 takes a free one. With {@code -Dlemstriage.exit-with-parent=true} it stops when the process that started it
  * ends, however that ended (a test JVM killed or exiting without its own clean-up).
  */
-public final class HapiJpaServer {
+public final class HapiJpaMain {
     public static final String READY = "HAPI FHIR JPA server ready on port ";
 
-    private HapiJpaServer() {
+    private HapiJpaMain() {
     }
 
     public static void main(String[] args) throws Exception {
