@@ -153,8 +153,8 @@ public final class EhrClient {
 
     /**
      * Starts independent calls (each a {@link #call} or {@link #searchAll}) on the client's own threads, within the
-     * caller's trace, so that they wait for the EHR at the same time instead of one after another: a positive result's
-     * context and episode reads were most of its way to a Task (issue 17). {@link #result} gives each outcome.
+     * caller's trace, so that they wait for the EHR at the same time instead of one after another: in turn, a positive
+     * result's context and episode reads are most of its way to a Task. {@link #result} gives each outcome.
      */
     public <T> CompletableFuture<T> start(Supplier<T> calls) {
         return CompletableFuture.supplyAsync(calls, ALONGSIDE);

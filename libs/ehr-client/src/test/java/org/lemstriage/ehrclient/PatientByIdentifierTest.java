@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Issue 29, findings 1 and 2, on the EHR sandbox over HTTP: a patient named by an identifier of any characters (FHIR
+ * On the EHR sandbox over HTTP: a patient named by an identifier of any characters (FHIR
  * search's reserved ones, a URL's, markup, any script) is found as exactly that Patient, never one whose identifier is
  * part of it, and a value no Patient carries, or two Patients carry, resolves to none. (The same cases run on HAPI FHIR
  * JPA in the end-to-end suite, HostileInputIT.) jqwik prints the seed of a failing run.

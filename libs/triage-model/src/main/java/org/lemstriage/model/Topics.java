@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Topic names: the contracts between the services (DESIGN.md, "Topics"), written here and nowhere else. Every record
+ * Topic names: the contracts between the services (docs/design.md), written here and nowhere else. Every record
  * is keyed by {@link PatientKey}. The services' channel configuration names them as {@code ${lemstriage.topic.<name>}}
  * ({@link TopicNames} serves them as configuration).
  */

@@ -26,10 +26,10 @@ class AnalyteMapTest {
         assertThat(map.map(code("http://loinc.org", "94383-7")).orElseThrow().analyte()).isEqualTo(Analyte.SOX1);
         assertThat(map.map(code("http://loinc.org", "53709-2")).orElseThrow().analyte()).isEqualTo(Analyte.AGNA1);
         assertThat(map.map(code("https://www.mayocliniclabs.com/test-catalog", "AGN1S")).orElseThrow().analyte()).isEqualTo(Analyte.AGNA1);
-        // Ruleset 2.0: Mayo's other AGNA-1 orderables, the titer and the immunoblot
+        // Mayo's other AGNA-1 orderables, the titer and the immunoblot
         assertThat(map.map(code("https://www.mayocliniclabs.com/test-catalog", "AGNTS")).orElseThrow().analyte()).isEqualTo(Analyte.AGNA1);
         assertThat(map.map(code("https://www.mayocliniclabs.com/test-catalog", "AGNBS")).orElseThrow().analyte()).isEqualTo(Analyte.AGNA1);
-        // Ruleset 2.0: LEMS diagnosis codes, read from Condition.code
+        // LEMS diagnosis codes, read from Condition.code
         for (String[] dx : new String[][]{{"http://hl7.org/fhir/sid/icd-10-cm", "G70.80"}, {"http://hl7.org/fhir/sid/icd-10-cm", "G70.81"},
                 {"http://hl7.org/fhir/sid/icd-10-cm", "G73.1"}, {"http://hl7.org/fhir/sid/icd-10", "G73.1"}, {"http://snomed.info/sct", "56989000"}}) {
             assertThat(map.map(code(dx[0], dx[1])).orElseThrow().analyte()).as(dx[1]).isEqualTo(Analyte.LEMS_DIAGNOSIS);

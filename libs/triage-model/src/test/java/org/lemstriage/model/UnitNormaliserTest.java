@@ -18,7 +18,7 @@ class UnitNormaliserTest {
 
     @Test
     void mayoUpperNormalInPicomolesEqualsNanomoles() {
-        // DESIGN.md: 0.02 nmol/L = 20 pmol/L
+        // Mayo's P/Q-type upper normal (docs/clinical-ruleset-3.md): 0.02 nmol/L = 20 pmol/L
         assertThat(normaliser.convert(ucum("20", "pmol/L"), "nmol/L")).isEqualByComparingTo("0.02");
     }
 
@@ -40,7 +40,7 @@ class UnitNormaliserTest {
 
     @Test
     void picomolarAsUkLabsWriteItIsPicomolesPerLitre() {
-        // Ruleset 2.0: "pM" is not UCUM (UCUM has no "M"), but it is what UK labs write
+        // "pM" is not UCUM (UCUM has no "M"), but it is what UK labs write
         assertThat(normaliser.convert(new Quantity().setValue(new BigDecimal("60")).setUnit("pM"), "nmol/L"))
                 .isEqualByComparingTo("0.06");
         assertThat(normaliser.convert(ucum("60", "pM"), "nmol/L")).isEqualByComparingTo("0.06");

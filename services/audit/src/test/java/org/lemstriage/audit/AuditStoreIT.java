@@ -254,9 +254,9 @@ class AuditStoreIT {
     }
 
     /**
-     * Issue 32: the store keyed an AuditEvent by its partition and offset, so after the topic was recreated (restored,
-     * moved to another cluster) the new events' offsets met old rows and were dropped without a word. Each event now
-     * carries its own id: the old ones replayed are stored once, the new ones are stored.
+     * An AuditEvent is keyed by its own id, not by its partition and offset: after the topic is recreated (restored,
+     * moved to another cluster) the new events' offsets meet old rows, and would be dropped without a word. The old
+     * events replayed are stored once, the new ones are stored.
      */
     @Test
     void aReplayIntoAFreshTopicStoresTheNewEventsAndNotTheOldOnesTwice() throws Exception {
@@ -361,9 +361,8 @@ class AuditStoreIT {
     }
 
     /**
-     * Issue 29, finding 4: a record PostgreSQL refuses (a NUL character in a patient identifier: SQLState 22021) was
-     * retried for ten minutes and then failed the channel. It is parked with the reason at once, and the records beside
-     * it in the same batch are stored.
+     * A record PostgreSQL refuses (a NUL character in a patient identifier: SQLState 22021) is parked with the reason
+     * at once, not retried until it fails the channel, and the records beside it in the same batch are stored.
      */
     @Test
     void aRecordPostgresRefusesIsParkedAndTheOthersOfItsBatchStored() throws Exception {

@@ -26,7 +26,7 @@ public interface ContextConfig {
 
     /**
      * How often a running surveillance reads the EHR again when no round falls due sooner: a tumour recorded or a
-     * round completed is seen within this (ruleset 2.0).
+     * round completed is seen within this.
      */
     @WithDefault("1d")
     Duration reviewEvery();

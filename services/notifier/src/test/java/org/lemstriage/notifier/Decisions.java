@@ -32,7 +32,7 @@ public final class Decisions {
         return decision(episodeId, version, patient, action, tier, rounds, TriageDecision.EpisodeKind.SCREENING);
     }
 
-    /** A clinician-review episode's decision (ruleset 2.0: an old positive result): no rounds. */
+    /** A clinician-review episode's decision (an old positive result): no rounds. */
     public static TriageDecision review(String episodeId, int version, String patient, Action action) {
         return decision(episodeId, version, patient, action, action == Action.RETRACT ? Tier.NONE : Tier.HIGH, 0,
                 TriageDecision.EpisodeKind.CLINICIAN_REVIEW);
@@ -54,7 +54,7 @@ public final class Decisions {
                         .map(i -> new DeltaPItem(i, DeltaPItem.Presence.UNKNOWN, null, "test")).toList(), 0, kind, null);
     }
 
-    /** The same decision at another version, with its rounds in these states (ruleset 2.0: released, overdue). */
+    /** The same decision at another version, with its rounds in these states (released, overdue). */
     public static TriageDecision progressed(TriageDecision d, int version, TriageDecision.RoundState... states) {
         List<ScreeningRound> plan = java.util.stream.IntStream.range(0, d.plan().size())
                 .mapToObj(i -> d.plan().get(i).withState(states[i])).toList();
@@ -63,7 +63,7 @@ public final class Decisions {
                 d.deltaPScore(), d.kind(), null);
     }
 
-    /** The same decision at another version, with the FDG-PET of these rounds ordered (ruleset 2.0: their CT was negative). */
+    /** The same decision at another version, with the FDG-PET of these rounds ordered (their CT was negative). */
     public static TriageDecision petOrdered(TriageDecision d, int version, int... rounds) {
         java.util.Set<Integer> pet = java.util.Arrays.stream(rounds).boxed().collect(java.util.stream.Collectors.toSet());
         List<ScreeningRound> plan = d.plan().stream().map(r -> pet.contains(r.round()) ? r.withPetOrdered() : r).toList();
@@ -81,7 +81,7 @@ public final class Decisions {
                 d.deltaPScore(), d.kind(), d.closure());
     }
 
-    /** The episode ends (ruleset 2.0): a tumour recorded ({@code condition}), or the surveillance complete (null). */
+    /** The episode ends: a tumour recorded ({@code condition}), or the surveillance complete (null). */
     public static TriageDecision closed(TriageDecision d, int version, String condition) {
         TriageDecision.Closure closure = new TriageDecision.Closure(condition != null
                 ? TriageDecision.Closure.Reason.TUMOUR_RECORDED : TriageDecision.Closure.Reason.SURVEILLANCE_COMPLETE,
@@ -93,7 +93,7 @@ public final class Decisions {
     }
 
     /**
-     * The same decision at another version and action (ruleset 3.0), asking clinicians these questions, its plan
+     * The same decision at another version and action, asking clinicians these questions, its plan
      * waiting for them as {@code hold} says: every round PLANNED while a clinician decides, no rounds while a
      * confirmation is awaited. The closure is kept: a closed episode may still ask.
      */
@@ -107,12 +107,12 @@ public final class Decisions {
                 d.deltaPScore(), d.kind(), d.closure(), List.of(requests), hold);
     }
 
-    /** A question for a clinician, as ruleset 3.0 asks it. */
+    /** A question for a clinician, as the rules ask it. */
     public static ClinicianRequest request(String id, ClinicianRequest.Kind kind, String about, String owner) {
         return new ClinicianRequest(id, kind, about, kind.display() + " (test) [rule TEST@1].", owner);
     }
 
-    /** The episode ends because a clinician declined the held plan (ruleset 3.0). */
+    /** The episode ends because a clinician declined the held plan. */
     public static TriageDecision declined(TriageDecision d, int version) {
         return new TriageDecision(d.episodeId() + "/" + version, d.episodeId(), version, d.patientKey(), Action.CLOSE, d.tier(),
                 d.evidence(), d.rulesFired(), d.rulesetVersion(), "Screening ended: a clinician answered no (test).", d.plan(),

@@ -47,7 +47,7 @@ public final class EpisodeInEhr {
                 .sorted(Comparator.comparing(t -> t.getIdentifierFirstRep().getValue())).toList();
     }
 
-    /** The CT and PET orders of the episode's rounds (ruleset 2.0), by business identifier value. */
+    /** The CT and PET orders of the episode's rounds, by business identifier value. */
     public java.util.Map<String, ServiceRequest> orders(String episode) {
         Bundle found = ehr.search().forResource(ServiceRequest.class).cacheControl(EhrClient.FRESH)
                 .where(ServiceRequest.REQUISITION.exactly().systemAndCode(EhrIdentifiers.EPISODE, episode))
@@ -58,7 +58,7 @@ public final class EpisodeInEhr {
         return orders;
     }
 
-    /** The notices sent to a clinician about the episode (ruleset 2.0), by their business identifier. */
+    /** The notices sent to a clinician about the episode, by their business identifier. */
     public List<org.hl7.fhir.r4.model.Communication> notices(String episode, String clinician) {
         Bundle found = ehr.search().forResource(org.hl7.fhir.r4.model.Communication.class).cacheControl(EhrClient.FRESH)
                 .where(org.hl7.fhir.r4.model.Communication.IDENTIFIER.exactly()

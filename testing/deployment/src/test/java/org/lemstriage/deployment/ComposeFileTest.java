@@ -81,7 +81,7 @@ class ComposeFileTest {
     }
 
     /**
-     * Issue 32: `docker compose up --build` builds each service from its Dockerfile in Quarkus' convention, on a Java
+     * `docker compose up --build` builds each service from its Dockerfile in Quarkus' convention, on a Java
      * base the site may replace, as a non-root user exposing the service's port; every other image keeps its official
      * name as the default of a variable, so a site's mirror (or CI's stand-ins) can replace it without editing the file.
      */
@@ -115,7 +115,7 @@ class ComposeFileTest {
         }
     }
 
-    /** Issue 32: Prometheus (the monitoring profile) scrapes every lems-triage service on its own port, the audit service too. */
+    /** Prometheus (the monitoring profile) scrapes every lems-triage service on its own port, the audit service too. */
     @Test
     @SuppressWarnings("unchecked")
     void prometheusScrapesEveryService() throws IOException {

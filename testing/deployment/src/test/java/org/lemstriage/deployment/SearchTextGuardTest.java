@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 29, finding 2: a FHIR search built as text ({@code "Patient?identifier=" + token}) sent an identifier with a
- * comma to another patient. Every search in the services' and libraries' main code goes through HAPI's typed criteria,
+ * A FHIR search built as text ({@code "Patient?identifier=" + token}) sends an identifier with a comma to another
+ * patient. Every search in the services' and libraries' main code goes through HAPI's typed criteria,
  * and a conditional create's query through {@code ConditionalUrl}; this fails when a search built from text comes back.
  */
 class SearchTextGuardTest {

@@ -42,7 +42,7 @@ class ClinicalCasesIT {
         Task task = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
         assertThat(task.getPriority()).isEqualTo(Task.TaskPriority.URGENT);
         assertThat(task.getDescription()).contains("Tier HIGH", "VGCC-PQ-DELTA-P-HIGH@1", "current smoker", "weight down 6.7 %");
-        // Ruleset 2.0, HIGH: now, 3 and 6 months, then every 6 months to 2 years (scenario 8: the last round at 24 months)
+        // HIGH: now, 3 and 6 months, then every 6 months to 2 years (scenario 8: the last round at 24 months)
         List<Task> later = pipeline.tasks(patient, "on-hold");
         assertThat(later).hasSize(5);
         java.time.LocalDate first = java.time.LocalDate.ofInstant(task.getRestriction().getPeriod().getStart().toInstant(), java.time.ZoneOffset.UTC);
@@ -74,7 +74,7 @@ class ClinicalCasesIT {
 
     @Test
     void anEquivocalArupResultGetsOneTaskToRepeatTheTestAndNoRounds() throws Exception {
-        // Ruleset 3.0, EQUIVOCAL-REPEAT@1 (2.0 showed it and wrote nothing)
+        // EQUIVOCAL-REPEAT@1: an equivocal result is never silent
         String patient = "Patient/lt-p002";
         String id = "e2e-equivocal-" + UUID.randomUUID();
         assertThat(pipeline.postObservation(Pipeline.quantity(id, patient,
@@ -93,7 +93,7 @@ class ClinicalCasesIT {
 
     @Test
     void aLowTitreWithoutALemsDiagnosisGetsOneConfirmationTaskAndNoImaging() throws Exception {
-        // Ruleset 3.0, LOW-TITRE-CONFIRM@1: Mayo 0.05 nmol/L, in Zalewski 2016's low band; no LEMS diagnosis on record
+        // LOW-TITRE-CONFIRM@1: Mayo 0.05 nmol/L, in Zalewski 2016's low band; no LEMS diagnosis on record
         String patient = pipeline.newPatient("1960-04-02", Enumerations.AdministrativeGender.MALE);
         assertThat(pipeline.postObservation(Pipeline.quantity("e2e-low-" + UUID.randomUUID(), patient,
                 "https://www.mayocliniclabs.com/test-catalog", "CCPQ", "0.05", "nmol/L", pipeline.classifierNow().toString()))
@@ -107,7 +107,7 @@ class ClinicalCasesIT {
 
     @Test
     void aChildGetsTheirPlanWrittenOnHoldAndOneClinicianDecisionTaskNamingTheDose() throws Exception {
-        // Ruleset 3.0, IMAGING-HOLD-CHILD@1: 15 at the result; SOX1 positive (HIGH)
+        // IMAGING-HOLD-CHILD@1: 15 at the result; SOX1 positive (HIGH)
         String born = pipeline.classifierNow().atZone(ZoneOffset.UTC).toLocalDate().minusYears(15).toString();
         String patient = pipeline.newPatient(born, Enumerations.AdministrativeGender.FEMALE);
         assertThat(pipeline.postObservation(Pipeline.sox1Positive("e2e-child-" + UUID.randomUUID(), patient,
@@ -117,7 +117,7 @@ class ClinicalCasesIT {
 
     @Test
     void aPregnancyGetsThePlanWrittenOnHoldAndOneClinicianDecisionTask() throws Exception {
-        // Ruleset 3.0, IMAGING-HOLD-PREGNANCY@1: an active pregnancy Condition (ICD-10-CM Z33.1) on the EHR
+        // IMAGING-HOLD-PREGNANCY@1: an active pregnancy Condition (ICD-10-CM Z33.1) on the EHR
         String patient = pipeline.newPatient("1990-06-15", Enumerations.AdministrativeGender.FEMALE);
         Condition pregnancy = new Condition().setSubject(new Reference(patient))
                 .setCode(new CodeableConcept(new Coding("http://hl7.org/fhir/sid/icd-10-cm", "Z33.1", "Pregnant state, incidental")));
@@ -151,8 +151,8 @@ class ClinicalCasesIT {
 
     @Test
     void ruleset2ReadsLabcorpByItsOwnLimitKeepsAFlaggedIndeterminateEquivocalAndReadsPicomolar() throws Exception {
-        // Scenario 3. lt-p010: Labcorp 25 pmol/L without range or flag, then ARUP 35 pmol/L flagged H: no rounds (3.0:
-        // the equivocal one gets a Task to repeat the test)
+        // Scenario 3. lt-p010: Labcorp 25 pmol/L without range or flag, then ARUP 35 pmol/L flagged H: no rounds (the
+        // equivocal one gets a Task to repeat the test)
         String quiet = "Patient/lt-p010";
         assertThat(pipeline.postObservation(Pipeline.quantity("e2e-labcorp-" + UUID.randomUUID(), quiet,
                 "https://www.labcorp.com/tests", "140640", "25", "pmol/L")).statusCode()).isEqualTo(201);
@@ -164,7 +164,7 @@ class ClinicalCasesIT {
         assertThat(view.findValuesAsText("reading")).containsExactlyInAnyOrder("NEGATIVE", "EQUIVOCAL");
         assertThat(view.toString()).contains("Labcorp's own limit", "the lab's flag H does not make it positive");
         assertThat(view.get("tier").asText()).isEqualTo("NONE");
-        // lt-p011: 60 pM, as UK labs write it, is 60 pmol/L: positive, and (3.0) a low titre a clinician confirms first
+        // lt-p011: 60 pM, as UK labs write it, is 60 pmol/L: positive, and a low titre a clinician confirms first
         String patient = "Patient/lt-p011";
         String picomolar = Pipeline.quantity("e2e-pm-" + UUID.randomUUID(), patient, "https://ltd.aruplab.com/Tests/Pub",
                 "0092628", "60", "pM").replace(",\"system\":\"http://unitsofmeasure.org\",\"code\":\"pM\"", "");
@@ -226,7 +226,7 @@ class ClinicalCasesIT {
         var answer = pipeline.postCondition(diagnosis);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
         Task task = Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0);
-        // Ruleset 3.0: age and smoking with four items unknown could make it 3: the HIGH schedule, and a Task for them
+        // Age and smoking with four items unknown could make it 3: the HIGH schedule, and a Task for them
         assertThat(task.getDescription()).contains("seronegative LEMS", "LEMS-DIAGNOSIS-DELTA-P-INCOMPLETE@1",
                 "current smoker", "age 65");
         assertThat(pipeline.rounds(patient, "on-hold")).as("two years of rounds").hasSize(5);

@@ -41,9 +41,9 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 29 end to end, on the EHR of the run (the sandbox, or HAPI FHIR JPA): HL7 v2 results whose patient identifier
- * is hostile or odd reach the patient PID-3 names, or nobody; none stops a channel or leaves its value in a log or a
- * health answer; a result without a value withdraws nothing, and OBX-11 U makes a preliminary value final.
+ * Hostile input end to end, on the EHR of the run (the sandbox, or HAPI FHIR JPA): HL7 v2 results whose patient
+ * identifier is hostile or odd reach the patient PID-3 names, or nobody; none stops a channel or leaves its value in a
+ * log or a health answer; a result without a value withdraws nothing, and OBX-11 U makes a preliminary value final.
  */
 @BrokerAndSandbox
 class HostileInputIT {
@@ -59,7 +59,7 @@ class HostileInputIT {
         pipeline = Pipeline.get(infrastructure);
     }
 
-    /** Finding 1: an identifier that breaks a URI stops no channel; later decisions still read the EHR. */
+    /** An identifier that breaks a URI stops no channel; later decisions still read the EHR. */
     @Test
     void aMarkupIdentifierIsParkedAndTheNextPatientStillGetsItsContext() throws Exception {
         String tag = tag();
@@ -83,7 +83,7 @@ class HostileInputIT {
         assertHealthyAndSilentAbout(findable);
     }
 
-    /** Finding 2: a comma in an identifier is a character of the value, never FHIR search's OR. */
+    /** A comma in an identifier is a character of the value, never FHIR search's OR. */
     @Test
     void aCommaInAnIdentifierNeverReachesTheOtherPatient() throws Exception {
         String tag = tag();
@@ -150,7 +150,7 @@ class HostileInputIT {
     }
 
     /**
-     * Finding 3: a later final without a value (empty OBX-5) withdraws nothing; the Tasks stay for the worklist. A SOX1
+     * A later final without a value (empty OBX-5) withdraws nothing; the Tasks stay for the worklist. A SOX1
      * positive sent after it, for the same patient (same partition, so read after it), is the marker: its decision is
      * the next one, an UPDATE, and none came between.
      */
@@ -173,7 +173,7 @@ class HostileInputIT {
         }
     }
 
-    /** Finding 3: OBX-11 U after a preliminary positive makes its value final: the Task appears. */
+    /** OBX-11 U after a preliminary positive makes its value final: the Task appears. */
     @Test
     void aStatusChangeToFinalAfterAPreliminaryPositiveOpensTheEpisode() throws Exception {
         String tag = tag();
@@ -190,7 +190,7 @@ class HostileInputIT {
     }
 
     /**
-     * The property (issue 29, section 5): identifiers of any characters, segments ended any way; half the patients are
+     * The property: identifiers of any characters, segments ended any way; half the patients are
      * in the EHR. Every message is answered AA; every Task written names exactly the identifier its message named;
      * every patient the EHR does not hold is parked; no channel goes DOWN; no identifier reaches a log or a health answer.
      */

@@ -111,7 +111,7 @@ final class Pipeline {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A Condition (ruleset 2.0: a LEMS diagnosis), as an EHR sends it, with a token allowed to write Conditions. */
+    /** A Condition (a LEMS diagnosis), as an EHR sends it, with a token allowed to write Conditions. */
     HttpResponse<String> postCondition(String json) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/fhir/Condition"))
                 .header("Content-Type", "application/fhir+json")
@@ -170,12 +170,12 @@ final class Pipeline {
         return found.getEntry().stream().map(e -> (Task) e.getResource()).toList();
     }
 
-    /** The patient's screening round Tasks in this status (not the Tasks that ask a clinician, ruleset 3.0). */
+    /** The patient's screening round Tasks in this status (not the Tasks that ask a clinician). */
     List<Task> rounds(String patient, String status) {
         return tasks(patient, status).stream().filter(Pipeline::round).toList();
     }
 
-    /** The patient's Tasks in this status that ask a clinician something (ruleset 3.0), by their Task code. */
+    /** The patient's Tasks in this status that ask a clinician something, by their Task code. */
     List<Task> asks(String patient, String status, String code) {
         return tasks(patient, status).stream().filter(t -> EhrIdentifiers.REVIEW.equals(t.getIdentifierFirstRep().getSystem())
                 && code.equals(t.getCode().getCodingFirstRep().getCode())).toList();

@@ -72,7 +72,7 @@ class PipelineIT {
                 .returnBundle(Bundle.class).execute();
         List<ServiceRequest> all = requests.getEntry().stream().map(e -> (ServiceRequest) e.getResource()).toList();
         assertThat(all).filteredOn(sr -> EhrIdentifiers.EPISODE.equals(sr.getIdentifierFirstRep().getSystem())).hasSize(1);
-        // Ruleset 2.0: a CT and a PET order per round, each once
+        // A CT and a PET order per round, each once
         List<String> orders = all.stream().filter(sr -> EhrIdentifiers.ORDER.equals(sr.getIdentifierFirstRep().getSystem()))
                 .map(sr -> sr.getIdentifierFirstRep().getValue()).toList();
         assertThat(orders).isNotEmpty().doesNotHaveDuplicates().hasSize(all.size() - 1);

@@ -35,7 +35,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scale-out on Kafka itself (issue 14): two instances of each service against one broker whose topics have 6
+ * Scale-out on Kafka itself: two instances of each service against one broker whose topics have 6
  * partitions. Any classifier instance answers the triage view for any patient (it asks the instance that holds the
  * patient); one classifier and one notifier are killed with SIGKILL while positives flow, and every acknowledged
  * result still ends as exactly one screening episode in the EHR and one OPEN decision on the topic. A broker of its
@@ -157,8 +157,8 @@ class ScaleOutIT {
     }
 
     /**
-     * Every patient's Tasks in the EHR form one episode: one group, one round requested, no Task twice (ruleset 3.0: a
-     * Task asking for the missing DELTA-P items beside the rounds).
+     * Every patient's Tasks in the EHR form one episode: one group, one round requested, no Task twice (and a Task
+     * asking for the missing DELTA-P items beside the rounds).
      */
     private static void awaitOneEpisodeEach(List<String> patients) throws InterruptedException {
         for (String patient : patients) {

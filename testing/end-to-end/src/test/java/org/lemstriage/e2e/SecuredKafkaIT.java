@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The pipeline against a broker secured as a hospital's is (issue 13, finding 10): TLS only, SASL/SCRAM-SHA-512, and
+ * The pipeline against a broker secured as a hospital's is: TLS only, SASL/SCRAM-SHA-512, and
  * ACLs that give each service exactly {@link KafkaGrants}. Its own services and broker; the EHR is the shared sandbox.
  */
 class SecuredKafkaIT {
@@ -94,8 +94,8 @@ class SecuredKafkaIT {
             List<Task> tasks = Pipeline.await(() -> ehr.search().forResource(Task.class).cacheControl(Pipeline.FRESH)
                     .where(Task.PATIENT.hasId(patient)).returnBundle(Bundle.class).execute().getEntry().stream()
                     .map(e -> (Task) e.getResource()).filter(Pipeline::round).toList(), found -> !found.isEmpty());
-            // The first round requested, later rounds on hold until due (beside them, ruleset 3.0 asks for the missing
-            // DELTA-P items of this patient the EHR knows nothing about: a Task of its own)
+            // The first round requested, later rounds on hold until due (beside them, a Task of its own asks for the
+            // missing DELTA-P items of this patient the EHR knows nothing about)
             assertThat(tasks).extracting(Task::getStatus).containsOnlyOnce(Task.TaskStatus.REQUESTED);
             // Ingest's AuditEvent for the POST and the notifier's for the episode, both through the secured broker
             List<String> agents = audit.pollFor(Duration.ofSeconds(3)).stream().map(r -> auditAgent(r.value())).toList();

@@ -23,7 +23,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Ruleset 2.0's surveillance, followed to its end through the whole pipeline (ingest, the real broker, the EHR):
+ * The surveillance, followed to its end through the whole pipeline (ingest, the real broker, the EHR):
  * the classifier's test clock is moved forward by months, and the oncology team's part (a round completed, a tumour
  * recorded) is played on the EHR's FHIR API. The clock is shared by every test of this JVM, so this class runs last
  * ({@code junit-platform.properties}), and each test dates its results at the classifier's "now".
@@ -87,7 +87,7 @@ class SurveillanceIT {
 
     @Test
     void everyRoundCompletedEndsWithOneClosingReviewAndAResendOpensNothing() throws Exception {
-        // Scenario 7. lt-p015: 47, DELTA-P items unknown (3.0: HIGH schedule), rounds at 0, 3, 6, 12, 18 and 24 months,
+        // Scenario 7. lt-p015: 47, DELTA-P items unknown (the HIGH schedule), rounds at 0, 3, 6, 12, 18 and 24 months,
         // each completed by the team in turn
         String patient = "Patient/lt-p015";
         String observation = Pipeline.quantity("e2e-surv-complete-" + UUID.randomUUID(), patient, MAYO, "CCPQ", "0.45",
@@ -143,7 +143,7 @@ class SurveillanceIT {
 
     @Test
     void aRoundsCtRecordedNegativeOnItsTaskOrdersThatRoundsFdgPet() throws Exception {
-        // Ruleset 2.0, FDG-PET. lt-p018: P/Q positive; each round has its own CT and PET order
+        // FDG-PET. lt-p018: P/Q positive; each round has its own CT and PET order
         String patient = "Patient/lt-p018";
         assertThat(pipeline.postObservation(Pipeline.quantity("e2e-surv-pet-" + UUID.randomUUID(), patient, MAYO, "CCPQ",
                 "0.45", "nmol/L", pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
@@ -172,8 +172,8 @@ class SurveillanceIT {
 
     @Test
     void aKeratinocyteSkinCancerRecordedDuringSurveillanceKeepsItRunning() throws Exception {
-        // Ruleset 3.0, the tumour must fit: a basal cell carcinoma of skin (ICD-10-CM C44.91) neither ends the
-        // surveillance nor asks anything (2.0 ended it)
+        // The tumour must fit: a basal cell carcinoma of skin (ICD-10-CM C44.91) neither ends the surveillance nor
+        // asks anything
         String patient = pipeline.newPatient("1956-02-20", Enumerations.AdministrativeGender.MALE);
         assertThat(pipeline.postObservation(Pipeline.sox1Positive("e2e-surv-skin-" + UUID.randomUUID(), patient,
                 pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
@@ -195,7 +195,7 @@ class SurveillanceIT {
 
     @Test
     void aTumourRecordEnteredInErrorReopensTheSurveillanceItClosedOnItsOriginalSchedule() throws Exception {
-        // Ruleset 3.0, TUMOUR-WITHDRAWN-REOPEN@1: SOX1 positive (HIGH); an SCLC is recorded, then marked entered in error
+        // TUMOUR-WITHDRAWN-REOPEN@1: SOX1 positive (HIGH); an SCLC is recorded, then marked entered in error
         String patient = pipeline.newPatient("1952-09-30", Enumerations.AdministrativeGender.MALE);
         assertThat(pipeline.postObservation(Pipeline.sox1Positive("e2e-surv-reopen-" + UUID.randomUUID(), patient,
                 pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);

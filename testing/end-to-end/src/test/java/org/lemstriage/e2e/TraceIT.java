@@ -35,7 +35,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One trace for one positive result (issue 14): the sender's trace context on the HTTP POST to ingest continues through
+ * One trace for one positive result: the sender's trace context on the HTTP POST to ingest continues through
  * Kafka (traceparent in the record headers of lab.observation.v1 and triage.decision.v1), the classifier's EHR context
  * read and the notifier's EHR transaction (the EHR sees it on both), and every service exports its spans of that trace
  * over OTLP, here to a receiver in this JVM. Services of its own with tracing on; broker of its own.

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * HL7 v2 end to end (issue 16): a laboratory's ORU^R01 over MLLP, acknowledged by ingest, becomes a screening Task in
+ * HL7 v2 end to end: a laboratory's ORU^R01 over MLLP, acknowledged by ingest, becomes a screening Task in
  * the EHR of the run (the sandbox, or HAPI FHIR JPA); the lab's corrected result (OBX-11 = C), negative, withdraws it.
  * The patient is the one the EHR knows by the MRN that PID-3 carries.
  */

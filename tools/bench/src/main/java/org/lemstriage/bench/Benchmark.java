@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 /**
  * One benchmark run against the running local stack: the raw limits, ingest throughput, end-to-end latency under
  * background load, memory, start-up and each process's CPU cost per phase, printed as a table against the targets
- * of issues 6 and 17 and written as JSON.
+ * (docs/benchmark.md) and written as JSON.
  * Started by {@code deploy/local/stack bench [--quick]}, which starts the stack and passes the services' pids and
  * start-up times.
  *
@@ -47,7 +47,7 @@ public final class Benchmark {
                 Duration.ofSeconds(30), 16, 4, 200, 300);
     }
 
-    /** The targets of issues 6 and 17 (the same machine, everything on one box, a full run). */
+    /** The targets (docs/benchmark.md; the same machine, everything on one box, a full run). */
     static final double TARGET_BUNDLE_OBS_PER_S = 10_000;
     /** Bundles against the single-thread HAPI JSON parse of the same run: every entry is parsed strictly. */
     static final double TARGET_BUNDLE_VS_PARSE = 0.15;
@@ -128,7 +128,7 @@ public final class Benchmark {
                 endToEnd.createPatient("bench-" + p); // the cohort's patients exist, so its positives become Tasks
             }
             memory.sample();
-            // Every decision of the measured phases, to count those made without the EHR's context (issue 13, finding 7)
+            // Every decision of the measured phases, to count those made without the EHR's context
             TopicWindow decisions = new TopicWindow(opts.get("kafka"), List.of(org.lemstriage.model.Topics.TRIAGE_DECISION));
             step("warm-up: the cohort's mix until the single rate settles, " + plan.warmUp().toSeconds() + " s at most (not measured)");
             List<String> bundles = bundles(bodies);
@@ -232,7 +232,7 @@ public final class Benchmark {
 
     /**
      * Whether the rate has settled: each of the last two rounds within 5 % of the round before. One such round was
-     * not enough: a run stopped at 1,567 and 1,639 a second and then measured 2,074 (issue 17).
+     * not enough: a run stopped at 1,567 and 1,639 a second and then measured 2,074.
      */
     static boolean settled(List<Double> rates) {
         int n = rates.size();

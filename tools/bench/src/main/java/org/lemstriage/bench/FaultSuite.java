@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The fault suite (issue 13): positives flow into a running stack while one fault is injected as an operator would
+ * The fault suite: positives flow into a running stack while one fault is injected as an operator would
  * meet it (a component killed with SIGKILL and relaunched, the broker killed, the EHR hung, refusing connections, or
  * slow, the broker's disk full or its log directory read-only), and each run counts what a hospital cares about:
  * sent, acknowledged, lost, duplicated, on a dead-letter topic, AuditEvents missing, and the time from the fault's
@@ -20,7 +20,7 @@ import java.util.Map;
  * answered request has no AuditEvent. Run by {@code deploy/local/stack chaos [--quick|--full]}.
  */
 public final class FaultSuite {
-    /** The quick plan runs in .ci/run; the full one is the issue's: 300 positives at 25/s per fault. */
+    /** The quick plan runs in .ci/run; the full one: 300 positives at 25/s per fault. */
     enum Plan {
         QUICK(60, 20, List.of(Fault.kill("classifier", 5), Fault.kill("notifier", 5), Fault.ehrRefusing(15))),
         FULL(300, 25, List.of(Fault.kill("kafka", 10), Fault.kill("classifier", 5), Fault.kill("notifier", 5),

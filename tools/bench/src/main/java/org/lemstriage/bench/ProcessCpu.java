@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * CPU time (user + system) that processes have used, from Linux's /proc: absolute rates are noisy on a shared
- * machine, the CPU a phase cost each process is much less so (issue 17).
+ * machine, the CPU a phase cost each process is much less so.
  */
 final class ProcessCpu {
     /** The benchmark's own process, the load generator, under this name. */

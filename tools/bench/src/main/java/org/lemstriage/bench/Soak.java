@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Single Observations from 16 clients, round after round, each round's rate, median latency and ingest's CPU per
- * 1,000: how a freshly started ingest warms up, and a JVM setting's effect once it has (issue 17's before and after).
+ * 1,000: how a freshly started ingest warms up, and a JVM setting's effect once it has (before and after).
  * Against a running stack:
  * <pre>
  * java -cp "tools/bench/target/bench-0.2.0.jar:tools/bench/target/lib/*" org.lemstriage.bench.Soak \

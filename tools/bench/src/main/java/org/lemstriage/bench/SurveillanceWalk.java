@@ -140,7 +140,7 @@ public final class SurveillanceWalk {
         return false;
     }
 
-    /** The patient's requested round Tasks (ruleset 3.0: Tasks asking a clinician are not rounds). */
+    /** The patient's requested round Tasks (Tasks asking a clinician are not rounds). */
     private List<Task> requested(String patient) {
         return tasks(patient, "requested").stream().filter(t -> EhrIdentifiers.ROUND.equals(t.getIdentifierFirstRep().getSystem())).toList();
     }

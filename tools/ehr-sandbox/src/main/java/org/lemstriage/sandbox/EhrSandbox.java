@@ -47,7 +47,7 @@ import java.util.Set;
 public final class EhrSandbox implements AutoCloseable {
     public static final List<Class<? extends Resource>> TYPES = List.of(Patient.class, Observation.class,
             Condition.class, Task.class, ServiceRequest.class, Provenance.class, Organization.class,
-            // Ruleset 2.0: the ordering clinician and the notice lems-triage sends them
+            // The ordering clinician and the notice lems-triage sends them
             Practitioner.class, PractitionerRole.class, Communication.class);
 
     private final Server jetty;

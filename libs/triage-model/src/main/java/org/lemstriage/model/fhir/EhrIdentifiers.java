@@ -5,22 +5,22 @@ import java.util.Optional;
 /**
  * Business identifier systems of what lems-triage writes to the EHR. Values derive from the decision's episode id,
  * so any redelivery or replay addresses the same resources (conditional create), never new ones. The notifier writes
- * by them; the classifier reads an episode's Tasks back by them (ruleset 2.0: round progress).
+ * by them; the classifier reads an episode's Tasks back by them (round progress).
  */
 public final class EhrIdentifiers {
     public static final String EPISODE = "https://lemstriage.org/fhir/sid/screening-episode";
     public static final String ROUND = "https://lemstriage.org/fhir/sid/screening-round";
     /**
-     * The one Task of a clinician-review episode (ruleset 2.0: an old positive result), and (ruleset 3.0) each Task
-     * that asks a clinician something ({@link #request}).
+     * The one Task of a clinician-review episode (an old positive result), and each Task that asks a clinician
+     * something ({@link #request}).
      */
     public static final String REVIEW = "https://lemstriage.org/fhir/sid/clinician-review";
-    /** The Task that says an episode ended: a tumour was recorded, or the surveillance is complete (ruleset 2.0). */
+    /** The Task that says an episode ended: a tumour was recorded, or the surveillance is complete. */
     public static final String CLOSING = "https://lemstriage.org/fhir/sid/screening-closing";
-    /** A notice to the clinician who asked for a result (ruleset 2.0), one per episode and clinician. */
+    /** A notice to the clinician who asked for a result, one per episode and clinician. */
     public static final String NOTICE = "https://lemstriage.org/fhir/sid/clinician-notice";
     /**
-     * A round's own orders (ruleset 2.0): its CT thorax and its FDG-PET, each a ServiceRequest a radiology system can
+     * A round's own orders: its CT thorax and its FDG-PET, each a ServiceRequest a radiology system can
      * schedule. Their requisition (the group of orders) is the episode ({@link #EPISODE}).
      */
     public static final String ORDER = "https://lemstriage.org/fhir/sid/screening-order";
@@ -28,7 +28,7 @@ public final class EhrIdentifiers {
     public static final String DECISION = "https://lemstriage.org/fhir/sid/triage-decision";
     public static final String TASK_CODE_SYSTEM = "https://lemstriage.org/fhir/CodeSystem/task-code";
     /**
-     * What lems-triage itself withdrew (ruleset 3.0): the code, in {@link #TASK_CODE_SYSTEM}, of a Task's statusReason
+     * What lems-triage itself withdrew: the code, in {@link #TASK_CODE_SYSTEM}, of a Task's statusReason
      * and the author of an order's withdrawal note. Only such a Task or order is reopened when its episode reopens,
      * and such a Task is no clinician's answer.
      */
@@ -55,7 +55,7 @@ public final class EhrIdentifiers {
         return episodeId + "/review";
     }
 
-    /** {@code <episode>/review/<request id>}: a Task that asks a clinician something (ruleset 3.0). */
+    /** {@code <episode>/review/<request id>}: a Task that asks a clinician something. */
     public static String request(String episodeId, String requestId) {
         return review(episodeId) + "/" + requestId;
     }

@@ -19,7 +19,7 @@ public enum Analyte {
     AGNA1("agna1", "AGNA-1 (SOX1) antibody", null),
     /**
      * A recorded diagnosis of Lambert-Eaton myasthenic syndrome (a Condition, not a lab result). About 15 % of LEMS
-     * patients have no P/Q-type antibody (seed texts): ruleset 2.0 screens them as it screens a P/Q positive.
+     * patients have no P/Q-type antibody (seed texts): they are screened as a P/Q positive is.
      */
     LEMS_DIAGNOSIS("lems-diagnosis", "Lambert-Eaton myasthenic syndrome diagnosis", null);
 

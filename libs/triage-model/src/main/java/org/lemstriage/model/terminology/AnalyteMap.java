@@ -32,7 +32,7 @@ public final class AnalyteMap {
         this.byLabCode = Map.copyOf(byLabCode);
     }
 
-    /** The default lab codes of DESIGN.md only. */
+    /** The shipped default lab codes ({@value #DEFAULT_RESOURCE}) only. */
     public static AnalyteMap defaults() {
         return withExtraMaps(List.of());
     }

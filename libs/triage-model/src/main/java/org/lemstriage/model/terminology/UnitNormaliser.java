@@ -21,7 +21,7 @@ public final class UnitNormaliser {
     private static final String UCUM_SYSTEM = "http://unitsofmeasure.org";
     /**
      * Molar units as labs write them, which UCUM lacks (UCUM has no "M"): UK laboratories report the VGCC antibody in
-     * "pM" (e.g. Oxford Immunology's VGCC assay, "pM of bound toxin"). Read as the UCUM units they mean. Ruleset 2.0.
+     * "pM" (e.g. Oxford Immunology's VGCC assay, "pM of bound toxin"). Read as the UCUM units they mean.
      */
     private static final Map<String, String> LAB_SPELLINGS = Map.of("pM", "pmol/L", "nM", "nmol/L");
     private final UcumEssenceService ucum;

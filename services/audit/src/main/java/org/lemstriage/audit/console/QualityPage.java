@@ -33,7 +33,7 @@ import java.util.Objects;
 @RolesAllowed(ConsoleUser.AUDITOR)
 public class QualityPage {
     static final int WEEKS = 26;
-    /** Days from a round's Task written to completed, in these bins (the round's window is 11 to 14 days: ruleset 2.0). */
+    /** Days from a round's Task written to completed, in these bins (a round is due within 30 days of its date). */
     private static final int[] COMPLETION_BINS = {7, 14, 30, 60, 90};
 
     /** One chart: its heading, what it measures, the SVG, and its figures as a table for those who read rather than look. */

@@ -10,9 +10,8 @@ import java.util.List;
 
 /**
  * One open surveillance episode on the worklist: its patient, tier and next step. The next step is the round that is
- * OVERDUE, else DUE, else the first PLANNED (states as the classifier last decided them, ruleset 2.0); a
- * CLINICIAN_REVIEW episode has no rounds, and a plan held for a clinician (ruleset 3.0) waits on them: their step is the
- * review.
+ * OVERDUE, else DUE, else the first PLANNED (states as the classifier last decided them); a CLINICIAN_REVIEW episode
+ * has no rounds, and a plan held for a clinician waits on them: their step is the review.
  */
 public record WorklistEntry(String patientKey, String episodeId, String tier, String status, String nextStep, LocalDate dueFrom,
                             LocalDate dueTo, String decidedAt) {
@@ -29,7 +28,7 @@ public record WorklistEntry(String patientKey, String episodeId, String tier, St
         String decided = episode.decidedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         if (episode.episodeKind() == TriageDecision.EpisodeKind.CLINICIAN_REVIEW || episode.plan() == null || episode.plan().isEmpty()
                 || episode.hold() != null) {
-            // Ruleset 3.0: a plan held for a clinician waits on that clinician, not on a round
+            // A plan held for a clinician waits on that clinician, not on a round
             String step = episode.hold() == TriageDecision.Hold.CLINICIAN_DECISION ? "Clinician decision: imaging held"
                     : episode.hold() == TriageDecision.Hold.CONFIRMATION ? "Clinician confirmation before screening" : "Clinician review";
             return new WorklistEntry(episode.patientKey(), episode.episodeId(), tier, REVIEW, step, null, null, decided);

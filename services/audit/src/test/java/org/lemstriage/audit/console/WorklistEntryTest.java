@@ -11,7 +11,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The worklist's next step for an episode: a round, or (ruleset 3.0) the clinician a held plan waits on. */
+/** The worklist's next step for an episode: a round, or the clinician a held plan waits on. */
 class WorklistEntryTest {
     private static final List<ScreeningRound> PLAN = List.of(
             new ScreeningRound(1, "CT thorax", LocalDate.parse("2026-11-03"), LocalDate.parse("2026-12-03"), RoundState.PLANNED),

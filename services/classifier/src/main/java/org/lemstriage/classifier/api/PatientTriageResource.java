@@ -107,8 +107,8 @@ public class PatientTriageResource {
     }
 
     /**
-     * The episode's lifecycle (ruleset 2.0): its rounds and where each stands, and how it ended; ruleset 3.0: what
-     * clinicians were asked and why the plan waits.
+     * The episode's lifecycle: its rounds and where each stands, how it ended, what clinicians were asked and why the
+     * plan waits.
      */
     private static EpisodeView episode(PatientTriage.Episode e) {
         return e == null ? null : new EpisodeView(e.episodeId(), e.version(), e.episodeKind(), e.tier(), e.start(), e.plan(),
@@ -134,7 +134,7 @@ public class PatientTriageResource {
 
     /**
      * One episode: its kind, tier and start, each round with its window and state, the overdue ones, its end, what
-     * clinicians are asked and why its plan waits (ruleset 3.0).
+     * clinicians are asked and why its plan waits.
      */
     public record EpisodeView(String episodeId, int version, TriageDecision.EpisodeKind kind, TriageDecision.Tier tier,
                               java.time.LocalDate start, List<TriageDecision.ScreeningRound> rounds, List<Integer> overdue,

@@ -39,9 +39,9 @@ import java.util.function.Function;
 /**
  * Reads what DELTA-P and the surveillance need from the EHR's FHIR API: the Patient (birth date, gender), smoking status (LOINC
  * 72166-2), body weights (29463-7, converted to kg with UCUM), Karnofsky (89243-0) and ECOG (89247-1) scores, pregnancy
- * status (82810-3, ruleset 3.0), the patient's Conditions with onset and abatement, and the Tasks of the episode with
- * their coded outputs (ruleset 2.0: round progress, a round's CT reported negative; 3.0: clinicians' answers). Facts
- * only; the classifier's rules judge them. Any failed read fails the whole context.
+ * status (82810-3), the patient's Conditions with onset and abatement, and the Tasks of the episode with their coded
+ * outputs (round progress, a round's CT reported negative, clinicians' answers). Facts only; the classifier's rules
+ * judge them. Any failed read fails the whole context.
  */
 @ApplicationScoped
 public class ClinicalContextReader {
@@ -50,7 +50,7 @@ public class ClinicalContextReader {
     static final String WEIGHT = "29463-7";
     static final String KARNOFSKY = "89243-0";
     static final String ECOG = "89247-1";
-    /** Pregnancy status (ruleset 3.0: imaging is held for a clinician's decision in pregnancy). */
+    /** Pregnancy status (imaging is held for a clinician's decision in pregnancy). */
     static final String PREGNANCY_STATUS = "82810-3";
     private static final String[] OBSERVATION_CODES = {SMOKING, WEIGHT, KARNOFSKY, ECOG, PREGNANCY_STATUS};
 

@@ -27,9 +27,9 @@ import org.lemstriage.model.Topics;
  * fail. The request is acknowledged only once the answer is on the broker.
  * <p>
  * Requests are answered concurrently, on the {@value #READERS} worker pool (its size is
- * {@code smallrye.messaging.worker.context-readers.max-concurrency}): one at a time, a slow EHR made positives queue
- * behind each other's reads and miss the context hold, and a hung one answered one request per read time-out
- * (issue 13, findings 7 and 8). Answers need no order: each names its request.
+ * {@code smallrye.messaging.worker.context-readers.max-concurrency}): one at a time, a slow EHR would make positives
+ * queue behind each other's reads and miss the context hold, and a hung one would answer one request per read
+ * time-out. Answers need no order: each names its request.
  */
 @ApplicationScoped
 public class ContextRequestConsumer {

@@ -13,7 +13,7 @@ import java.util.Map;
  * One bounded budget of native memory for all of this instance's RocksDB stores (two stores per partition), as Kafka
  * Streams' memory-management guide does it: a shared block cache that also accounts for the write buffers. By default
  * each store has its own 50 MiB cache and up to three 16 MiB write buffers, all outside the JVM's heap: the
- * classifier's RSS under load was 392 MiB with 128 MiB of heap (issue 17). Per-patient state is small (a few KiB per
+ * classifier's RSS under load was 392 MiB with 128 MiB of heap. Per-patient state is small (a few KiB per
  * patient), so reads rarely leave the cache even at this size.
  */
 public class BoundedStoreMemory implements RocksDBConfigSetter {

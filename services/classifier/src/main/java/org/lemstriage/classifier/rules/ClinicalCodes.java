@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * The code lists the rules read the EHR's records by (DELTA-P items, tumours, pregnancy, a recorded LEMS diagnosis),
  * from a JSON file a clinician can review ({@value #DEFAULT_RESOURCE} by default, each list with its source).
- * A file that lacks a list ruleset 3.0 needs is refused at start, naming the list.
+ * A file that lacks a list the rules need is refused at start, naming the list.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ClinicalCodes(CodeList smokingCurrent, CodeList smokingNotCurrent, CodeList smokingUnknown,

@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What clinicians answered on the episode's request Tasks (ruleset 3.0), read from the Tasks of this episode only: a
+ * What clinicians answered on the episode's request Tasks, read from the Tasks of this episode only: a
  * Task of an episode retracted earlier never answers a question of the next one. An answer is a completed Task whose
  * output of type {@link ClinicianRequest#ANSWER_TYPE} is SNOMED CT Yes or No. A question whose Task was finished
  * without one (completed without the coded answer, cancelled, rejected or failed by anyone but lems-triage) is asked

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Limits for results that carry neither their own interpretation nor their own reference range (DESIGN.md, "Clinical
- * logic"; ruleset 2.0): first the lab's own limit for its own code, then the default for the analyte. Values are in
- * the analyte's canonical unit (nmol/L), or the end dilution for a titer.
+ * Limits for results that carry neither their own interpretation nor their own reference range
+ * (docs/clinical-ruleset-3.md, "Reading a result"): first the lab's own limit for its own code, then the default for
+ * the analyte. Values are in the analyte's canonical unit (nmol/L), or the end dilution for a titer.
  */
 public final class Cutoffs {
     /**
@@ -28,15 +28,15 @@ public final class Cutoffs {
     private static final Map<String, Limit> DEFAULT_LAB_LIMITS = Map.of(
             // ARUP 0092628: negative <=24.5 pmol/L, indeterminate 24.6-45.6, positive >=45.7 (ARUP test directory)
             "https://ltd.aruplab.com/Tests/Pub|0092628", new Limit("ARUP", new BigDecimal("0.0456"), false, "nmol/L"),
-            // Labcorp 140640: reference interval 0-30 pmol/L (Labcorp test menu; DESIGN.md). Ruleset 1.0 used the
-            // generic 0.02 nmol/L here and called 25 pmol/L positive, inside Labcorp's own normal range
+            // Labcorp 140640: reference interval 0-30 pmol/L (Labcorp test menu). The generic 0.02 nmol/L would call
+            // 25 pmol/L positive, inside Labcorp's own normal range
             "https://www.labcorp.com/tests|140640", new Limit("Labcorp", new BigDecimal("0.030"), false, "nmol/L"),
             // Mayo AGNTS (AGNA-1 titer, serum): Mayo's serum indirect-immunofluorescence antibodies report "<1:240"
             // as the reference value (Mayo test catalog; e.g. its autoimmune panels' reference column), so an end
             // titer of 1:240 or more is positive
             "https://www.mayocliniclabs.com/test-catalog|AGNTS", new Limit("Mayo", new BigDecimal("240"), true, "titer 1:"),
-            // Ruleset 3.0: an AGNA-1 titer under LOINC 53709-2 names no lab; without its own range or interpretation it
-            // is read against the same 1:240 reference, the one published AGNA-1 titer reference we have (Mayo)
+            // An AGNA-1 titer under LOINC 53709-2 names no lab; without its own range or interpretation it is read
+            // against the same 1:240 reference, the one published AGNA-1 titer reference we have (Mayo)
             "http://loinc.org|53709-2", new Limit("the AGNA-1 titer reference (Mayo)", new BigDecimal("240"), true, "titer 1:"));
 
     /**

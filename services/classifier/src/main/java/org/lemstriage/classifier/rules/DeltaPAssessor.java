@@ -22,7 +22,7 @@ import java.util.Set;
  * present "at or within 3 months from onset"). Onset is taken as the date of the first decisive positive antibody
  * result (or a recorded LEMS diagnosis's onset). No data is UNKNOWN, never ABSENT: only an explicit record makes an
  * item ABSENT.
- * <p>Ruleset 3.0: bulbar symptoms and erectile dysfunction count only when their Condition was active at or within
+ * <p>Bulbar symptoms and erectile dysfunction count only when their Condition was active at or within
  * 3 months of onset (onset, abatement and clinical status read together), not one resolved before; smoking is the
  * status at diagnosis (the latest on or before onset; failing that, the first recorded within 3 months after it), and
  * a status that does not say whether the patient smokes now is UNKNOWN.
@@ -30,7 +30,7 @@ import java.util.Set;
 public final class DeltaPAssessor {
     /** DELTA-P counts items at or within 3 months from onset (Titulaer 2011). */
     static final int ITEM_WINDOW_MONTHS = 3;
-    /** Weight loss is judged over the 6 months before onset (DESIGN.md, "Clinical logic"). */
+    /** Weight loss is judged over the 6 months before onset. */
     static final int WEIGHT_WINDOW_MONTHS = 6;
     /** DELTA-P item L: weight loss of 5 % or more (Titulaer 2011). */
     static final BigDecimal WEIGHT_LOSS_FRACTION = new BigDecimal("0.05");

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Ruleset 3.0: an equivocal or indeterminate screening antibody result (P/Q-type VGCC, SOX1, AGNA-1) is never silent:
+ * An equivocal or indeterminate screening antibody result (P/Q-type VGCC, SOX1, AGNA-1) is never silent:
  * one Task asks to repeat or confirm the test, routine, for the clinician who ordered it where the result names one
  * (else the worklist). No rounds come from it. A later decisive result of the same antibody that is not equivocal
  * answers it.

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Ruleset 3.0: a child (under 18 at the first positive result) or a pregnancy (an active pregnancy Condition, or the
+ * A child (under 18 at the first positive result) or a pregnancy (an active pregnancy Condition, or the
  * latest pregnancy status, LOINC 82810-3, saying pregnant) gets the plan written with every imaging order on hold
  * and one clinician-decision Task; nothing is released until the clinician decides: yes releases the plan on its
  * schedule, no ends the episode. DELTA-P and its schedules come from adult cohorts (Titulaer 2011, Maddison 2020),

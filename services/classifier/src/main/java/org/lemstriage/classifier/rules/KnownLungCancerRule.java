@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * A known small-cell lung cancer in the EHR: no screening Task, since the tumour LEMS points at is already found
- * (DESIGN.md, tiers). The decision records why. Only a confirmed, active diagnosis counts (a provisional, differential
- * or unconfirmed one is what screening works up), and only a tumour that explains LEMS ({@link TumourFit}, code list
- * {@code lemsTumour}: small-cell lung cancer; Graus 2021). A known non-small-cell or
+ * (docs/clinical-ruleset-3.md). The decision records why. Only a confirmed, active diagnosis counts (a provisional,
+ * differential or unconfirmed one is what screening works up), and only a tumour that explains LEMS
+ * ({@link TumourFit}, code list {@code lemsTumour}: small-cell lung cancer; Graus 2021). A known non-small-cell or
  * histologically unspecified lung cancer (ICD-10-CM C34), any other malignancy and ICD-10-CM G73.1 go to a clinician
  * instead ({@link TumourFitReviewRule}), and the screening goes ahead meanwhile.
  */

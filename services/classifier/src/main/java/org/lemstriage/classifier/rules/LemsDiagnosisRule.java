@@ -5,11 +5,11 @@ import org.lemstriage.model.terminology.Analyte;
 import java.util.List;
 
 /**
- * Ruleset 2.0, seronegative LEMS: about 15 % of LEMS patients have no P/Q-type antibody (seed texts), and their
+ * Seronegative LEMS: about 15 % of LEMS patients have no P/Q-type antibody (seed texts), and their
  * tumour risk is screened alike. A recorded, confirmed LEMS diagnosis (ICD-10-CM G70.80, G70.81, G73.1; SNOMED CT
  * 56989000; the ConceptMap in triage-model) opens the same surveillance as a P/Q-type positive result, tiered by the
  * same DELTA-P score ({@link VgccPqDeltaPRule}). When the P/Q-type antibody is positive too, that rule decides and
- * this one stays silent: one reason, not two. Ruleset 3.0 tiers unknown items as {@link VgccPqDeltaPRule} does.
+ * this one stays silent: one reason, not two. Unknown items are tiered as {@link VgccPqDeltaPRule} tiers them.
  */
 public final class LemsDiagnosisRule implements TriageRule {
     public static final String HIGH = "LEMS-DIAGNOSIS-DELTA-P-HIGH@1";

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Ruleset 3.0: confirm before two years of imaging. A P/Q-type VGCC result above the lab's normal limit but at or
+ * Confirm before two years of imaging. A P/Q-type VGCC result above the lab's normal limit but at or
  * below {@code lowTitreMax} (0.10 nmol/L by default: the low band, 0.03-0.10 nmol/L, of Zalewski et al., Muscle Nerve
  * 2016, in whose cohort these antibodies were found in 1.7 % of healthy and 4 % of lung-cancer controls and low values
  * rarely meant neurological autoimmunity), with no LEMS diagnosis recorded (ingested, or a Condition in the EHR) and

@@ -4,7 +4,7 @@ import java.time.LocalDate;
 import java.time.Period;
 
 /**
- * Ruleset 2.0: a first positive result dated more than 6 months before it reaches lems-triage (a backfill, an
+ * A first positive result dated more than 6 months before it reaches lems-triage (a backfill, an
  * {@code $import}) opens no screening rounds. Rounds planned from its date would be overdue and released all at once;
  * instead one clinician-review Task says what was found and when, and a clinician decides on screening. The 6 months
  * are the interval of the surveillance rounds (EFNS 2011: every 6 months): an older result has missed at least one.

@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * What the rules see for one patient: the antibody results, each with its reading, and what the EHR's clinical
- * context says. Only final, amended and corrected results decide (DESIGN.md); preliminary ones are kept and shown but
- * decide nothing.
+ * context says. Only final, amended and corrected results decide; preliminary ones are kept and shown but decide
+ * nothing.
  *
  * @param context          whether the clinical context could be read
  * @param onset            the date of the first decisive positive screening result (DELTA-P's onset), or null

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Whether one result is POSITIVE, NEGATIVE or EQUIVOCAL (ruleset 2.0): the lab's explicit statement (POS, NEG, IND,
+ * Whether one result is POSITIVE, NEGATIVE or EQUIVOCAL: the lab's explicit statement (POS, NEG, IND,
  * ...); else, for a value inside the lab's indeterminate band, EQUIVOCAL whatever flag the lab set (a flag H or A says
  * "above normal", not "positive", and is no reason to round up); else the lab's flag; else the result's own
  * qualitative value, its own reference range, the lab's own limit for its code, the default cutoff.

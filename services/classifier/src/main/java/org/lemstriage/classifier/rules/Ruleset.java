@@ -24,21 +24,21 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Ruleset 3.0 (DESIGN.md, "Clinical logic", as amended by issues 12 and 30; docs/clinical-ruleset-3.md): the rules in
- * force and how their findings combine. The highest tier any rule supports wins; a rule that excludes screening (a
- * known small-cell lung cancer) wins over every tier and every question; no finding is NONE. What rules ask of
- * clinicians is collected, and the strongest hold wins (CONFIRMATION, no rounds written, over CLINICIAN_DECISION,
- * rounds written on hold). The version goes into every decision, so an audit can tell which logic decided.
+ * Ruleset 3.0 (docs/clinical-ruleset-3.md): the rules in force and how their findings combine. The highest tier any
+ * rule supports wins; a rule that excludes screening (a known small-cell lung cancer) wins over every tier and every
+ * question; no finding is NONE. What rules ask of clinicians is collected, and the strongest hold wins (CONFIRMATION,
+ * no rounds written, over CLINICIAN_DECISION, rounds written on hold). The version goes into every decision, so an
+ * audit can tell which logic decided.
  * <p>The rules: the tumour must fit ({@link TumourFit}, {@link KnownLungCancerRule}, {@link TumourFitReviewRule});
  * DELTA-P as Titulaer counted it, unknown never lowering the tier ({@link DeltaPAssessor}, {@link VgccPqDeltaPRule});
  * confirm before two years of imaging ({@link LowTitreRule}, {@link ImagingHoldRule}, {@link EquivocalRepeatRule});
- * the surveillance ({@link Surveillance}). What changed from 2.0, and why: docs/clinical-ruleset-3.md.
+ * the surveillance ({@link Surveillance}).
  */
 public final class Ruleset {
     public static final String VERSION = "3.0";
     /**
      * What starts screening when decisive and positive, and whose first date is taken as onset: the antibodies, and
-     * (ruleset 2.0) a recorded LEMS diagnosis, for the seronegative patients.
+     * a recorded LEMS diagnosis, for the seronegative patients.
      */
     public static final List<Analyte> SCREENING_ANTIBODIES = List.of(Analyte.VGCC_PQ, Analyte.SOX1, Analyte.AGNA1, Analyte.LEMS_DIAGNOSIS);
     /** The upper end of Zalewski 2016's low band of P/Q-type VGCC antibody values (0.03-0.10 nmol/L), in nmol/L. */
@@ -103,7 +103,7 @@ public final class Ruleset {
 
     /**
      * The date a surveillance's plan counts from, and that the old-result rule judges: the first decisive positive
-     * antibody result's date, or (ruleset 3.0) the day a LEMS diagnosis was recorded (Condition.recordedDate), else
+     * antibody result's date, or the day a LEMS diagnosis was recorded (Condition.recordedDate), else
      * the day it reached lems-triage: not its symptom onset, which may be months before it was recorded. A diagnosis
      * recorded years ago is an old result like any other.
      */

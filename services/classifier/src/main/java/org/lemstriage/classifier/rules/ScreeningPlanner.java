@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Tumour-screening rounds per tier, ruleset 2.0. Every tier that screens is followed for at least two years: EFNS
+ * Tumour-screening rounds per tier. Every tier that screens is followed for at least two years: EFNS
  * guideline on screening for tumours in paraneoplastic syndromes (Titulaer et al., Eur J Neurol 2011): CT thorax,
  * FDG-PET if negative, every 6 months for at least 2 years; DELTA-P authors: HIGH at 3 months, then 6-monthly for at
  * least 2 years.
@@ -17,7 +17,7 @@ import java.util.List;
  * <li>INTERMEDIATE: months 0, 6, 12, 18, 24.</li>
  * <li>LOW: months 0, 6, 12, 18, 24 by default, at routine priority. The prospective validation of DELTA-P (Maddison
  *     et al. 2020) found SCLC in 18.8 % of patients scoring 1, too many to stop after one repeat. The shortened plan
- *     of ruleset 1.0 (months 0 and 6, after Titulaer 2011) stays available as an explicit policy:
+ *     (months 0 and 6, after Titulaer 2011) stays available as an explicit policy:
  *     {@code lemstriage.rules.low-tier-plan=shortened}.</li>
  * </ul>
  */
@@ -31,7 +31,7 @@ public final class ScreeningPlanner {
     /** Screening lasts at least two years after the positive result (EFNS 2011; DELTA-P authors). */
     public static final int HORIZON_MONTHS = 24;
 
-    /** The LOW tier's plan: the full two years (default), or one repeat at 6 months (Titulaer 2011; ruleset 1.0). */
+    /** The LOW tier's plan: the full two years (default), or one repeat at 6 months (Titulaer 2011). */
     public enum LowTierPlan { FULL, SHORTENED }
 
     private final LowTierPlan lowTierPlan;

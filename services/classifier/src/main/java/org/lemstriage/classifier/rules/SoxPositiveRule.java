@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * A decisive positive SOX1 or AGNA-1 (anti-glial nuclear antibody type 1, which is SOX1) result: HIGH.
  * SOX antibodies are about 65 % sensitive and 95 % specific for small-cell lung cancer in LEMS (Titulaer et al.,
- * J Clin Oncol 2009; DESIGN.md), and they point at the tumour whatever the DELTA-P score.
+ * J Clin Oncol 2009), and they point at the tumour whatever the DELTA-P score.
  */
 public final class SoxPositiveRule implements TriageRule {
     public static final String ID = "SOX1-POSITIVE@1";

@@ -19,9 +19,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The surveillance after an episode opens (ruleset 2.0, issue 12, "the closed loop"; ruleset 3.0, issue 30). A LEMS
- * patient is screened for a tumour repeatedly for at least two years, and the tumour can appear late (EFNS 2011;
- * DESIGN.md): SCLC was found within 3 months in 92 % and within a year in 96 % (Titulaer et al. 2008).
+ * The surveillance after an episode opens. A LEMS patient is screened for a tumour repeatedly for at least two years,
+ * and the tumour can appear late (EFNS 2011; docs/clinical-ruleset-3.md): SCLC was found within 3 months in 92 % and
+ * within a year in 96 % (Titulaer et al. 2008).
  * <ul>
  * <li>{@value #TUMOUR_RECORDED}: the EHR gained a confirmed, active tumour that explains LEMS after the episode opened
  *     (small-cell lung cancer, {@link TumourFit}).
@@ -156,7 +156,7 @@ public final class Surveillance {
      *
      * @param negativeCts the rounds whose CT the team recorded as negative
      * @param readOn      the day the EHR was last read, or null if it could not be
-     * @param held        whether imaging is held for a clinician's decision (ruleset 3.0): no round is released and
+     * @param held        whether imaging is held for a clinician's decision: no round is released and
      *                    no PET ordered meanwhile
      */
     public static List<ScreeningRound> progress(List<ScreeningRound> plan, List<ScreeningRound> before,

@@ -19,8 +19,8 @@ public interface TriageRule {
 
     /**
      * What a rule found: the tier it supports (NONE for supporting evidence that sets no tier), whether it rules
-     * screening out, the results it rests on, a sentence for the clinician, and (ruleset 3.0) what it asks a
-     * clinician, whether the plan must wait, and whether a clinician's answer ends the episode.
+     * screening out, the results it rests on, a sentence for the clinician, and what it asks a clinician, whether the
+     * plan must wait, and whether a clinician's answer ends the episode.
      */
     record Finding(String ruleId, Tier tier, boolean excludesScreening, List<PatientEvidence.ReadResult> basis,
                    String reason, List<ClinicianRequest> requests, Hold hold, Ending ending) {

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Ruleset 3.0: whether a tumour the EHR records explains LEMS. The tumour must fit the syndrome and its antibody
+ * Whether a tumour the EHR records explains LEMS. The tumour must fit the syndrome and its antibody
  * (Graus et al., Neurol Neuroimmunol Neuroinflamm 2021, PNS-Care: small-cell lung cancer for LEMS). Only a
  * confirmed, active Condition counts: provisional, differential and unconfirmed ones are what screening works up.
  * <ul>

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Ruleset 3.0: a confirmed, active cancer that does not by itself explain LEMS ({@link TumourFit}: any malignancy
+ * A confirmed, active cancer that does not by itself explain LEMS ({@link TumourFit}: any malignancy
  * but small-cell lung cancer and keratinocyte skin cancers; a non-small-cell or histologically unspecified lung
  * cancer; ICD-10-CM G73.1 without its neoplasm) neither stops nor ends the search for small-cell lung cancer. The
  * tumour must fit the syndrome and the antibody (Graus 2021, PNS-Care): for LEMS, small-cell lung cancer. A

@@ -6,7 +6,7 @@ import org.lemstriage.model.terminology.Analyte;
 import java.util.List;
 
 /**
- * A positive N-type VGCC result is supportive evidence only (DESIGN.md): shown, it sets no tier. Ruleset 2.0 records
+ * A positive N-type VGCC result is supportive evidence only: shown, it sets no tier. The decision's explanation says
  * that N-type together with a positive P/Q-type result raises the likelihood of small-cell lung cancer: in Lennon et
  * al. (N Engl J Med 1995;332:1467-74) N-type antibodies were found in 49 % of LEMS patients, and P/Q- with N-type
  * antibodies together in 54 % of patients with a paraneoplastic neurological complication of lung, ovarian or breast

@@ -11,8 +11,9 @@ import java.util.Locale;
 
 /**
  * A decisive positive P/Q-type VGCC result, tiered by the DELTA-P score counted from known (PRESENT) items only
- * (DESIGN.md, "Tiers"): 3 or more HIGH; 2 INTERMEDIATE; 0-1 LOW only when all six items are known.
- * <p>Ruleset 3.0: unknown never lowers the tier. Where the unknown items could make the score 3 or more,
+ * (docs/clinical-ruleset-3.md, "Tiers and DELTA-P"): 3 or more HIGH; 2 INTERMEDIATE; 0-1 LOW only when all six items
+ * are known.
+ * <p>Unknown never lowers the tier. Where the unknown items could make the score 3 or more,
  * {@code -INCOMPLETE@1} plans the HIGH schedule (the month-3 round) and asks a clinician to record the missing items,
  * listing them; when they arrive, the tier follows the complete data. Where they could make it 2 at most,
  * {@code -INTERMEDIATE@2}.
@@ -22,7 +23,7 @@ public final class VgccPqDeltaPRule implements TriageRule {
     public static final String INCOMPLETE = "VGCC-PQ-DELTA-P-INCOMPLETE@1";
     public static final String INTERMEDIATE = "VGCC-PQ-DELTA-P-INTERMEDIATE@2";
     public static final String LOW = "VGCC-PQ-DELTA-P-LOW@1";
-    /** DELTA-P score at and above which SCLC is likely: 3 (DESIGN.md tiers; Titulaer 2011, Maddison 2020). */
+    /** DELTA-P score from which SCLC is likely: 3 (docs/clinical-ruleset-3.md; Titulaer 2011, Maddison 2020). */
     static final int HIGH_SCORE = 3;
     static final int INTERMEDIATE_SCORE = 2;
     static final String MISSING_ITEMS = "record-delta-p-items";
@@ -46,7 +47,7 @@ public final class VgccPqDeltaPRule implements TriageRule {
     }
 
     /**
-     * The DELTA-P tiering, for whatever says LEMS ({@code what}): the P/Q-type antibody, or (ruleset 2.0) a recorded
+     * The DELTA-P tiering, for whatever says LEMS ({@code what}): the P/Q-type antibody, or a recorded
      * diagnosis of seronegative LEMS, whose patients are screened alike.
      */
     static Finding tier(PatientEvidence evidence, List<PatientEvidence.ReadResult> positives, String what, Ids ids) {

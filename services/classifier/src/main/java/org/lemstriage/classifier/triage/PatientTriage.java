@@ -28,7 +28,7 @@ import java.util.Map;
  *                        when none was opened or the last was retracted
  * @param episodesOpened  how many episodes this patient ever had: numbers the next episode's id
  * @param contextRequests how many context requests were made: numbers the next request's id
- * @param nextReview      when the open surveillance is next looked at (the EHR read again), or null (ruleset 2.0)
+ * @param nextReview      when the open surveillance is next looked at (the EHR read again), or null
  */
 public record PatientTriage(String patientKey, Map<String, LabResult> results, ClinicalContext context,
                             ContextWait contextWait, Episode episode, int episodesOpened, int contextRequests,
@@ -53,8 +53,8 @@ public record PatientTriage(String patientKey, Map<String, LabResult> results, C
     }
 
     /**
-     * Whether the EHR is still read for this patient's episode: a running surveillance, or (ruleset 3.0) one a tumour
-     * ended, until its two years are over: the tumour record may yet be withdrawn.
+     * Whether the EHR is still read for this patient's episode: a running surveillance, or one a tumour ended, until
+     * its two years are over: the tumour record may yet be withdrawn.
      */
     public boolean followed(LocalDate today) {
         return inSurveillance() || (episode != null && episode.closure() != null
@@ -62,7 +62,7 @@ public record PatientTriage(String patientKey, Map<String, LabResult> results, C
                 && !today.isAfter(episode.start().plusMonths(FOLLOWED_MONTHS)));
     }
 
-    /** A surveillance ended by a tumour is read again for its two years and one round window (ruleset 3.0). */
+    /** A surveillance ended by a tumour is read again for its two years and one round window. */
     static final int FOLLOWED_MONTHS = 25;
 
     PatientTriage withResults(Map<String, LabResult> newResults) {
@@ -110,7 +110,7 @@ public record PatientTriage(String patientKey, Map<String, LabResult> results, C
      * @param standing     requests that stay with the episode whatever the rules say later (ruleset 3.0: a result
      *                     after the closing, a surveillance reopened); null in state from before
      * @param skipped      rounds left out of the plan: their date passed while the episode was closed, and a later one
-     *                     is released in their place when it reopens (ruleset 3.0); null when none
+     *                     is released in their place when it reopens; null when none
      */
     public record Episode(String episodeId, int version, Tier tier, List<ScreeningRound> plan, List<String> rulesFired,
                           List<Evidence> evidence, List<DeltaPItem> deltaP, ContextStatus context, EpisodeKind kind,
@@ -138,8 +138,8 @@ public record PatientTriage(String patientKey, Map<String, LabResult> results, C
         }
 
         /**
-         * The episode reopened (ruleset 3.0): not closed, a request that says so standing, and the rounds whose date
-         * passed while it was closed skipped but the latest.
+         * The episode reopened: not closed, a request that says so standing, and the rounds whose date passed while
+         * it was closed skipped but the latest.
          */
         Episode reopened(ClinicianRequest request, List<Integer> missed) {
             List<Integer> skip = new ArrayList<>(skippedRounds());

@@ -94,8 +94,8 @@ class ClassifierIT {
             TriageDecision decision = EventJson.mapper().readValue(
                     probe.awaitRecord(r -> patient.equals(r.key()), Duration.ofSeconds(60)).value(), TriageDecision.class);
             assertThat(decision.context()).isEqualTo(TriageDecision.ContextStatus.UNAVAILABLE);
-            // Ruleset 3.0: unknown items never lower the tier (the HIGH schedule), and no round is released before the
-            // EHR says who the patient is (2.0: INTERMEDIATE, round 1 released)
+            // Unknown items never lower the tier (the HIGH schedule), and no round is released before the EHR says
+            // who the patient is
             assertThat(decision.tier()).isEqualTo(TriageDecision.Tier.HIGH);
             assertThat(decision.rulesFired()).contains("VGCC-PQ-DELTA-P-INCOMPLETE@1");
             assertThat(decision.plan()).allSatisfy(r -> assertThat(r.state()).isEqualTo(TriageDecision.RoundState.PLANNED));
@@ -128,9 +128,9 @@ class ClassifierIT {
     }
 
     /**
-     * Issue 29, finding 4: a result the triage cannot apply (no analyte), and a record whose key names another patient,
-     * are parked on lab.observation.dlq with the failure's kind, in the same transaction as their offsets; the stream
-     * goes on, the next patient is decided, and the classifier stays live.
+     * A result the triage cannot apply (no analyte), and a record whose key names another patient, are parked on
+     * lab.observation.dlq with the failure's kind, in the same transaction as their offsets; the stream goes on, the
+     * next patient is decided, and the classifier stays live.
      */
     @Test
     void aResultTheTriageCannotApplyIsParkedAndTheNextPatientIsDecided() throws Exception {
@@ -157,9 +157,9 @@ class ClassifierIT {
     }
 
     /**
-     * Issue 29, findings 1 and 4: a context request that is not JSON, and one the reader cannot handle (a key that is
-     * no FHIR id), are parked on triage.context-request.dlq with their reasons; the channel stays up, and the next
-     * positive is decided on the EHR's context. Neither the health answer nor the reason carries the key.
+     * A context request that is not JSON, and one the reader cannot handle (a key that is no FHIR id), are parked on
+     * triage.context-request.dlq with their reasons; the channel stays up, and the next positive is decided on the
+     * EHR's context. Neither the health answer nor the reason carries the key.
      */
     @Test
     void aContextRequestTheReaderCannotHandleIsParkedAndTheNextPositiveStillGetsItsContext() throws Exception {
@@ -195,7 +195,7 @@ class ClassifierIT {
 
     @Test
     void theTriageViewNeedsATokenWithTheReadScopeAndSaysNothingWithoutOne() {
-        // Issue 13, finding 1: the view is patient data (tier, antibody value, age, history); its 404 says who was tested
+        // The view is patient data (tier, antibody value, age, history), and its 404 would say who was tested
         String known = "Patient/lt-p001";
         String unknown = "Patient/nobody-" + UUID.randomUUID();
         for (String patient : new String[]{known, unknown}) {
@@ -213,9 +213,9 @@ class ClassifierIT {
 
     @Test
     void aSlowEhrStillGivesConcurrentPositivesTheirContextWithinTheHold() throws Exception {
-        // Issue 13, finding 7: context requests were read one at a time; with the EHR at 0.5 s a call (a context is
-        // four or five calls) eight positives at once queued for about 20 s, and those past the 10 s hold were decided
-        // without context, then rewritten by an UPDATE
+        // With the EHR at 0.5 s a call (a context is four or five calls), eight positives at once get their context
+        // within the 10 s hold. Read one at a time, they would queue for about 20 s, and those past the hold would be
+        // decided without context, then rewritten by an UPDATE
         List<String> patients = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             Patient patient = new Patient().setBirthDateElement(new DateType("1958-03-01"))

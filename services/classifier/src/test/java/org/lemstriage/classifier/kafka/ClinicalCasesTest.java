@@ -188,7 +188,7 @@ class ClinicalCasesTest {
             assertThat(last.explanation()).contains(strings(expect.get("explanationContains")));
         }
         if (expect.has("closure")) {
-            // The episode's closing decision, or a later one about the closed episode (ruleset 3.0)
+            // The episode's closing decision, or a later one about the closed episode
             assertThat(decisions).extracting(TriageDecision::action).contains(TriageDecision.Action.CLOSE);
             assertThat(last.closure().reason().name()).isEqualTo(expect.get("closure").asText());
         }
@@ -295,7 +295,7 @@ class ClinicalCasesTest {
                 strings(e.path("orderedBy")), null);
     }
 
-    /** A LEMS diagnosis as ingest publishes a Condition (ruleset 2.0): its verification read as a status. */
+    /** A LEMS diagnosis as ingest publishes a Condition: its verification read as a status. */
     static LabResult diagnosis(JsonNode e) {
         String status = switch (e.path("verification").asText("confirmed")) {
             case "confirmed" -> "final";
@@ -464,7 +464,7 @@ class ClinicalCasesTest {
         /**
          * Plays the notifier in miniature, so that the EHR's Tasks follow the decisions: a round's Task is written
          * on-hold, requested once DUE or OVERDUE; the team's statuses are left alone; CLOSE and RETRACT cancel the
-         * open ones, and a reopened episode (ruleset 3.0) reopens those it cancelled.
+         * open ones, and a reopened episode reopens those it cancelled.
          */
         void collect() {
             for (TriageDecision d : decisions.readValuesToList()) {

@@ -49,7 +49,7 @@ class PositivityTest {
 
     @Test
     void aFlagOnAValueInTheIndeterminateBandStaysEquivocal() {
-        // Ruleset 2.0: ARUP 35 pmol/L flagged H is inside 24.6-45.6: a flag is not a reason to round up
+        // ARUP 35 pmol/L flagged H is inside 24.6-45.6: a flag is not a reason to round up
         var reading = positivity.read(lab("https://ltd.aruplab.com/Tests/Pub|0092628", "0.035", null, List.of("H"))).orElseThrow();
         assertThat(reading.result()).isEqualTo(Qualitative.EQUIVOCAL);
         assertThat(reading.basis()).contains("indeterminate band", "flag H does not make it positive");
@@ -60,7 +60,7 @@ class PositivityTest {
 
     @Test
     void labcorpWithoutItsOwnRangeIsReadAgainstLabcorpsLimit() {
-        // Ruleset 2.0: Labcorp 140640 reference 0-30 pmol/L; ruleset 1.0 used Mayo's 0.02 nmol/L and said positive
+        // Labcorp 140640 reference 0-30 pmol/L: 25 pmol/L is negative, though above Mayo's generic 0.02 nmol/L
         var reading = positivity.read(lab("https://www.labcorp.com/tests|140640", "0.025", null, List.of())).orElseThrow();
         assertThat(reading.result()).isEqualTo(Qualitative.NEGATIVE);
         assertThat(reading.basis()).contains("Labcorp's own limit");
@@ -76,7 +76,7 @@ class PositivityTest {
         assertThat(read(titer(agnts, "240", ">="))).isEqualTo(Qualitative.POSITIVE);
         assertThat(read(titer(agnts, "240", "<"))).isEqualTo(Qualitative.NEGATIVE);
         assertThat(read(titer(agnts, "480", "<="))).isEqualTo(Qualitative.EQUIVOCAL);
-        // Ruleset 3.0: LOINC 53709-2 names no lab; it is read against the 1:240 reference (2.0 read nothing from it)
+        // LOINC 53709-2 names no lab; it is read against the 1:240 reference
         assertThat(read(titer("http://loinc.org|53709-2", "960", null))).isEqualTo(Qualitative.POSITIVE);
         assertThat(read(titer("http://loinc.org|53709-2", "120", null))).isEqualTo(Qualitative.NEGATIVE);
         assertThat(positivity.read(titer("http://loinc.org|53709-2", "240", null)).orElseThrow().basis()).contains("1:240");

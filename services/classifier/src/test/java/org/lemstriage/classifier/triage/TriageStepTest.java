@@ -48,7 +48,7 @@ class TriageStepTest {
         TriageDecision d = decided.decision().orElseThrow();
         assertThat(d.action()).isEqualTo(Action.OPEN);
         assertThat(d.context()).isEqualTo(TriageDecision.ContextStatus.UNAVAILABLE);
-        // Ruleset 3.0: unknown items never lower the tier: the HIGH schedule until the EHR can be read (2.0: INTERMEDIATE)
+        // Unknown items never lower the tier: the HIGH schedule until the EHR can be read
         assertThat(d.tier()).isEqualTo(Tier.HIGH);
         assertThat(d.explanation()).contains("did not answer within 10 s", "VGCC-PQ-DELTA-P-INCOMPLETE@1");
         Instant firstRetry = decided.state().contextWait().retryAt();
@@ -87,7 +87,7 @@ class TriageStepTest {
 
     @Test
     void aRunningSurveillanceReadsTheEhrAgainOnANewResultAndWhenItsReviewFallsDueWithoutHoldingDecisions() {
-        // Ruleset 2.0: the context is read again, naming the episode so its Tasks are read back
+        // The context is read again, naming the episode so its Tasks are read back
         var result = Results.vgcc("Patient/1", "obs-1", "0.45", "final");
         TriageStep.Outcome held = step.onResult(null, result, NOW);
         ContextRequest request = held.contextRequest().orElseThrow();
@@ -114,7 +114,7 @@ class TriageStepTest {
                 .isNotEqualTo(TriageStep.episodeId("Patient/1", 2)).isNotEqualTo(TriageStep.episodeId("Patient/2", 1));
     }
 
-    /** Issue 29: a later final (or corrected) without a value, after a positive, never withdraws or lowers the episode. */
+    /** A later final (or corrected) without a value, after a positive, never withdraws or lowers the episode. */
     @Test
     void aResultWithoutAValueNeverWithdrawsOrLowersTheEpisode() {
         var positive = Results.vgcc("Patient/1", "obs-1", "0.45", "final");
@@ -133,7 +133,7 @@ class TriageStepTest {
         assertThat(alone.state().results()).isEmpty();
     }
 
-    /** Issue 29: OBX-11 U after a preliminary positive makes its value final, and the episode opens. */
+    /** OBX-11 U after a preliminary positive makes its value final, and the episode opens. */
     @Test
     void aStatusChangeToFinalMakesThePreliminaryValueFinal() {
         var preliminary = Results.vgcc("Patient/1", "obs-1", "0.45", "preliminary");

@@ -30,7 +30,7 @@ import java.util.Optional;
 
 /**
  * {@code POST /fhir/Observation} and {@code PUT /fhir/Observation/{id}} (an amended, corrected or withdrawn
- * result), and the same for {@code Condition} (ruleset 2.0: a recorded LEMS diagnosis; refuted or entered-in-error
+ * result), and the same for {@code Condition} (a recorded LEMS diagnosis; refuted or entered-in-error
  * withdraws it), FHIR JSON or XML. 201 (POST) or 200 (PUT) once a tracked result is durably on
  * {@code lab.observation.v1}; 200 for an untracked code (acknowledged, counted, not published); 4xx for bad input;
  * 503 with Retry-After when Kafka did not confirm.

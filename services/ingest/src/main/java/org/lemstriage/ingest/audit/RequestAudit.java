@@ -27,7 +27,7 @@ import java.time.Duration;
  *
  * <p>The answer waits for the broker's acknowledgement of its AuditEvent: an answered request always has its
  * AuditEvent. When Kafka does not confirm it in time the request fails instead (503, not confirmed, resend), whatever
- * it would have answered: an audit trail with holes is not an audit trail (issue 13, finding 4).
+ * it would have answered: an audit trail with holes is not an audit trail.
  */
 public class RequestAudit {
     public static final String CHANNEL = "audit-events";

@@ -73,7 +73,7 @@ public class BearerAuthentication {
         }
         String scope = (String) scopeClaim;
         SmartScopes.Access access = "PUT".equals(request.getMethod()) ? SmartScopes.Access.UPDATE : SmartScopes.Access.CREATE;
-        // POST/PUT /fhir/Condition writes Conditions (ruleset 2.0); every other endpoint carries Observations
+        // POST/PUT /fhir/Condition writes Conditions; every other endpoint carries Observations
         String type = request.getUriInfo().getPath().startsWith("/fhir/Condition") ? "Condition" : "Observation";
         String needed = type.equals("Condition") ? SmartScopes.REQUIRED_CONDITION : SmartScopes.REQUIRED;
         granted.set(scope);

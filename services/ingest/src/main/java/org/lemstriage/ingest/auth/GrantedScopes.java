@@ -6,7 +6,7 @@ import org.lemstriage.ingest.fhir.FhirInputException;
 
 /**
  * What the request's token lets the sender write, for what is only known once the body is read: a Condition inside
- * a Bundle, an {@code $import} or a notification (ruleset 2.0) needs a Condition scope as well. Set by
+ * a Bundle, an {@code $import} or a notification needs a Condition scope as well. Set by
  * {@link BearerAuthentication}; everything is allowed when authentication is off.
  */
 @RequestScoped

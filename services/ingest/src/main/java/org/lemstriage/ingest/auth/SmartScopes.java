@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Whether a token's {@code scope} claim lets a backend client write Observations (or, ruleset 2.0, Conditions), in
+ * Whether a token's {@code scope} claim lets a backend client write Observations (or Conditions), in
  * SMART App Launch terms
  * (https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html): v1 {@code system/Observation.write},
  * {@code system/Observation.*}, {@code system/*.write}, {@code system/*.*}, and v2 permission letters
@@ -28,7 +28,7 @@ public final class SmartScopes {
         }
     }
 
-    /** The scope a sender of Conditions (ruleset 2.0: LEMS diagnoses) is told to ask for. */
+    /** The scope a sender of Conditions (LEMS diagnoses) is told to ask for. */
     public static final String REQUIRED_CONDITION = "system/Condition.write";
 
     // system/<type or *>.<v1 read|write|* or v2 letters in cruds order>[?query]

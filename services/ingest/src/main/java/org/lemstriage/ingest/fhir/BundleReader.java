@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Reads a Bundle posted to the base URL: batch, transaction, collection or message, up to a number of entries.
- * Each tracked entry (an Observation, or a Condition since ruleset 2.0) is checked and its subject resolved within the
+ * Each tracked entry (an Observation, or a Condition) is checked and its subject resolved within the
  * Bundle; other entries are carried along.
  */
 @ApplicationScoped

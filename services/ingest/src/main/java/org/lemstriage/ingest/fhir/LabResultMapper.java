@@ -31,7 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Turns an Observation of a tracked analyte, or a Condition that records a LEMS diagnosis (ruleset 2.0), into a
+ * Turns an Observation of a tracked analyte, or a Condition that records a LEMS diagnosis, into a
  * {@link LabResult}; anything else maps to nothing.
  */
 @ApplicationScoped
@@ -74,7 +74,7 @@ public class LabResultMapper {
         this(analytes, units, new TrackedResultValidator(false, 0));
     }
 
-    /** An Observation (a lab result) or a Condition (a diagnosis, ruleset 2.0) as a tracked result, or nothing. */
+    /** An Observation (a lab result) or a Condition (a diagnosis) as a tracked result, or nothing. */
     public Optional<LabResult> map(Resource resource) {
         if (resource instanceof Condition condition) {
             return map(condition);
@@ -108,7 +108,7 @@ public class LabResultMapper {
     }
 
     /**
-     * A Condition whose code is a LEMS diagnosis (ruleset 2.0: seronegative LEMS opens the same surveillance). Its
+     * A Condition whose code is a LEMS diagnosis (seronegative LEMS opens the same surveillance). Its
      * verification status stands for a result's status: confirmed (or none given: a diagnosis on the problem list)
      * decides, provisional, differential and unconfirmed are kept but decide nothing, refuted and entered-in-error
      * withdraw what it contributed. Any other Condition is not tracked.
@@ -141,7 +141,7 @@ public class LabResultMapper {
     }
 
     /**
-     * Who asked for the result (ruleset 2.0: the ordering clinician is told): the ServiceRequests it is based on,
+     * Who asked for the result (the ordering clinician is told): the ServiceRequests it is based on,
      * else its performers that are clinicians: literal relative references, and Practitioners named by identifier
      * only (HL7 v2's OBR-16) as the conditional reference {@code Practitioner?identifier=system|value}. The notifier
      * finds each in the EHR.
@@ -230,7 +230,7 @@ public class LabResultMapper {
 
     /**
      * An end titer 1:N (AGNA-1 titers, e.g. Mayo AGNTS) as its dilution N, from valueRatio 1:N or valueString "1:N"
-     * (as HL7 v2 interfaces often send it). Ruleset 2.0 reads it against the lab's titer cutoff.
+     * (as HL7 v2 interfaces often send it). The classifier reads it against the lab's titer cutoff.
      */
     static Optional<BigDecimal> titer(Observation observation) {
         if (observation.hasValueRatio()) {

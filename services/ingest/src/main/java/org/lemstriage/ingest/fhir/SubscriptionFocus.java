@@ -25,7 +25,7 @@ public class SubscriptionFocus {
     }
 
     /**
-     * The focus resource, or null when it is neither an Observation nor a Condition (ruleset 2.0); {@link
+     * The focus resource, or null when it is neither an Observation nor a Condition; {@link
      * EhrFailure.Transient} when the EHR is away.
      */
     public Resource resolve(SubscriptionNotification.Event event) {

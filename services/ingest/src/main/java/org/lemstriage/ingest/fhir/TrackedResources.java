@@ -8,7 +8,7 @@ import org.hl7.fhir.r4.model.Reference;
 import java.util.Set;
 
 /**
- * The resource types ingest takes: Observations (antibody results) and, since ruleset 2.0, Conditions (a recorded
+ * The resource types ingest takes: Observations (antibody results) and Conditions (a recorded
  * LEMS diagnosis). What the pipeline needs of each, whichever it is.
  */
 public final class TrackedResources {

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * HL7 v2 results whose OBX-3 code no coding system could be given for (a sender's local system the site has not
  * mapped), as {@code lemstriage_v2_unmapped_codes_total{sender, coding_system, code}}, and each new one logged once:
- * a P/Q-type VGCC test resulted under a local code nobody mapped would otherwise pass with AA and no trace (issue 29).
+ * a P/Q-type VGCC test resulted under a local code nobody mapped would otherwise pass with AA and no trace.
  * Lab codes and facility names are not patient data; at most {@value #DISTINCT_AT_MOST} codes are told apart.
  */
 @ApplicationScoped

@@ -61,7 +61,7 @@ class AuthenticationIT {
 
     @Test
     void aScopeClaimThatIsNotAStringIs401NamingTheClaimNeverA500() {
-        // Issue 13, finding 2: a JSON array or object as scope was a 500 (ClassCastException)
+        // A JSON array or object as scope is refused as a 401, not left to fail as a 500 (ClassCastException)
         for (Object scope : new Object[]{List.of(WRITE), Map.of("system", WRITE)}) {
             given().auth().oauth2(SenderTokens.withScopeClaim("lab-engine", scope)).contentType(FHIR_JSON).body(result("Patient/auth-bad"))
                     .when().post("/fhir/Observation")

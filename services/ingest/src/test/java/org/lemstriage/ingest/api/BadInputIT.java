@@ -37,7 +37,7 @@ class BadInputIT {
     }
 
     /**
-     * Issue 29, section 5, a property over HTTP: tracked and untracked results whose subject is a Patient named by an
+     * A property over HTTP: tracked and untracked results whose subject is a Patient named by an
      * identifier of any characters (or a reference that is no FHIR id), with any text in their free-text fields, any
      * status and with or without a value. Every answer is 201, 200 or a 4xx OperationOutcome, never a 5xx. Tries:
      * {@code -Dlemstriage.test.http-tries} (150); the seed is printed.

@@ -24,7 +24,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
- * Ruleset 2.0: ingest takes Conditions (a recorded LEMS diagnosis, for seronegative LEMS) as it takes Observations,
+ * Ingest takes Conditions (a recorded LEMS diagnosis, for seronegative LEMS) as it takes Observations,
  * with tokens required: over REST, in Bundles and through {@code $import}, with the same validation and a scope of
  * their own; only LEMS diagnoses are published.
  */

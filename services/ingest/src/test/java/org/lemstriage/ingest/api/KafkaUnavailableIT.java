@@ -33,7 +33,7 @@ class KafkaUnavailableIT {
                 .when().post("/fhir/Observation")
                 .then().statusCode(503).header("Retry-After", notNullValue())
                 .body("resourceType", equalTo("OperationOutcome")).body("issue[0].code", equalTo("transient"))
-                // Issue 13, finding 3: a write not confirmed may still land; the answer says so, and that a resend is safe
+                // A write not confirmed may still land; the answer says so, and that a resend is safe
                 .body("issue[0].diagnostics", containsString("not confirmed"))
                 .body("issue[0].diagnostics", containsString("Sending it again is safe"))
                 .body("issue[0].diagnostics", not(containsString("nothing was accepted")));
@@ -66,8 +66,8 @@ class KafkaUnavailableIT {
 
     @Test
     void anAnswerIsNeverGivenWithoutItsAuditEvent() {
-        // Issue 13, finding 4: an untracked result needs no Kafka record, but its AuditEvent does; without the broker
-        // the request fails rather than leave a hole in the audit trail (before the fix: 200, AuditEvent dropped)
+        // An untracked result needs no Kafka record, but its AuditEvent does; without the broker the request fails
+        // rather than answer 200 and leave a hole in the audit trail
         given().contentType("application/fhir+json")
                 .body(Samples.vgcc("no-kafka-routine", "Patient/no-kafka", "http://loinc.org", "718-7", "13.2", "g/dL"))
                 .when().post("/fhir/Observation").then().statusCode(503).header("Retry-After", notNullValue())

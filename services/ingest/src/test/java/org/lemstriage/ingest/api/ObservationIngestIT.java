@@ -210,7 +210,7 @@ class ObservationIngestIT {
     }
 
     /**
-     * Issue 29, finding 6: a Content-Length past even Quarkus' own cap (1 MiB in tests, 20 MiB by default) is answered
+     * A Content-Length past even Quarkus' own cap (1 MiB in tests, 20 MiB by default) is answered
      * with the same OperationOutcome, not Quarkus' empty 413, and before the body is read.
      */
     @Test
@@ -252,7 +252,7 @@ class ObservationIngestIT {
 
     @Test
     void healthAndMetricsAnswer() throws InterruptedException {
-        // Issue 13, finding 6: ready only once the FHIR validator is warm, and the check says so
+        // Ready only once the FHIR validator is warm, and the check says so
         Eventually.await(() -> given().when().get("/q/health/ready").statusCode(), s -> s == 200, Duration.ofSeconds(60));
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'fhir-validator' }.status", equalTo("UP"));

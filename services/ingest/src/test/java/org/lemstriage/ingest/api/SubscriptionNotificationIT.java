@@ -63,7 +63,7 @@ class SubscriptionNotificationIT {
 
     @Test
     void aLemsDiagnosisAsTheFocusIsPublishedToo() throws Exception {
-        // Ruleset 2.0: an EHR's subscription on Condition tells lems-triage of a seronegative LEMS diagnosis
+        // An EHR's subscription on Condition tells lems-triage of a seronegative LEMS diagnosis
         String patient = "Patient/sub-" + UUID.randomUUID();
         String focus = "https://ehr.example.org/fhir/Condition/sub-dx-1";
         try (TopicProbe probe = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.LAB_OBSERVATION)) {
@@ -136,7 +136,7 @@ class SubscriptionNotificationIT {
 
     @Test
     void theEhrsOwnAnswerIsNotEchoedToTheSenderOnlyItsStatus() {
-        // Issue 13, finding 9: the EHR's error body may carry what it knows (ids, its software); the sender gets the status
+        // The EHR's error body may carry what it knows (ids, its software); the sender gets the status
         String base = EhrSandboxes.shared().baseUrl();
         String answer = given().contentType(FHIR_JSON).body(notification("event-notification", List.of(base + "/Observation/no-such-result"), ""))
                 .when().post(PATH).then().statusCode(422).extract().asString();
@@ -146,7 +146,7 @@ class SubscriptionNotificationIT {
 
     @Test
     void anEventEntryWithNeitherFullUrlNorResourceIs400NamingTheEntry() {
-        // Issue 13, finding 2: this was a 500 (NullPointerException), which the EHR would resend forever
+        // Not a 500 (a NullPointerException), which the EHR would resend forever
         given().contentType(FHIR_JSON).body(notification("event-notification", List.of(), ",{\"search\":{\"mode\":\"match\"}}"))
                 .when().post(PATH).then().statusCode(400).body("resourceType", equalTo("OperationOutcome"))
                 .body("issue[0].expression[0]", equalTo("Bundle.entry[1]"));

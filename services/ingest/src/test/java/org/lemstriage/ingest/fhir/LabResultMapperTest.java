@@ -67,7 +67,7 @@ class LabResultMapperTest {
 
     @Test
     void picomolarWithoutUcumCodeIsReadAsPicomolesPerLitre() {
-        // Ruleset 2.0: UK labs write "pM"
+        // UK labs write "pM"
         String json = Samples.vgcc("o5", "Patient/p1", "https://ltd.aruplab.com/Tests/Pub", "0092628", "60", "pmol/L")
                 .replace(",\"system\":\"http://unitsofmeasure.org\",\"code\":\"pmol/L\"", "").replace("\"pmol/L\"", "\"pM\"");
         assertThat(json).contains("\"pM\"").doesNotContain("pmol/L");
@@ -114,7 +114,7 @@ class LabResultMapperTest {
 
     @Test
     void aLemsDiagnosisConditionIsTrackedItsVerificationReadAsAStatus() {
-        // Ruleset 2.0: seronegative LEMS
+        // Seronegative LEMS
         LabResult confirmed = mapper.map(Fhir.r4().newJsonParser().parseResource(org.hl7.fhir.r4.model.Condition.class,
                 Samples.lemsDiagnosis("c1", "Patient/p1", "confirmed"))).orElseThrow();
         assertThat(confirmed.analyte()).isEqualTo(Analyte.LEMS_DIAGNOSIS);
@@ -123,7 +123,7 @@ class LabResultMapperTest {
         assertThat(confirmed.qualitative()).isEqualTo(LabResult.Qualitative.POSITIVE);
         assertThat(confirmed.effective()).isEqualTo(java.time.Instant.parse("2026-11-01T00:00:00Z"));
         assertThat(confirmed.recorded()).as("no recordedDate").isNull();
-        // Ruleset 3.0: the plan counts from when the diagnosis was recorded, not from its symptom onset
+        // The plan counts from when the diagnosis was recorded, not from its symptom onset
         LabResult recorded = mapper.map(Fhir.r4().newJsonParser().parseResource(org.hl7.fhir.r4.model.Condition.class,
                 Samples.lemsDiagnosis("c1", "Patient/p1", "confirmed").replace("\"onsetDateTime\"",
                         "\"recordedDate\":\"2027-03-15\",\"onsetDateTime\""))).orElseThrow();
@@ -148,7 +148,7 @@ class LabResultMapperTest {
     }
 
     /**
-     * Issue 29: a final tracked result without value[x] (a dataAbsentReason, or nothing) is a result without a value:
+     * A final tracked result without value[x] (a dataAbsentReason, or nothing) is a result without a value:
      * mapped, so it is audited and published, and it says it has no value, which the classifier never lets withdraw
      * anything. Only with the status-change tag (HL7 v2 OBX-11 U) does it make an earlier value final.
      */

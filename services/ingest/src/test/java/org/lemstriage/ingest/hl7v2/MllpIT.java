@@ -136,7 +136,7 @@ class MllpIT {
     }
 
     /**
-     * Issue 29: the vendor-quirk corpus (src/test/resources/hl7v2/quirks, Epic Beaker, Cerner, Mayo, ARUP, Labcorp and
+     * The vendor-quirk corpus (src/test/resources/hl7v2/quirks, Epic Beaker, Cerner, Mayo, ARUP, Labcorp and
      * 2.5.1 ELR shapes) over real TCP, each message put on the wire with the segment endings its row names: every one
      * is answered, with the ACK code, ERR-2 location and ERR-3 code (HL7 Table 0357) of expected.tsv, a batch with one
      * ACK per message; and its AuditEvent counts the tracked results published and the OBX left untracked.
@@ -207,7 +207,7 @@ class MllpIT {
     }
 
     /**
-     * Issue 29, section 5, a property over MLLP: OBX-2, OBX-11 and OBX-5 drawn at random on tracked, untracked and
+     * A property over MLLP: OBX-2, OBX-11 and OBX-5 drawn at random on tracked, untracked and
      * code-less lines, free text of any script and any delimiter (escaped as HL7 escapes it) in PID-5, OBX-5 and NTE,
      * segments ended at random; all on one connection, as an engine sends. Every message is answered (AA, or AE naming
      * its OBX or PID; never AR, never a closed connection); an untracked line is always AA. Tries:

@@ -77,7 +77,7 @@ class OruProblemsTest {
                         })));
     }
 
-    /** Issue 29: an OBX that is not tracked is counted, never refused, whatever its type, status, code or value. */
+    /** An OBX that is not tracked is counted, never refused, whatever its type, status, code or value. */
     @TestFactory
     Stream<DynamicTest> anUntrackedObxNeverRefusesTheMessageNorLosesTheTrackedResultBesideIt() throws IOException {
         String good = OruToFhirTest.message("01-mayo-vgcc-nm.hl7");

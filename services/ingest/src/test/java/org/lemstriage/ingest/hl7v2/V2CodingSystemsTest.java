@@ -18,7 +18,7 @@ class V2CodingSystemsTest {
         assertThat(systems.uri("ANY", "")).isEmpty();
     }
 
-    /** Issue 29: a site maps a local coding system for every sender, a sender's own mapping first. */
+    /** A site maps a local coding system for every sender, a sender's own mapping first. */
     @Test
     void aMappingForAnySenderAppliesWhereTheSenderHasNoneOfItsOwn() {
         V2CodingSystems systems = new V2CodingSystems(Map.of("*|L", "https://lab.hospital.example/codes",

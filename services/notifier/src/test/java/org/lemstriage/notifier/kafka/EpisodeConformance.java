@@ -72,7 +72,7 @@ abstract class EpisodeConformance {
         await(() -> tasksOf(marker), t -> t.size() == 1);
         assertThat(tasksOf(episode)).hasSize(3);
         ServiceRequest sr = serviceRequestOf(episode);
-        // Ruleset 2.0: each round has its own CT and PET order; its Task focuses on the CT, based on the episode
+        // Each round has its own CT and PET order; its Task focuses on the CT, based on the episode
         Map<String, ServiceRequest> orders = episodes.orders(episode);
         assertThat(orders).hasSize(6);
         assertThat(orders.get(EhrIdentifiers.ctOrder(episode, 1)).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
@@ -89,7 +89,7 @@ abstract class EpisodeConformance {
 
     @Test
     void aNegativeCtReleasesThatRoundsPetAndWhatRadiologyFinishedIsLeftAlone() throws Exception {
-        // Ruleset 2.0: the classifier orders a round's FDG-PET once its CT is recorded negative
+        // The classifier orders a round's FDG-PET once its CT is recorded negative
         String episode = UUID.randomUUID().toString();
         TriageDecision open = Decisions.decision(episode, 1, "Patient/lt-p010", Action.OPEN, Tier.INTERMEDIATE, 2);
         sender.send(open);
@@ -152,7 +152,7 @@ abstract class EpisodeConformance {
 
     @Test
     void aReleasedRoundIsRequestedAndAnOverdueOneRaisedAndTheWorklistToldKeepingTheTeamsNote() throws Exception {
-        // Ruleset 2.0: the classifier releases rounds and marks them overdue; the notifier applies it
+        // The classifier releases rounds and marks them overdue; the notifier applies it
         String episode = UUID.randomUUID().toString();
         TriageDecision open = Decisions.decision(episode, 1, "Patient/lt-p006", Action.OPEN, Tier.INTERMEDIATE, 3);
         sender.send(open);
@@ -229,7 +229,7 @@ abstract class EpisodeConformance {
 
     @Test
     void theClinicianWhoOrderedTheResultGetsOneNoticeWhateverTheDeliveries() throws Exception {
-        // Ruleset 2.0. The seed's ServiceRequest/lt-order-p009 was requested by Practitioner/lt-dr-01
+        // The seed's ServiceRequest/lt-order-p009 was requested by Practitioner/lt-dr-01
         String episode = UUID.randomUUID().toString();
         TriageDecision open = Decisions.orderedBy(Decisions.decision(episode, 1, "Patient/lt-p009", Action.OPEN, Tier.INTERMEDIATE, 2),
                 "ServiceRequest/lt-order-p009", "ServiceRequest/not-in-this-ehr");
@@ -283,9 +283,9 @@ abstract class EpisodeConformance {
     }
 
     /**
-     * Issue 29, finding 2: a decision for a patient named by identifier is written only for the one Patient that carries
-     * exactly that identifier. A comma in the value is part of it (never FHIR search's OR, which found another patient);
-     * none or two Patients: nothing is written, and the decision is parked with the reason.
+     * A decision for a patient named by identifier is written only for the one Patient that carries exactly that
+     * identifier. A comma in the value is part of it (never FHIR search's OR, which would find another patient); none
+     * or two Patients: nothing is written, and the decision is parked with the reason.
      */
     @Test
     void aPatientNamedByIdentifierIsWrittenToOnlyWhenExactlyOnePatientCarriesIt() throws Exception {
