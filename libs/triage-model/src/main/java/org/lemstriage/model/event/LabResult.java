@@ -138,7 +138,7 @@ public record LabResult(
                 resourceType, null, receivedAt, recorded);
     }
 
-    /** Entered-in-error and cancelled withdraw what the Observation had contributed (DESIGN.md). */
+    /** Entered-in-error and cancelled withdraw what the Observation had contributed (docs/design.md). */
     public boolean withdrawn() {
         return "entered-in-error".equals(status) || "cancelled".equals(status);
     }

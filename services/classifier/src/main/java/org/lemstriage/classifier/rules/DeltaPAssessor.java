@@ -30,7 +30,7 @@ import java.util.Set;
 public final class DeltaPAssessor {
     /** DELTA-P counts items at or within 3 months from onset (Titulaer 2011). */
     static final int ITEM_WINDOW_MONTHS = 3;
-    /** Weight loss is judged over the 6 months before onset. */
+    /** Weight loss is judged over the 6 months before onset (docs/clinical-ruleset-3.md, "Tiers and DELTA-P"). */
     static final int WEIGHT_WINDOW_MONTHS = 6;
     /** DELTA-P item L: weight loss of 5 % or more (Titulaer 2011). */
     static final BigDecimal WEIGHT_LOSS_FRACTION = new BigDecimal("0.05");

@@ -28,7 +28,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What one screening episode should look like in the EHR after a decision (DESIGN.md, "Write-back to the EHR"): a
+ * What one screening episode should look like in the EHR after a decision (docs/design.md, "The EHR contract"): a
  * ServiceRequest for the episode, a Task per screening round sharing Task.groupIdentifier, per round a CT thorax and
  * an FDG-PET ServiceRequest (ruleset 2.0), and a Provenance naming lems-triage and the decision.
  * {@link EpisodeTransaction} turns it into writes against what already exists.
