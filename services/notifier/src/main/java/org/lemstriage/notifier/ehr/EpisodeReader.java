@@ -17,6 +17,8 @@ import org.lemstriage.model.PatientKey;
 import org.lemstriage.model.event.ClinicianRequest;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
+import org.lemstriage.notifier.episode.Decided;
+import org.lemstriage.notifier.episode.HeldEpisode;
 
 import java.util.HashSet;
 import java.util.List;
@@ -42,9 +44,9 @@ public class EpisodeReader {
      * @throws PatientByIdentifier.NotResolved when the decision names its patient by identifier and the EHR holds
      *                                         no Patient, or several, with it: nothing may be written for it
      */
-    public EpisodeTransaction.Current read(TriageDecision decision) {
+    public HeldEpisode read(TriageDecision decision) {
         // Every read waits for the EHR at the same time (EhrClient.start): one after another, they were most of a
-        // positive result's way to its Task (issue 17)
+        // positive result's way to its Task
         CompletableFuture<Patient> patient = PatientKey.byIdentifier(decision.patientKey())
                 ? ehr.start(() -> PatientByIdentifier.resolve(ehr, PatientKey.identifier(decision.patientKey()))) : null;
         CompletableFuture<Set<String>> held = ehr.start(() -> observations(decision));
@@ -52,15 +54,15 @@ public class EpisodeReader {
         // only for a decision that may open it
         CompletableFuture<List<String>> orderers = decision.action() == TriageDecision.Action.OPEN
                 ? ehr.start(() -> orderers(decision)) : null;
-        // Ruleset 3.0: a request's Task is the clinician's it names only when the EHR holds that clinician
+        // A request's Task is the clinician's it names only when the EHR holds that clinician
         CompletableFuture<Set<String>> clinicians = ehr.start(() -> clinicians(decision));
-        EpisodeTransaction.Current current = read(decision, held);
+        Episode episode = episode(decision);
         if (patient != null) {
             EhrClient.result(patient);
         }
-        List<String> toTell = orderers == null || current.serviceRequest() != null ? List.of() : EhrClient.result(orderers);
-        return new EpisodeTransaction.Current(current.serviceRequest(), current.tasks(), current.observations(), toTell,
-                current.orders(), EhrClient.result(clinicians));
+        List<String> toTell = orderers == null || episode.serviceRequest() != null ? List.of() : EhrClient.result(orderers);
+        return new HeldEpisode(episode.serviceRequest(), episode.tasks(), EhrClient.result(held), toTell, episode.orders(),
+                EhrClient.result(clinicians));
     }
 
     /** The clinicians the decision's requests name (Practitioner or PractitionerRole) that the EHR holds. */
@@ -78,16 +80,19 @@ public class EpisodeReader {
     }
 
     /**
-     * The episode again, after a write: which of the decision's results the EHR holds was read with it before, and
-     * the write did not change it.
+     * The episode again, after a write: which of the decision's results and clinicians the EHR holds was read with it
+     * before, and the write did not change it.
      */
-    public EpisodeTransaction.Current readAgain(TriageDecision decision, EpisodeTransaction.Current before) {
-        EpisodeTransaction.Current again = read(decision, CompletableFuture.completedFuture(before.observations()));
-        return new EpisodeTransaction.Current(again.serviceRequest(), again.tasks(), again.observations(), before.orderers(),
-                again.orders(), before.clinicians());
+    public HeldEpisode readAgain(TriageDecision decision, HeldEpisode before) {
+        Episode again = episode(decision);
+        return before.readAgain(again.serviceRequest(), again.tasks(), again.orders());
     }
 
-    private EpisodeTransaction.Current read(TriageDecision decision, CompletableFuture<Set<String>> observations) {
+    /** The episode's ServiceRequest (or null), its Tasks and its rounds' orders. */
+    private record Episode(ServiceRequest serviceRequest, List<Task> tasks, List<ServiceRequest> orders) {
+    }
+
+    private Episode episode(TriageDecision decision) {
         String episodeId = decision.episodeId();
         CompletableFuture<List<ServiceRequest>> requests = ehr.start(() -> ehr.searchAll("search episode " + episodeId,
                 ServiceRequest.class, c -> c.search().forResource(ServiceRequest.class).cacheControl(EhrClient.FRESH)
@@ -97,18 +102,17 @@ public class EpisodeReader {
                 c -> c.search().forResource(Task.class).cacheControl(EhrClient.FRESH)
                         .where(Task.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId))
                         .returnBundle(Bundle.class).execute()));
-        // The rounds' CT and PET orders (ruleset 2.0): the episode is their requisition
+        // The rounds' CT and PET orders: the episode is their requisition
         List<ServiceRequest> orders = ehr.searchAll("search orders of " + episodeId, ServiceRequest.class,
                 c -> c.search().forResource(ServiceRequest.class).cacheControl(EhrClient.FRESH)
                         .where(ServiceRequest.REQUISITION.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId))
                         .returnBundle(Bundle.class).execute());
         List<ServiceRequest> episode = EhrClient.result(requests);
-        return new EpisodeTransaction.Current(episode.isEmpty() ? null : episode.get(0), EhrClient.result(tasks),
-                EhrClient.result(observations), List.of(), orders);
+        return new Episode(episode.isEmpty() ? null : episode.get(0), EhrClient.result(tasks), orders);
     }
 
     /**
-     * The clinicians who asked for the decision's results, as the EHR knows them (ruleset 2.0): the requester of each
+     * The clinicians who asked for the decision's results, as the EHR knows them: the requester of each
      * ServiceRequest a result is based on, or a Practitioner or PractitionerRole the result names, when the EHR holds
      * it. A server that enforces referential integrity would refuse a Communication to anyone else.
      */
@@ -163,14 +167,14 @@ public class EpisodeReader {
     /** Which of the decision's results the EHR holds, so that only those are referenced literally. */
     private Set<String> observations(TriageDecision decision) {
         Set<String> held = new java.util.HashSet<>(cited(decision, Observation.class, "Observation"));
-        // Ruleset 2.0: a LEMS diagnosis is a Condition
+        // A LEMS diagnosis is a Condition
         held.addAll(cited(decision, org.hl7.fhir.r4.model.Condition.class, "Condition"));
         return held;
     }
 
     /** Which of the decision's cited resources of one type the EHR holds, as {@code Type/id}. */
     private <T extends org.hl7.fhir.r4.model.Resource> Set<String> cited(TriageDecision decision, Class<T> type, String name) {
-        List<String> ids = ScreeningEpisode.ids(decision, name);
+        List<String> ids = Decided.citedIds(decision, name);
         if (ids.isEmpty()) {
             return Set.of();
         }

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import org.lemstriage.ehrclient.EhrClient;
 import org.lemstriage.ehrclient.EhrFailure;
 import org.lemstriage.model.event.TriageDecision;
+import org.lemstriage.notifier.episode.HeldEpisode;
 
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -56,7 +57,7 @@ public class EpisodeWriter {
     @CircuitBreaker(failOn = EhrFailure.Transient.class, skipOn = EhrFailure.Permanent.class, requestVolumeThreshold = 10,
             failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS)
     public Optional<Bundle> write(TriageDecision decision) {
-        EpisodeTransaction.Current current = reader.read(decision);
+        HeldEpisode current = reader.read(decision);
         Optional<Bundle> tx = transactions.build(decision, current);
         if (tx.isEmpty()) {
             holdsAsDecided(decision, current);
@@ -89,7 +90,7 @@ public class EpisodeWriter {
         }
     }
 
-    private void holdsAsDecided(TriageDecision decision, EpisodeTransaction.Current current) {
+    private void holdsAsDecided(TriageDecision decision, HeldEpisode current) {
         List<String> differences = transactions.differences(decision, current);
         if (!differences.isEmpty()) {
             throw new EhrFailure.Transient("decision " + decision.decisionId() + ": the EHR does not hold episode "

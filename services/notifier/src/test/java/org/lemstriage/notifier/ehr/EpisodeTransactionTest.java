@@ -24,6 +24,7 @@ import org.lemstriage.model.event.TriageDecision.Action;
 import org.lemstriage.model.event.TriageDecision.Tier;
 import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.notifier.Decisions;
+import org.lemstriage.notifier.episode.HeldEpisode;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +39,7 @@ class EpisodeTransactionTest {
     /** The result the test decisions cite, held by the EHR. */
     private static final Set<String> IN_EHR = Set.of("Observation/obs-1");
     private static FhirValidator validator;
-    private final EpisodeTransaction transactions = new EpisodeTransaction(new ScreeningEpisode("Organization/worklist"));
+    private final EpisodeTransaction transactions = new EpisodeTransaction("Organization/worklist");
 
     @BeforeAll
     static void validator() {
@@ -48,8 +49,8 @@ class EpisodeTransactionTest {
         validator = fhir.newValidator().registerValidatorModule(new FhirInstanceValidator(chain));
     }
 
-    private static EpisodeTransaction.Current nothing() {
-        return new EpisodeTransaction.Current(null, List.of(), IN_EHR);
+    private static HeldEpisode nothing() {
+        return HeldEpisode.none(IN_EHR, List.of(), Set.of());
     }
 
     @Test
@@ -65,7 +66,7 @@ class EpisodeTransactionTest {
         assertThat(tx.getEntry().get(10).getRequest().getMethod()).as("Provenance by a derived id").isEqualTo(Bundle.HTTPVerb.PUT);
         ServiceRequest sr = (ServiceRequest) tx.getEntry().get(0).getResource();
         assertThat(sr.getCode().getCoding()).extracting(c -> c.getCode()).containsExactly("24627-2", "169069000");
-        // Ruleset 2.0: each round's CT thorax and FDG-PET are orders of their own, under the episode's ServiceRequest
+        // Each round's CT thorax and FDG-PET are orders of their own, under the episode's ServiceRequest
         List<ServiceRequest> orders = tx.getEntry().subList(1, 7).stream().map(e -> (ServiceRequest) e.getResource()).toList();
         assertThat(orders).extracting(o -> o.getIdentifierFirstRep().getValue())
                 .containsExactly("ep-1/round-1/ct", "ep-1/round-1/pet", "ep-1/round-2/ct", "ep-1/round-2/pet", "ep-1/round-3/ct", "ep-1/round-3/pet");
@@ -79,7 +80,7 @@ class EpisodeTransactionTest {
             assertThat(o.getReasonReferenceFirstRep().getReference()).isEqualTo("Observation/obs-1");
         });
         assertThat(orders.get(0).getCode().getCoding()).extracting(c -> c.getCode()).containsExactly("24627-2", "169069000");
-        // Ruleset 3.0: FDG-PET/CT, SNOMED CT 443271005 and LOINC 81555-5 (2.0: 82918005, PET without tracer or CT)
+        // FDG-PET/CT, SNOMED CT 443271005 and LOINC 81555-5 (not 82918005, PET without tracer or CT)
         assertThat(orders.get(1).getCode().getCoding()).extracting(c -> c.getSystem() + "|" + c.getCode())
                 .containsExactly("http://snomed.info/sct|443271005", "http://loinc.org|81555-5");
         assertThat(orders.get(2).getOccurrencePeriod().getStartElement().getValueAsString()).startsWith("2027-05-02");
@@ -105,7 +106,7 @@ class EpisodeTransactionTest {
     @Test
     void aNegativeCtReleasesThatRoundsPetOnlyAndAnOrderRadiologyFinishedIsLeftAlone() {
         TriageDecision open = Decisions.decision("ep-p", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 2);
-        EpisodeTransaction.Current current = stored(transactions.build(open, nothing()).orElseThrow());
+        HeldEpisode current = stored(transactions.build(open, nothing()).orElseThrow());
         order(current, "ep-p/round-1/ct").setStatus(ServiceRequest.ServiceRequestStatus.COMPLETED); // radiology did the CT
         TriageDecision pet = Decisions.petOrdered(open, 2, 1);
         assertThat(transactions.differences(pet, current)).contains("round 1 PET order not as decided")
@@ -125,7 +126,7 @@ class EpisodeTransactionTest {
     @Test
     void aTumourRecordedRevokesTheWaitingOrdersAndLeavesThoseOfARoundTheTeamTookUp() {
         TriageDecision open = Decisions.decision("ep-c", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2);
-        EpisodeTransaction.Current current = stored(transactions.build(open, nothing()).orElseThrow());
+        HeldEpisode current = stored(transactions.build(open, nothing()).orElseThrow());
         current.tasks().get(0).setStatus(Task.TaskStatus.INPROGRESS); // round 1 taken up: its CT is radiology's now
         TriageDecision close = Decisions.closed(open, 2, "Condition/c1");
         Bundle tx = transactions.build(close, current).orElseThrow();
@@ -139,7 +140,7 @@ class EpisodeTransactionTest {
         });
         assertThat(transactions.differences(close, current)).contains("round 2 CT order still open").doesNotContain("round 1 CT order still open");
         // RETRACT withdraws an active CT whose round nobody took up
-        EpisodeTransaction.Current fresh = stored(transactions.build(Decisions.decision("ep-d", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 1),
+        HeldEpisode fresh = stored(transactions.build(Decisions.decision("ep-d", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 1),
                 nothing()).orElseThrow());
         Bundle retract = transactions.build(Decisions.decision("ep-d", 2, "Patient/p1", Action.RETRACT, Tier.NONE, 0), fresh).orElseThrow();
         assertThat(retract.getEntry()).extracting(e -> e.getResource()).filteredOn(r -> r instanceof ServiceRequest o && o.getRequisition().hasValue())
@@ -147,30 +148,8 @@ class EpisodeTransactionTest {
     }
 
     @Test
-    void roundTasksWrittenBeforeRoundOrdersGetTheirOrdersAndFocusOnTheirCt() {
-        TriageDecision open = Decisions.decision("ep-m", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 2);
-        EpisodeTransaction.Current written = stored(transactions.build(open, nothing()).orElseThrow());
-        // As an episode written by the notifier before ruleset 2.0's orders: no orders, Tasks focus on the episode
-        List<Task> old = written.tasks().stream().map(t -> t.copy().setFocus(new org.hl7.fhir.r4.model.Reference("ServiceRequest/sr"))
-                .setBasedOn(List.of())).toList();
-        EpisodeTransaction.Current before = new EpisodeTransaction.Current(written.serviceRequest(), old, IN_EHR);
-        TriageDecision next = Decisions.progressed(open, 2, TriageDecision.RoundState.DUE, TriageDecision.RoundState.DUE);
-        Bundle tx = transactions.build(next, before).orElseThrow();
-        assertThat(tx.getEntry()).filteredOn(e -> e.getResource() instanceof ServiceRequest o && o.getRequisition().hasValue())
-                .hasSize(4).allSatisfy(e -> assertThat(e.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.POST));
-        assertThat(tx.getEntry()).filteredOn(e -> e.getResource() instanceof Task).hasSize(2).allSatisfy(e -> {
-            Task task = (Task) e.getResource();
-            assertThat(e.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT);
-            String ct = task.getIdentifierFirstRep().getValue() + "/ct";
-            String ctUrl = tx.getEntry().stream().filter(o -> o.getResource() instanceof ServiceRequest s
-                    && ct.equals(s.getIdentifierFirstRep().getValue())).findFirst().orElseThrow().getFullUrl();
-            assertThat(task.getFocus().getReference()).isEqualTo(ctUrl);
-        });
-    }
-
-    @Test
     void aClinicianReviewEpisodeProposesTheCtAndWritesOneReviewTaskWithoutRounds() {
-        // Ruleset 2.0: an old positive result opens no rounds, one review Task
+        // An old positive result opens no rounds, one review Task
         TriageDecision open = Decisions.review("ep-r", 1, "Patient/p1", Action.OPEN);
         Bundle tx = transactions.build(open, nothing()).orElseThrow();
         assertThat(tx.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactly("ServiceRequest", "Task", "Provenance");
@@ -186,7 +165,7 @@ class EpisodeTransactionTest {
         assertThat(query(tx.getEntry().get(1).getRequest().getIfNoneExist())).isEqualTo("identifier=" + EhrIdentifiers.REVIEW + "|ep-r/review");
         tx.getEntry().forEach(e -> assertThat(errors(e.getResource())).as(e.getResource().fhirType()).isEmpty());
 
-        EpisodeTransaction.Current written = stored(tx);
+        HeldEpisode written = stored(tx);
         assertThat(transactions.differences(open, written)).isEmpty();
         assertThat(transactions.build(open, written)).as("already applied").isEmpty();
         TriageDecision retract = Decisions.review("ep-r", 2, "Patient/p1", Action.RETRACT);
@@ -198,10 +177,9 @@ class EpisodeTransactionTest {
 
     @Test
     void theClinicianWhoAskedForTheResultIsSentOneNoticeWhenTheEpisodeOpens() {
-        // Ruleset 2.0: a Communication to the orderer the EHR knows, with the worklist's explanation
+        // A Communication to the orderer the EHR knows, with the worklist's explanation
         TriageDecision open = Decisions.decision("ep-n", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2);
-        Bundle tx = transactions.build(open, new EpisodeTransaction.Current(null, List.of(), IN_EHR,
-                List.of("Practitioner/dr-1"))).orElseThrow();
+        Bundle tx = transactions.build(open, HeldEpisode.none(IN_EHR, List.of("Practitioner/dr-1"), Set.of())).orElseThrow();
         var entry = tx.getEntry().stream().filter(e -> e.getResource() instanceof Communication).findFirst().orElseThrow();
         assertThat(query(entry.getRequest().getIfNoneExist())).isEqualTo("identifier=" + EhrIdentifiers.NOTICE + "|ep-n/notice/Practitioner/dr-1");
         Communication notice = (Communication) entry.getResource();
@@ -235,7 +213,7 @@ class EpisodeTransactionTest {
 
     @Test
     void updateChangesOpenTasksInPlaceLeavesTakenUpOnesAndCancelsDroppedRounds() {
-        EpisodeTransaction.Current current = stored(transactions.build(
+        HeldEpisode current = stored(transactions.build(
                 Decisions.decision("ep-3", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 3), nothing()).orElseThrow());
         current.tasks().get(1).setStatus(Task.TaskStatus.INPROGRESS); // round 2 taken up by the oncology team
         Bundle update = transactions.build(Decisions.decision("ep-3", 2, "Patient/p1", Action.UPDATE, Tier.HIGH, 2), current).orElseThrow();
@@ -260,7 +238,7 @@ class EpisodeTransactionTest {
 
     @Test
     void aDecisionNoNewerThanTheEpisodeWritesNothing() {
-        EpisodeTransaction.Current current = stored(transactions.build(
+        HeldEpisode current = stored(transactions.build(
                 Decisions.decision("ep-4", 2, "Patient/p1", Action.UPDATE, Tier.HIGH, 2),
                 stored(transactions.build(Decisions.decision("ep-4", 1, "Patient/p1", Action.OPEN, Tier.LOW, 2), nothing()).orElseThrow()))
                 .orElseThrow());
@@ -270,7 +248,7 @@ class EpisodeTransactionTest {
 
     @Test
     void retractCancelsEveryOpenTaskAndRevokesTheRequest() {
-        EpisodeTransaction.Current current = stored(transactions.build(
+        HeldEpisode current = stored(transactions.build(
                 Decisions.decision("ep-5", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 2), nothing()).orElseThrow());
         Bundle retract = transactions.build(Decisions.decision("ep-5", 2, "Patient/p1", Action.RETRACT, Tier.NONE, 0), current).orElseThrow();
         assertThat(((ServiceRequest) retract.getEntry().get(0).getResource()).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
@@ -282,7 +260,7 @@ class EpisodeTransactionTest {
     void theEpisodeAsWrittenHasNoDifferencesAndAStaleOrUnwrittenOneNamesThem() {
         TriageDecision open = Decisions.decision("ep-6", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 2);
         assertThat(transactions.differences(open, nothing())).containsExactly("no ServiceRequest for the episode");
-        EpisodeTransaction.Current written = stored(transactions.build(open, nothing()).orElseThrow());
+        HeldEpisode written = stored(transactions.build(open, nothing()).orElseThrow());
         assertThat(transactions.differences(open, written)).isEmpty();
 
         TriageDecision high = Decisions.decision("ep-6", 2, "Patient/p1", Action.UPDATE, Tier.HIGH, 3);
@@ -301,7 +279,7 @@ class EpisodeTransactionTest {
     @Test
     void aResultTheEhrDoesNotHoldIsNamedNotReferenced() {
         Bundle tx = transactions.build(Decisions.decision("ep-7", 1, "Patient/p1", Action.OPEN, Tier.LOW, 1),
-                new EpisodeTransaction.Current(null, List.of(), Set.of())).orElseThrow();
+                HeldEpisode.none(Set.of(), List.of(), Set.of())).orElseThrow();
         Task first = task(tx, 0);
         assertThat(first.getReasonReference().hasReference()).isFalse();
         assertThat(first.getReasonReference().getDisplay()).contains("Observation/obs-1");
@@ -310,11 +288,11 @@ class EpisodeTransactionTest {
 
     @Test
     void aPlanHeldForAClinicianIsWrittenOnHoldWithOneDecisionTask() {
-        // Ruleset 3.0: a child or a pregnancy: every round and order on hold, the episode's request on hold, one Task
+        // A child or a pregnancy: every round and order on hold, the episode's request on hold, one Task
         TriageDecision held = Decisions.asking(Decisions.decision("ep-h", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 3), 1,
                 Action.OPEN, TriageDecision.Hold.CLINICIAN_DECISION,
                 Decisions.request("imaging-decision/child", ClinicianRequest.Kind.IMAGING_DECISION, null, null));
-        EpisodeTransaction.Current written = stored(transactions.build(held, nothing()).orElseThrow());
+        HeldEpisode written = stored(transactions.build(held, nothing()).orElseThrow());
         assertThat(written.serviceRequest().getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD);
         assertThat(written.orders()).hasSize(6).allSatisfy(o -> assertThat(o.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD));
         assertThat(written.tasks()).filteredOn(t -> EhrIdentifiers.ROUND.equals(t.getIdentifierFirstRep().getSystem())).hasSize(3)
@@ -335,7 +313,7 @@ class EpisodeTransactionTest {
         TriageDecision confirm = Decisions.asking(Decisions.decision("ep-c", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 3), 1,
                 Action.OPEN, TriageDecision.Hold.CONFIRMATION,
                 Decisions.request("confirm-low-titre", ClinicianRequest.Kind.CONFIRM_LOW_TITRE, "Observation/obs-1", null));
-        EpisodeTransaction.Current written = stored(transactions.build(confirm, nothing()).orElseThrow());
+        HeldEpisode written = stored(transactions.build(confirm, nothing()).orElseThrow());
         assertThat(written.serviceRequest().getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.DRAFT);
         assertThat(written.serviceRequest().getIntent()).isEqualTo(ServiceRequest.ServiceRequestIntent.PROPOSAL);
         assertThat(written.orders()).isEmpty();
@@ -345,7 +323,7 @@ class EpisodeTransactionTest {
         });
         // Confirmed: the rounds are written, the answered Task is left as the clinician left it
         written.tasks().get(0).setStatus(Task.TaskStatus.COMPLETED);
-        EpisodeTransaction.Current confirmed = stored(transactions.build(
+        HeldEpisode confirmed = stored(transactions.build(
                 Decisions.decision("ep-c", 2, "Patient/p1", Action.UPDATE, Tier.HIGH, 3), written).orElseThrow(), written);
         assertThat(confirmed.serviceRequest().getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
         assertThat(confirmed.serviceRequest().getIntent()).isEqualTo(ServiceRequest.ServiceRequestIntent.ORDER);
@@ -358,8 +336,7 @@ class EpisodeTransactionTest {
         TriageDecision repeat = Decisions.asking(Decisions.decision("ep-r", 1, "Patient/p1", Action.OPEN, Tier.NONE, 0), 1,
                 Action.OPEN, TriageDecision.Hold.CONFIRMATION,
                 Decisions.request("repeat/Observation/obs-1", ClinicianRequest.Kind.REPEAT_TEST, "Observation/obs-1", "Practitioner/dr-1"));
-        Task known = task(transactions.build(repeat, new EpisodeTransaction.Current(null, List.of(), IN_EHR, List.of(), List.of(),
-                Set.of("Practitioner/dr-1"))).orElseThrow(), 0);
+        Task known = task(transactions.build(repeat, HeldEpisode.none(IN_EHR, List.of(), Set.of("Practitioner/dr-1"))).orElseThrow(), 0);
         assertThat(known.getOwner().getReference()).isEqualTo("Practitioner/dr-1");
         assertThat(known.getPriority()).isEqualTo(Task.TaskPriority.ROUTINE);
         Task unknown = task(transactions.build(repeat, nothing()).orElseThrow(), 0);
@@ -372,7 +349,7 @@ class EpisodeTransactionTest {
         TriageDecision asked = Decisions.asking(Decisions.decision("ep-q", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2), 1, Action.OPEN,
                 null, Decisions.request("record-delta-p-items", ClinicianRequest.Kind.MISSING_DELTA_P, null, null),
                 Decisions.request("tumour-fit/Condition/c1", ClinicianRequest.Kind.TUMOUR_FIT, "Condition/c1", null));
-        EpisodeTransaction.Current written = stored(transactions.build(asked, nothing()).orElseThrow());
+        HeldEpisode written = stored(transactions.build(asked, nothing()).orElseThrow());
         requestTask(written, "ep-q/review/tumour-fit/Condition/c1").setStatus(Task.TaskStatus.COMPLETED);
         assertThat(requestTask(written, "ep-q/review/tumour-fit/Condition/c1").getReasonReference().getReference()).isEqualTo("Condition/c1");
         Bundle update = transactions.build(Decisions.decision("ep-q", 2, "Patient/p1", Action.UPDATE, Tier.HIGH, 2), written).orElseThrow();
@@ -385,18 +362,18 @@ class EpisodeTransactionTest {
     @Test
     void aReopenedEpisodeReopensWhatLemsTriageWithdrewAndLeavesWhatTheTeamCancelled() {
         TriageDecision open = Decisions.decision("ep-o", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 3);
-        EpisodeTransaction.Current written = stored(transactions.build(open, nothing()).orElseThrow());
+        HeldEpisode written = stored(transactions.build(open, nothing()).orElseThrow());
         Task round2 = roundTask(written, 2);
         round2.setStatus(Task.TaskStatus.CANCELLED).setStatusReason(new org.hl7.fhir.r4.model.CodeableConcept().setText("patient moved (team)"));
-        EpisodeTransaction.Current closed = stored(transactions.build(Decisions.closed(open, 2, "Condition/sclc"), written).orElseThrow(), written);
+        HeldEpisode closed = stored(transactions.build(Decisions.closed(open, 2, "Condition/sclc"), written).orElseThrow(), written);
         assertThat(roundTask(closed, 1).getStatus()).isEqualTo(Task.TaskStatus.CANCELLED);
         assertThat(roundTask(closed, 1).getStatusReason().getCodingFirstRep().getCode()).isEqualTo("withdrawn-by-lems-triage");
         assertThat(order(closed, "ep-o/round-3/ct").getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
-        // The tumour record is withdrawn: the same plan, reopened (ruleset 3.0), with a Task that says so
+        // The tumour record is withdrawn: the same plan, reopened, with a Task that says so
         TriageDecision reopened = Decisions.asking(Decisions.progressed(open, 3, TriageDecision.RoundState.DUE,
                         TriageDecision.RoundState.DUE, TriageDecision.RoundState.PLANNED), 3, Action.UPDATE, null,
                 Decisions.request("reopened/Condition/sclc", ClinicianRequest.Kind.SURVEILLANCE_REOPENED, "Condition/sclc", null));
-        EpisodeTransaction.Current again = stored(transactions.build(reopened, closed).orElseThrow(), closed);
+        HeldEpisode again = stored(transactions.build(reopened, closed).orElseThrow(), closed);
         assertThat(again.serviceRequest().getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
         assertThat(roundTask(again, 1).getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
         assertThat(roundTask(again, 1).hasStatusReason()).isFalse();
@@ -404,7 +381,7 @@ class EpisodeTransactionTest {
         assertThat(roundTask(again, 3).getStatus()).isEqualTo(Task.TaskStatus.ONHOLD);
         assertThat(order(again, "ep-o/round-1/ct").getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
         assertThat(order(again, "ep-o/round-3/ct").getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD);
-        assertThat(order(again, "ep-o/round-3/ct").getNote()).noneMatch(EpisodeTransaction::withdrawal);
+        assertThat(order(again, "ep-o/round-3/ct").getNote()).noneMatch(n -> EhrIdentifiers.WITHDRAWN_BY_LEMS_TRIAGE.equals(n.getAuthorStringType().getValue()));
         assertThat(again.tasks()).filteredOn(t -> EhrIdentifiers.CLOSING.equals(t.getIdentifierFirstRep().getSystem()))
                 .singleElement().satisfies(t -> assertThat(t.getStatus()).isEqualTo(Task.TaskStatus.CANCELLED));
         assertThat(requestTask(again, "ep-o/review/reopened/Condition/sclc").getStatus()).isEqualTo(Task.TaskStatus.REQUESTED);
@@ -414,11 +391,11 @@ class EpisodeTransactionTest {
     @Test
     void aClosedEpisodeAskingAboutALaterResultStaysClosedAndAClinicianDeclinedHasItsOwnClosingTask() {
         TriageDecision open = Decisions.decision("ep-a", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2);
-        EpisodeTransaction.Current written = stored(transactions.build(open, nothing()).orElseThrow());
-        EpisodeTransaction.Current closed = stored(transactions.build(Decisions.closed(open, 2, "Condition/sclc"), written).orElseThrow(), written);
+        HeldEpisode written = stored(transactions.build(open, nothing()).orElseThrow());
+        HeldEpisode closed = stored(transactions.build(Decisions.closed(open, 2, "Condition/sclc"), written).orElseThrow(), written);
         TriageDecision later = Decisions.asking(Decisions.closed(open, 3, "Condition/sclc"), 3, Action.CLOSE, null,
                 Decisions.request("after-closing/Observation/obs-2/_history/1", ClinicianRequest.Kind.RESULT_AFTER_CLOSING, null, null));
-        EpisodeTransaction.Current after = stored(transactions.build(later, closed).orElseThrow(), closed);
+        HeldEpisode after = stored(transactions.build(later, closed).orElseThrow(), closed);
         assertThat(after.serviceRequest().getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
         assertThat(after.tasks()).filteredOn(t -> EhrIdentifiers.CLOSING.equals(t.getIdentifierFirstRep().getSystem()))
                 .singleElement().satisfies(t -> assertThat(t.getDescription()).as("why it closed, as it was")
@@ -430,8 +407,8 @@ class EpisodeTransactionTest {
         TriageDecision held = Decisions.asking(Decisions.decision("ep-d", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2), 1,
                 Action.OPEN, TriageDecision.Hold.CONFIRMATION,
                 Decisions.request("confirm-low-titre", ClinicianRequest.Kind.CONFIRM_LOW_TITRE, null, null));
-        EpisodeTransaction.Current heldWritten = stored(transactions.build(held, nothing()).orElseThrow());
-        EpisodeTransaction.Current declined = stored(transactions.build(Decisions.declined(held, 2), heldWritten).orElseThrow(), heldWritten);
+        HeldEpisode heldWritten = stored(transactions.build(held, nothing()).orElseThrow());
+        HeldEpisode declined = stored(transactions.build(Decisions.declined(held, 2), heldWritten).orElseThrow(), heldWritten);
         assertThat(declined.serviceRequest().getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
         assertThat(declined.serviceRequest().getIntent()).as("a proposal that closes stays a proposal")
                 .isEqualTo(ServiceRequest.ServiceRequestIntent.PROPOSAL);
@@ -442,40 +419,24 @@ class EpisodeTransactionTest {
                 });
     }
 
-    @Test
-    void whatRuleset2CancelledIsReopenedTooByTheReasonItWrote() {
-        TriageDecision open = Decisions.decision("ep-2", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2);
-        EpisodeTransaction.Current written = stored(transactions.build(open, nothing()).orElseThrow());
-        EpisodeTransaction.Current closed = stored(transactions.build(Decisions.closed(open, 2, "Condition/sclc"), written).orElseThrow(), written);
-        // As ruleset 2.0 left them: a reason in words only, a note authored lems-triage
-        roundTask(closed, 2).getStatusReason().getCoding().clear();
-        ServiceRequest ct2 = order(closed, "ep-2/round-2/ct");
-        ct2.getNote().forEach(n -> n.setAuthor(new org.hl7.fhir.r4.model.StringType("lems-triage")));
-        TriageDecision reopened = Decisions.progressed(open, 3, TriageDecision.RoundState.DUE, TriageDecision.RoundState.PLANNED);
-        EpisodeTransaction.Current again = stored(transactions.build(reopened, closed).orElseThrow(), closed);
-        assertThat(roundTask(again, 2).getStatus()).isEqualTo(Task.TaskStatus.ONHOLD);
-        assertThat(order(again, "ep-2/round-2/ct").getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD);
-        assertThat(order(again, "ep-2/round-2/ct").getNote()).noneMatch(n -> n.getText().startsWith("Screening ended by lems-triage"));
-    }
-
-    private static Task requestTask(EpisodeTransaction.Current current, String identifier) {
+    private static Task requestTask(HeldEpisode current, String identifier) {
         return current.tasks().stream().filter(t -> identifier.equals(t.getIdentifierFirstRep().getValue())).findFirst().orElseThrow();
     }
 
-    private static Task roundTask(EpisodeTransaction.Current current, int round) {
+    private static Task roundTask(HeldEpisode current, int round) {
         return requestTask(current, EhrIdentifiers.round(current.tasks().get(0).getGroupIdentifier().getValue(), round));
     }
 
     /** The resources of a transaction as an EHR would hold them after it: ids sr, o1, o2, ..., t1, t2, ...; version 1. */
-    private static EpisodeTransaction.Current stored(Bundle tx) {
-        return stored(tx, new EpisodeTransaction.Current(null, List.of(), IN_EHR));
+    private static HeldEpisode stored(Bundle tx) {
+        return stored(tx, HeldEpisode.none(IN_EHR, List.of(), Set.of()));
     }
 
     /**
      * What the EHR holds after a transaction on {@code before}: what it created gets the next ids, what it updated
      * replaces the resource of that id, and references to an entry's fullUrl become references to what it stored.
      */
-    private static EpisodeTransaction.Current stored(Bundle tx, EpisodeTransaction.Current before) {
+    private static HeldEpisode stored(Bundle tx, HeldEpisode before) {
         Map<String, org.hl7.fhir.r4.model.Resource> byId = new LinkedHashMap<>();
         if (before.serviceRequest() != null) {
             byId.put("ServiceRequest/" + before.serviceRequest().getIdElement().getIdPart(), before.serviceRequest());
@@ -508,10 +469,10 @@ class EpisodeTransactionTest {
         List<ServiceRequest> orders = byId.values().stream().filter(r -> r instanceof ServiceRequest s && s.getRequisition().hasValue())
                 .map(r -> (ServiceRequest) r).toList();
         List<Task> tasks = byId.values().stream().filter(r -> r instanceof Task).map(r -> (Task) r).toList();
-        return new EpisodeTransaction.Current(sr, tasks, IN_EHR, List.of(), orders);
+        return new HeldEpisode(sr, tasks, IN_EHR, List.of(), orders, Set.of());
     }
 
-    private static ServiceRequest order(EpisodeTransaction.Current current, String identifier) {
+    private static ServiceRequest order(HeldEpisode current, String identifier) {
         return current.orders().stream().filter(o -> identifier.equals(o.getIdentifierFirstRep().getValue())).findFirst().orElseThrow();
     }
 

@@ -1,0 +1,64 @@
+package org.lemstriage.notifier.episode;
+
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.lemstriage.model.fhir.EhrIdentifiers;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the EHR holds for one decision's episode, as the notifier read it.
+ *
+ * @param serviceRequest the episode's ServiceRequest, or null when none was written
+ * @param tasks          the episode's Tasks (its group)
+ * @param observations   which of the results the decision cites the EHR holds, as {@code Observation/<id>} or
+ *                       {@code Condition/<id>}: only those are referenced literally
+ * @param orderers       the clinicians who asked for the results, as the EHR knows them (Practitioner or
+ *                       PractitionerRole references); read for an episode not yet written only
+ * @param orders         the rounds' CT and PET orders (the episode is their requisition)
+ * @param clinicians     which clinicians the decision's requests name the EHR holds: a Task is theirs only then
+ */
+public record HeldEpisode(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations, List<String> orderers,
+                          List<ServiceRequest> orders, Set<String> clinicians) {
+
+    /** Nothing written yet for the episode. */
+    public static HeldEpisode none(Set<String> observations, List<String> orderers, Set<String> clinicians) {
+        return new HeldEpisode(null, List.of(), observations, orderers, List.of(), clinicians);
+    }
+
+    /** This episode as read again after a write: what the first read found of the results and clinicians stands. */
+    public HeldEpisode readAgain(ServiceRequest serviceRequest, List<Task> tasks, List<ServiceRequest> orders) {
+        return new HeldEpisode(serviceRequest, tasks, observations, orderers, orders, clinicians);
+    }
+
+    /** The episode's Tasks (rounds, review, requests, closing) and its rounds' orders, by business identifier value. */
+    public Map<String, Resource> byIdentifier() {
+        Map<String, Resource> byIdentifier = new HashMap<>();
+        tasks.forEach(t -> t.getIdentifier().stream()
+                .filter(i -> EhrIdentifiers.ROUND.equals(i.getSystem()) || EhrIdentifiers.REVIEW.equals(i.getSystem())
+                        || EhrIdentifiers.CLOSING.equals(i.getSystem()))
+                .findFirst().ifPresent(i -> byIdentifier.put(i.getValue(), t)));
+        orders.forEach(o -> o.getIdentifier().stream().filter(i -> EhrIdentifiers.ORDER.equals(i.getSystem()))
+                .findFirst().ifPresent(i -> byIdentifier.put(i.getValue(), o)));
+        return byIdentifier;
+    }
+
+    /** The status of each round's Task, by round number. */
+    public Map<Integer, Task.TaskStatus> roundTaskStatuses() {
+        Map<Integer, Task.TaskStatus> rounds = new HashMap<>();
+        tasks.forEach(t -> t.getIdentifier().stream().filter(i -> EhrIdentifiers.ROUND.equals(i.getSystem())).findFirst()
+                .flatMap(i -> EhrIdentifiers.roundOf(i.getValue())).ifPresent(n -> rounds.put(n, t.getStatus())));
+        return rounds;
+    }
+
+    /** The reference the transaction uses for a round order: the one held, or the entry that creates it. */
+    public Map<String, String> orderIds() {
+        Map<String, String> ids = new HashMap<>();
+        orders.forEach(o -> ids.put(o.getIdentifierFirstRep().getValue(), "ServiceRequest/" + o.getIdElement().getIdPart()));
+        return ids;
+    }
+}

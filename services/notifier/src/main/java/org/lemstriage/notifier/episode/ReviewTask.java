@@ -1,0 +1,38 @@
+package org.lemstriage.notifier.episode;
+
+import org.hl7.fhir.r4.model.Task;
+import org.lemstriage.model.fhir.EhrIdentifiers;
+
+/**
+ * The one Task of a clinician-review episode (an old positive result): requested, routine, no due window, for the
+ * worklist to review what was found and when.
+ */
+final class ReviewTask extends EpisodeTask {
+    ReviewTask(Decided decided) {
+        super(decided);
+    }
+
+    @Override
+    public String system() {
+        return EhrIdentifiers.REVIEW;
+    }
+
+    @Override
+    public String identifier() {
+        return EhrIdentifiers.review(decided.episodeId());
+    }
+
+    @Override
+    Task newTask() {
+        return newTask(decided.episodeRequest(), Task.TaskStatus.REQUESTED, "clinician-review", "Clinician review of an antibody result");
+    }
+
+    /** Never its status or authoredOn. */
+    @Override
+    void apply(Task task) {
+        task.setPriority(Task.TaskPriority.ROUTINE);
+        task.setReasonReference(decided.firstResult());
+        task.setOwner(decided.worklist());
+        task.setDescription(decided.decision().explanation());
+    }
+}
