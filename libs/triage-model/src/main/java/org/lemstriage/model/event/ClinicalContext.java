@@ -31,7 +31,12 @@ public record ClinicalContext(
         List<EpisodeTask> tasks,
         List<CodedFact> pregnancyStatus) {
 
-    /** A context as ruleset 2.0 read it: no pregnancy status. */
+    public ClinicalContext {
+        tasks = tasks == null ? List.of() : tasks;
+        pregnancyStatus = pregnancyStatus == null ? List.of() : pregnancyStatus;
+    }
+
+    /** A context without pregnancy status. */
     public ClinicalContext(String patientKey, String requestId, Status status, String reason, Instant readAt,
                            LocalDate onset, String patientReference, LocalDate birthDate, String gender,
                            List<CodedFact> smoking, List<Measurement> weights, List<Measurement> performance,
@@ -40,25 +45,20 @@ public record ClinicalContext(
                 performance, conditions, tasks, List.of());
     }
 
-    /** Pregnancy status Observations (LOINC 82810-3, ruleset 3.0); empty in records written before. */
-    public List<CodedFact> pregnancies() {
-        return pregnancyStatus == null ? List.of() : pregnancyStatus;
-    }
-
     public enum Status { AVAILABLE, UNAVAILABLE }
-
-    /** The episode's Tasks in the EHR, read back (ruleset 2.0): null or empty when no episode was asked about. */
-    public List<EpisodeTask> episodeTasks() {
-        return tasks == null ? List.of() : tasks;
-    }
 
     /**
      * One Task of the episode the request named, as the EHR holds it: its business identifier value (a round's is
      * {@code <episode>/round-<n>}), its status as the oncology team left it, its coded outputs, and the codes of its
-     * statusReason (ruleset 3.0: whether lems-triage itself withdrew it).
+     * statusReason (whether lems-triage itself withdrew it); never null.
      */
     public record EpisodeTask(String reference, String identifier, String status, List<Output> outputs,
                               List<String> statusReason) {
+        public EpisodeTask {
+            outputs = outputs == null ? List.of() : outputs;
+            statusReason = statusReason == null ? List.of() : statusReason;
+        }
+
         public EpisodeTask(String reference, String identifier, String status) {
             this(reference, identifier, status, List.of(), List.of());
         }
@@ -66,31 +66,18 @@ public record ClinicalContext(
         public EpisodeTask(String reference, String identifier, String status, List<Output> outputs) {
             this(reference, identifier, status, outputs, List.of());
         }
-
-        /** Task.output as the team recorded it; empty in records written before outputs were read. */
-        @Override
-        public List<Output> outputs() {
-            return outputs == null ? List.of() : outputs;
-        }
-
-        /** Task.statusReason's codes as {@code system|code}; empty when none, and in records written before. */
-        @Override
-        public List<String> statusReason() {
-            return statusReason == null ? List.of() : statusReason;
-        }
     }
 
     /**
      * One Task.output with a coded value: what it reports (Task.output.type) and the value, both as
-     * {@code system|code}. A round's CT thorax reported negative is one (ruleset 2.0: then its FDG-PET is ordered).
+     * {@code system|code}. A round's CT thorax reported negative is one (then its FDG-PET is ordered).
      */
     public record Output(List<String> type, List<String> value) {
     }
 
     /**
      * A coded statement (smoking status, a Condition), with its codes as {@code system|code}: for a Condition, its
-     * onset (else recorded date) as {@code date} and, ruleset 3.0, its abatement date as {@code abated} (null when
-     * none, and in records written before).
+     * onset (else recorded date) as {@code date} and its abatement date as {@code abated} (null when none).
      */
     public record CodedFact(String reference, LocalDate date, List<String> codes, String clinicalStatus,
                             String verificationStatus, LocalDate abated) {

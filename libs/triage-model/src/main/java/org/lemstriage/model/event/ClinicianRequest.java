@@ -1,7 +1,7 @@
 package org.lemstriage.model.event;
 
 /**
- * Something a decision asks of a clinician (ruleset 3.0), written to the EHR as one Task of the episode. Those of a
+ * Something a decision asks of a clinician, written to the EHR as one Task of the episode. Those of a
  * kind that {@link #asksForAnswer() asks for an answer} are closed by completing the Task with a coded answer:
  * {@code Task.output.type} {@value #ANSWER_TYPE}, {@code Task.output.valueCodeableConcept} SNOMED CT 373066001
  * |Yes| or 373067005 |No|.

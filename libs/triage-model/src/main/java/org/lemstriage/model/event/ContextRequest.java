@@ -8,7 +8,7 @@ import java.time.LocalDate;
  *
  * @param requestId unique per request: the answer names it
  * @param onset     date the DELTA-P items are judged at: the first decisive positive antibody result
- * @param episodeId the open episode whose Tasks the reader should read back too, or null (ruleset 2.0)
+ * @param episodeId the open episode whose Tasks the reader should read back too, or null
  */
 public record ContextRequest(String patientKey, String requestId, LocalDate onset, String episodeId) {
     public ContextRequest(String patientKey, String requestId, LocalDate onset) {

@@ -22,24 +22,21 @@ import java.util.List;
  * @param interpretation    Observation.interpretation codes (v3 ObservationInterpretation), unchanged
  * @param referenceRange    the lab's own reference range, normalised to the canonical unit, or null
  * @param resource          the original Observation as FHIR JSON, for audit and re-evaluation
- * @param orderedBy         who asked for the result, as the Observation names it (ruleset 2.0): its basedOn
+ * @param orderedBy         who asked for the result, as the Observation names it: its basedOn
  *                          ServiceRequests, else its performers that are Practitioners or PractitionerRoles: literal
  *                          references, or a Practitioner by identifier only (HL7 v2's OBR-16) as
- *                          {@value #PRACTITIONER_BY_IDENTIFIER}{@code system|value}; empty when it names none (and in
- *                          records written before)
- * @param resourceType      Observation (a lab result; null in records written before 2.0) or Condition (a LEMS
- *                          diagnosis, ruleset 2.0): {@code observationId} is then that Condition's id, and
+ *                          {@value #PRACTITIONER_BY_IDENTIFIER}{@code system|value}; empty when it names none
+ * @param resourceType      Observation (a lab result; the default) or Condition (a LEMS diagnosis):
+ *                          {@code observationId} is then that Condition's id, and
  *                          {@code status} its verification read as a result status (confirmed: final; provisional,
  *                          differential, unconfirmed: preliminary; refuted: cancelled; entered-in-error)
  * @param finalisesEarlier  true when the result carries no value because it makes final the value sent before under
  *                          the same identifier (HL7 v2 OBX-11 {@code U}: "results status change to final without
- *                          retransmitting results already sent as preliminary"); null otherwise and in records
- *                          written before
- * @param receivedAt        when the classifier first received this result (ruleset 3.0: a LEMS diagnosis's plan counts
+ *                          retransmitting results already sent as preliminary"); null otherwise
+ * @param receivedAt        when the classifier first received this result (a LEMS diagnosis's plan counts
  *                          from it when the EHR gives no recorded date): set in the classifier's state only, null on
  *                          the topic
- * @param recorded          a LEMS diagnosis's Condition.recordedDate (ruleset 3.0: its plan counts from it), null
- *                          otherwise and in records written before
+ * @param recorded          a LEMS diagnosis's Condition.recordedDate (its plan counts from it), null otherwise
  */
 public record LabResult(
         String patientKey,
@@ -62,6 +59,11 @@ public record LabResult(
         Instant recorded) {
     /** How {@link #orderedBy()} names a Practitioner known only by identifier: a FHIR conditional reference. */
     public static final String PRACTITIONER_BY_IDENTIFIER = "Practitioner?identifier=";
+
+    public LabResult {
+        orderedBy = orderedBy == null ? List.of() : orderedBy;
+        resourceType = resourceType == null ? "Observation" : resourceType;
+    }
 
 
     public LabResult(String patientKey, Analyte analyte, String labCode, String observationId, String observationVersion,
@@ -96,17 +98,12 @@ public record LabResult(
 
     /** The source resource as a reference: {@code Observation/<id>} or {@code Condition/<id>}. */
     public String reference() {
-        return (resourceType == null ? "Observation" : resourceType) + "/" + observationId;
+        return resourceType + "/" + observationId;
     }
 
-    /** What a patient's results are kept by: the Observation id as before 2.0, a Condition's with its type. */
+    /** What a patient's results are kept by: an Observation by its id, a Condition by its reference. */
     public String key() {
-        return resourceType == null || "Observation".equals(resourceType) ? observationId : reference();
-    }
-
-    /** Who asked for the result; never null. */
-    public List<String> orderers() {
-        return orderedBy == null ? List.of() : orderedBy;
+        return "Observation".equals(resourceType) ? observationId : reference();
     }
 
     /** The same result without the original resource, for state that must stay small. */

@@ -25,12 +25,11 @@ import java.util.List;
  * @param context         whether the EHR's clinical context was read
  * @param deltaP          the six DELTA-P items with value and source; all UNKNOWN when the context was not read
  * @param deltaPScore     points from PRESENT items only
- * @param kind            SCREENING (rounds of CT thorax) or CLINICIAN_REVIEW (no rounds: a clinician decides); a record
- *                        written before ruleset 2.0 has none and is SCREENING
+ * @param kind            SCREENING (rounds of CT thorax) or CLINICIAN_REVIEW (no rounds: a clinician decides);
+ *                        SCREENING when not given
  * @param closure         why the episode ended (a CLOSE decision, and an UPDATE of a closed episode); null otherwise
- * @param requests        what the decision asks of clinicians (ruleset 3.0), each a Task of the episode; empty in
- *                        records written before
- * @param hold            why the plan waits for a clinician (ruleset 3.0), or null: nothing is released meanwhile
+ * @param requests        what the decision asks of clinicians, each a Task of the episode; never null
+ * @param hold            why the plan waits for a clinician, or null: nothing is released meanwhile
  */
 public record TriageDecision(
         String decisionId,
@@ -53,7 +52,12 @@ public record TriageDecision(
         List<ClinicianRequest> requests,
         Hold hold) {
 
-    /** A decision as ruleset 2.0 made them: no clinician requests, nothing held. */
+    public TriageDecision {
+        kind = kind == null ? EpisodeKind.SCREENING : kind;
+        requests = requests == null ? List.of() : requests;
+    }
+
+    /** A decision that asks clinicians nothing and holds nothing. */
     public TriageDecision(String decisionId, String episodeId, int version, String patientKey, Action action, Tier tier,
                           List<Evidence> evidence, List<String> rulesFired, String rulesetVersion, String explanation,
                           List<ScreeningRound> plan, Instant decidedAt, ContextStatus context, List<DeltaPItem> deltaP,
@@ -62,26 +66,16 @@ public record TriageDecision(
                 plan, decidedAt, context, deltaP, deltaPScore, kind, closure, List.of(), null);
     }
 
-    /** What the decision asks of clinicians; never null. */
-    public List<ClinicianRequest> clinicianRequests() {
-        return requests == null ? List.of() : requests;
-    }
-
     /**
-     * Why a plan waits for a clinician (ruleset 3.0). CONFIRMATION: no rounds are written until LEMS is confirmed or
+     * Why a plan waits for a clinician. CONFIRMATION: no rounds are written until LEMS is confirmed or
      * a test repeated (the episode's ServiceRequest is a draft proposal). CLINICIAN_DECISION: the rounds are written
      * with every order on hold, and none is released until a clinician decides (a child, a pregnancy).
      */
     public enum Hold { CONFIRMATION, CLINICIAN_DECISION }
 
-    /** The episode's kind; SCREENING for records written before the field existed. */
-    public EpisodeKind episodeKind() {
-        return kind == null ? EpisodeKind.SCREENING : kind;
-    }
-
     /**
      * SCREENING: the plan's rounds are written as Tasks. CLINICIAN_REVIEW: the positive result is too old to start
-     * surveillance from (ruleset 2.0): one review Task, no rounds.
+     * surveillance from: one review Task, no rounds.
      */
     public enum EpisodeKind { SCREENING, CLINICIAN_REVIEW }
 
@@ -89,19 +83,18 @@ public record TriageDecision(
     public enum ContextStatus { AVAILABLE, UNAVAILABLE }
 
     /**
-     * OPEN a new episode; UPDATE it (tier, evidence, plan, a round released or overdue, ruleset 3.0: a closed episode
-     * reopened); RETRACT it (its evidence was withdrawn: every open Task cancelled); CLOSE it (ruleset 2.0: a tumour was
-     * recorded, or the surveillance is complete: see {@link Closure}). Ruleset 3.0: a later CLOSE of a closed episode
-     * restates its closure with a new question for a clinician (a result that arrived after it).
+     * OPEN a new episode; UPDATE it (tier, evidence, plan, a round released or overdue, a closed episode reopened);
+     * RETRACT it (its evidence was withdrawn: every open Task cancelled); CLOSE it (a tumour was recorded, a clinician
+     * declined, or the surveillance is complete: see {@link Closure}). A later CLOSE of a closed episode restates its
+     * closure with a new question for a clinician (a result that arrived after it).
      */
     public enum Action { OPEN, UPDATE, RETRACT, CLOSE }
 
     /**
-     * Why an episode ends. TUMOUR_RECORDED: the EHR gained a confirmed, active cancer that explains LEMS (ruleset 3.0:
-     * small-cell lung cancer, or another cancer a clinician said explains it; {@code reference}
-     * names the Condition): open rounds are cancelled and oncological care takes over. SURVEILLANCE_COMPLETE: the last
+     * Why an episode ends. TUMOUR_RECORDED: the EHR gained a confirmed, active cancer that explains LEMS (small-cell
+     * lung cancer, or another cancer a clinician said explains it; {@code reference} names the Condition): open rounds are cancelled and oncological care takes over. SURVEILLANCE_COMPLETE: the last
      * round was completed: one closing review Task. CLINICIAN_DECLINED: a clinician answered no to screening a
-     * held plan (ruleset 3.0; {@code reference} is null).
+     * held plan ({@code reference} is null).
      */
     public record Closure(Reason reason, String reference, LocalDate date) {
         public enum Reason { TUMOUR_RECORDED, SURVEILLANCE_COMPLETE, CLINICIAN_DECLINED }
@@ -111,27 +104,30 @@ public record TriageDecision(
 
     /**
      * One antibody result behind the decision, with a reference to its source Observation and who asked for it
-     * ({@link LabResult#orderedBy()}; ruleset 2.0: the ordering clinician is told too).
+     * ({@link LabResult#orderedBy()}: the ordering clinician is told too; never null).
      */
     public record Evidence(String observationReference, Analyte analyte, String status, BigDecimal value, String unit,
                            String comparator, LabResult.Qualitative result, List<String> orderedBy) {
+        public Evidence {
+            orderedBy = orderedBy == null ? List.of() : orderedBy;
+        }
+
         public Evidence(String observationReference, Analyte analyte, String status, BigDecimal value, String unit,
                         String comparator, LabResult.Qualitative result) {
             this(observationReference, analyte, status, value, unit, comparator, result, List.of());
         }
-
-        public List<String> orderers() {
-            return orderedBy == null ? List.of() : orderedBy;
-        }
     }
 
     /**
-     * One screening round: what to do, the window in which it is due, and where it stands (ruleset 2.0; null in
-     * records written before: PLANNED, the notifier then releases round 1 only), and whether its FDG-PET is ordered
-     * (false in records written before).
+     * One screening round: what to do, the window in which it is due, where it stands (PLANNED when not given), and
+     * whether its FDG-PET is ordered.
      */
     public record ScreeningRound(int round, String procedure, LocalDate dueFrom, LocalDate dueTo, RoundState state,
                                  boolean petOrdered) {
+        public ScreeningRound {
+            state = state == null ? RoundState.PLANNED : state;
+        }
+
         public ScreeningRound(int round, String procedure, LocalDate dueFrom, LocalDate dueTo) {
             this(round, procedure, dueFrom, dueTo, RoundState.PLANNED, false);
         }
@@ -144,7 +140,7 @@ public record TriageDecision(
             return new ScreeningRound(round, procedure, dueFrom, dueTo, newState, petOrdered);
         }
 
-        /** The round's FDG-PET ordered: its CT thorax was recorded as negative (ruleset 2.0, EFNS 2011). */
+        /** The round's FDG-PET ordered: its CT thorax was recorded as negative (EFNS 2011). */
         public ScreeningRound withPetOrdered() {
             return new ScreeningRound(round, procedure, dueFrom, dueTo, state, true);
         }

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The counters every service exposes at /q/metrics: records in, out and rejected, tagged by service, and what an
- * on-call engineer watches (docs/deploy.md, "Metrics and alerts"): dead letters by topic, decisions by action and tier,
+ * on-call engineer watches (docs/operations.md, "Metrics and alerts"): dead letters by topic, decisions by action and tier,
  * clinical context reads that failed. Reasons are a fixed vocabulary, never a value from a record.
  */
 public final class RecordCounters {

@@ -43,7 +43,7 @@ final class SurveillanceCard {
 
     /** At most 140 characters, as CDS Hooks asks: the procedure of each round is in the detail. */
     private static String summary(TriageDecision episode, List<ScreeningRound> plan) {
-        String what = episode.episodeKind() == TriageDecision.EpisodeKind.CLINICIAN_REVIEW ? "clinician review requested"
+        String what = episode.kind() == TriageDecision.EpisodeKind.CLINICIAN_REVIEW ? "clinician review requested"
                 : episode.hold() == TriageDecision.Hold.CLINICIAN_DECISION ? "imaging held for a clinician's decision"
                 : episode.hold() == TriageDecision.Hold.CONFIRMATION ? "waiting for a clinician's confirmation"
                 : next(plan);

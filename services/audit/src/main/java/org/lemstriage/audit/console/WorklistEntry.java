@@ -26,7 +26,7 @@ public record WorklistEntry(String patientKey, String episodeId, String tier, St
     public static WorklistEntry of(TriageDecision episode) {
         String tier = episode.tier() == null ? TriageDecision.Tier.NONE.name() : episode.tier().name();
         String decided = episode.decidedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        if (episode.episodeKind() == TriageDecision.EpisodeKind.CLINICIAN_REVIEW || episode.plan() == null || episode.plan().isEmpty()
+        if (episode.kind() == TriageDecision.EpisodeKind.CLINICIAN_REVIEW || episode.plan() == null || episode.plan().isEmpty()
                 || episode.hold() != null) {
             // A plan held for a clinician waits on that clinician, not on a round
             String step = episode.hold() == TriageDecision.Hold.CLINICIAN_DECISION ? "Clinician decision: imaging held"

@@ -111,9 +111,9 @@ public class PatientTriageResource {
      * plan waits.
      */
     private static EpisodeView episode(PatientTriage.Episode e) {
-        return e == null ? null : new EpisodeView(e.episodeId(), e.version(), e.episodeKind(), e.tier(), e.start(), e.plan(),
+        return e == null ? null : new EpisodeView(e.episodeId(), e.version(), e.kind(), e.tier(), e.start(), e.plan(),
                 e.plan().stream().filter(r -> r.state() == TriageDecision.RoundState.OVERDUE).map(TriageDecision.ScreeningRound::round).toList(),
-                e.closure() == null ? "OPEN" : "CLOSED", e.closure(), e.clinicianRequests(), e.hold());
+                e.closure() == null ? "OPEN" : "CLOSED", e.closure(), e.requests(), e.hold());
     }
 
     /**

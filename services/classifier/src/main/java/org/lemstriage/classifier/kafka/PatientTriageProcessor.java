@@ -48,8 +48,6 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
      */
     private KeyValueStore<String, Long> waits;
     private ProcessorContext<String, Object> context;
-    /** Whether this task has looked for surveillances nothing is scheduled for. */
-    private boolean adopted;
     /**
      * The earliest due time in {@link #waits} (triage time, ms): ticks before it skip the scan. Every running
      * surveillance has an entry, so scanning them all every second would grow with the cohort. Kept in memory only:
@@ -119,10 +117,6 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
 
     private void onTimer(long systemMs) {
         long nowMs = systemMs + clock.offset().toMillis();
-        if (!adopted) {
-            adoptUnscheduled(nowMs);
-            adopted = true;
-        }
         if (nowMs < nextScanMs) {
             return;
         }
@@ -158,28 +152,6 @@ public class PatientTriageProcessor implements Processor<String, Object, String,
                 continue;
             }
             apply(key, outcome, systemMs, new RecordHeaders());
-        }
-    }
-
-    /**
-     * Once per task, on its first tick: surveillances in the store that nothing is scheduled for (written before
-     * ruleset 2.0) are looked at now, so their rounds are released by the classifier, as the notifier no longer does.
-     */
-    private void adoptUnscheduled(long nowMs) {
-        List<KeyValue<String, PatientTriage>> adopted = new ArrayList<>();
-        try (KeyValueIterator<String, PatientTriage> all = patients.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, PatientTriage> entry = all.next();
-                step.adopt(entry.value, Instant.ofEpochMilli(nowMs)).ifPresent(s -> adopted.add(KeyValue.pair(entry.key, s)));
-            }
-        }
-        for (KeyValue<String, PatientTriage> entry : adopted) {
-            patients.put(entry.key, entry.value);
-            waits.put(entry.key, nowMs);
-            nextScanMs = Math.min(nextScanMs, nowMs);
-        }
-        if (!adopted.isEmpty()) {
-            LOG.infof("%d running surveillances scheduled for review", adopted.size());
         }
     }
 

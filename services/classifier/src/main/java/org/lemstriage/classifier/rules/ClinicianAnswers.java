@@ -37,7 +37,7 @@ public record ClinicianAnswers(Map<String, Boolean> answered, Map<String, Intege
         String prefix = EhrIdentifiers.request(episodeId, "");
         Map<String, Boolean> answered = new HashMap<>();
         Map<String, Integer> unanswered = new HashMap<>();
-        for (ClinicalContext.EpisodeTask task : context.episodeTasks()) {
+        for (ClinicalContext.EpisodeTask task : context.tasks()) {
             if (task.identifier() == null || !task.identifier().startsWith(prefix) || !FINISHED.contains(task.status())
                     || task.statusReason().contains(WITHDRAWN)) {
                 continue;

@@ -33,7 +33,7 @@ public final class EquivocalRepeatRule implements TriageRule {
             }
             String reference = r.result().reference();
             String test = r.result().analyte().display();
-            String owner = r.result().orderers().stream()
+            String owner = r.result().orderedBy().stream()
                     .filter(o -> o.startsWith("Practitioner/") || o.startsWith("PractitionerRole/")).findFirst().orElse(null);
             ClinicianRequest request = new ClinicianRequest(REQUEST + reference, ClinicianRequest.Kind.REPEAT_TEST, reference,
                     "Please repeat or confirm the " + test + " test: its result (" + reference + ") is equivocal ("

@@ -84,7 +84,7 @@ public final class ImagingHoldRule implements TriageRule {
         if (condition.isPresent()) {
             return condition;
         }
-        return context.pregnancies().stream().filter(o -> o.date() != null)
+        return context.pregnancyStatus().stream().filter(o -> o.date() != null)
                 .max(Comparator.comparing(ClinicalContext.CodedFact::date))
                 .filter(o -> codes.pregnant().matches(o.codes()))
                 .filter(o -> since == null || !o.date().isBefore(since));

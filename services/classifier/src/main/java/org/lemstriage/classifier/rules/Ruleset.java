@@ -158,7 +158,7 @@ public final class Ruleset {
         var q = result.quantity();
         return new Evidence(result.reference(), result.analyte(), result.status(),
                 q == null ? null : q.value(), q == null ? null : q.unit(), q == null ? null : q.comparator(),
-                r.reading() == null ? null : r.reading().result(), result.orderers());
+                r.reading() == null ? null : r.reading().result(), result.orderedBy());
     }
 
     private static String explain(Tier tier, boolean screening, Hold hold, List<ClinicianRequest> requests,

@@ -133,7 +133,7 @@ public final class Surveillance {
     public static Map<Integer, String> roundTasks(ClinicalContext context) {
         Map<Integer, String> byRound = new HashMap<>();
         if (context != null) {
-            context.episodeTasks().forEach(t -> EhrIdentifiers.roundOf(t.identifier()).ifPresent(n -> byRound.put(n, t.status())));
+            context.tasks().forEach(t -> EhrIdentifiers.roundOf(t.identifier()).ifPresent(n -> byRound.put(n, t.status())));
         }
         return byRound;
     }
@@ -142,7 +142,7 @@ public final class Surveillance {
     public static Set<Integer> negativeCts(ClinicalContext context) {
         Set<Integer> rounds = new HashSet<>();
         if (context != null) {
-            context.episodeTasks().stream()
+            context.tasks().stream()
                     .filter(t -> t.outputs().stream().anyMatch(o -> o.type().stream().anyMatch(CT_RESULT::contains)
                             && o.value().stream().anyMatch(NEGATIVE::contains)))
                     .forEach(t -> EhrIdentifiers.roundOf(t.identifier()).ifPresent(rounds::add));

@@ -49,7 +49,7 @@ public record PatientTriage(String patientKey, Map<String, LabResult> results, C
 
     /** Whether a surveillance is running: an open screening episode (rounds, or questions waiting for an answer). */
     public boolean inSurveillance() {
-        return episode != null && episode.closure() == null && episode.episodeKind() == EpisodeKind.SCREENING;
+        return episode != null && episode.closure() == null && episode.kind() == EpisodeKind.SCREENING;
     }
 
     /**
@@ -58,7 +58,7 @@ public record PatientTriage(String patientKey, Map<String, LabResult> results, C
      */
     public boolean followed(LocalDate today) {
         return inSurveillance() || (episode != null && episode.closure() != null
-                && episode.closure().reason() == Closure.Reason.TUMOUR_RECORDED && episode.start() != null
+                && episode.closure().reason() == Closure.Reason.TUMOUR_RECORDED
                 && !today.isAfter(episode.start().plusMonths(FOLLOWED_MONTHS)));
     }
 
@@ -99,37 +99,29 @@ public record PatientTriage(String patientKey, Map<String, LabResult> results, C
     /**
      * What the EHR was last told about the episode: any difference makes an UPDATE.
      *
-     * @param kind         SCREENING or CLINICIAN_REVIEW, fixed when the episode opens (null in state from before 2.0)
+     * @param kind         SCREENING or CLINICIAN_REVIEW, fixed when the episode opens (SCREENING when not given)
      * @param start        the date the plan counts from, fixed when the episode opens: a result backfilled later with
-     *                     an earlier date must not move the rounds into the past (null in state from before 2.0)
+     *                     an earlier date must not move the rounds into the past
      * @param closure      why the episode ended, or null while it runs
      * @param malignancies the tumours that explain LEMS the EHR held when the surveillance began (known from the first
      *                     context read after opening; null until then): only a new one ends it
-     * @param requests     what clinicians were last asked (ruleset 3.0; null in state from before)
+     * @param requests     what clinicians were last asked
      * @param hold         why the plan waits for a clinician, or null
-     * @param standing     requests that stay with the episode whatever the rules say later (ruleset 3.0: a result
-     *                     after the closing, a surveillance reopened); null in state from before
+     * @param standing     requests that stay with the episode whatever the rules say later (a result after the
+     *                     closing, a surveillance reopened)
      * @param skipped      rounds left out of the plan: their date passed while the episode was closed, and a later one
-     *                     is released in their place when it reopens; null when none
+     *                     is released in their place when it reopens
      */
     public record Episode(String episodeId, int version, Tier tier, List<ScreeningRound> plan, List<String> rulesFired,
                           List<Evidence> evidence, List<DeltaPItem> deltaP, ContextStatus context, EpisodeKind kind,
                           LocalDate start, Closure closure, List<String> malignancies, List<ClinicianRequest> requests,
                           Hold hold, List<ClinicianRequest> standing, List<Integer> skipped) {
-        public EpisodeKind episodeKind() {
-            return kind == null ? EpisodeKind.SCREENING : kind;
-        }
-
-        public List<ClinicianRequest> clinicianRequests() {
-            return requests == null ? List.of() : requests;
-        }
-
-        public List<ClinicianRequest> standingRequests() {
-            return standing == null ? List.of() : standing;
-        }
-
-        public List<Integer> skippedRounds() {
-            return skipped == null ? List.of() : skipped;
+        /** Lists never null; a kind always. */
+        public Episode {
+            kind = kind == null ? EpisodeKind.SCREENING : kind;
+            requests = requests == null ? List.of() : requests;
+            standing = standing == null ? List.of() : standing;
+            skipped = skipped == null ? List.of() : skipped;
         }
 
         Episode withMalignancies(List<String> atStart) {
@@ -142,7 +134,7 @@ public record PatientTriage(String patientKey, Map<String, LabResult> results, C
          * it was closed skipped but the latest.
          */
         Episode reopened(ClinicianRequest request, List<Integer> missed) {
-            List<Integer> skip = new ArrayList<>(skippedRounds());
+            List<Integer> skip = new ArrayList<>(skipped);
             skip.addAll(missed);
             Episode open = withStanding(request, null);
             return new Episode(episodeId, version, tier, plan, rulesFired, evidence, deltaP, context, kind, start, null,
@@ -151,9 +143,9 @@ public record PatientTriage(String patientKey, Map<String, LabResult> results, C
 
         /** The episode with a request that stays with it; closed or not as given. */
         Episode withStanding(ClinicianRequest request, Closure newClosure) {
-            List<ClinicianRequest> all = new ArrayList<>(standingRequests());
+            List<ClinicianRequest> all = new ArrayList<>(standing);
             all.add(request);
-            List<ClinicianRequest> asked = new ArrayList<>(clinicianRequests());
+            List<ClinicianRequest> asked = new ArrayList<>(requests);
             asked.add(request);
             return new Episode(episodeId, version, tier, plan, rulesFired, evidence, deltaP, context, kind, start,
                     newClosure, malignancies, List.copyOf(asked), hold, List.copyOf(all), skipped);

@@ -117,14 +117,6 @@ public final class TriageStep {
         return evaluate(state.withContext(context, wait), now, available ? Trigger.ANSWER : Trigger.CONTEXT);
     }
 
-    /**
-     * A running surveillance that nothing is scheduled for (state written before ruleset 2.0, whose notifier released
-     * rounds on its own schedule), looked at now; empty for any other state.
-     */
-    public Optional<PatientTriage> adopt(PatientTriage state, Instant now) {
-        return state.inSurveillance() && state.due() == null ? Optional.of(state.withNextReview(now)) : Optional.empty();
-    }
-
     /** The timer: a hold that ran out, a request due to be repeated, or a surveillance due to be looked at again. */
     public Outcome onTimer(PatientTriage state, Instant now) {
         ContextWait wait = state.contextWait();
@@ -195,9 +187,9 @@ public final class TriageStep {
             assessment = with(assessment, Surveillance.TUMOUR_WITHDRAWN, reopened.text());
         }
         // The plan counts from the first positive result (a diagnosis: from its arrival), fixed when the episode opens
-        LocalDate start = episode != null && episode.start() != null ? episode.start()
+        LocalDate start = episode != null ? episode.start()
                 : Ruleset.planStart(evidence.results()).orElse(today);
-        EpisodeKind kind = episode != null ? episode.episodeKind()
+        EpisodeKind kind = episode != null ? episode.kind()
                 : OldResultReview.applies(start, today) && assessment.screening() ? EpisodeKind.CLINICIAN_REVIEW : EpisodeKind.SCREENING;
         if (kind == EpisodeKind.CLINICIAN_REVIEW && assessment.screening()) {
             assessment = reviewInstead(assessment, start);
@@ -225,7 +217,7 @@ public final class TriageStep {
             boolean held = assessment.hold() == Hold.CLINICIAN_DECISION;
             Map<Integer, String> tasks = fresh ? Surveillance.roundTasks(context) : Map.of();
             List<ScreeningRound> before = episode == null ? List.of() : episode.plan();
-            List<Integer> skipped = episode == null ? List.of() : episode.skippedRounds();
+            List<Integer> skipped = episode == null ? List.of() : episode.skipped();
             List<ScreeningRound> planned = planner.plan(assessment.tier(), start).stream()
                     .filter(r -> !skipped.contains(r.round())).toList();
             plan = Surveillance.progress(planned, before, tasks, fresh ? Surveillance.negativeCts(context) : Set.of(), today,
@@ -246,7 +238,7 @@ public final class TriageStep {
         int opened = state.episodesOpened();
         Action action = null;
         Episode next = episode;
-        List<ClinicianRequest> standing = episode == null ? List.of() : episode.standingRequests();
+        List<ClinicianRequest> standing = episode == null ? List.of() : episode.standing();
         if (episode == null && assessment.active()) {
             opened++;
             action = Action.OPEN;
@@ -287,7 +279,7 @@ public final class TriageStep {
             }
             String id = "after-closing/" + r.result().reference() + (r.result().observationVersion() == null ? ""
                     : "/_history/" + r.result().observationVersion());
-            if (next.standingRequests().stream().noneMatch(q -> q.id().equals(id))) {
+            if (next.standing().stream().noneMatch(q -> q.id().equals(id))) {
                 String description = Ruleset.describe(r);
                 next = next.withStanding(Surveillance.resultAfterClosing(id, description, episode.closure()), episode.closure());
                 arrived.add(description);
@@ -304,7 +296,7 @@ public final class TriageStep {
                 next.evidence(), next.deltaP(), evidence.deltaPScore(), next.context(), reason, List.of(), null, null);
         Episode updated = new Episode(next.episodeId(), next.version() + 1, next.tier(), next.plan(), assessment.rulesFired(),
                 next.evidence(), next.deltaP(), next.context(), next.kind(), next.start(), next.closure(), next.malignancies(),
-                next.clinicianRequests(), next.hold(), next.standing(), next.skipped());
+                next.requests(), next.hold(), next.standing(), next.skipped());
         // CLOSE again: the episode is closed as of this version too, so every reader of the topic keeps it closed
         return decided(state, updated, Action.CLOSE, assessment, episode.closure(), state.episodesOpened(),
                 new ArrayList<>(state.history()), now, request);
@@ -333,7 +325,7 @@ public final class TriageStep {
         Episode closed = new Episode(episode.episodeId(), episode.version() + 1,
                 episode.tier(), episode.plan(), assessment.rulesFired(), episode.evidence(), assessment.deltaP(),
                 assessment.context(), episode.kind(), episode.start(), closure, episode.malignancies(),
-                episode.standingRequests(), null, episode.standingRequests(), episode.skipped());
+                episode.standing(), null, episode.standing(), episode.skipped());
         return decided(state, closed, Action.CLOSE, assessment, closure, state.episodesOpened(),
                 new ArrayList<>(state.history()), now, request);
     }
@@ -344,7 +336,7 @@ public final class TriageStep {
         TriageDecision decision = new TriageDecision(episode.episodeId() + "/" + episode.version(), episode.episodeId(),
                 episode.version(), state.patientKey(), action, episode.tier(), episode.evidence(), episode.rulesFired(),
                 Ruleset.VERSION, assessment.explanation(), episode.plan(), now, assessment.context(), assessment.deltaP(),
-                assessment.deltaPScore(), episode.episodeKind(), closure, episode.clinicianRequests(), episode.hold());
+                assessment.deltaPScore(), episode.kind(), closure, episode.requests(), episode.hold());
         history.add(new DecisionSummary(decision.decisionId(), action.name(), decision.tier(), now, decision.explanation()));
         PatientTriage next = state.withEpisode(action == Action.RETRACT ? null : episode, opened, trim(history));
         return new Outcome(reviewed(next, now), Optional.of(decision), request);
@@ -409,7 +401,7 @@ public final class TriageStep {
         return episode.tier() != a.tier() || !episode.plan().equals(plan) || !episode.rulesFired().equals(a.rulesFired())
                 || !episode.evidence().equals(a.evidence()) || !items(episode.deltaP()).equals(items(a.deltaP()))
                 || episode.context() != a.context() || episode.hold() != a.hold()
-                || !ids(episode.clinicianRequests()).equals(ids(asked(a.requests(), standing)));
+                || !ids(episode.requests()).equals(ids(asked(a.requests(), standing)));
     }
 
     private static List<String> ids(List<ClinicianRequest> requests) {

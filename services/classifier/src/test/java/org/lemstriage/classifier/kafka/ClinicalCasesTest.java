@@ -182,7 +182,7 @@ class ClinicalCasesTest {
             assertThat(last.plan().get(0).dueFrom()).isEqualTo(LocalDate.parse(expect.get("firstRoundFrom").asText()));
         }
         if (expect.has("kind")) {
-            assertThat(last.episodeKind().name()).isEqualTo(expect.get("kind").asText());
+            assertThat(last.kind().name()).isEqualTo(expect.get("kind").asText());
         }
         if (expect.has("explanationContains")) {
             assertThat(last.explanation()).contains(strings(expect.get("explanationContains")));
@@ -240,9 +240,9 @@ class ClinicalCasesTest {
             });
         }
         if (expect.has("requests")) {
-            assertThat(last.clinicianRequests()).extracting(ClinicianRequest::id).as("what clinicians are asked")
+            assertThat(last.requests()).extracting(ClinicianRequest::id).as("what clinicians are asked")
                     .containsExactlyElementsOf(strings(expect.get("requests")));
-            assertThat(last.clinicianRequests()).allSatisfy(r -> assertThat(r.text()).contains("[rule "));
+            assertThat(last.requests()).allSatisfy(r -> assertThat(r.text()).contains("[rule "));
         }
         if (expect.has("hold")) {
             assertThat(last.hold() == null ? "null" : last.hold().name()).isEqualTo(expect.get("hold").asText());
@@ -251,11 +251,11 @@ class ClinicalCasesTest {
             strings(expect.get("explanationLacks")).forEach(text -> assertThat(last.explanation()).doesNotContain(text));
         }
         if (expect.has("requestContains")) {
-            assertThat(last.clinicianRequests()).extracting(ClinicianRequest::text).anySatisfy(t -> assertThat(t)
+            assertThat(last.requests()).extracting(ClinicianRequest::text).anySatisfy(t -> assertThat(t)
                     .contains(strings(expect.get("requestContains"))));
         }
         if (expect.has("requestOwner")) {
-            assertThat(last.clinicianRequests()).extracting(ClinicianRequest::owner).contains(expect.get("requestOwner").asText());
+            assertThat(last.requests()).extracting(ClinicianRequest::owner).contains(expect.get("requestOwner").asText());
         }
         if (expect.path("open").asBoolean()) {
             assertThat(last.closure()).as("the episode is open").isNull();

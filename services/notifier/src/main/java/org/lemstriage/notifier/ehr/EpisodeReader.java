@@ -68,7 +68,7 @@ public class EpisodeReader {
     /** The clinicians the decision's requests name (Practitioner or PractitionerRole) that the EHR holds. */
     private Set<String> clinicians(TriageDecision decision) {
         Set<String> held = new HashSet<>();
-        for (String owner : decision.clinicianRequests().stream().map(ClinicianRequest::owner).filter(Objects::nonNull)
+        for (String owner : decision.requests().stream().map(ClinicianRequest::owner).filter(Objects::nonNull)
                 .distinct().toList()) {
             IdType id = new IdType(owner);
             if ("Practitioner".equals(id.getResourceType()) && held(Practitioner.class, id).isPresent()
@@ -118,7 +118,7 @@ public class EpisodeReader {
      */
     private List<String> orderers(TriageDecision decision) {
         Set<String> orderers = new java.util.LinkedHashSet<>();
-        for (String ref : decision.evidence().stream().flatMap(e -> e.orderers().stream()).distinct().toList()) {
+        for (String ref : decision.evidence().stream().flatMap(e -> e.orderedBy().stream()).distinct().toList()) {
             if (ref.startsWith(LabResult.PRACTITIONER_BY_IDENTIFIER)) {
                 // HL7 v2's OBR-16 names the clinician by identifier: the one Practitioner the EHR holds with it
                 byIdentifier(ref.substring(LabResult.PRACTITIONER_BY_IDENTIFIER.length())).ifPresent(orderers::add);

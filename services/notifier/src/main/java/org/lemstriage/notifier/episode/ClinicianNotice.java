@@ -35,7 +35,7 @@ public record ClinicianNotice(Decided decided, String orderer) {
         notice.addRecipient(new Reference(orderer));
         notice.setSender(Decided.lemsTriage());
         notice.setReasonReference(decided.results());
-        String what = decision.episodeKind() == TriageDecision.EpisodeKind.CLINICIAN_REVIEW
+        String what = decision.kind() == TriageDecision.EpisodeKind.CLINICIAN_REVIEW
                 ? "asked the oncology worklist for a clinician review"
                 : decision.hold() == TriageDecision.Hold.CONFIRMATION ? "asked a clinician to confirm before tumour screening"
                 : decision.hold() == TriageDecision.Hold.CLINICIAN_DECISION ? "planned tumour screening, its imaging held for a clinician's decision"

@@ -29,12 +29,12 @@ public final class EpisodePlan {
         List<PlannedResource> planned = new ArrayList<>();
         if (decision.closure() != null) {
             planned.add(new ClosingTask(decided));
-        } else if (decision.episodeKind() == EpisodeKind.CLINICIAN_REVIEW) {
+        } else if (decision.kind() == EpisodeKind.CLINICIAN_REVIEW) {
             planned.add(new ReviewTask(decided));
         } else {
             planned.addAll(rounds(decided));
         }
-        for (ClinicianRequest request : decision.clinicianRequests()) {
+        for (ClinicianRequest request : decision.requests()) {
             planned.add(new RequestTask(decided, request));
         }
         return planned;

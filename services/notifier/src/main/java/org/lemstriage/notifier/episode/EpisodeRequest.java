@@ -24,7 +24,7 @@ public final class EpisodeRequest {
         sr.addIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(decision.episodeId()));
         sr.addExtension(DECISION_VERSION, new IntegerType(decision.version()));
         // A clinician-review episode, or one waiting for a confirmation, only proposes the CT
-        boolean review = decision.episodeKind() == TriageDecision.EpisodeKind.CLINICIAN_REVIEW
+        boolean review = decision.kind() == TriageDecision.EpisodeKind.CLINICIAN_REVIEW
                 || (decision.closure() == null && decision.hold() == TriageDecision.Hold.CONFIRMATION);
         sr.setStatus(status(decision, review));
         sr.setIntent(review ? ServiceRequest.ServiceRequestIntent.PROPOSAL : ServiceRequest.ServiceRequestIntent.ORDER);
