@@ -9,11 +9,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.lemstriage.ingest.fhir.BundleReader;
 import org.lemstriage.ingest.fhir.FhirFormat;
-import org.lemstriage.ingest.fhir.FhirResponses;
+import org.lemstriage.ingest.http.FhirResponses;
+import org.lemstriage.ingest.intake.AllOrNothing;
+import org.lemstriage.ingest.intake.NotConfirmed;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -27,12 +27,12 @@ import java.util.Map;
 @Consumes({FhirResponses.FHIR_JSON, "application/json", FhirResponses.FHIR_XML, "application/xml", "text/xml"})
 public class BundleResource {
     private final BundleReader reader;
-    private final EntryIntake intake;
+    private final EntryAnswers entries;
     private final AllOrNothing allOrNothing;
 
-    public BundleResource(BundleReader reader, EntryIntake intake, AllOrNothing allOrNothing) {
+    public BundleResource(BundleReader reader, EntryAnswers entries, AllOrNothing allOrNothing) {
         this.reader = reader;
-        this.intake = intake;
+        this.entries = entries;
         this.allOrNothing = allOrNothing;
     }
 
@@ -50,8 +50,8 @@ public class BundleResource {
         java.util.Set<Integer> published;
         try {
             published = allOrNothing.publish(reader.tracked(bundle));
-        } catch (AllOrNothing.NotCommitted e) {
-            return e.response("Bundle", out);
+        } catch (NotConfirmed e) {
+            return FhirResponses.notConfirmed("Bundle", out);
         }
         Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
         for (int i = 0; i < bundle.getEntry().size(); i++) {
@@ -67,12 +67,8 @@ public class BundleResource {
         for (int i = 0; i < bundle.getEntry().size(); i++) {
             BundleReader.Entry entry = tracked.get(i);
             var answer = response.addEntry().getResponse();
-            if (entry == null) {
-                answer.setStatus("200 OK").setOutcome(EntryIntake.outcome(IssueSeverity.INFORMATION, IssueType.INFORMATIONAL,
-                        "Not a lab result or diagnosis: acknowledged, not kept", null));
-                continue;
-            }
-            EntryIntake.Result result = intake.take(entry.resource(), entry.problem(), entry.path());
+            EntryAnswers.Answer result = entry == null ? EntryAnswers.notKept()
+                    : entries.take(entry.resource(), entry.problem(), entry.path());
             answer.setStatus(result.status()).setOutcome(result.outcome());
         }
         return FhirResponses.resource(200, response, out);

@@ -12,7 +12,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.lemstriage.ingest.fhir.FhirFormat;
-import org.lemstriage.ingest.fhir.FhirResponses;
+import org.lemstriage.ingest.http.FhirResponses;
 
 /** {@code GET /fhir/metadata}: exactly what this endpoint supports, no more. */
 @Path("/fhir/metadata")

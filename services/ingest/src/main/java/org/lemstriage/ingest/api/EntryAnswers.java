@@ -1,70 +1,48 @@
 package org.lemstriage.ingest.api;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
-import org.lemstriage.ingest.audit.RequestTally;
-import org.lemstriage.ingest.auth.GrantedScopes;
 import org.lemstriage.ingest.fhir.FhirInputException;
-import org.lemstriage.ingest.fhir.FhirResponses;
-import org.lemstriage.ingest.fhir.LabResultMapper;
-import org.lemstriage.ingest.kafka.LabResultPublisher;
-import org.lemstriage.model.event.LabResult;
-import org.lemstriage.model.metrics.RecordCounters;
-import org.hl7.fhir.r4.model.DomainResource;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
+import org.lemstriage.ingest.http.FhirResponses;
+import org.lemstriage.ingest.intake.NotConfirmed;
+import org.lemstriage.ingest.intake.ResultIntake;
 
 /**
- * One tracked resource of many (a batch entry, an NDJSON line), taken on its own: mapped, published and confirmed, or
- * refused with its problem located at {@code path}. The answer is an HTTP status line and an OperationOutcome.
+ * The answer to one result of many taken on its own (a batch entry, an NDJSON line): an HTTP status line and an
+ * OperationOutcome, its problem located at {@code path}.
  */
 @ApplicationScoped
-public class EntryIntake {
-    private final LabResultMapper mapper;
-    private final LabResultPublisher publisher;
-    private final RecordCounters counters;
-    private final RequestTally tally;
-    private final GrantedScopes granted;
+public class EntryAnswers {
+    private final ResultIntake intake;
 
-    public EntryIntake(LabResultMapper mapper, LabResultPublisher publisher, RecordCounters counters, RequestTally tally,
-                       GrantedScopes granted) {
-        this.mapper = mapper;
-        this.publisher = publisher;
-        this.counters = counters;
-        this.tally = tally;
-        this.granted = granted;
+    public EntryAnswers(ResultIntake intake) {
+        this.intake = intake;
     }
 
     /** What happened to one entry. */
-    public record Result(String status, OperationOutcome outcome) {
+    public record Answer(String status, OperationOutcome outcome) {
     }
 
-    public Result take(DomainResource resource, FhirInputException problem, String path) {
-        counters.in();
+    /** An entry that is not a lab result or diagnosis. */
+    static Answer notKept() {
+        return new Answer("200 OK", outcome(IssueSeverity.INFORMATION, IssueType.INFORMATIONAL,
+                "Not a lab result or diagnosis: acknowledged, not kept", null));
+    }
+
+    /** A tracked resource, or the {@code problem} that kept it from being read. */
+    public Answer take(DomainResource resource, FhirInputException problem, String path) {
         try {
             if (problem != null) {
-                throw problem;
+                throw intake.refused(problem);
             }
-            granted.requireCreating(resource);
-            Optional<LabResult> result = mapper.map(resource);
-            if (result.isEmpty()) {
-                counters.skipped("untracked-code");
-                tally.untracked();
-                return new Result("200 OK", outcome(IssueSeverity.INFORMATION, IssueType.INFORMATIONAL,
-                        "The code is not a tracked analyte or diagnosis: nothing published", null));
-            }
-            publisher.publish(result.get());
-            counters.out();
-            tally.published();
-            return new Result("201 Created", null);
+            return intake.take(resource).isPresent() ? new Answer("201 Created", null)
+                    : new Answer("200 OK", outcome(IssueSeverity.INFORMATION, IssueType.INFORMATIONAL,
+                    "The code is not a tracked analyte or diagnosis: nothing published", null));
         } catch (FhirInputException e) {
-            counters.rejected("invalid");
-            tally.rejected();
-            FhirInputException located = at(e, path);
+            FhirInputException located = e.at(path);
             OperationOutcome outcome = new OperationOutcome();
             for (var issue : located.issues()) {
                 var i = outcome.addIssue().setSeverity(IssueSeverity.ERROR)
@@ -73,28 +51,15 @@ public class EntryIntake {
                     i.addExpression(issue.expression());
                 }
             }
-            return new Result(located.status() + switch (located.status()) {
+            return new Answer(located.status() + switch (located.status()) {
                 case 422 -> " Unprocessable Entity";
                 case 403 -> " Forbidden";
                 default -> " Bad Request";
             }, outcome);
-        } catch (RuntimeException e) {
-            counters.rejected("kafka-unavailable");
-            tally.rejected();
-            return new Result("503 Service Unavailable", outcome(IssueSeverity.ERROR, IssueType.TRANSIENT,
+        } catch (NotConfirmed e) {
+            return new Answer("503 Service Unavailable", outcome(IssueSeverity.ERROR, IssueType.TRANSIENT,
                     FhirResponses.notConfirmed("entry"), null));
         }
-    }
-
-    /** The same problem, its element named where it sits (a Bundle entry, an NDJSON line). */
-    static FhirInputException at(FhirInputException e, String path) {
-        List<FhirInputException.Issue> issues = new ArrayList<>();
-        for (var issue : e.issues()) {
-            String expression = issue.expression() == null ? path : issue.expression().startsWith("Bundle.")
-                    ? issue.expression() : issue.expression().replaceFirst("^(Observation|Condition)", path);
-            issues.add(new FhirInputException.Issue(expression, issue.message()));
-        }
-        return new FhirInputException(e.status(), issues);
     }
 
     static OperationOutcome outcome(IssueSeverity severity, IssueType type, String text, String expression) {

@@ -12,7 +12,7 @@ import org.lemstriage.ingest.fhir.TrackedResources;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.StringType;
 import org.lemstriage.ingest.fhir.FhirFormat;
-import org.lemstriage.ingest.fhir.FhirResponses;
+import org.lemstriage.ingest.http.FhirResponses;
 import org.lemstriage.ingest.fhir.FhirInputException;
 import org.lemstriage.ingest.fhir.ObservationReader;
 
@@ -26,11 +26,11 @@ public class ImportResource {
     public static final String NDJSON = "application/fhir+ndjson";
 
     private final ObservationReader reader;
-    private final EntryIntake intake;
+    private final EntryAnswers entries;
 
-    public ImportResource(ObservationReader reader, EntryIntake intake) {
+    public ImportResource(ObservationReader reader, EntryAnswers entries) {
         this.reader = reader;
-        this.intake = intake;
+        this.entries = entries;
     }
 
     private static final java.util.regex.Pattern RESOURCE_TYPE = java.util.regex.Pattern.compile("\"resourceType\"\\s*:\\s*\"(Condition)\"");
@@ -55,21 +55,18 @@ public class ImportResource {
                 continue;
             }
             String path = "line " + (n + 1);
-            EntryIntake.Result result;
+            EntryAnswers.Answer result;
             try {
                 IBaseResource resource = reader.parse(lines[n], FhirFormat.JSON, declaredType(lines[n]));
                 if (TrackedResources.tracked(resource)) {
                     DomainResource tracked = (DomainResource) resource;
                     reader.check(tracked, tracked.fhirType());
-                    result = intake.take(tracked, null, path);
+                    result = entries.take(tracked, null, path);
                 } else {
-                    result = new EntryIntake.Result("200 OK", EntryIntake.outcome(
-                            org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity.INFORMATION,
-                            org.hl7.fhir.r4.model.OperationOutcome.IssueType.INFORMATIONAL,
-                            "Not a lab result or diagnosis: acknowledged, not kept", null));
+                    result = EntryAnswers.notKept();
                 }
             } catch (FhirInputException e) {
-                result = intake.take(null, e, path);
+                result = entries.take(null, e, path);
             }
             var line = answer.addParameter().setName("line");
             line.addPart().setName("number").setValue(new IntegerType(n + 1));

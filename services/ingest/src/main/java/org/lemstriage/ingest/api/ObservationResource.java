@@ -14,17 +14,15 @@ import jakarta.ws.rs.core.Response;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.jboss.logging.Logger;
 import org.lemstriage.ingest.fhir.FhirFormat;
-import org.lemstriage.ingest.fhir.FhirResponses;
 import org.lemstriage.ingest.fhir.FhirInputException;
-import org.lemstriage.ingest.fhir.LabResultMapper;
 import org.lemstriage.ingest.fhir.ObservationReader;
-import org.lemstriage.ingest.kafka.LabResultPublisher;
+import org.lemstriage.ingest.http.FhirResponses;
+import org.lemstriage.ingest.intake.IntakeCounts;
+import org.lemstriage.ingest.intake.NotConfirmed;
+import org.lemstriage.ingest.intake.ResultIntake;
 import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.LabResult;
-import org.lemstriage.ingest.audit.RequestTally;
-import org.lemstriage.model.metrics.RecordCounters;
 
 import java.util.Optional;
 
@@ -38,23 +36,14 @@ import java.util.Optional;
 @Path("/fhir")
 @Consumes({FhirResponses.FHIR_JSON, "application/json", FhirResponses.FHIR_XML, "application/xml", "text/xml"})
 public class ObservationResource {
-    private static final Logger LOG = Logger.getLogger(ObservationResource.class);
-    /** Seconds a sender should wait before resending after a 503. */
-    private static final int RETRY_AFTER_SECONDS = 5;
-
     private final ObservationReader reader;
-    private final LabResultMapper mapper;
-    private final LabResultPublisher publisher;
-    private final RecordCounters counters;
-    private final RequestTally tally;
+    private final ResultIntake intake;
+    private final IntakeCounts counts;
 
-    public ObservationResource(ObservationReader reader, LabResultMapper mapper, LabResultPublisher publisher, RecordCounters counters,
-                          RequestTally tally) {
-        this.tally = tally;
+    public ObservationResource(ObservationReader reader, ResultIntake intake, IntakeCounts counts) {
         this.reader = reader;
-        this.mapper = mapper;
-        this.publisher = publisher;
-        this.counters = counters;
+        this.intake = intake;
+        this.counts = counts;
     }
 
     @POST
@@ -85,9 +74,8 @@ public class ObservationResource {
     @Path("/{type: Observation|Condition}/{id}")
     public Response delete(@PathParam("type") String type, @PathParam("id") String id, @HeaderParam(HttpHeaders.ACCEPT) String accept,
                            @QueryParam("_format") String format) {
-        counters.in();
-        counters.rejected("delete-not-supported");
-        tally.rejected();
+        counts.received();
+        counts.rejected("delete-not-supported");
         boolean condition = "Condition".equals(type);
         return Response.fromResponse(FhirResponses.response(405, OperationOutcome.IssueSeverity.ERROR,
                         OperationOutcome.IssueType.NOTSUPPORTED, "Deleting " + (condition ? "a Condition" : "an Observation")
@@ -100,7 +88,6 @@ public class ObservationResource {
     }
 
     private DomainResource read(String type, String body, FhirFormat format, String urlId) {
-        counters.in();
         try {
             DomainResource resource = reader.read(body, format, type);
             if (urlId != null && !urlId.equals(resource.getIdElement().getIdPart())) {
@@ -109,44 +96,23 @@ public class ObservationResource {
             }
             return resource;
         } catch (FhirInputException e) {
-            tally.rejected();
-            counters.rejected(e.expression() == null ? "unparseable" : "invalid");
-            throw e;
+            throw intake.refused(e);
         }
     }
 
     private Response ingest(DomainResource resource, FhirFormat out, int publishedStatus) {
-        Optional<LabResult> result;
+        Optional<LabResult> published;
         try {
-            result = mapper.map(resource);
-        } catch (FhirInputException e) {
-            tally.rejected();
-            counters.rejected("invalid");
-            throw e;
+            published = intake.take(resource);
+        } catch (NotConfirmed e) {
+            return FhirResponses.notConfirmed(resource.fhirType(), out);
         }
-        if (result.isEmpty()) {
-            counters.skipped("untracked-code");
-            tally.untracked();
+        if (published.isEmpty()) {
             return FhirResponses.information(200, resource instanceof Observation
                     ? "Accepted; the lab code is not a tracked analyte, so nothing was published"
                     : "Accepted; the code is not a tracked diagnosis, so nothing was published", out);
         }
-        LabResult labResult = result.get();
-        try {
-            // Waited for here, on this worker thread: the request's own tally is counted in its request context.
-            // A record written after the wait ran out still changes nothing downstream when the sender resends it
-            publisher.publish(labResult);
-        } catch (RuntimeException failure) {
-            tally.rejected();
-            counters.rejected("kafka-unavailable");
-            LOG.warnf("observation %s not confirmed: Kafka did not confirm in time (%s)", labResult.observationId(),
-                    failure.getClass().getSimpleName());
-            return FhirResponses.unavailable(FhirResponses.notConfirmed(resource.fhirType()), RETRY_AFTER_SECONDS, out);
-        }
-        counters.out();
-        tally.published();
-        LOG.debugf("published observation %s", labResult.observationId());
-        return FhirResponses.information(publishedStatus, "Accepted; " + labResult.analyte().display()
+        return FhirResponses.information(publishedStatus, "Accepted; " + published.get().analyte().display()
                 + " result published to " + Topics.LAB_OBSERVATION, out);
     }
 }

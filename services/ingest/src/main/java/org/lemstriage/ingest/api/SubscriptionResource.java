@@ -15,7 +15,9 @@ import org.lemstriage.ingest.fhir.TrackedResources;
 import org.jboss.logging.Logger;
 import org.lemstriage.ingest.fhir.BundleReader;
 import org.lemstriage.ingest.fhir.FhirFormat;
-import org.lemstriage.ingest.fhir.FhirResponses;
+import org.lemstriage.ingest.http.FhirResponses;
+import org.lemstriage.ingest.intake.AllOrNothing;
+import org.lemstriage.ingest.intake.NotConfirmed;
 import org.lemstriage.ingest.fhir.FhirInputException;
 import org.lemstriage.ingest.fhir.ObservationReader;
 import org.lemstriage.ingest.fhir.SubscriptionNotification;
@@ -81,8 +83,8 @@ public class SubscriptionResource {
             LOG.debugf("subscription %s: %d events, %d results published", notification.subscription(), notification.events().size(), published);
             return FhirResponses.information(200, notification.events().size() + " events, " + observations.size()
                     + " lab results or diagnoses, " + published + " tracked results published", out);
-        } catch (AllOrNothing.NotCommitted e) {
-            return e.response("notification", out);
+        } catch (NotConfirmed e) {
+            return FhirResponses.notConfirmed("notification", out);
         }
     }
 

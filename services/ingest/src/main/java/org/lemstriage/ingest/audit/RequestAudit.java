@@ -15,7 +15,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.lemstriage.ingest.IngestConfig;
 import org.lemstriage.ingest.auth.BearerAuthentication;
 import org.lemstriage.ingest.fhir.FhirFormat;
-import org.lemstriage.ingest.fhir.FhirResponses;
+import org.lemstriage.ingest.http.FhirResponses;
 import org.lemstriage.model.fhir.AuditEvents;
 import org.lemstriage.model.fhir.Fhir;
 

@@ -13,7 +13,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-import org.lemstriage.ingest.fhir.FhirResponses;
+import org.lemstriage.ingest.http.FhirResponses;
 import org.lemstriage.ingest.fhir.FhirFormat;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package org.lemstriage.ingest.fhir;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,6 +32,17 @@ public class FhirInputException extends RuntimeException {
 
     public List<Issue> issues() {
         return issues;
+    }
+
+    /** The same problem, its element named where it sits (a Bundle entry, an NDJSON line, a notification's focus). */
+    public FhirInputException at(String path) {
+        List<Issue> located = new ArrayList<>();
+        for (Issue issue : issues) {
+            String expression = issue.expression() == null ? path : issue.expression().startsWith("Bundle.")
+                    ? issue.expression() : issue.expression().replaceFirst("^(Observation|Condition)", path);
+            located.add(new Issue(expression, issue.message()));
+        }
+        return new FhirInputException(status, located);
     }
 
     /** One problem: where (FHIRPath, or null for the whole body) and what. */

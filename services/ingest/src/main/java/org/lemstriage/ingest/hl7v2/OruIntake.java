@@ -4,12 +4,12 @@ import ca.uhn.hl7v2.model.Message;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
-import org.lemstriage.ingest.api.AllOrNothing;
+import org.lemstriage.ingest.intake.AllOrNothing;
+import org.lemstriage.ingest.intake.IntakeCounts;
+import org.lemstriage.ingest.intake.NotConfirmed;
 import org.lemstriage.ingest.audit.MessageAudit;
-import org.lemstriage.ingest.audit.RequestTally;
 import org.lemstriage.ingest.metrics.UnmappedLabCodes;
 import org.lemstriage.ingest.metrics.V2Answers;
-import org.lemstriage.model.metrics.RecordCounters;
 import org.lemstriage.ingest.fhir.BundleReader;
 import org.lemstriage.ingest.fhir.FhirInputException;
 
@@ -46,20 +46,18 @@ public class OruIntake {
     private final BundleReader reader;
     private final AllOrNothing allOrNothing;
     private final MessageAudit audit;
-    private final RequestTally tally;
-    private final RecordCounters counters;
+    private final IntakeCounts counts;
     private final UnmappedLabCodes unmapped;
     private final V2Answers answers;
 
     public OruIntake(V2Messages messages, OruToFhir toFhir, BundleReader reader, AllOrNothing allOrNothing, MessageAudit audit,
-                     RequestTally tally, RecordCounters counters, UnmappedLabCodes unmapped, V2Answers answers) {
+                     IntakeCounts counts, UnmappedLabCodes unmapped, V2Answers answers) {
         this.messages = messages;
         this.toFhir = toFhir;
         this.reader = reader;
         this.allOrNothing = allOrNothing;
         this.audit = audit;
-        this.tally = tally;
-        this.counters = counters;
+        this.counts = counts;
         this.unmapped = unmapped;
         this.answers = answers;
     }
@@ -124,7 +122,7 @@ public class OruIntake {
             V2Problem problem = located(invalid, mapped == null ? List.of() : mapped.sources());
             answered(controlId, problem.ack().name(), problem.where() + " " + problem.getMessage());
             return messages.refuse(message, problem);
-        } catch (AllOrNothing.NotCommitted e) {
+        } catch (NotConfirmed e) {
             answered(controlId, "none", "Kafka did not confirm: no ACK, the sender sends again");
             throw new KafkaUnavailable(e);
         } catch (ca.uhn.hl7v2.HL7Exception e) {
@@ -139,8 +137,7 @@ public class OruIntake {
             return messages.refuse(message, problem);
         }
         for (int i = 0; i < mapped.untracked(); i++) {
-            counters.skipped("untracked-code");
-            tally.untracked();
+            counts.untracked();
         }
         mapped.unmapped().forEach(unmapped::seen);
         answered(controlId, "AA", null);

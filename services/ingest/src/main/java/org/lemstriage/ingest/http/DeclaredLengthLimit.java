@@ -1,4 +1,4 @@
-package org.lemstriage.ingest.api;
+package org.lemstriage.ingest.http;
 
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.ext.web.Router;

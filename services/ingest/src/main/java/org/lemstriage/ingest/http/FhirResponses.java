@@ -1,10 +1,12 @@
-package org.lemstriage.ingest.fhir;
+package org.lemstriage.ingest.http;
 
 import jakarta.ws.rs.core.Response;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.lemstriage.ingest.fhir.FhirFormat;
+import org.lemstriage.ingest.fhir.FhirInputException;
 
 import java.util.List;
 
@@ -47,6 +49,11 @@ public final class FhirResponses {
     public static String notConfirmed(String what) {
         return "Kafka did not confirm the write in time, so it is not confirmed: it may or may not have been accepted. "
                 + "Sending it again is safe: a resend of the same " + what + " (same id and version) changes nothing twice.";
+    }
+
+    /** 503 for a write Kafka did not confirm ({@link #notConfirmed(String)}): the sender sends again in 5 s. */
+    public static Response notConfirmed(String what, FhirFormat format) {
+        return unavailable(notConfirmed(what), 5, format);
     }
 
     /** 503: the sender sends again after {@code retryAfterSeconds}. */

@@ -1,11 +1,11 @@
-package org.lemstriage.ingest.api;
+package org.lemstriage.ingest.http;
 
 import jakarta.ws.rs.core.Response;
 import org.lemstriage.ingest.IngestConfig;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.lemstriage.ingest.fhir.FhirFormat;
-import org.lemstriage.ingest.fhir.FhirResponses;
+import org.lemstriage.ingest.http.FhirResponses;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.ext.Provider;
