@@ -115,6 +115,16 @@ class ComposeFileTest {
         }
     }
 
+    /** The Keycloak version is written once, in testing/keycloak's pom; compose's official image names the same. */
+    @Test
+    void keycloaksImageIsTheVersionTheTestsAndTheLocalStackRun() throws IOException {
+        Matcher version = Pattern.compile("<keycloak.version>([^<]+)</keycloak.version>")
+                .matcher(Files.readString(ROOT.resolve("testing/keycloak/pom.xml")));
+        assertThat(version.find()).as("testing/keycloak/pom.xml names keycloak.version").isTrue();
+        assertThat(withDefaults(String.valueOf(services.get("keycloak").get("image"))))
+                .isEqualTo("quay.io/keycloak/keycloak:" + version.group(1));
+    }
+
     /** Prometheus (the monitoring profile) scrapes every lems-triage service on its own port, the audit service too. */
     @Test
     @SuppressWarnings("unchecked")

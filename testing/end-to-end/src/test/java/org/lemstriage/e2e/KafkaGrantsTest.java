@@ -10,7 +10,6 @@ import org.lemstriage.testsupport.Fixtures;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;

@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
 public final class KeycloakServer {
     public static final String REALM = "lems-triage";
     public static final String CLIENT_ID = "lems-triage-console";
-    public static final String CLIENT_SECRET = "local-console-secret";
+    private static final Pattern SECRET = Pattern.compile("\"secret\"\\s*:\\s*\"([^\"]+)\"");
+    /** The console client's secret, as the local realm gives it. */
+    public static final String CLIENT_SECRET = realmClientSecret();
     /** Keycloak builds itself, then starts: 30 to 90 s on two cores. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
@@ -68,7 +70,7 @@ public final class KeycloakServer {
 
     private static KeycloakServer start() {
         Path root = Fixtures.repositoryRoot();
-        Path home = root.resolve("testing/keycloak/target/keycloak-26.7.3");
+        Path home = root.resolve("testing/keycloak/target/keycloak");
         if (!Files.isExecutable(home.resolve("bin/kc.sh"))) {
             throw new IllegalStateException("Keycloak not unpacked: run ./mvnw package in testing/keycloak");
         }
@@ -76,7 +78,7 @@ public final class KeycloakServer {
             Path imports = Files.createDirectories(home.resolve("data/import"));
             // The realm as deployed, whose redirect URIs are exact; but a test's console listens on a port chosen at
             // random: here any localhost port may be redirected to (Keycloak matches a URI ending in * as a prefix)
-            String realm = Files.readString(root.resolve("deploy/local/keycloak/lems-triage-realm.json"))
+            String realm = Files.readString(realm())
                     .replaceAll("\"http://localhost:8083/[^\"]*\"", "\"http://localhost:*\"");
             Files.writeString(imports.resolve("lems-triage-realm.json"), realm);
             int port = Ports.free();
@@ -91,6 +93,22 @@ public final class KeycloakServer {
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("Keycloak did not start", e);
+        }
+    }
+
+    private static Path realm() {
+        return Fixtures.repositoryRoot().resolve("deploy/local/keycloak/lems-triage-realm.json");
+    }
+
+    private static String realmClientSecret() {
+        try {
+            Matcher secret = SECRET.matcher(Files.readString(realm()));
+            if (!secret.find()) {
+                throw new IllegalStateException("no client secret in " + realm());
+            }
+            return secret.group(1);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -28,7 +28,7 @@ public record DecisionView(String decisionId, String episodeId, int version, Str
         List<DeltaPLine> deltaP = d.deltaP() == null ? List.of() : d.deltaP().stream().map(DecisionView::line).toList();
         List<RoundLine> rounds = d.plan() == null ? List.of() : d.plan().stream()
                 .map(r -> new RoundLine(r.round(), r.procedure(), String.valueOf(r.dueFrom()), String.valueOf(r.dueTo()),
-                        r.state() == null ? "PLANNED" : r.state().name(), r.petOrdered()))
+                        r.state().name(), r.petOrdered()))
                 .toList();
         String closure = d.closure() == null ? null : d.closure().reason() + (d.closure().reference() == null ? "" : " (" + d.closure().reference() + ")");
         return new DecisionView(d.decisionId(), d.episodeId(), d.version(), d.patientKey(), d.action().name(),

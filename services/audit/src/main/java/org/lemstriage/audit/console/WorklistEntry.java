@@ -36,7 +36,7 @@ public record WorklistEntry(String patientKey, String episodeId, String tier, St
         ScreeningRound next = episode.plan().stream().filter(r -> r.state() == RoundState.OVERDUE).findFirst()
                 .or(() -> episode.plan().stream().filter(r -> r.state() == RoundState.DUE).findFirst())
                 .orElse(episode.plan().get(0));
-        String state = next.state() == null ? RoundState.PLANNED.name() : next.state().name();
+        String state = next.state().name();
         return new WorklistEntry(episode.patientKey(), episode.episodeId(), tier, state,
                 "Round " + next.round() + ": " + next.procedure(), next.dueFrom(), next.dueTo(), decided);
     }

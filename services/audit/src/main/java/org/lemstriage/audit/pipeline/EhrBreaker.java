@@ -22,7 +22,7 @@ public class EhrBreaker {
 
     /** {@code notifier}: the notifier's management address, e.g. {@code http://localhost:8082}. */
     public EhrBreaker(@ConfigProperty(name = "lemstriage.console.notifier-url") URI notifier) {
-        this.notifier = notifier.resolve(EhrWritesHealth.PATH);
+        this.notifier = URI.create(notifier.toString().replaceFirst("/+$", "") + EhrWritesHealth.PATH);
     }
 
     /** closed, open or half-open; or why it is not known. */
@@ -39,6 +39,8 @@ public class EhrBreaker {
                 }
             }
             return "unknown: the notifier's EHR-writes health has no " + EhrWritesHealth.CHECK + " check";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return "unknown: the notifier's EHR-writes health is not JSON";
         } catch (IOException e) {
             return "unknown: the notifier's EHR-writes health did not answer (" + e.getClass().getSimpleName() + ")";
         } catch (InterruptedException e) {

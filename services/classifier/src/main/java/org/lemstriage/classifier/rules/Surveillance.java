@@ -105,7 +105,7 @@ public final class Surveillance {
      * skipped when it reopens, so that one CT, not a backlog of them, is ordered at once.
      */
     public static List<Integer> missedWhileClosed(List<ScreeningRound> plan, LocalDate today) {
-        List<Integer> passed = plan.stream().filter(r -> r.state() == null || r.state() == RoundState.PLANNED)
+        List<Integer> passed = plan.stream().filter(r -> r.state() == RoundState.PLANNED)
                 .filter(r -> !today.isBefore(r.dueFrom())).map(ScreeningRound::round).toList();
         return passed.size() <= 1 ? List.of() : passed.subList(0, passed.size() - 1);
     }
@@ -163,7 +163,7 @@ public final class Surveillance {
                                                 Map<Integer, String> tasks, Set<Integer> negativeCts, LocalDate today,
                                                 LocalDate readOn, boolean held) {
         Map<Integer, RoundState> previous = new HashMap<>();
-        before.forEach(r -> previous.put(r.round(), r.state() == null ? RoundState.PLANNED : r.state()));
+        before.forEach(r -> previous.put(r.round(), r.state()));
         Set<Integer> petBefore = new HashSet<>();
         before.stream().filter(ScreeningRound::petOrdered).forEach(r -> petBefore.add(r.round()));
         List<ScreeningRound> out = new ArrayList<>();

@@ -352,7 +352,7 @@ public final class TriageStep {
         }
         Instant next = now.plus(timing.reviewEvery());
         for (ScreeningRound round : state.inSurveillance() ? state.episode().plan() : List.<ScreeningRound>of()) {
-            LocalDate day = switch (round.state() == null ? RoundState.PLANNED : round.state()) {
+            LocalDate day = switch (round.state()) {
                 case PLANNED -> round.dueFrom();
                 case DUE -> round.dueTo().plusDays(1);
                 case OVERDUE -> null;

@@ -38,7 +38,7 @@ public class EntryAnswers {
             if (problem != null) {
                 throw intake.refused(problem);
             }
-            return intake.take(resource).isPresent() ? new Answer("201 Created", null)
+            return intake.takeCarried(resource).isPresent() ? new Answer("201 Created", null)
                     : new Answer("200 OK", outcome(IssueSeverity.INFORMATION, IssueType.INFORMATIONAL,
                     "The code is not a tracked analyte or diagnosis: nothing published", null));
         } catch (FhirInputException e) {
@@ -59,6 +59,10 @@ public class EntryAnswers {
         } catch (NotConfirmed e) {
             return new Answer("503 Service Unavailable", outcome(IssueSeverity.ERROR, IssueType.TRANSIENT,
                     FhirResponses.notConfirmed("entry"), null));
+        } catch (RuntimeException e) {
+            // One entry lems-triage could not take is that entry's answer, not the whole request's
+            return new Answer("503 Service Unavailable", outcome(IssueSeverity.ERROR, IssueType.EXCEPTION,
+                    "lems-triage could not take this entry (" + e.getClass().getSimpleName() + "): send it again", null));
         }
     }
 

@@ -9,7 +9,6 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.lemstriage.ingest.fhir.FhirFormat;
-import org.lemstriage.ingest.http.FhirResponses;
 import org.lemstriage.ingest.fhir.FhirInputException;
 
 /** Every failure leaves as an OperationOutcome with a 4xx or 5xx status: never a stack trace, never a bare body. */

@@ -5,7 +5,6 @@ import org.lemstriage.ingest.IngestConfig;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.lemstriage.ingest.fhir.FhirFormat;
-import org.lemstriage.ingest.http.FhirResponses;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.ext.Provider;

@@ -12,9 +12,9 @@ import org.lemstriage.model.event.LabResult;
 import java.util.Optional;
 
 /**
- * One lab result or diagnosis taken in on its own (a POST or PUT, a batch entry, an NDJSON line): the token's scope
- * for its type checked, mapped, published and confirmed by Kafka, each outcome counted once ({@link IntakeCounts}).
- * Several taken together, all or none: {@link AllOrNothing}.
+ * One lab result or diagnosis taken in on its own (a POST or PUT, a batch entry, an NDJSON line): mapped, published
+ * and confirmed by Kafka, each outcome counted once ({@link IntakeCounts}). Several taken together, all or none:
+ * {@link AllOrNothing}.
  */
 @ApplicationScoped
 public class ResultIntake {
@@ -33,19 +33,37 @@ public class ResultIntake {
     }
 
     /**
-     * The result published, or empty when its code is not tracked (acknowledged, nothing published).
+     * A resource the request's endpoint names (its scope checked with the request): the result published, or empty
+     * when its code is not tracked (acknowledged, nothing published).
      *
-     * @throws FhirInputException refused: not allowed, or not valid
+     * @throws FhirInputException refused: not valid
      * @throws NotConfirmed       Kafka did not confirm it
      */
     public Optional<LabResult> take(DomainResource resource) {
+        return take(resource, false);
+    }
+
+    /**
+     * A resource carried in a body (a batch entry, an NDJSON line), whose type the endpoint's scope does not cover:
+     * the token must allow creating it too.
+     */
+    public Optional<LabResult> takeCarried(DomainResource resource) {
+        return take(resource, true);
+    }
+
+    private Optional<LabResult> take(DomainResource resource, boolean carried) {
         counts.received();
         Optional<LabResult> result;
         try {
-            granted.requireCreating(resource);
+            if (carried) {
+                granted.requireCreating(resource);
+            }
             result = mapper.map(resource);
         } catch (FhirInputException e) {
             counts.rejected("invalid");
+            throw e;
+        } catch (RuntimeException e) {
+            counts.rejected("internal-error");
             throw e;
         }
         if (result.isEmpty()) {

@@ -89,6 +89,17 @@ class AuthenticationIT {
     }
 
     @Test
+    void anUpdateOnlyScopeMayAmendAResultItMayNotCreate() {
+        String patient = "Patient/auth-" + UUID.randomUUID();
+        given().auth().oauth2(SenderTokens.token("lab-engine", "system/Observation.u")).contentType(FHIR_JSON)
+                .body(Samples.mayoVgcc("auth-update", patient, "0.45")).when().put("/fhir/Observation/auth-update")
+                .then().statusCode(200);
+        given().auth().oauth2(SenderTokens.token("lab-engine", "system/Observation.u")).contentType(FHIR_JSON)
+                .body(result(patient)).when().post("/fhir/Observation")
+                .then().statusCode(403);
+    }
+
+    @Test
     void aWriteScopeIsAcceptedAndTheAuditEventNamesTheClient() {
         String patient = "Patient/auth-" + UUID.randomUUID();
         try (TopicProbe audit = TopicProbe.fromNow(KafkaBroker.bootstrapServers(), Topics.TRIAGE_AUDIT)) {

@@ -57,11 +57,12 @@ public class EpisodeReader {
         // A request's Task is the clinician's it names only when the EHR holds that clinician
         CompletableFuture<Set<String>> clinicians = ehr.start(() -> clinicians(decision));
         Episode episode = episode(decision);
+        Set<String> observations = EhrClient.result(held);
         if (patient != null) {
             EhrClient.result(patient);
         }
         List<String> toTell = orderers == null || episode.serviceRequest() != null ? List.of() : EhrClient.result(orderers);
-        return new HeldEpisode(episode.serviceRequest(), episode.tasks(), EhrClient.result(held), toTell, episode.orders(),
+        return new HeldEpisode(episode.serviceRequest(), episode.tasks(), observations, toTell, episode.orders(),
                 EhrClient.result(clinicians));
     }
 

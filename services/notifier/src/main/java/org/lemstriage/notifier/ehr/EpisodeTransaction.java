@@ -68,7 +68,7 @@ public class EpisodeTransaction {
         List<Reference> targets = new ArrayList<>();
         String srUrl = EntryUrls.of("sr", decision.episodeId());
         Decided decided = decided(decision, held, heldRequest == null ? srUrl : "ServiceRequest/" + heldRequest.getIdElement().getIdPart());
-        ServiceRequest sr = EpisodeRequest.of(decision, decided, heldRequest);
+        ServiceRequest sr = EpisodeRequest.of(decided, heldRequest);
         if (heldRequest == null) {
             create(tx, srUrl, sr, EhrIdentifiers.EPISODE, decision.episodeId());
         } else {

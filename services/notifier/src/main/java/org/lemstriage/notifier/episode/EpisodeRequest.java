@@ -18,8 +18,9 @@ public final class EpisodeRequest {
     private EpisodeRequest() {
     }
 
-    /** As the decision wants it; for one the EHR holds ({@code held}, or null), with its id, authoredOn and intent. */
-    public static ServiceRequest of(TriageDecision decision, Decided decided, ServiceRequest held) {
+    /** As the decision wants it; for the one the EHR holds ({@code existing}, or null), with its id, authoredOn and intent. */
+    public static ServiceRequest of(Decided decided, ServiceRequest existing) {
+        TriageDecision decision = decided.decision();
         ServiceRequest sr = new ServiceRequest();
         sr.addIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(decision.episodeId()));
         sr.addExtension(DECISION_VERSION, new IntegerType(decision.version()));
@@ -33,11 +34,11 @@ public final class EpisodeRequest {
         sr.setSubject(decided.patient());
         sr.setReasonReference(decided.results());
         sr.addNote(new Annotation().setText(decision.explanation()));
-        if (held != null) {
-            sr.setId(held.getIdElement().getIdPart());
-            sr.setAuthoredOnElement(held.getAuthoredOnElement());
+        if (existing != null) {
+            sr.setId(existing.getIdElement().getIdPart());
+            sr.setAuthoredOnElement(existing.getAuthoredOnElement());
             if (decision.closure() != null) {
-                sr.setIntent(held.getIntent()); // a proposal that closes stays a proposal, now revoked
+                sr.setIntent(existing.getIntent()); // a proposal that closes stays a proposal, now revoked
             }
         }
         return sr;

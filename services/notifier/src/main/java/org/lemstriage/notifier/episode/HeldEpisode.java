@@ -55,7 +55,7 @@ public record HeldEpisode(ServiceRequest serviceRequest, List<Task> tasks, Set<S
         return rounds;
     }
 
-    /** The reference the transaction uses for a round order: the one held, or the entry that creates it. */
+    /** The rounds' orders the EHR holds: {@code ServiceRequest/<id>} by business identifier value. */
     public Map<String, String> orderIds() {
         Map<String, String> ids = new HashMap<>();
         orders.forEach(o -> ids.put(o.getIdentifierFirstRep().getValue(), "ServiceRequest/" + o.getIdElement().getIdPart()));
