@@ -2,8 +2,8 @@ package org.lemstriage.ehrclient;
 
 /**
  * The EHR did not do what was asked. Transient failures may succeed later; permanent ones never will. The message
- * carries the EHR's own OperationOutcome where there is one (for the dead-letter reason); {@link #summary()} leaves it
- * out, since the EHR's words may echo patient data, and is what logs carry.
+ * carries the EHR's own OperationOutcome where there is one, for a test or a debugger; {@link #summary()} leaves it
+ * out, since the EHR's words may echo patient data, and is what logs and dead-letter reasons carry.
  */
 public abstract sealed class EhrFailure extends RuntimeException permits EhrFailure.Transient, EhrFailure.Permanent {
     private final String summary;

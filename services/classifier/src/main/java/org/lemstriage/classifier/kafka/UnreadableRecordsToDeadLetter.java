@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * triage.context-request.dlq: {@link DeadLetters}), as it was, with the reason
  * and its origin in headers (the header names of SmallRye's dead-letter queue, which the other services use), and the
  * partition moves on. The write is confirmed before the record is skipped; if it cannot be, the stream thread fails
- * and the record is read again after the restart, so nothing is dropped. Kafka Streams 4.0 has no dead-letter queue
- * of its own (KIP-1034 came with 4.1).
+ * and the record is read again after the restart, so nothing is dropped. Kafka Streams' own dead-letter queue
+ * (KIP-1034) names its headers otherwise: these are the ones every service's dead letters share, which the operator
+ * tools read.
  */
 public class UnreadableRecordsToDeadLetter implements DeserializationExceptionHandler {
     private static final Logger LOG = Logger.getLogger(UnreadableRecordsToDeadLetter.class);
