@@ -68,10 +68,11 @@ final class Pipeline {
         // As deployed: tokens required, verified against the test authorization server's key
         Map<String, String> ingestProperties = new java.util.HashMap<>(SenderTokens.verification());
         ingestProperties.put("kafka.bootstrap.servers", bootstrap);
-        // The HL7 v2 listener too, with the Mayo sender's local code system as a site would map it
+        // The HL7 v2 listener too, with the senders' local code systems as the local stack's site maps them
         mllpPort = org.lemstriage.testsupport.Ports.free();
         ingestProperties.putAll(Map.of("lemstriage.mllp.enabled", "true", "lemstriage.mllp.port", Integer.toString(mllpPort),
-                "lemstriage.mllp.local-coding-systems.\"MAYO|L\"", "https://www.mayocliniclabs.com/test-catalog"));
+                "quarkus.config.locations", "file:" + org.lemstriage.testsupport.Fixtures.repositoryRoot()
+                        .resolve("deploy/local/v2-senders.properties")));
         ingest = ServiceProcess.start("ingest", ingestProperties);
         classifier = startClassifier();
         notifier = ServiceProcess.start("notifier", Map.of("kafka.bootstrap.servers", bootstrap, "lemstriage.ehr.base-url", ehrBase));
