@@ -19,7 +19,6 @@ import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
 import org.lemstriage.model.event.TriageDecision.Closure;
 import org.lemstriage.model.event.TriageDecision.Hold;
-import org.lemstriage.model.event.TriageDecision.RoundState;
 import org.lemstriage.model.event.TriageDecision.EpisodeKind;
 import org.lemstriage.model.event.TriageDecision.ScreeningRound;
 import org.lemstriage.model.terminology.Analyte;
