@@ -237,6 +237,26 @@ class EpisodeTransactionTest {
     }
 
     @Test
+    void aRoundTaskFocusesOnItsOwnCtOrderAndIsBasedOnTheEpisode() {
+        TriageDecision open = Decisions.decision("ep-f", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 2);
+        HeldEpisode written = stored(transactions.build(open, nothing()).orElseThrow());
+        for (int round = 1; round <= 2; round++) {
+            Task task = roundTask(written, round);
+            assertThat(task.getFocus().getReference()).isEqualTo("ServiceRequest/" + order(written, "ep-f/round-" + round + "/ct")
+                    .getIdElement().getIdPart());
+            assertThat(task.getBasedOnFirstRep().getReference()).isEqualTo("ServiceRequest/sr");
+        }
+        // A round Task whose focus moved elsewhere is pointed back at its CT by the next decision
+        roundTask(written, 2).setFocus(new org.hl7.fhir.r4.model.Reference("ServiceRequest/elsewhere"));
+        Bundle next = transactions.build(Decisions.progressed(open, 2, TriageDecision.RoundState.DUE,
+                TriageDecision.RoundState.DUE), written).orElseThrow();
+        Task round2 = (Task) next.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(r -> r instanceof Task t && t.getIdentifierFirstRep().getValue().endsWith("/round-2")).findFirst().orElseThrow();
+        assertThat(round2.getFocus().getReference()).isEqualTo("ServiceRequest/" + order(written, "ep-f/round-2/ct")
+                .getIdElement().getIdPart());
+    }
+
+    @Test
     void aDecisionNoNewerThanTheEpisodeWritesNothing() {
         HeldEpisode current = stored(transactions.build(
                 Decisions.decision("ep-4", 2, "Patient/p1", Action.UPDATE, Tier.HIGH, 2),
