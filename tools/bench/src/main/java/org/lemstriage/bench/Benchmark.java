@@ -23,13 +23,12 @@ import java.util.concurrent.Callable;
  *
  * <pre>
  * --quick | --full        run length (default --full)
- * --ingest URL --ehr URL --kafka HOST:PORT --token JWT --fixtures DIR --out FILE --seed N
- * --mllp HOST:PORT               ingest's HL7 v2 listener; without it, no v2 figure
+ * --fixtures DIR --out FILE --seed N
  * --service NAME=PID:STARTUP_SECONDS   once per service
  * --process NAME=PID             another process whose CPU cost is reported (the broker, the EHR); no targets
- * --stack SCRIPT --ingest-2 URL   then the same load on two instances of each service ({@link ScaleOut}); without
- *                                 them, no scale-out figures
+ * --ingest URL --mllp HOST:PORT --ehr URL --kafka HOST:PORT --token JWT   default: the local stack's ({@link Stack})
  * </pre>
+ * It ends with the same load on two instances of each service ({@link ScaleOut}: the stack's {@code scale 2}).
  */
 public final class Benchmark {
     /**
@@ -93,6 +92,13 @@ public final class Benchmark {
             }
         }
         Plan plan = parsed;
+        // The stack deploy/local/stack started, unless the options name another
+        Stack stack = Stack.fromEnvironment();
+        opts.putIfAbsent("ingest", stack.ingest());
+        opts.putIfAbsent("mllp", stack.mllp());
+        opts.putIfAbsent("ehr", stack.ehr());
+        opts.putIfAbsent("kafka", stack.kafka());
+        opts.putIfAbsent("token", stack.senderToken());
         long seed = Long.parseLong(opts.getOrDefault("seed", "20261121"));
         Map<String, Long> pids = new LinkedHashMap<>();
         services.forEach((name, pid) -> pids.put(name, pid[0]));
@@ -199,11 +205,8 @@ public final class Benchmark {
             pids.keySet().forEach(name -> rss.put(name, Map.of("idle", round(idle.get(name)), "load", round(peak.getOrDefault(name, idle.get(name))))));
             results.put("rss_mib", rss);
 
-            if (opts.containsKey("stack")) {
-                Stack stack = new Stack(Path.of(opts.get("stack")), null);
-                results.put("scale_out", new ScaleOut(plan, stack, opts.get("kafka"), opts.get("ehr"), opts.get("token"))
-                        .compare(opts.get("ingest"), opts.get("ingest-2"), cohort, bodies, bundles));
-            }
+            results.put("scale_out", new ScaleOut(plan, stack, opts.get("kafka"), opts.get("ehr"), opts.get("token"))
+                    .compare(opts.get("ingest"), stack.secondIngest(), cohort, bodies, bundles));
         }
         Map<String, Object> starts = new LinkedHashMap<>();
         startup.forEach((name, seconds) -> starts.put(name, round2(seconds)));

@@ -67,9 +67,9 @@ public final class FaultSuite {
                 default -> opts.put(args[i].substring(2), args[++i]);
             }
         }
-        Stack stack = new Stack(Path.of(opts.get("stack")), opts.get("ehr-faults"));
-        Ingest ingest = new Ingest(opts.get("ingest"), opts.get("token"));
-        Ehr ehr = new Ehr(opts.get("ehr"));
+        Stack stack = Stack.fromEnvironment();
+        Ingest ingest = new Ingest(stack.ingest(), stack.senderToken());
+        Ehr ehr = new Ehr(stack.ehr());
         List<FaultRun.Outcome> outcomes = new ArrayList<>();
         for (Fault fault : plan.faults) {
             if (only != null && !fault.name().equals(only)) {
@@ -84,7 +84,7 @@ public final class FaultSuite {
                 stack.fresh(); // the EHR sandbox keeps everything in memory: a fuller one is a slower one
             }
             System.out.printf("%n--- %s: %d positives at %d/s ---%n", fault.name(), plan.positives, plan.perSecond);
-            FaultRun.Outcome outcome = new FaultRun(stack, ingest, ehr, opts.get("kafka"), Path.of(opts.get("fixtures")))
+            FaultRun.Outcome outcome = new FaultRun(stack, ingest, ehr, stack.kafka(), Path.of(opts.get("fixtures")))
                     .run(fault, plan.positives, plan.perSecond);
             System.out.println(outcome.summary());
             outcomes.add(outcome);

@@ -1,69 +1,119 @@
 package org.lemstriage.bench;
 
+import org.lemstriage.stack.LocalStack;
+import org.lemstriage.stack.StackException;
+import org.lemstriage.stack.StackTokens;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The local stack's components, driven as an operator would: through {@code deploy/local/stack} (kill9, pause,
- * resume, relaunch, scale), and the EHR sandbox's fault port (outage, slow).
+ * The running local stack, as the benchmark and the fault suite meet it: its addresses and a sender's token from the
+ * stack's model ({@link LocalStack}, the settings {@code deploy/local/stack} ran with), its components driven as an
+ * operator would (kill9, pause, resume, relaunch, scale, the broker's disk), and the EHR sandbox's fault port.
  */
 final class Stack {
-    private final Path script;
-    private final String ehrFaults;
+    private final LocalStack local;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    Stack(Path script, String ehrFaults) {
-        this.script = script;
-        this.ehrFaults = ehrFaults;
+    private Stack(LocalStack local) {
+        this.local = local;
+    }
+
+    /** The stack that {@code deploy/local/stack} started, seen through the same environment. */
+    static Stack fromEnvironment() {
+        return new Stack(LocalStack.fromEnvironment(System.out::println));
+    }
+
+    LocalStack local() {
+        return local;
+    }
+
+    String ingest() {
+        return local.settings().serviceUrl("ingest");
+    }
+
+    String secondIngest() {
+        return local.settings().serviceUrl("ingest-2");
+    }
+
+    String mllp() {
+        return "localhost:" + local.settings().port("mllp");
+    }
+
+    String ehr() {
+        return local.settings().ehrBase();
+    }
+
+    String kafka() {
+        return local.settings().kafkaBootstrap();
+    }
+
+    String classifier() {
+        return local.settings().serviceUrl("classifier");
+    }
+
+    /** A token for the local integration engine to post results with. */
+    String senderToken() {
+        return local.tokens().senderToken(StackTokens.SENDER_SCOPE);
     }
 
     /** Down and up again: a fresh broker, EHR and services, so that one fault's run does not weigh on the next. */
-    void fresh() throws Exception {
-        run("down");
-        run("up");
+    void fresh() {
+        local.down(false);
+        local.up();
     }
 
-    void kill9(String component) throws Exception {
-        run("kill9", component);
+    void kill9(String component) {
+        local.kill9(component);
     }
 
     /** Returns once the component is ready again. */
-    void relaunch(String component) throws Exception {
-        run("relaunch", component);
+    void relaunch(String component) {
+        local.relaunch(component);
     }
 
-    /** Starts the component again; false if it would not start (the script's exit status). */
-    boolean tryRelaunch(String component) throws Exception {
-        return exitCode("relaunch", component) == 0;
+    /** Starts the component again; false if it would not start. */
+    boolean tryRelaunch(String component) {
+        try {
+            local.relaunch(component);
+            return true;
+        } catch (StackException e) {
+            System.out.println("  " + e.getMessage().lines().findFirst().orElse(""));
+            return false;
+        }
     }
 
-    /** {@code deploy/local/stack scale N}: N instances of each service; returns once all are ready. */
-    void scale(int instances) throws Exception {
-        run("scale", Integer.toString(instances));
+    /** N instances of each service; returns once all are ready. */
+    void scale(int instances) {
+        local.scale(instances);
     }
 
-    void pause(String component) throws Exception {
-        run("pause", component);
+    void pause(String component) {
+        local.pause(component);
     }
 
-    void resume(String component) throws Exception {
-        run("resume", component);
+    void resume(String component) {
+        local.resume(component);
     }
 
-    /** {@code deploy/local/stack disk full|free|readonly|writable}: the broker's log directory. */
-    void brokerDisk(String what) throws Exception {
-        run("disk", what);
+    /** The broker's log directory: full, free, readonly or writable. */
+    void brokerDisk(String what) {
+        switch (what) {
+            case "full" -> local.disk().fill();
+            case "free" -> local.disk().free();
+            case "readonly" -> local.disk().readOnly();
+            case "writable" -> local.disk().writable();
+            default -> throw new IllegalArgumentException(what);
+        }
     }
 
     /** Whether the broker's log directory is a tmpfs that {@link #brokerDisk} can fill and remount. */
-    boolean canControlBrokerDisk() throws Exception {
-        return exitCode("disk", "check") == 0;
+    boolean canControlBrokerDisk() {
+        return local.disk().controllable();
     }
 
     /** The EHR refuses connections for {@code length}, then answers again with every resource kept. */
@@ -77,23 +127,11 @@ final class Stack {
     }
 
     private void fault(String path) throws Exception {
-        int status = http.send(HttpRequest.newBuilder(URI.create(ehrFaults + path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        String faults = "http://127.0.0.1:" + local.settings().port("ehr-fault");
+        int status = http.send(HttpRequest.newBuilder(URI.create(faults + path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
         if (status != 204) {
             throw new IllegalStateException("the EHR sandbox's fault port answered " + status + " to " + path);
         }
-    }
-
-    private void run(String... command) throws Exception {
-        int exit = exitCode(command);
-        if (exit != 0) {
-            throw new IllegalStateException("deploy/local/stack " + String.join(" ", command) + " failed (exit " + exit + ")");
-        }
-    }
-
-    private int exitCode(String... command) throws Exception {
-        List<String> line = new ArrayList<>(List.of(script.toString()));
-        line.addAll(List.of(command));
-        return new ProcessBuilder(line).inheritIO().start().waitFor();
     }
 }

@@ -36,7 +36,7 @@ public final class SurveillanceWalk {
     private final String classifier;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private SurveillanceWalk(String ehrBase, String classifier) {
+    SurveillanceWalk(String ehrBase, String classifier) {
         FhirContext fhir = FhirContext.forR4();
         fhir.getRestfulClientFactory().setServerValidationMode(ca.uhn.fhir.rest.client.api.ServerValidationModeEnum.NEVER);
         this.ehr = fhir.newRestfulGenericClient(ehrBase);
@@ -52,7 +52,7 @@ public final class SurveillanceWalk {
         System.exit(ok ? 0 : 1);
     }
 
-    private boolean walk(String overdue, String tumour, String released, String completed) throws Exception {
+    boolean walk(String overdue, String tumour, String released, String completed) throws Exception {
         if (status(classifier + "/test/clock") != 200) {
             say("surveillance walk skipped: the classifier's clock is not adjustable (start the stack with `demo` on a fresh run)");
             return true;

@@ -38,12 +38,15 @@ public final class V2Feed {
             System.err.println("usage: V2Feed <host:port> <ehr base> <MRN system> <folder>");
             System.exit(2);
         }
-        String[] hostPort = args[0].split(":");
+        System.exit(feed(args[0], args[1], args[2], Path.of(args[3])) ? 0 : 1);
+    }
+
+    /** Sends each message of the folder; whether every ACK was AA and the EHR shows what the manifest expects. */
+    static boolean feed(String mllp, String ehrBase, String mrnSystem, Path folder) throws Exception {
+        String[] hostPort = mllp.split(":");
         FhirContext fhir = FhirContext.forR4();
         fhir.getRestfulClientFactory().setServerValidationMode(ca.uhn.fhir.rest.client.api.ServerValidationModeEnum.NEVER);
-        IGenericClient ehr = fhir.newRestfulGenericClient(args[1]);
-        String mrnSystem = args[2];
-        Path folder = Path.of(args[3]);
+        IGenericClient ehr = fhir.newRestfulGenericClient(ehrBase);
         boolean ok = true;
         List<String[]> expectNone = new ArrayList<>();
         try (HapiContext v2 = new DefaultHapiContext()) {
@@ -94,7 +97,7 @@ public final class V2Feed {
                 ok = false;
             }
         }
-        System.exit(ok ? 0 : 1);
+        return ok;
     }
 
     /** Requested Tasks for the patient the MRN names (Task.for by identifier, as the notifier writes it for v2). */

@@ -1,0 +1,91 @@
+package org.lemstriage.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real OpenID Connect provider: Keycloak's distribution (testing/keycloak), in development mode on an in-memory
+ * database, the realm of deploy/local/keycloak imported at each start (users demo-auditor, demo-worklist and
+ * demo-operator; client lems-triage-console).
+ */
+public final class LocalKeycloak implements Component {
+    public static final String NAME = "keycloak";
+    public static final String REALM = "lems-triage";
+    public static final String CLIENT_ID = "lems-triage-console";
+    /** The console's redirect URIs in the realm file name the audit service's default port. */
+    static final String CONSOLE_ORIGIN = "http://localhost:8083";
+    private static final Pattern SECRET = Pattern.compile("\"secret\"\\s*:\\s*\"([^\"]+)\"");
+
+    private final StackSettings settings;
+    private final Artifacts artifacts;
+
+    LocalKeycloak(StackSettings settings, Artifacts artifacts) {
+        this.settings = settings;
+        this.artifacts = artifacts;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    public static Path realmFile(Path root) {
+        return root.resolve("deploy/local/keycloak/lems-triage-realm.json");
+    }
+
+    /** The console client's secret, as the local realm gives it. */
+    public static String consoleSecret(Path root) {
+        try {
+            Matcher secret = SECRET.matcher(Files.readString(realmFile(root)));
+            if (!secret.find()) {
+                throw new StackException("no client secret in " + realmFile(root));
+            }
+            return secret.group(1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Puts the realm where {@code --import-realm} reads it, edited (the console's redirect URIs name its port). */
+    public static void importRealm(Path home, Path root, java.util.function.UnaryOperator<String> edit) {
+        try {
+            Path imports = Files.createDirectories(home.resolve("data/import"));
+            Files.writeString(imports.resolve(REALM + "-realm.json"), edit.apply(Files.readString(realmFile(root))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * kc.sh's arguments for a development server on an in-memory database; kc.sh hands {@code -D} options to the
+     * server's JVM, so the component tag is on the JVM's command line.
+     */
+    public static List<String> command(Path home, String name, String host, int port, List<String> more) {
+        List<String> command = new java.util.ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), Launch.TAG + name,
+                "start-dev", "--http-host=" + host, "--http-port=" + port, "--db=dev-mem", "--import-realm"));
+        command.addAll(more);
+        return command;
+    }
+
+    @Override
+    public void prepare() {
+        importRealm(artifacts.keycloakHome(), settings.root(), realm -> realm.replace(CONSOLE_ORIGIN, settings.serviceUrl("audit")));
+    }
+
+    @Override
+    public Launch launch() {
+        return new Launch(NAME, command(artifacts.keycloakHome(), NAME, settings.bindAddress(), settings.port(NAME), List.of()),
+                Map.of("JAVA_HOME", System.getProperty("java.home")), artifacts.keycloakHome(), Map.of(NAME, settings.port(NAME)));
+    }
+
+    @Override
+    public Readiness readiness(long logFrom) {
+        return Readiness.http(settings.realmUrl() + "/.well-known/openid-configuration");
+    }
+}

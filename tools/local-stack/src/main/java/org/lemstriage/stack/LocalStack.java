@@ -1,0 +1,326 @@
+package org.lemstriage.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.lemstriage.model.event.EventJson;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The whole pipeline on this machine, without Docker: a real Kafka broker, the EHR (the sandbox or HAPI FHIR JPA),
+ * a real PostgreSQL and Keycloak for the read side, the three services and the audit service, each its own
+ * process on the ports of docs/configuration.md. Every command of {@code deploy/local/stack} and the benchmark's
+ * faults act through this.
+ */
+public final class LocalStack {
+    /** Every component, in the order {@code status} lists them. */
+    public static final List<String> COMPONENTS = List.of("kafka", "ehr", "postgres", "keycloak", "ingest", "classifier", "notifier", "audit");
+    public static final List<String> PIPELINE = List.of("ingest", "classifier", "notifier");
+    public static final List<String> SECOND_INSTANCES = List.of("ingest-2", "classifier-2", "notifier-2");
+
+    private final StackSettings settings;
+    private final Artifacts artifacts;
+    private final RunFolder run;
+    private final StackTokens tokens;
+    private final Consumer<String> say;
+
+    public LocalStack(StackSettings settings, Consumer<String> say) {
+        this.settings = settings;
+        this.artifacts = Artifacts.of(settings.root());
+        this.run = new RunFolder(settings.runDir(), say);
+        this.tokens = new StackTokens(settings.runDir());
+        this.say = say;
+    }
+
+    /** The stack as the environment describes it ({@code LT_*}), in the repository this runs from. */
+    public static LocalStack fromEnvironment(Consumer<String> say) {
+        return new LocalStack(StackSettings.fromEnvironment(Artifacts.repositoryRoot()), say);
+    }
+
+    public StackSettings settings() {
+        return settings;
+    }
+
+    public Artifacts artifacts() {
+        return artifacts;
+    }
+
+    public RunFolder run() {
+        return run;
+    }
+
+    public StackTokens tokens() {
+        return tokens;
+    }
+
+    public Component component(String name) {
+        return switch (name) {
+            case "kafka" -> broker();
+            case "ehr" -> settings.ehr().equals("hapi") ? new HapiJpaEhr(settings, artifacts) : new EhrSandbox(settings, artifacts);
+            case "postgres" -> postgres();
+            case "keycloak" -> new LocalKeycloak(settings, artifacts);
+            case "ingest", "classifier", "notifier", "audit", "ingest-2", "classifier-2", "notifier-2" -> service(name);
+            default -> throw new StackException("no component '" + name + "' (one of: " + String.join(", ", COMPONENTS)
+                    + ", " + String.join(", ", SECOND_INSTANCES) + ")");
+        };
+    }
+
+    /** A service instance wired to the stack's broker, EHR and keys. */
+    public ServiceInstance service(String name) {
+        String service = ServiceInstance.serviceOf(name);
+        ServiceProperties wiring = ServiceProperties.of().kafka(settings.kafkaBootstrap()).ehr(settings.ehrBase());
+        URI publicKey = tokens.publicKeyFile().toUri();
+        List<String> heap = settings.heap("java");
+        switch (service) {
+            case "ingest" -> {
+                heap = settings.heap("ingest-java");
+                wiring.senderTokens(StackTokens.ISSUER, publicKey)
+                        .mllp(settings.bindAddress(), settings.port(name.equals("ingest") ? "mllp" : "mllp-2"), settings.root());
+            }
+            case "classifier" -> {
+                heap = settings.heap("pipeline-java");
+                wiring.senderTokens(StackTokens.ISSUER, publicKey).stateDir(settings.runDir().resolve(name + "-state"));
+                settings.clockStart().ifPresent(start -> wiring.clock(start, settings.clockAdjustable()));
+            }
+            case "notifier" -> heap = settings.heap("pipeline-java");
+            case "audit" -> readSideWiring(wiring);
+            default -> throw new StackException("no service '" + service + "'");
+        }
+        return new ServiceInstance(name, service, settings.java(), settings.bindAddress(), settings.port(name), heap,
+                wiring.asMap(), artifacts.serviceJar(service));
+    }
+
+    /**
+     * The audit service: its readers' tokens come from the stack's Keycloak; the CDS client's are signed with the
+     * stack's own key (the EHR's stand-in, as for ingest) and name the CDS service's URL as their audience.
+     */
+    private void readSideWiring(ServiceProperties wiring) {
+        String self = settings.serviceUrl("audit");
+        wiring.put("quarkus.datasource.jdbc.url", postgres().jdbcUrl())
+                // PostgreSQL trusts loopback: the migration role's password is not checked, but Flyway needs one
+                .put("quarkus.flyway.password", "trust")
+                .put("quarkus.oidc.auth-server-url", settings.realmUrl())
+                .put("quarkus.oidc.console.credentials.secret", LocalKeycloak.consoleSecret(settings.root()))
+                .put("quarkus.oidc.cds-hooks.public-key", tokens.publicKeyBase64())
+                .put("quarkus.oidc.cds-hooks.token.issuer", StackTokens.ISSUER)
+                .put("quarkus.oidc.cds-hooks.token.audience", cdsServices())
+                .put("lemstriage.console.base-url", self)
+                .put("lemstriage.console.notifier-url", settings.serviceUrl("notifier"))
+                .put("lemstriage.console.ingest-metrics-url", settings.serviceUrl("ingest") + "/q/metrics");
+    }
+
+    /** Where the CDS Hooks services are: the audience of the CDS client's tokens. */
+    public String cdsServices() {
+        return settings.serviceUrl("audit") + "/cds-services";
+    }
+
+    private LocalBroker broker() {
+        return new LocalBroker(settings, run, say);
+    }
+
+    private LocalPostgres postgres() {
+        return new LocalPostgres(settings, artifacts);
+    }
+
+    /** Starts a component's process without waiting for it; the log offset its readiness is judged from. */
+    public long launch(String name) {
+        Component component = component(name);
+        component.prepare();
+        // glibc gives each thread that allocates natively an arena of its own, and a JVM has a hundred threads: RSS
+        // the JVM never asked for (the notifier after a soak: 268 MiB with the default, 243 with 2), as compose and
+        // Kubernetes set too
+        return run.start(component.launch().withEnvironment(Map.of("MALLOC_ARENA_MAX", settings.mallocArenaMax())));
+    }
+
+    public void await(String name, long logFrom) {
+        Component component = component(name);
+        Readiness readiness = component.readiness(Math.max(logFrom, 0));
+        run.await(name, readiness, settings.readyTimeout(), Math.max(logFrom, 0));
+        component.ready();
+        say.accept("  " + name + " ready: " + component.readyLine(readiness));
+    }
+
+    /** Starts a component and returns once it is ready. */
+    public void start(String name) {
+        await(name, launch(name));
+    }
+
+    /** Everything, started side by side where nothing waits on another, and returns once all are ready. */
+    public void up() {
+        run.prepare();
+        say.accept("starting lems-triage (run folder " + settings.runDir() + ")");
+        tokens.ensureKeys();
+        start("kafka");
+        long ehr = launch("ehr");
+        long keycloak = settings.readSide() ? launch("keycloak") : 0;
+        List<Long> pipeline = new ArrayList<>();
+        for (String name : PIPELINE) {
+            pipeline.add(launch(name));
+        }
+        long audit = 0;
+        if (settings.readSide()) {
+            start("postgres");
+            await("keycloak", keycloak);
+            audit = launch("audit");
+        }
+        await("ehr", ehr);
+        for (int i = 0; i < PIPELINE.size(); i++) {
+            await(PIPELINE.get(i), pipeline.get(i));
+        }
+        if (settings.readSide()) {
+            await("audit", audit);
+        }
+        say.accept("lems-triage is up: POST FHIR Observations to " + settings.serviceUrl("ingest") + "/fhir/Observation");
+        say.accept("  with a bearer token: curl -H \"Authorization: Bearer $(deploy/local/stack token)\" ...");
+    }
+
+    public boolean anyRunning() {
+        return COMPONENTS.stream().anyMatch(run::running) || SECOND_INSTANCES.stream().anyMatch(run::running);
+    }
+
+    /**
+     * Stops exactly what {@code up} started. Unless kept, the broker's, the classifier's and the audit store's data go:
+     * the EHR (sandbox or in-memory HAPI FHIR JPA) keeps nothing across restarts, and kept broker or classifier data
+     * would believe in Tasks the new EHR never saw.
+     */
+    public void down(boolean keepData) {
+        say.accept("stopping lems-triage");
+        List<String> order = new ArrayList<>(SECOND_INSTANCES);
+        order.addAll(List.of("audit", "notifier", "classifier", "ingest", "keycloak", "postgres", "ehr", "kafka"));
+        order.forEach(run::stop);
+        if (!keepData) {
+            disk().unmount();
+            for (Path data : List.of(broker().folder(), settings.runDir().resolve("classifier-state"),
+                    settings.runDir().resolve("classifier-2-state"), postgres().folder())) {
+                delete(data);
+            }
+            say.accept("  broker, classifier and audit store data removed (logs kept in " + run.logs() + ")");
+        }
+    }
+
+    /** Each component: running or stopped, its pid, ready or not, where it answers. */
+    public List<String> status() {
+        List<String> lines = new ArrayList<>();
+        List<String> names = new ArrayList<>(COMPONENTS);
+        names.addAll(SECOND_INSTANCES);
+        for (String name : names) {
+            boolean second = SECOND_INSTANCES.contains(name);
+            if (!run.running(name)) {
+                if (!second) {
+                    lines.add(String.format("%-13s stopped", name));
+                }
+                continue;
+            }
+            Component component = component(name);
+            Readiness readiness = component.readiness(0);
+            String ready = !component.answersHttp() ? "listening" : readiness.ready() ? "ready" : "NOT ready";
+            lines.add(String.format("%-13s running  pid %-7s %-9s %s", name, run.pid(name).orElseThrow(), ready, readiness.what()));
+        }
+        return lines;
+    }
+
+    /** Starts one component again as {@code up} did; the sandbox keeps its data in memory, so it is not relaunched. */
+    public void relaunch(String name) {
+        if (name.equals("ehr") || name.equals("keycloak")) {
+            throw new StackException("relaunch takes kafka, postgres, ingest, classifier, notifier, audit or a second instance"
+                    + " (the EHR sandbox keeps its data in memory)");
+        }
+        run.prepare();
+        start(name);
+    }
+
+    /**
+     * A second instance of each service beside the first (2), started together and awaited; or none again (1).
+     * Instances of a service share its consumer groups (Kafka spreads the partitions over them); each has its own port.
+     */
+    public void scale(int instances) {
+        switch (instances) {
+            case 2 -> {
+                if (!PIPELINE.stream().allMatch(run::running)) {
+                    throw new StackException("scale 2 needs the stack up (deploy/local/stack up)");
+                }
+                List<Long> from = SECOND_INSTANCES.stream().map(this::launch).toList();
+                for (int i = 0; i < SECOND_INSTANCES.size(); i++) {
+                    await(SECOND_INSTANCES.get(i), from.get(i));
+                }
+            }
+            case 1 -> {
+                SECOND_INSTANCES.forEach(run::stop);
+                delete(settings.runDir().resolve("classifier-2-state"));
+            }
+            default -> throw new StackException("scale takes 1 or 2 (instances of each service)");
+        }
+    }
+
+    public void kill9(String name) {
+        run.kill9(name);
+    }
+
+    public void pause(String name) {
+        run.signal(name, "STOP");
+    }
+
+    public void resume(String name) {
+        run.signal(name, "CONT");
+    }
+
+    public BrokerDisk disk() {
+        return new BrokerDisk(broker().data(), settings.kafkaDataSize().isPresent(), say);
+    }
+
+    /**
+     * An access token from the stack's Keycloak for one of the realm's demo users (password: the user name):
+     * demo-auditor (the audit store's API), demo-worklist, demo-operator (dead letters).
+     */
+    public String staffToken(String user) {
+        String form = "grant_type=password&client_id=" + LocalKeycloak.CLIENT_ID + "&client_secret="
+                + LocalKeycloak.consoleSecret(settings.root()) + "&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
+                + "&password=" + URLEncoder.encode(user, StandardCharsets.UTF_8);
+        try {
+            HttpResponse<String> answer = Readiness.HTTP.send(HttpRequest.newBuilder(URI.create(settings.realmUrl() + "/protocol/openid-connect/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode token = answer.statusCode() == 200 ? EventJson.mapper().readTree(answer.body()).path("access_token") : null;
+            if (token == null || !token.isTextual()) {
+                throw new StackException("Keycloak gave no token for " + user + " (HTTP " + answer.statusCode() + "; is the stack up?)");
+            }
+            return token.asText();
+        } catch (IOException e) {
+            throw new StackException("Keycloak gave no token for " + user + " (" + e.getMessage() + "; is the stack up?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted");
+        }
+    }
+
+    /** The processes the benchmark measures, by component name: pid. */
+    public Map<String, Long> pids(List<String> names) {
+        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        names.forEach(name -> run.pid(name).ifPresent(pid -> pids.put(name, pid)));
+        return pids;
+    }
+
+    private static void delete(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (var paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new StackException(folder + " could not be removed: " + e.getMessage(), e);
+        }
+    }
+}
