@@ -10,8 +10,9 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.model.fhir.Fhir;
-import org.lemstriage.testsupport.Eventually;
+import org.lemstriage.stack.ServiceProperties;
 import org.lemstriage.testsupport.BrokerAndSandbox;
+import org.lemstriage.testsupport.Eventually;
 import org.lemstriage.testsupport.SenderTokens;
 
 import java.net.URI;
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -65,17 +65,14 @@ final class Pipeline {
                 }
             }
         }
-        // As deployed: tokens required, verified against the test authorization server's key
-        Map<String, String> ingestProperties = new java.util.HashMap<>(SenderTokens.verification());
-        ingestProperties.put("kafka.bootstrap.servers", bootstrap);
-        // The HL7 v2 listener too, with the senders' local code systems as the local stack's site maps them
+        // Wired as the local stack wires them: tokens required (verified against the test authorization server's key),
+        // the HL7 v2 listener on, with the senders' local code systems as the local stack's site maps them
         mllpPort = org.lemstriage.testsupport.Ports.free();
-        ingestProperties.putAll(Map.of("lemstriage.mllp.enabled", "true", "lemstriage.mllp.port", Integer.toString(mllpPort),
-                "quarkus.config.locations", "file:" + org.lemstriage.testsupport.Fixtures.repositoryRoot()
-                        .resolve("deploy/local/v2-senders.properties")));
-        ingest = ServiceProcess.start("ingest", ingestProperties);
+        ingest = ServiceProcess.start("ingest", ServiceProperties.of().kafka(bootstrap).ehr(ehrBase)
+                .senderTokens(SenderTokens.ISSUER, SenderTokens.publicKeyFile().toUri())
+                .mllp("127.0.0.1", mllpPort, org.lemstriage.testsupport.Fixtures.repositoryRoot()).asMap());
         classifier = startClassifier();
-        notifier = ServiceProcess.start("notifier", Map.of("kafka.bootstrap.servers", bootstrap, "lemstriage.ehr.base-url", ehrBase));
+        notifier = ServiceProcess.start("notifier", ServiceProperties.of().kafka(bootstrap).ehr(ehrBase).asMap());
     }
 
     /** The services, started on first use against the broker and sandbox that {@link BrokerAndSandbox} gives. */
@@ -88,10 +85,9 @@ final class Pipeline {
 
     private ServiceProcess startClassifier() throws Exception {
         // The triage view trusts the same authorization server as ingest
-        Map<String, String> properties = new java.util.HashMap<>(SenderTokens.verification());
-        properties.putAll(Map.of("kafka.bootstrap.servers", bootstrap, "kafka-streams.state.dir", classifierState.toString(),
-                "lemstriage.ehr.base-url", ehrBase, "lemstriage.clock.start", CLOCK_START, "lemstriage.clock.adjustable", "true"));
-        return ServiceProcess.start("classifier", properties);
+        return ServiceProcess.start("classifier", ServiceProperties.of().kafka(bootstrap).ehr(ehrBase)
+                .senderTokens(SenderTokens.ISSUER, SenderTokens.publicKeyFile().toUri()).stateDir(classifierState)
+                .clock(CLOCK_START, true).asMap());
     }
 
     /** Kills the classifier without warning (SIGKILL) and starts it again on the same state folder. */

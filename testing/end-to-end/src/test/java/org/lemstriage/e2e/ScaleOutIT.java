@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.EventJson;
 import org.lemstriage.model.fhir.Fhir;
+import org.lemstriage.stack.ServiceProperties;
 import org.lemstriage.testsupport.BrokerAndSandbox;
 import org.lemstriage.testsupport.KafkaBroker;
 import org.lemstriage.testsupport.SenderTokens;
@@ -64,8 +65,8 @@ class ScaleOutIT {
         for (int i = 1; i <= 2; i++) {
             ingests.add(ServiceProcess.launch("ingest", "scale-ingest-" + i, withJwt(kafka())));
             Map<String, String> classifier = withJwt(kafka());
-            classifier.put("kafka-streams.state.dir", Files.createTempDirectory("scale-classifier-" + i).toString());
-            classifier.put("lemstriage.clock.start", Pipeline.CLOCK_START);
+            classifier.putAll(ServiceProperties.of().stateDir(Files.createTempDirectory("scale-classifier-" + i))
+                    .clock(Pipeline.CLOCK_START, false).asMap());
             classifiers.add(ServiceProcess.launch("classifier", "scale-classifier-" + i, classifier));
             notifiers.add(ServiceProcess.launch("notifier", "scale-notifier-" + i, kafka()));
         }

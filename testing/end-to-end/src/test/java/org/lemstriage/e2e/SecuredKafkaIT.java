@@ -17,6 +17,7 @@ import org.lemstriage.model.Topics;
 import org.lemstriage.model.event.EventJson;
 import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.model.kafka.KafkaGrants;
+import org.lemstriage.stack.ServiceProperties;
 import org.lemstriage.testsupport.EhrSandboxes;
 import org.lemstriage.testsupport.SecuredKafkaBroker;
 import org.lemstriage.testsupport.SenderTokens;
@@ -63,8 +64,8 @@ class SecuredKafkaIT {
         ehrBase = EhrSandboxes.shared().baseUrl();
         ingest = ServiceProcess.launch("ingest", "secured-ingest", withJwt(service(INGEST, broker.password(INGEST))));
         Map<String, String> classifierProperties = withJwt(service(CLASSIFIER, broker.password(CLASSIFIER)));
-        classifierProperties.put("kafka-streams.state.dir", Files.createTempDirectory("secured-classifier-state").toString());
-        classifierProperties.put("lemstriage.clock.start", Pipeline.CLOCK_START);
+        classifierProperties.putAll(ServiceProperties.of().stateDir(Files.createTempDirectory("secured-classifier-state"))
+                .clock(Pipeline.CLOCK_START, false).asMap());
         classifier = ServiceProcess.launch("classifier", "secured-classifier", classifierProperties);
         notifier = ServiceProcess.launch("notifier", "secured-notifier", service(NOTIFIER, broker.password(NOTIFIER)));
         for (ServiceProcess service : List.of(ingest, classifier, notifier)) {

@@ -1,5 +1,6 @@
 package org.lemstriage.e2e;
 
+import org.lemstriage.stack.ServiceInstance;
 import org.lemstriage.testsupport.Fixtures;
 import org.lemstriage.testsupport.Ports;
 
@@ -11,11 +12,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** One service as its own JVM, started from its packaged quarkus-app, as the local stack runs it. */
+/**
+ * One service as its own JVM, started from its packaged quarkus-app with the command line the local stack gives it
+ * ({@link ServiceInstance}), on loopback and a free port.
+ */
 final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -49,11 +52,8 @@ final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw verify does)");
         }
         int port = Ports.free();
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
-                "-Dquarkus.http.port=" + port));
-        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("-jar", jar.toString()));
+        List<String> command = new ServiceInstance(label, name, ProcessHandle.current().info().command().orElse("java"), "127.0.0.1",
+                port, List.of("-Xmx256m"), properties, jar).command();
         Path log = root.resolve("testing/end-to-end/target/e2e-logs/" + label + ".log");
         Files.createDirectories(log.getParent());
         long logStart = Files.exists(log) ? Files.size(log) : 0;

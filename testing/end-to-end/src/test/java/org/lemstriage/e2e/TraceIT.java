@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.lemstriage.model.Topics;
 import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.sandbox.EhrSandbox;
+import org.lemstriage.stack.ServiceProperties;
 import org.lemstriage.testsupport.EhrSandboxes;
 import org.lemstriage.testsupport.KafkaBroker;
 import org.lemstriage.testsupport.OtlpReceiver;
@@ -60,8 +61,8 @@ class TraceIT {
         tracing.putAll(SenderTokens.verification());
         services.add(ServiceProcess.launch("ingest", "trace-ingest", tracing));
         Map<String, String> classifier = new HashMap<>(tracing);
-        classifier.put("kafka-streams.state.dir", Files.createTempDirectory("trace-classifier").toString());
-        classifier.put("lemstriage.clock.start", Pipeline.CLOCK_START);
+        classifier.putAll(ServiceProperties.of().stateDir(Files.createTempDirectory("trace-classifier"))
+                .clock(Pipeline.CLOCK_START, false).asMap());
         services.add(ServiceProcess.launch("classifier", "trace-classifier", classifier));
         services.add(ServiceProcess.launch("notifier", "trace-notifier", tracing));
         for (ServiceProcess service : services) {

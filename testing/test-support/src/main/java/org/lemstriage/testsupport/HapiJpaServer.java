@@ -1,5 +1,8 @@
 package org.lemstriage.testsupport;
 
+import org.lemstriage.stack.Artifacts;
+import org.lemstriage.stack.HapiJpaEhr;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class HapiJpaServer {
     /** HAPI FHIR JPA starts in 20 to 60 s on two cores. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
-    private static final String READY = "HAPI FHIR JPA server ready on port ";
+    private static final String READY = HapiJpaEhr.READY;
     private static HapiJpaServer shared;
 
     private final Process process;
@@ -43,15 +46,13 @@ public final class HapiJpaServer {
         if (!Files.isDirectory(module.resolve("lib")) || !Files.isDirectory(module.resolve("classes"))) {
             throw new IllegalStateException("HAPI FHIR JPA server not built: run ./mvnw package in testing/hapi-fhir-jpa");
         }
-        Path seed = root.resolve("tools/ehr-sandbox/src/main/resources/seed/synthetic-patients.json");
         Path log = module.resolve("hapi-fhir-jpa.log");
         try {
-            Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    // It goes when this JVM goes: a Quarkus test's copy of this class is not the one TestSession stops
-                    "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dlemstriage.exit-with-parent=true",
-                    "-cp", module.resolve("classes") + java.io.File.pathSeparator + module.resolve("lib") + "/*",
-                    "org.lemstriage.hapijpa.HapiJpaMain", "0", seed.toString()))
-                    .redirectErrorStream(true).start();
+            List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            // As the local stack starts it, on a port of its choosing; it goes when this JVM goes: a Quarkus test's
+            // copy of this class is not the one TestSession stops
+            command.addAll(HapiJpaEhr.options(Artifacts.of(root), List.of("-Xmx1g", "-Dlemstriage.exit-with-parent=true"), 0));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             CompletableFuture<Integer> port = new CompletableFuture<>();
             Thread reader = new Thread(() -> copyUntilReady(process, log, port), "hapi-fhir-jpa-output");
             reader.setDaemon(true);

@@ -1,5 +1,7 @@
 package org.lemstriage.testsupport;
 
+import org.lemstriage.stack.LocalKeycloak;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -21,11 +23,10 @@ import java.util.regex.Pattern;
  * started on first use, stopped when the JVM exits.
  */
 public final class KeycloakServer {
-    public static final String REALM = "lems-triage";
-    public static final String CLIENT_ID = "lems-triage-console";
-    private static final Pattern SECRET = Pattern.compile("\"secret\"\\s*:\\s*\"([^\"]+)\"");
+    public static final String REALM = LocalKeycloak.REALM;
+    public static final String CLIENT_ID = LocalKeycloak.CLIENT_ID;
     /** The console client's secret, as the local realm gives it. */
-    public static final String CLIENT_SECRET = realmClientSecret();
+    public static final String CLIENT_SECRET = LocalKeycloak.consoleSecret(Fixtures.repositoryRoot());
     /** Keycloak builds itself, then starts: 30 to 90 s on two cores. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
@@ -75,15 +76,12 @@ public final class KeycloakServer {
             throw new IllegalStateException("Keycloak not unpacked: run ./mvnw package in testing/keycloak");
         }
         try {
-            Path imports = Files.createDirectories(home.resolve("data/import"));
             // The realm as deployed, whose redirect URIs are exact; but a test's console listens on a port chosen at
             // random: here any localhost port may be redirected to (Keycloak matches a URI ending in * as a prefix)
-            String realm = Files.readString(realm())
-                    .replaceAll("\"http://localhost:8083/[^\"]*\"", "\"http://localhost:*\"");
-            Files.writeString(imports.resolve("lems-triage-realm.json"), realm);
+            LocalKeycloak.importRealm(home, root, realm -> realm.replaceAll("\"http://localhost:8083/[^\"]*\"", "\"http://localhost:*\""));
             int port = Ports.free();
-            ProcessBuilder builder = new ProcessBuilder(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
-                    "--http-port=" + port, "--http-management-port=" + Ports.free(), "--db=dev-mem", "--import-realm"))
+            ProcessBuilder builder = new ProcessBuilder(LocalKeycloak.command(home, "keycloak-test", "127.0.0.1", port,
+                    List.of("--http-management-port=" + Ports.free())))
                     .redirectErrorStream(true).redirectOutput(home.resolve("keycloak.log").toFile());
             builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
             Process process = builder.start();
@@ -93,22 +91,6 @@ public final class KeycloakServer {
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("Keycloak did not start", e);
-        }
-    }
-
-    private static Path realm() {
-        return Fixtures.repositoryRoot().resolve("deploy/local/keycloak/lems-triage-realm.json");
-    }
-
-    private static String realmClientSecret() {
-        try {
-            Matcher secret = SECRET.matcher(Files.readString(realm()));
-            if (!secret.find()) {
-                throw new IllegalStateException("no client secret in " + realm());
-            }
-            return secret.group(1);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 
