@@ -115,12 +115,12 @@ class ComposeFileTest {
         }
     }
 
-    /** The Keycloak version is written once, in testing/keycloak's pom; compose's official image names the same. */
+    /** The Keycloak version is written once, in stand-ins/keycloak's pom; compose's official image names the same. */
     @Test
     void keycloaksImageIsTheVersionTheTestsAndTheLocalStackRun() throws IOException {
         Matcher version = Pattern.compile("<keycloak.version>([^<]+)</keycloak.version>")
-                .matcher(Files.readString(ROOT.resolve("testing/keycloak/pom.xml")));
-        assertThat(version.find()).as("testing/keycloak/pom.xml names keycloak.version").isTrue();
+                .matcher(Files.readString(ROOT.resolve("stand-ins/keycloak/pom.xml")));
+        assertThat(version.find()).as("stand-ins/keycloak/pom.xml names keycloak.version").isTrue();
         assertThat(withDefaults(String.valueOf(services.get("keycloak").get("image"))))
                 .isEqualTo("quay.io/keycloak/keycloak:" + version.group(1));
     }
@@ -226,7 +226,7 @@ class ComposeFileTest {
     @Test
     void theConsolesRedirectUrisAreExact() throws IOException {
         com.fasterxml.jackson.databind.JsonNode realm = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(ROOT.resolve("deploy/local/keycloak/lems-triage-realm.json").toFile());
+                .readTree(ROOT.resolve("stand-ins/keycloak/lems-triage-realm.json").toFile());
         com.fasterxml.jackson.databind.JsonNode console = realm.at("/clients/0");
         assertThat(console.path("clientId").asText()).isEqualTo("lems-triage-console");
         assertThat(console.path("redirectUris")).isNotEmpty().allSatisfy(uri -> assertThat(uri.asText()).doesNotContain("*"));

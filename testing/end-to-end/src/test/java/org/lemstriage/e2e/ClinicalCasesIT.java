@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A subset of the clinical cases through the whole pipeline, against the EHR sandbox's seed patients (their clinical
- * context is in tools/ehr-sandbox/src/main/resources/seed): HTTP in, real broker, the EHR read for DELTA-P, Tasks
+ * context is in stand-ins/ehr-sandbox/src/main/resources/seed): HTTP in, real broker, the EHR read for DELTA-P, Tasks
  * and the classifier's triage view read back over HTTP.
  */
 @BrokerAndSandbox

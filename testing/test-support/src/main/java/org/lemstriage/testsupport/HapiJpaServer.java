@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real FHIR server for the tests: HAPI FHIR's JPA server 8.8.0 on H2 with its default settings, built by
- * {@code testing/hapi-fhir-jpa} and started as its own JVM (its HAPI and Spring versions stay out of ours), seeded
+ * {@code stand-ins/hapi-fhir-jpa} and started as its own JVM (its HAPI and Spring versions stay out of ours), seeded
  * with the sandbox's synthetic patients. One per test JVM, started on first use, stopped by {@link TestSession}.
  */
 public final class HapiJpaServer {
@@ -42,9 +42,9 @@ public final class HapiJpaServer {
 
     private static HapiJpaServer start() {
         Path root = Fixtures.repositoryRoot();
-        Path module = root.resolve("testing/hapi-fhir-jpa/target");
+        Path module = Artifacts.of(root).hapiJpa();
         if (!Files.isDirectory(module.resolve("lib")) || !Files.isDirectory(module.resolve("classes"))) {
-            throw new IllegalStateException("HAPI FHIR JPA server not built: run ./mvnw package in testing/hapi-fhir-jpa");
+            throw new IllegalStateException("HAPI FHIR JPA server not built: run ./mvnw package in stand-ins/hapi-fhir-jpa");
         }
         Path log = module.resolve("hapi-fhir-jpa.log");
         try {

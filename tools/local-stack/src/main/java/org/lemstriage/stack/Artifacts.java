@@ -45,24 +45,24 @@ public record Artifacts(Path root, String version) {
     }
 
     public Path sandboxJar() {
-        return root.resolve("tools/ehr-sandbox/target/ehr-sandbox-" + version + ".jar");
+        return root.resolve("stand-ins/ehr-sandbox/target/ehr-sandbox-" + version + ".jar");
     }
 
     /** The synthetic patients the sandbox holds, and HAPI FHIR JPA is seeded with. */
     public Path syntheticPatients() {
-        return root.resolve("tools/ehr-sandbox/src/main/resources/seed/synthetic-patients.json");
+        return root.resolve("stand-ins/ehr-sandbox/src/main/resources/seed/synthetic-patients.json");
     }
 
     public Path hapiJpa() {
-        return root.resolve("testing/hapi-fhir-jpa/target");
+        return root.resolve("stand-ins/hapi-fhir-jpa/target");
     }
 
     public Path keycloakHome() {
-        return root.resolve("testing/keycloak/target/keycloak");
+        return root.resolve("stand-ins/keycloak/target/keycloak");
     }
 
     public String postgresClasspath() {
-        return classpath("tools/local-postgres", "local-postgres");
+        return classpath("stand-ins/postgres", "local-postgres");
     }
 
     public String benchClasspath() {
@@ -75,7 +75,7 @@ public record Artifacts(Path root, String version) {
 
     /** The broker's pom: not a module of the build, resolved into the run folder on demand. */
     public Path brokerPom() {
-        return root.resolve("deploy/local/broker/pom.xml");
+        return root.resolve("stand-ins/kafka-broker/pom.xml");
     }
 
     /** What is not built yet; empty when the stack can start. */
@@ -85,7 +85,7 @@ public record Artifacts(Path root, String version) {
             missing.add(serviceJar(service));
         }
         missing.addAll(List.of(sandboxJar(), hapiJpa().resolve("lib"), keycloakHome().resolve("bin/kc.sh"),
-                root.resolve("tools/local-postgres/target/lib"), root.resolve("tools/bench/target/lib"),
+                root.resolve("stand-ins/postgres/target/lib"), root.resolve("tools/bench/target/lib"),
                 root.resolve("testing/console-browser/target/lib")));
         missing.removeIf(Files::exists);
         return missing;

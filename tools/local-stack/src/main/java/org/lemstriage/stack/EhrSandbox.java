@@ -3,7 +3,7 @@ package org.lemstriage.stack;
 import java.util.List;
 import java.util.Map;
 
-/** The EHR sandbox (tools/ehr-sandbox) as the stack's EHR, its fault port open on loopback for the fault suite. */
+/** The EHR sandbox (stand-ins/ehr-sandbox) as the stack's EHR, its fault port open on loopback for the fault suite. */
 final class EhrSandbox implements Component {
     static final String NAME = "ehr";
 

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A real FHIR server in the EHR's place: HAPI FHIR JPA 8.8.0 on H2 with its default settings (testing/hapi-fhir-jpa),
+ * A real FHIR server in the EHR's place: HAPI FHIR JPA 8.8.0 on H2 with its default settings (stand-ins/hapi-fhir-jpa),
  * seeded with the sandbox's synthetic patients. It starts in 20 to 60 s on two cores.
  */
 public final class HapiJpaEhr implements Component {

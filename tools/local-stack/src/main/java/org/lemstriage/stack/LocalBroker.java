@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * A real Kafka broker process: Apache Kafka's own jars (deploy/local/broker/pom.xml, resolved into the run folder),
+ * A real Kafka broker process: Apache Kafka's own jars (stand-ins/kafka-broker/pom.xml, resolved into the run folder),
  * one KRaft node as broker and controller, the pipeline's topics ({@link Topics#ALL}) made with three partitions.
  */
 final class LocalBroker implements Component {

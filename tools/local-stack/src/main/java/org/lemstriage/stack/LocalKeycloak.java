@@ -10,8 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real OpenID Connect provider: Keycloak's distribution (testing/keycloak), in development mode on an in-memory
- * database, the realm of deploy/local/keycloak imported at each start (users demo-auditor, demo-worklist and
+ * A real OpenID Connect provider: Keycloak's distribution (stand-ins/keycloak), in development mode on an in-memory
+ * database, the realm of stand-ins/keycloak imported at each start (users demo-auditor, demo-worklist and
  * demo-operator; client lems-triage-console).
  */
 public final class LocalKeycloak implements Component {
@@ -36,7 +36,7 @@ public final class LocalKeycloak implements Component {
     }
 
     public static Path realmFile(Path root) {
-        return root.resolve("deploy/local/keycloak/lems-triage-realm.json");
+        return root.resolve("stand-ins/keycloak/lems-triage-realm.json");
     }
 
     /** The console client's secret, as the local realm gives it. */

