@@ -1,8 +1,8 @@
 -- The audit store's roles, least privilege. Run once by the database's administrator (a superuser, or a role with
 -- CREATEROLE that owns the database), connected to the database `lemstriage`; set their passwords apart (ALTER ROLE
 -- ... PASSWORD, stored as SCRAM-SHA-256 by PostgreSQL 14 and later). docs/security.md, "Where data rests".
--- lemstriage_migrate owns the schema: Flyway runs the migrations as it when the audit service starts
--- (quarkus.flyway.username). lemstriage_app is what the audit service runs as (quarkus.datasource.username): the
+-- lemstriage_migrate owns the schema: Flyway runs the migrations as it when the read-side service starts
+-- (quarkus.flyway.username). lemstriage_app is what the read-side service runs as (quarkus.datasource.username): the
 -- migrations grant it to read and add rows, never to change or delete an audit trail.
 DO $$
 BEGIN

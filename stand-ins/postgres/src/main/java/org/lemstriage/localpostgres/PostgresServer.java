@@ -45,7 +45,7 @@ public final class PostgresServer implements AutoCloseable {
     public static final String USER = "postgres";
     /** Owns the audit store's schema; Flyway migrates as it */
     public static final String MIGRATION_USER = "lemstriage_migrate";
-    /** What the audit service runs as: reads and adds rows only */
+    /** What the read-side service runs as: reads and adds rows only */
     public static final String SERVICE_USER = "lemstriage_app";
     /**
      * What a client may give as these roles' password: never checked (trust on loopback), but Quarkus' Flyway takes

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ComposeFileTest {
     private static final Path ROOT = Manifests.repositoryRoot();
-    private static final Set<String> LEMS_SERVICES = Set.of("ingest", "classifier", "notifier", "audit");
+    private static final Set<String> LEMS_SERVICES = Set.of("ingest", "classifier", "notifier", "read-side");
     private static Map<String, Map<String, Object>> services;
     private static String readme;
 
@@ -125,7 +125,7 @@ class ComposeFileTest {
                 .isEqualTo("quay.io/keycloak/keycloak:" + version.group(1));
     }
 
-    /** Prometheus (the monitoring profile) scrapes every lems-triage service on its own port, the audit service too. */
+    /** Prometheus (the monitoring profile) scrapes every lems-triage service on its own port, the read-side service too. */
     @Test
     @SuppressWarnings("unchecked")
     void prometheusScrapesEveryService() throws IOException {

@@ -62,7 +62,7 @@ class KubernetesManifestsTest {
     private static final Path KUBERNETES = ROOT.resolve("deploy/kubernetes");
     private static final Path PROMETHEUS_OPERATOR = KUBERNETES.resolve("prometheus-operator");
     private static final Map<String, String> SERVICES = Map.of("lems-triage-ingest", "ingest",
-            "lems-triage-classifier", "classifier", "lems-triage-notifier", "notifier", "lems-triage-audit", "audit");
+            "lems-triage-classifier", "classifier", "lems-triage-notifier", "notifier", "lems-triage-read-side", "read-side");
     private static final List<HasMetadata> resources = new ArrayList<>();
 
     @BeforeAll
@@ -231,7 +231,7 @@ class KubernetesManifestsTest {
     void theOverlaysRenderWithKustomizeAndTheExampleNamesOnlyItsOwnSite() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(kubectl(), "kubectl (its kustomize) is not installed here");
         String example = kustomize("overlays/example-hospital");
-        assertThat(example).doesNotContain("hospital.example").contains("registry.st-example.org/lems-triage/audit:0.2.0");
+        assertThat(example).doesNotContain("hospital.example").contains("registry.st-example.org/lems-triage/read-side:0.2.0");
         List<String> kinds = new ArrayList<>();
         for (JsonNode document : Manifests.YAML.readerFor(JsonNode.class).<JsonNode>readValues(example).readAll()) {
             kinds.add(document.path("kind").asText());
@@ -262,7 +262,7 @@ class KubernetesManifestsTest {
 
     /**
      * The Ingress takes people and the EHR to what they use, on the services' named ports: the console, the AuditEvent
-     * API and CDS Hooks to the audit service, the triage view to the classifier, and on a host of its own (both serve
+     * API and CDS Hooks to the read-side service, the triage view to the classifier, and on a host of its own (both serve
      * /fhir) ingest's FHIR endpoint; TLS for both hosts.
      */
     @Test
@@ -279,14 +279,14 @@ class KubernetesManifestsTest {
             }
         }
         assertThat(routes).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "lems-triage/console Prefix", "lems-triage-audit:http",
-                "lems-triage/fhir Prefix", "lems-triage-audit:http",
-                "lems-triage/cds-services Prefix", "lems-triage-audit:http",
+                "lems-triage/console Prefix", "lems-triage-read-side:http",
+                "lems-triage/fhir Prefix", "lems-triage-read-side:http",
+                "lems-triage/cds-services Prefix", "lems-triage-read-side:http",
                 "lems-triage/patients Prefix", "lems-triage-classifier:http",
                 "lems-triage-ingest/fhir Prefix", "lems-triage-ingest:http"));
         assertThat(ingress.getSpec().getTls()).singleElement().satisfies(tls -> assertThat(tls.getHosts())
                 .containsExactlyInAnyOrderElementsOf(ingress.getSpec().getRules().stream().map(r -> r.getHost()).toList()));
-        for (String service : List.of("lems-triage-audit", "lems-triage-classifier", "lems-triage-ingest")) {
+        for (String service : List.of("lems-triage-read-side", "lems-triage-classifier", "lems-triage-ingest")) {
             assertThat(names(Service.class)).contains(service);
         }
     }
@@ -369,12 +369,12 @@ class KubernetesManifestsTest {
         }
         assertThat(sourcesOf(policies, "lems-triage-ingest", "mllp")).containsExactly("namespace lems-triage.org/role=integration-engine");
         assertThat(sourcesOf(policies, "lems-triage-ingest", "http")).containsExactlyInAnyOrder("namespace lems-triage.org/role=integration-engine",
-                "namespace lems-triage.org/role=ingress", "namespace lems-triage.org/role=monitoring", "pods app.kubernetes.io/name=lems-triage-audit");
+                "namespace lems-triage.org/role=ingress", "namespace lems-triage.org/role=monitoring", "pods app.kubernetes.io/name=lems-triage-read-side");
         assertThat(sourcesOf(policies, "lems-triage-classifier", "http")).containsExactlyInAnyOrder("pods app.kubernetes.io/name=lems-triage-classifier",
                 "namespace lems-triage.org/role=ingress", "namespace lems-triage.org/role=monitoring");
         assertThat(sourcesOf(policies, "lems-triage-notifier", "http")).containsExactlyInAnyOrder("namespace lems-triage.org/role=monitoring",
-                "pods app.kubernetes.io/name=lems-triage-audit");
-        assertThat(sourcesOf(policies, "lems-triage-audit", "http")).containsExactlyInAnyOrder("namespace lems-triage.org/role=ingress",
+                "pods app.kubernetes.io/name=lems-triage-read-side");
+        assertThat(sourcesOf(policies, "lems-triage-read-side", "http")).containsExactlyInAnyOrder("namespace lems-triage.org/role=ingress",
                 "namespace lems-triage.org/role=monitoring");
         for (String name : SERVICES.keySet()) {
             assertThat(sourcesOf(policies, name, "http")).as(name).contains("namespace lems-triage.org/role=monitoring");

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReleaseVersionTest {
     private static final Path ROOT = Manifests.repositoryRoot();
     private static final String VERSION = System.getProperty("lemstriage.project.version");
-    private static final Pattern OUR_IMAGE = Pattern.compile("lems-triage/(ingest|classifier|notifier|audit):([^\\s\"'}]+)");
+    private static final Pattern OUR_IMAGE = Pattern.compile("lems-triage/(ingest|classifier|notifier|read-side):([^\\s\"'}]+)");
 
     @Test
     void theVersionIsARelease() {
@@ -30,7 +30,7 @@ class ReleaseVersionTest {
     @Test
     void everyImageOfOursThatUsersRunNamesTheVersion() throws IOException {
         List<String> tags = new ArrayList<>();
-        Matcher compose = Pattern.compile("\\}(ingest|classifier|notifier|audit):\\$\\{LT_IMAGE_TAG:-([^}]+)}")
+        Matcher compose = Pattern.compile("\\}(ingest|classifier|notifier|read-side):\\$\\{LT_IMAGE_TAG:-([^}]+)}")
                 .matcher(Files.readString(ROOT.resolve("docker-compose.yml")));
         while (compose.find()) {
             tags.add("docker-compose.yml " + compose.group(1) + ":" + compose.group(2));

@@ -30,7 +30,7 @@ class KafkaGrantsTest {
     @Test
     void everyChannelTopicIsGrantedToItsService() throws Exception {
         assertThat(KafkaGrants.BY_SERVICE.keySet()).as("every service module has its grants")
-                .containsExactlyInAnyOrder("ingest", "classifier", "notifier", "audit");
+                .containsExactlyInAnyOrder("ingest", "classifier", "notifier", "read-side");
         for (var service : KafkaGrants.BY_SERVICE.entrySet()) {
             Set<String> granted = service.getValue().stream().filter(Grant::isTopic)
                     .map(g -> g.operation() + " " + g.name()).collect(Collectors.toSet());

@@ -178,7 +178,7 @@ public final class Demo {
 
     /** The audit store has the patient's trail (the notifier's EHR writes), searchable over FHIR by an auditor. */
     private boolean auditTrail(String patient) throws Exception {
-        String base = stack.local().settings().serviceUrl("audit") + "/fhir";
+        String base = stack.local().settings().serviceUrl("read-side") + "/fhir";
         FhirContext fhir = FhirContext.forR4();
         fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         IGenericClient audit = fhir.newRestfulGenericClient(base);

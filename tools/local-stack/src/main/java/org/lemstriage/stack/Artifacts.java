@@ -81,7 +81,7 @@ public record Artifacts(Path root, String version) {
     /** What is not built yet; empty when the stack can start. */
     public List<Path> missing() {
         List<Path> missing = new ArrayList<>();
-        for (String service : List.of("ingest", "classifier", "notifier", "audit")) {
+        for (String service : List.of("ingest", "classifier", "notifier", "read-side")) {
             missing.add(serviceJar(service));
         }
         missing.addAll(List.of(sandboxJar(), hapiJpa().resolve("lib"), keycloakHome().resolve("bin/kc.sh"),

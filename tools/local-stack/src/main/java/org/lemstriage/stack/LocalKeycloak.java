@@ -18,7 +18,7 @@ public final class LocalKeycloak implements Component {
     public static final String NAME = "keycloak";
     public static final String REALM = "lems-triage";
     public static final String CLIENT_ID = "lems-triage-console";
-    /** The console's redirect URIs in the realm file name the audit service's default port. */
+    /** The console's redirect URIs in the realm file name the read-side service's default port. */
     static final String CONSOLE_ORIGIN = "http://localhost:8083";
     private static final Pattern SECRET = Pattern.compile("\"secret\"\\s*:\\s*\"([^\"]+)\"");
 
@@ -75,7 +75,7 @@ public final class LocalKeycloak implements Component {
 
     @Override
     public void prepare() {
-        importRealm(artifacts.keycloakHome(), settings.root(), realm -> realm.replace(CONSOLE_ORIGIN, settings.serviceUrl("audit")));
+        importRealm(artifacts.keycloakHome(), settings.root(), realm -> realm.replace(CONSOLE_ORIGIN, settings.serviceUrl("read-side")));
     }
 
     @Override

@@ -19,13 +19,13 @@ import java.util.function.Consumer;
 
 /**
  * The whole pipeline on this machine, without Docker: a real Kafka broker, the EHR (the sandbox or HAPI FHIR JPA),
- * a real PostgreSQL and Keycloak for the read side, the three services and the audit service, each its own
+ * a real PostgreSQL and Keycloak for the read side, the three services and the read-side service, each its own
  * process on the ports of docs/configuration.md. Every command of {@code deploy/local/stack} and the benchmark's
  * faults act through this.
  */
 public final class LocalStack {
     /** Every component, in the order {@code status} lists them. */
-    public static final List<String> COMPONENTS = List.of("kafka", "ehr", "postgres", "keycloak", "ingest", "classifier", "notifier", "audit");
+    public static final List<String> COMPONENTS = List.of("kafka", "ehr", "postgres", "keycloak", "ingest", "classifier", "notifier", "read-side");
     public static final List<String> PIPELINE = List.of("ingest", "classifier", "notifier");
     public static final List<String> SECOND_INSTANCES = List.of("ingest-2", "classifier-2", "notifier-2");
 
@@ -70,7 +70,7 @@ public final class LocalStack {
             case "ehr" -> settings.ehr().equals("hapi") ? new HapiJpaEhr(settings, artifacts) : new EhrSandbox(settings, artifacts);
             case "postgres" -> postgres();
             case "keycloak" -> new LocalKeycloak(settings, artifacts);
-            case "ingest", "classifier", "notifier", "audit", "ingest-2", "classifier-2", "notifier-2" -> service(name);
+            case "ingest", "classifier", "notifier", "read-side", "ingest-2", "classifier-2", "notifier-2" -> service(name);
             default -> throw new StackException("no component '" + name + "' (one of: " + String.join(", ", COMPONENTS)
                     + ", " + String.join(", ", SECOND_INSTANCES) + ")");
         };
@@ -94,7 +94,7 @@ public final class LocalStack {
                 settings.clockStart().ifPresent(start -> wiring.clock(start, settings.clockAdjustable()));
             }
             case "notifier" -> heap = settings.heap("pipeline-java");
-            case "audit" -> readSideWiring(wiring);
+            case "read-side" -> readSideWiring(wiring);
             default -> throw new StackException("no service '" + service + "'");
         }
         return new ServiceInstance(name, service, settings.java(), settings.bindAddress(), settings.port(name), heap,
@@ -102,11 +102,11 @@ public final class LocalStack {
     }
 
     /**
-     * The audit service: its readers' tokens come from the stack's Keycloak; the CDS client's are signed with the
+     * The read-side service: its readers' tokens come from the stack's Keycloak; the CDS client's are signed with the
      * stack's own key (the EHR's stand-in, as for ingest) and name the CDS service's URL as their audience.
      */
     private void readSideWiring(ServiceProperties wiring) {
-        String self = settings.serviceUrl("audit");
+        String self = settings.serviceUrl("read-side");
         wiring.put("quarkus.datasource.jdbc.url", postgres().jdbcUrl())
                 // PostgreSQL trusts loopback: the migration role's password is not checked, but Flyway needs one
                 .put("quarkus.flyway.password", "trust")
@@ -122,7 +122,7 @@ public final class LocalStack {
 
     /** Where the CDS Hooks services are: the audience of the CDS client's tokens. */
     public String cdsServices() {
-        return settings.serviceUrl("audit") + "/cds-services";
+        return settings.serviceUrl("read-side") + "/cds-services";
     }
 
     private LocalBroker broker() {
@@ -168,18 +168,18 @@ public final class LocalStack {
         for (String name : PIPELINE) {
             pipeline.add(launch(name));
         }
-        long audit = 0;
+        long readSide = 0;
         if (settings.readSide()) {
             start("postgres");
             await("keycloak", keycloak);
-            audit = launch("audit");
+            readSide = launch("read-side");
         }
         await("ehr", ehr);
         for (int i = 0; i < PIPELINE.size(); i++) {
             await(PIPELINE.get(i), pipeline.get(i));
         }
         if (settings.readSide()) {
-            await("audit", audit);
+            await("read-side", readSide);
         }
         say.accept("lems-triage is up: POST FHIR Observations to " + settings.serviceUrl("ingest") + "/fhir/Observation");
         say.accept("  with a bearer token: curl -H \"Authorization: Bearer $(deploy/local/stack token)\" ...");
@@ -197,7 +197,7 @@ public final class LocalStack {
     public void down(boolean keepData) {
         say.accept("stopping lems-triage");
         List<String> order = new ArrayList<>(SECOND_INSTANCES);
-        order.addAll(List.of("audit", "notifier", "classifier", "ingest", "keycloak", "postgres", "ehr", "kafka"));
+        order.addAll(List.of("read-side", "notifier", "classifier", "ingest", "keycloak", "postgres", "ehr", "kafka"));
         order.forEach(run::stop);
         if (!keepData) {
             disk().unmount();
@@ -233,7 +233,7 @@ public final class LocalStack {
     /** Starts one component again as {@code up} did; the sandbox keeps its data in memory, so it is not relaunched. */
     public void relaunch(String name) {
         if (name.equals("ehr") || name.equals("keycloak")) {
-            throw new StackException("relaunch takes kafka, postgres, ingest, classifier, notifier, audit or a second instance"
+            throw new StackException("relaunch takes kafka, postgres, ingest, classifier, notifier, read-side or a second instance"
                     + " (the EHR sandbox keeps its data in memory)");
         }
         run.prepare();

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One instance of a service (ingest, classifier, notifier, audit; {@code NAME-2} a second instance beside the first)
+ * One instance of a service (ingest, classifier, notifier, read-side; {@code NAME-2} a second instance beside the first)
  * from its packaged quarkus-app, listening on {@code host:port}, with the properties that wire it.
  */
 public record ServiceInstance(String name, String service, String java, String host, int port, List<String> jvmOptions,

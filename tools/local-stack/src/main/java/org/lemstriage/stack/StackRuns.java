@@ -27,7 +27,7 @@ final class StackRuns {
             throw new StackException("the demo did not turn out as the sample cohort's manifests expect (see above)");
         }
         System.out.println();
-        System.out.println("console: " + demo.settings().serviceUrl("audit") + "/console");
+        System.out.println("console: " + demo.settings().serviceUrl("read-side") + "/console");
         System.out.println("  log in as demo-worklist / demo-worklist (worklist and patient views) or demo-auditor / demo-auditor (every view)");
         if (Files.isExecutable(Path.of("/usr/bin/chromium")) && Files.isExecutable(Path.of("/usr/bin/chromedriver"))) {
             consoleCheck();
@@ -43,7 +43,7 @@ final class StackRuns {
     void consoleCheck() {
         System.out.println("the console in headless Chromium (demo-worklist, then demo-auditor):");
         int exit = java(stack, stack.artifacts().consoleCheckClasspath(), "org.lemstriage.browser.ConsoleCheck",
-                List.of(stack.settings().serviceUrl("audit"), stack.settings().runDir().resolve("console-screenshots").toString(),
+                List.of(stack.settings().serviceUrl("read-side"), stack.settings().runDir().resolve("console-screenshots").toString(),
                         "Patient/lt-p003", "Patient/lt-p001"));
         if (exit != 0) {
             throw new StackException("the console did not show what it should (see above)");

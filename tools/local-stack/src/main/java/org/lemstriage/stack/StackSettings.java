@@ -17,7 +17,7 @@ public record StackSettings(Path root, Path runDir, String java, String bindAddr
     /** Each port's variable and default: the components' own ports, then the second instances' and listeners'. */
     static final Map<String, Integer> DEFAULT_PORTS = Map.ofEntries(
             Map.entry("kafka", 9092), Map.entry("kafka-controller", 9093),
-            Map.entry("ingest", 8080), Map.entry("classifier", 8081), Map.entry("notifier", 8082), Map.entry("audit", 8083),
+            Map.entry("ingest", 8080), Map.entry("classifier", 8081), Map.entry("notifier", 8082), Map.entry("read-side", 8083),
             // ingest's HL7 v2 listener (MLLP): 2575, the port IANA registered for HL7; the second instance's beside it
             Map.entry("mllp", 2575), Map.entry("mllp-2", 2576),
             Map.entry("ingest-2", 8280), Map.entry("classifier-2", 8281), Map.entry("notifier-2", 8282),
@@ -28,7 +28,7 @@ public record StackSettings(Path root, Path runDir, String java, String bindAddr
      * Kubernetes): small heaps, few cores, no concurrent GC threads competing with the load for them.
      */
     static final Map<String, String> DEFAULT_HEAPS = Map.of(
-            // the audit service and the sandbox
+            // the read-side service and the sandbox
             "java", "-Xmx256m -XX:+UseSerialGC",
             // ingest holds the FHIR R4 definitions for instance validation: about 240 MiB of live heap with them. At
             // 384 MiB the old generation stayed full and ran 138 full collections in 5 minutes of load; at 512 MiB
@@ -89,7 +89,7 @@ public record StackSettings(Path root, Path runDir, String java, String bindAddr
                 adjustable, kafkaDataSize, readyTimeout, mallocArenaMax);
     }
 
-    /** Without PostgreSQL, Keycloak and the audit service: the fault suite measures the pipeline. */
+    /** Without PostgreSQL, Keycloak and the read-side service: the fault suite measures the pipeline. */
     public StackSettings withoutReadSide() {
         return new StackSettings(root, runDir, java, bindAddress, ports, heaps, ehr, false, clockStart, clockAdjustable,
                 kafkaDataSize, readyTimeout, mallocArenaMax);

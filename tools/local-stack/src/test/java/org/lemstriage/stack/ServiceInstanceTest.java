@@ -27,7 +27,7 @@ class ServiceInstanceTest {
 
     @Test
     void theStackWiresEachServiceWithWhatItNeeds() {
-        LocalStack stack = new LocalStack(StackSettings.from(Artifacts.repositoryRoot(), Map.of("LT_AUDIT_PORT", "9083"))
+        LocalStack stack = new LocalStack(StackSettings.from(Artifacts.repositoryRoot(), Map.of("LT_READ_SIDE_PORT", "9083"))
                 .withCohortClock(true), line -> { });
         assertThat(stack.service("ingest").properties()).containsKeys("mp.jwt.verify.publickey.location", "lemstriage.mllp.port")
                 .containsEntry("mp.jwt.verify.issuer", StackTokens.ISSUER);
@@ -42,11 +42,11 @@ class ServiceInstanceTest {
     @Test
     void theReadSideIsToldWhereItsPartsAreAndTheRealmsSecret() {
         Path root = Artifacts.repositoryRoot();
-        StackSettings settings = StackSettings.from(root, Map.of("LT_AUDIT_PORT", "9083", "LT_KEYCLOAK_PORT", "9180",
+        StackSettings settings = StackSettings.from(root, Map.of("LT_READ_SIDE_PORT", "9083", "LT_KEYCLOAK_PORT", "9180",
                 "LT_RUN_DIR", root.resolve("tools/local-stack/target/wiring-run").toString()));
         LocalStack stack = new LocalStack(settings, line -> { });
         stack.tokens().ensureKeys();
-        assertThat(stack.service("audit").properties())
+        assertThat(stack.service("read-side").properties())
                 .containsEntry("quarkus.oidc.auth-server-url", "http://localhost:9180/realms/lems-triage")
                 .containsEntry("quarkus.oidc.console.credentials.secret", LocalKeycloak.consoleSecret(root))
                 .containsEntry("quarkus.oidc.cds-hooks.token.audience", "http://localhost:9083/cds-services")

@@ -80,18 +80,18 @@ public final class KafkaGrants {
             new Grant(ResourceType.GROUP, PatternType.LITERAL, "lems-triage-notifier", AclOperation.READ));
 
     /**
-     * The audit store: AuditEvents and decisions in (groups {@code lems-triage-audit-events} and
-     * {@code lems-triage-audit-decisions}), what it cannot read to its DLQ, the AuditEvents of reads out. The console's
+     * The read side (its audit store): AuditEvents and decisions in (groups {@code lems-triage-read-side-events} and
+     * {@code lems-triage-read-side-decisions}), what it cannot read to its DLQ, the AuditEvents of reads out. The console's
      * pipeline view only looks: every topic's offsets and every lems-triage group's committed offsets (DESCRIBE). Its
      * operator view reads the dead-letter topics (by assignment, no group) and replays onto the topics they collect from
      * ({@link DeadLetterReplay#ORIGINS}).
      */
-    public static final List<Grant> AUDIT = Stream.of(Stream.of(
+    public static final List<Grant> READ_SIDE = Stream.of(Stream.of(
             Grant.read(Topics.TRIAGE_AUDIT),
             Grant.read(Topics.TRIAGE_DECISION),
             Grant.write(Topics.TRIAGE_AUDIT),
             Grant.write(Topics.AUDIT_STORE_DLQ),
-            Grant.prefixed(ResourceType.GROUP, "lems-triage-audit-", AclOperation.READ),
+            Grant.prefixed(ResourceType.GROUP, "lems-triage-read-side-", AclOperation.READ),
             Grant.prefixed(ResourceType.GROUP, "lems-triage-", AclOperation.DESCRIBE)),
             DeadLetterReplay.ORIGINS.keySet().stream().sorted().map(Grant::read),
             DeadLetterReplay.ORIGINS.values().stream().flatMap(java.util.Set::stream).distinct()
@@ -101,7 +101,7 @@ public final class KafkaGrants {
 
     /** Each service's grants by its name (Quarkus' application name: the service's Maven artifactId). */
     public static final Map<String, List<Grant>> BY_SERVICE =
-            Map.of("ingest", INGEST, "classifier", CLASSIFIER, "notifier", NOTIFIER, "audit", AUDIT);
+            Map.of("ingest", INGEST, "classifier", CLASSIFIER, "notifier", NOTIFIER, "read-side", READ_SIDE);
 
     public static List<Grant> forService(String service) {
         List<Grant> grants = BY_SERVICE.get(service);

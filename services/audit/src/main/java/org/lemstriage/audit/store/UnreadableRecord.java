@@ -1,8 +1,0 @@
-package org.lemstriage.audit.store;
-
-/** A record the store cannot read (not FHIR JSON, not an AuditEvent, no recorded time...): it goes to the dead letters. */
-public class UnreadableRecord extends Exception {
-    public UnreadableRecord(String reason, Throwable cause) {
-        super(reason, cause);
-    }
-}
