@@ -29,7 +29,7 @@ final class ClosingTask extends EpisodeTask {
     @Override
     Task newTask() {
         Closure.Reason reason = decided.decision().closure().reason();
-        Task task = newTask(decided.episodeRequest(), Task.TaskStatus.REQUESTED, switch (reason) {
+        Task task = newTask(decided.episodeRequest(), createdStatus(), switch (reason) {
             case TUMOUR_RECORDED -> "screening-ended-tumour-recorded";
             case SURVEILLANCE_COMPLETE -> "surveillance-complete";
             case CLINICIAN_DECLINED -> "screening-ended-clinician-declined";

@@ -39,6 +39,11 @@ abstract class EpisodeTask implements PlannedResource {
 
     abstract Task newTask();
 
+    /** The status this Task is created with, and reopened to. */
+    Task.TaskStatus createdStatus() {
+        return Task.TaskStatus.REQUESTED;
+    }
+
     @Override
     public final void apply(Resource existing) {
         apply((Task) existing);
@@ -71,7 +76,7 @@ abstract class EpisodeTask implements PlannedResource {
         if (task.getStatus() != Task.TaskStatus.CANCELLED || !withdrawnByLemsTriage(task)) {
             return Optional.empty();
         }
-        Task reopened = task.copy().setStatus(newTask().getStatus());
+        Task reopened = task.copy().setStatus(createdStatus());
         reopened.setStatusReason(null);
         return Optional.of(reopened);
     }

@@ -25,11 +25,6 @@ import java.util.Set;
 public record HeldEpisode(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations, List<String> orderers,
                           List<ServiceRequest> orders, Set<String> clinicians) {
 
-    /** Nothing written yet for the episode. */
-    public static HeldEpisode none(Set<String> observations, List<String> orderers, Set<String> clinicians) {
-        return new HeldEpisode(null, List.of(), observations, orderers, List.of(), clinicians);
-    }
-
     /** This episode as read again after a write: what the first read found of the results and clinicians stands. */
     public HeldEpisode readAgain(ServiceRequest serviceRequest, List<Task> tasks, List<ServiceRequest> orders) {
         return new HeldEpisode(serviceRequest, tasks, observations, orderers, orders, clinicians);

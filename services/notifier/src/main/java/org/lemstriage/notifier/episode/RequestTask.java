@@ -30,7 +30,7 @@ final class RequestTask extends EpisodeTask {
 
     @Override
     Task newTask() {
-        return newTask(decided.episodeRequest(), Task.TaskStatus.REQUESTED, request.kind().code(), request.kind().display());
+        return newTask(decided.episodeRequest(), createdStatus(), request.kind().code(), request.kind().display());
     }
 
     /** Never its status. */

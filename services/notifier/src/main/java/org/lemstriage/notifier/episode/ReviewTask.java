@@ -24,7 +24,7 @@ final class ReviewTask extends EpisodeTask {
 
     @Override
     Task newTask() {
-        return newTask(decided.episodeRequest(), Task.TaskStatus.REQUESTED, "clinician-review", "Clinician review of an antibody result");
+        return newTask(decided.episodeRequest(), createdStatus(), "clinician-review", "Clinician review of an antibody result");
     }
 
     /** Never its status or authoredOn. */

@@ -41,8 +41,13 @@ final class RoundTask extends EpisodeTask {
 
     @Override
     Task newTask() {
-        return newTask(ctOrder, due(round) ? Task.TaskStatus.REQUESTED : Task.TaskStatus.ONHOLD, "oncology-screening",
-                "Oncology screening");
+        return newTask(ctOrder, createdStatus(), "oncology-screening", "Oncology screening");
+    }
+
+    /** Requested once due, on hold until then. */
+    @Override
+    Task.TaskStatus createdStatus() {
+        return due(round) ? Task.TaskStatus.REQUESTED : Task.TaskStatus.ONHOLD;
     }
 
     /** Never its authoredOn; an on-hold round that fell due is released. */

@@ -50,7 +50,7 @@ class EpisodeTransactionTest {
     }
 
     private static HeldEpisode nothing() {
-        return HeldEpisode.none(IN_EHR, List.of(), Set.of());
+        return none(IN_EHR, List.of(), Set.of());
     }
 
     @Test
@@ -179,7 +179,7 @@ class EpisodeTransactionTest {
     void theClinicianWhoAskedForTheResultIsSentOneNoticeWhenTheEpisodeOpens() {
         // A Communication to the orderer the EHR knows, with the worklist's explanation
         TriageDecision open = Decisions.decision("ep-n", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2);
-        Bundle tx = transactions.build(open, HeldEpisode.none(IN_EHR, List.of("Practitioner/dr-1"), Set.of())).orElseThrow();
+        Bundle tx = transactions.build(open, none(IN_EHR, List.of("Practitioner/dr-1"), Set.of())).orElseThrow();
         var entry = tx.getEntry().stream().filter(e -> e.getResource() instanceof Communication).findFirst().orElseThrow();
         assertThat(query(entry.getRequest().getIfNoneExist())).isEqualTo("identifier=" + EhrIdentifiers.NOTICE + "|ep-n/notice/Practitioner/dr-1");
         Communication notice = (Communication) entry.getResource();
@@ -299,7 +299,7 @@ class EpisodeTransactionTest {
     @Test
     void aResultTheEhrDoesNotHoldIsNamedNotReferenced() {
         Bundle tx = transactions.build(Decisions.decision("ep-7", 1, "Patient/p1", Action.OPEN, Tier.LOW, 1),
-                HeldEpisode.none(Set.of(), List.of(), Set.of())).orElseThrow();
+                none(Set.of(), List.of(), Set.of())).orElseThrow();
         Task first = task(tx, 0);
         assertThat(first.getReasonReference().hasReference()).isFalse();
         assertThat(first.getReasonReference().getDisplay()).contains("Observation/obs-1");
@@ -356,7 +356,7 @@ class EpisodeTransactionTest {
         TriageDecision repeat = Decisions.asking(Decisions.decision("ep-r", 1, "Patient/p1", Action.OPEN, Tier.NONE, 0), 1,
                 Action.OPEN, TriageDecision.Hold.CONFIRMATION,
                 Decisions.request("repeat/Observation/obs-1", ClinicianRequest.Kind.REPEAT_TEST, "Observation/obs-1", "Practitioner/dr-1"));
-        Task known = task(transactions.build(repeat, HeldEpisode.none(IN_EHR, List.of(), Set.of("Practitioner/dr-1"))).orElseThrow(), 0);
+        Task known = task(transactions.build(repeat, none(IN_EHR, List.of(), Set.of("Practitioner/dr-1"))).orElseThrow(), 0);
         assertThat(known.getOwner().getReference()).isEqualTo("Practitioner/dr-1");
         assertThat(known.getPriority()).isEqualTo(Task.TaskPriority.ROUTINE);
         Task unknown = task(transactions.build(repeat, nothing()).orElseThrow(), 0);
@@ -449,7 +449,7 @@ class EpisodeTransactionTest {
 
     /** The resources of a transaction as an EHR would hold them after it: ids sr, o1, o2, ..., t1, t2, ...; version 1. */
     private static HeldEpisode stored(Bundle tx) {
-        return stored(tx, HeldEpisode.none(IN_EHR, List.of(), Set.of()));
+        return stored(tx, none(IN_EHR, List.of(), Set.of()));
     }
 
     /**
@@ -515,5 +515,10 @@ class EpisodeTransactionTest {
     /** A conditional create's query as a server reads it: URL-decoded (ConditionalUrl encodes every value). */
     private static String query(String ifNoneExist) {
         return java.net.URLDecoder.decode(ifNoneExist, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Nothing written yet for the episode. */
+    private static HeldEpisode none(Set<String> observations, List<String> orderers, Set<String> clinicians) {
+        return new HeldEpisode(null, List.of(), observations, orderers, List.of(), clinicians);
     }
 }
