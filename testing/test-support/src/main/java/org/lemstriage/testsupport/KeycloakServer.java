@@ -79,7 +79,8 @@ public final class KeycloakServer {
         try {
             // The realm as deployed, whose redirect URIs are exact; but a test's console listens on a port chosen at
             // random: here any localhost port may be redirected to (Keycloak matches a URI ending in * as a prefix)
-            LocalKeycloak.importRealm(home, root, realm -> realm.replaceAll("\"http://localhost:8083/[^\"]*\"", "\"http://localhost:*\""));
+            LocalKeycloak.importRealm(home, root,
+                    realm -> realm.replaceAll("\"" + LocalKeycloak.CONSOLE_ORIGIN + "/[^\"]*\"", "\"http://localhost:*\""));
             int port = Ports.free();
             ProcessBuilder builder = new ProcessBuilder(LocalKeycloak.command(home, "keycloak-test", "127.0.0.1", port,
                     List.of("--http-management-port=" + Ports.free())))

@@ -98,7 +98,7 @@ public final class Benchmark {
         opts.putIfAbsent("mllp", stack.mllp());
         opts.putIfAbsent("ehr", stack.ehr());
         opts.putIfAbsent("kafka", stack.kafka());
-        opts.putIfAbsent("token", stack.senderToken());
+        opts.computeIfAbsent("token", absent -> stack.senderToken());
         long seed = Long.parseLong(opts.getOrDefault("seed", "20261121"));
         Map<String, Long> pids = new LinkedHashMap<>();
         services.forEach((name, pid) -> pids.put(name, pid[0]));

@@ -24,18 +24,25 @@ public final class BrokerDisk {
 
     /** Whether the faults can be made here: as root, on a tmpfs of a set size. */
     public boolean controllable() {
-        return "root".equals(System.getProperty("user.name")) && sized && mounted(data);
+        return Processes.asRoot() && sized && mounted(data);
     }
 
     public void fill() {
         requireMounted();
         byte[] zeros = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(filler())) {
+        OutputStream out;
+        try {
+            out = Files.newOutputStream(filler());
+        } catch (IOException e) {
+            throw new StackException(filler() + " cannot be written: " + e.getMessage(), e);
+        }
+        try (out) {
             while (true) {
                 out.write(zeros);
             }
         } catch (IOException full) {
-            say.accept("  " + data + " full (" + data.toFile().getUsableSpace() + " bytes left)");
+            // The write that found no space left: what this fault is for
+            say.accept("  " + data + " full (" + data.toFile().getUsableSpace() + " bytes left: " + full.getMessage() + ")");
         }
     }
 

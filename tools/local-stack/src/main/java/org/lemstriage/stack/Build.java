@@ -10,8 +10,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * What the stack needs built: the services and stand-ins ({@code ./mvnw package}, tests skipped), and the broker's
- * classpath, which is not a module of the build: resolved on its own, again whenever its pom (the Kafka version) changes.
+ * What the stack needs built: the services and stand-ins ({@code ./mvnw package}, tests skipped) when one is missing
+ * (the front script builds everything when the stack's own jar is missing or older than its sources, and on
+ * {@code build}), and the broker's classpath, which is not a module of the build: resolved on its own, again whenever
+ * its pom (the Kafka version) changes.
  */
 final class Build {
     private final LocalStack stack;
@@ -20,8 +22,8 @@ final class Build {
         this.stack = stack;
     }
 
-    void all() {
-        packageModules();
+    /** {@code deploy/local/stack build}: the front script has just packaged every module; the broker's jars anew. */
+    void broker() {
         resolveBroker();
     }
 
@@ -68,7 +70,7 @@ final class Build {
     }
 
     private Path brokerLib() {
-        return stack.settings().runDir().resolve("broker-lib");
+        return LocalBroker.classpath(stack.settings());
     }
 
     private String brokerPomHash() {

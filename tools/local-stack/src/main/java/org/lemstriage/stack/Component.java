@@ -14,7 +14,7 @@ public interface Component {
     Readiness readiness(long logFrom);
 
     /** What must follow once it is ready (the broker's topics). */
-    default void ready() {
+    default void afterReady() {
     }
 
     /** What {@code up} says once it is ready. */

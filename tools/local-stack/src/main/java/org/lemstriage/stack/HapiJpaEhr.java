@@ -38,7 +38,7 @@ public final class HapiJpaEhr implements Component {
 
     @Override
     public Launch launch() {
-        return Launch.java(name(), settings.java(), settings.port(name()), options(artifacts, settings.heap("hapi-java"), settings.port(name())));
+        return Launch.java(name(), settings.java(), settings.port(name()), options(artifacts, settings.jvmOptions("hapi-java"), settings.port(name())));
     }
 
     @Override

@@ -37,7 +37,4 @@ public record Launch(String name, List<String> command, Map<String, String> envi
         return new Launch(name, command, environment, directory, all);
     }
 
-    public Launch in(Path folder) {
-        return new Launch(name, command, environment, folder, ports);
-    }
 }

@@ -6,7 +6,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.lemstriage.model.Topics;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -48,14 +47,21 @@ final class LocalBroker implements Component {
     }
 
     Path classpath() {
+        return classpath(settings);
+    }
+
+    /** Kafka's jars, resolved by {@link Build} from stand-ins/kafka-broker/pom.xml into the run folder. */
+    static Path classpath(StackSettings settings) {
         return settings.runDir().resolve("broker-lib");
     }
 
     @Override
     public void prepare() {
         try {
-            Files.createDirectories(data());
-            Files.setPosixFilePermissions(data(), PosixFilePermissions.fromString("rwx------"));
+            if (!Files.isDirectory(data())) {
+                Files.createDirectories(data());
+                Files.setPosixFilePermissions(data(), PosixFilePermissions.fromString("rwx------"));
+            }
             settings.kafkaDataSize().ifPresent(size -> {
                 if (!BrokerDisk.mounted(data())) {
                     if (Processes.exitCode(List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "lems-triage-kafka", data().toString()), null) != 0) {
@@ -73,7 +79,8 @@ final class LocalBroker implements Component {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // A read-only log directory (a fault the suite makes) ends here: the broker is not started
+            throw new StackException("the broker's folder " + folder() + " cannot be prepared: " + e, e);
         }
     }
 
@@ -101,7 +108,7 @@ final class LocalBroker implements Component {
 
     @Override
     public Launch launch() {
-        List<String> options = new java.util.ArrayList<>(settings.heap("kafka"));
+        List<String> options = new java.util.ArrayList<>(settings.jvmOptions("kafka"));
         options.addAll(List.of("-cp", classpath() + "/*", "kafka.Kafka", folder().resolve("server.properties").toString()));
         return Launch.java(NAME, settings.java(), settings.port(NAME), options).withPort("kafka-controller", settings.port("kafka-controller"));
     }
@@ -123,7 +130,7 @@ final class LocalBroker implements Component {
 
     /** The pipeline's topics, those missing made. */
     @Override
-    public void ready() {
+    public void afterReady() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap()))) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = Topics.ALL.stream().filter(t -> !existing.contains(t))

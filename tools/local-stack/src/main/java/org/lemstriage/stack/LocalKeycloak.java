@@ -1,7 +1,15 @@
 package org.lemstriage.stack;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import org.lemstriage.model.event.EventJson;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +27,7 @@ public final class LocalKeycloak implements Component {
     public static final String REALM = "lems-triage";
     public static final String CLIENT_ID = "lems-triage-console";
     /** The console's redirect URIs in the realm file name the read-side service's default port. */
-    static final String CONSOLE_ORIGIN = "http://localhost:8083";
+    public static final String CONSOLE_ORIGIN = "http://localhost:8083";
     private static final Pattern SECRET = Pattern.compile("\"secret\"\\s*:\\s*\"([^\"]+)\"");
 
     private final StackSettings settings;
@@ -87,5 +95,30 @@ public final class LocalKeycloak implements Component {
     @Override
     public Readiness readiness(long logFrom) {
         return Readiness.http(settings.realmUrl() + "/.well-known/openid-configuration");
+    }
+
+    /**
+     * An access token from the stack's Keycloak for one of the realm's demo users (password: the user name):
+     * demo-auditor (the audit store's API), demo-worklist, demo-operator (dead letters).
+     */
+    String staffToken(String user) {
+        String form = "grant_type=password&client_id=" + CLIENT_ID + "&client_secret="
+                + consoleSecret(settings.root()) + "&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
+                + "&password=" + URLEncoder.encode(user, StandardCharsets.UTF_8);
+        try {
+            HttpResponse<String> answer = Readiness.HTTP.send(HttpRequest.newBuilder(URI.create(settings.realmUrl() + "/protocol/openid-connect/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode token = answer.statusCode() == 200 ? EventJson.mapper().readTree(answer.body()).path("access_token") : null;
+            if (token == null || !token.isTextual()) {
+                throw new StackException("Keycloak gave no token for " + user + " (HTTP " + answer.statusCode() + "; is the stack up?)");
+            }
+            return token.asText();
+        } catch (IOException e) {
+            throw new StackException("Keycloak gave no token for " + user + " (" + e.getMessage() + "; is the stack up?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted");
+        }
     }
 }

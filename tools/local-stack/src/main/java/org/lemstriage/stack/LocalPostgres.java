@@ -31,8 +31,7 @@ final class LocalPostgres implements Component {
      * the run folder is closed to others (a clone under /root, say), the data goes under /tmp instead.
      */
     Path folder() {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (root && Processes.exitCode(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "test", "-x",
+        if (Processes.asRoot() && Processes.exitCode(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "test", "-x",
                 settings.runDir().toString()), Path.of("/dev/null")) != 0) {
             return Path.of("/tmp/lems-triage-postgres-" + settings.port(NAME));
         }

@@ -1,14 +1,6 @@
 package org.lemstriage.stack;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.lemstriage.model.event.EventJson;
-
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,51 +70,12 @@ public final class LocalStack {
 
     /** A service instance wired to the stack's broker, EHR and keys. */
     public ServiceInstance service(String name) {
-        String service = ServiceInstance.serviceOf(name);
-        ServiceProperties wiring = ServiceProperties.of().kafka(settings.kafkaBootstrap()).ehr(settings.ehrBase());
-        URI publicKey = tokens.publicKeyFile().toUri();
-        List<String> heap = settings.heap("java");
-        switch (service) {
-            case "ingest" -> {
-                heap = settings.heap("ingest-java");
-                wiring.senderTokens(StackTokens.ISSUER, publicKey)
-                        .mllp(settings.bindAddress(), settings.port(name.equals("ingest") ? "mllp" : "mllp-2"), settings.root());
-            }
-            case "classifier" -> {
-                heap = settings.heap("pipeline-java");
-                wiring.senderTokens(StackTokens.ISSUER, publicKey).stateDir(settings.runDir().resolve(name + "-state"));
-                settings.clockStart().ifPresent(start -> wiring.clock(start, settings.clockAdjustable()));
-            }
-            case "notifier" -> heap = settings.heap("pipeline-java");
-            case "read-side" -> readSideWiring(wiring);
-            default -> throw new StackException("no service '" + service + "'");
-        }
-        return new ServiceInstance(name, service, settings.java(), settings.bindAddress(), settings.port(name), heap,
-                wiring.asMap(), artifacts.serviceJar(service));
-    }
-
-    /**
-     * The read-side service: its readers' tokens come from the stack's Keycloak; the CDS client's are signed with the
-     * stack's own key (the EHR's stand-in, as for ingest) and name the CDS service's URL as their audience.
-     */
-    private void readSideWiring(ServiceProperties wiring) {
-        String self = settings.serviceUrl("read-side");
-        wiring.put("quarkus.datasource.jdbc.url", postgres().jdbcUrl())
-                // PostgreSQL trusts loopback: the migration role's password is not checked, but Flyway needs one
-                .put("quarkus.flyway.password", "trust")
-                .put("quarkus.oidc.auth-server-url", settings.realmUrl())
-                .put("quarkus.oidc.console.credentials.secret", LocalKeycloak.consoleSecret(settings.root()))
-                .put("quarkus.oidc.cds-hooks.public-key", tokens.publicKeyBase64())
-                .put("quarkus.oidc.cds-hooks.token.issuer", StackTokens.ISSUER)
-                .put("quarkus.oidc.cds-hooks.token.audience", cdsServices())
-                .put("lemstriage.console.base-url", self)
-                .put("lemstriage.console.notifier-url", settings.serviceUrl("notifier"))
-                .put("lemstriage.console.ingest-metrics-url", settings.serviceUrl("ingest") + "/q/metrics");
+        return new ServiceWiring(settings, artifacts, tokens).instance(name);
     }
 
     /** Where the CDS Hooks services are: the audience of the CDS client's tokens. */
     public String cdsServices() {
-        return settings.serviceUrl("read-side") + "/cds-services";
+        return ServiceWiring.cdsServices(settings);
     }
 
     private LocalBroker broker() {
@@ -147,7 +100,7 @@ public final class LocalStack {
         Component component = component(name);
         Readiness readiness = component.readiness(Math.max(logFrom, 0));
         run.await(name, readiness, settings.readyTimeout(), Math.max(logFrom, 0));
-        component.ready();
+        component.afterReady();
         say.accept("  " + name + " ready: " + component.readyLine(readiness));
     }
 
@@ -230,7 +183,10 @@ public final class LocalStack {
         return lines;
     }
 
-    /** Starts one component again as {@code up} did; the sandbox keeps its data in memory, so it is not relaunched. */
+    /**
+     * Starts one component again as {@code up} did. Not the EHR (the sandbox keeps its data in memory: a new one would
+     * hold none of it) nor Keycloak (its realm is imported at start: a new one has no sessions).
+     */
     public void relaunch(String name) {
         if (name.equals("ehr") || name.equals("keycloak")) {
             throw new StackException("relaunch takes kafka, postgres, ingest, classifier, notifier, read-side or a second instance"
@@ -279,29 +235,9 @@ public final class LocalStack {
         return new BrokerDisk(broker().data(), settings.kafkaDataSize().isPresent(), say);
     }
 
-    /**
-     * An access token from the stack's Keycloak for one of the realm's demo users (password: the user name):
-     * demo-auditor (the audit store's API), demo-worklist, demo-operator (dead letters).
-     */
+    /** An access token from the stack's Keycloak for one of the realm's demo users. */
     public String staffToken(String user) {
-        String form = "grant_type=password&client_id=" + LocalKeycloak.CLIENT_ID + "&client_secret="
-                + LocalKeycloak.consoleSecret(settings.root()) + "&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
-                + "&password=" + URLEncoder.encode(user, StandardCharsets.UTF_8);
-        try {
-            HttpResponse<String> answer = Readiness.HTTP.send(HttpRequest.newBuilder(URI.create(settings.realmUrl() + "/protocol/openid-connect/token"))
-                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode token = answer.statusCode() == 200 ? EventJson.mapper().readTree(answer.body()).path("access_token") : null;
-            if (token == null || !token.isTextual()) {
-                throw new StackException("Keycloak gave no token for " + user + " (HTTP " + answer.statusCode() + "; is the stack up?)");
-            }
-            return token.asText();
-        } catch (IOException e) {
-            throw new StackException("Keycloak gave no token for " + user + " (" + e.getMessage() + "; is the stack up?)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackException("interrupted");
-        }
+        return new LocalKeycloak(settings, artifacts).staffToken(user);
     }
 
     /** The processes the benchmark measures, by component name: pid. */

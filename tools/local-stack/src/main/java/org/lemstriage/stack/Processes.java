@@ -10,6 +10,15 @@ final class Processes {
     private Processes() {
     }
 
+    /** Whether this process runs as root (uid 0): mounting, and PostgreSQL as user nobody, depend on it. */
+    static boolean asRoot() {
+        try {
+            return ((Number) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
     /** Runs the command, its output to the terminal; fails unless it exits 0. */
     static void run(List<String> command) {
         if (exitCode(command, null) != 0) {

@@ -43,7 +43,7 @@ public final class RunFolder {
         return logs;
     }
 
-    /** The pids and logs, for the stack's user alone: folders 750, logs 640 (also those an older stack left 644). */
+    /** The pids and logs, for the stack's user alone: folders 750, logs 640. */
     public void prepare() {
         try {
             for (Path folder : List.of(pids, logs)) {
@@ -127,8 +127,9 @@ public final class RunFolder {
 
     /** SIGTERM, and SIGKILL if it has not ended within 20 s. */
     public void stop(String name) {
-        if (running(name)) {
-            ProcessHandle process = ProcessHandle.of(pid(name).orElseThrow()).orElseThrow();
+        Optional<ProcessHandle> found = running(name) ? pid(name).flatMap(ProcessHandle::of) : Optional.empty();
+        if (found.isPresent()) {
+            ProcessHandle process = found.get();
             process.destroy();
             if (awaitEnd(process, Duration.ofSeconds(20))) {
                 say.accept("  " + name + " stopped");
@@ -143,9 +144,10 @@ public final class RunFolder {
 
     /** What a crash is: SIGKILL, no shutdown hooks, no leaving the consumer group. */
     public void kill9(String name) {
-        ProcessHandle process = ProcessHandle.of(requireRunning(name)).orElseThrow();
-        process.destroyForcibly();
-        awaitEnd(process, Duration.ofSeconds(30));
+        ProcessHandle.of(requireRunning(name)).ifPresent(process -> {
+            process.destroyForcibly();
+            awaitEnd(process, Duration.ofSeconds(30));
+        });
         forget(name);
     }
 
@@ -192,8 +194,11 @@ public final class RunFolder {
             return true;
         } catch (java.util.concurrent.TimeoutException e) {
             return false;
-        } catch (Exception e) {
-            return !process.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,10 +1,7 @@
 package org.lemstriage.stack;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,6 +44,11 @@ public final class StackCommand {
         } catch (StackException e) {
             System.err.println("stack: " + e.getMessage());
             System.exit(1);
+        } catch (RuntimeException e) {
+            // Unforeseen (a file the stack cannot read or write, say): its message, and where, for a bug report
+            System.err.println("stack: " + e);
+            e.printStackTrace();
+            System.exit(1);
         }
     }
 
@@ -68,7 +70,7 @@ public final class StackCommand {
             case "down" -> stack.down(rest.contains("--keep-data"));
             case "status" -> stack.status().forEach(System.out::println);
             case "logs" -> runs.logs(rest);
-            case "build" -> new Build(stack).all();
+            case "build" -> new Build(stack).broker();
             case "token" -> System.out.println(stack.tokens().senderToken(rest.isEmpty() ? StackTokens.SENDER_SCOPE : rest.get(0)));
             case "staff-token" -> System.out.println(stack.staffToken(rest.isEmpty() ? "demo-auditor" : rest.get(0)));
             case "cds-token" -> System.out.println(stack.tokens().cdsToken(stack.cdsServices()));

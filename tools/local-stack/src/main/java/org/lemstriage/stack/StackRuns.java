@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The stack's longer runs: the demo, the benchmark and the fault suite (each a fresh stack, then the Java that
@@ -62,6 +61,8 @@ final class StackRuns {
             System.out.println("stopping the running stack first: the benchmark times each service's start");
             bench.down(false);
         }
+        String keep = System.getenv("LT_BENCH_KEEP");
+        Runnable down = keep == null || keep.isBlank() ? downOnExit(bench) : () -> { };
         try {
             bench.run().prepare();
             bench.tokens().ensureKeys();
@@ -81,9 +82,7 @@ final class StackRuns {
                     bench.settings().root().resolve("target/bench/results.json").toString()));
             return java(bench, bench.artifacts().benchClasspath(), "org.lemstriage.bench.Benchmark", arguments, "-Xmx1g");
         } finally {
-            if (System.getenv("LT_BENCH_KEEP") == null) {
-                bench.down(false);
-            }
+            down.run();
         }
     }
 
@@ -94,7 +93,7 @@ final class StackRuns {
      */
     int chaos(List<String> options) {
         StackSettings settings = stack.settings().withCohortClock(false).withEhr("sandbox").withoutReadSide();
-        if ("root".equals(System.getProperty("user.name"))) {
+        if (Processes.asRoot()) {
             settings = settings.withKafkaDataSize("512m");
         }
         LocalStack chaos = new LocalStack(settings, System.out::println);
@@ -103,6 +102,7 @@ final class StackRuns {
             System.out.println("stopping the running stack first: the fault suite starts from a fresh one");
             chaos.down(false);
         }
+        Runnable down = downOnExit(chaos);
         try {
             chaos.up();
             List<String> arguments = new ArrayList<>(options);
@@ -110,7 +110,7 @@ final class StackRuns {
                     chaos.settings().root().resolve("target/chaos/results.json").toString()));
             return java(chaos, chaos.artifacts().benchClasspath(), "org.lemstriage.bench.FaultSuite", arguments, "-Xmx512m");
         } finally {
-            chaos.down(false);
+            down.run();
         }
     }
 
@@ -131,6 +131,18 @@ final class StackRuns {
                 System.out.println(stack.run().lastLines(name, 40));
             }
         }
+    }
+
+    /** Stops the stack when this command ends, however it ends (Ctrl-C, SIGTERM, a failure), once. */
+    private static Runnable downOnExit(LocalStack stack) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable down = () -> {
+            if (done.compareAndSet(false, true)) {
+                stack.down(false);
+            }
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(down, "stack-down"));
+        return down;
     }
 
     /** The routine results the benchmark and the fault suite mix in: LT_FIXTURES, else the repository's own. */

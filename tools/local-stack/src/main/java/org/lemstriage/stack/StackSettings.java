@@ -52,13 +52,13 @@ public record StackSettings(Path root, Path runDir, String java, String bindAddr
         DEFAULT_PORTS.forEach((name, port) -> ports.put(name, intValue(env, variable(name, "PORT"), port)));
         Map<String, List<String>> heaps = new java.util.TreeMap<>();
         DEFAULT_HEAPS.forEach((name, heap) -> heaps.put(name,
-                List.of(env.getOrDefault("LT_" + name.toUpperCase().replace('-', '_') + "_OPTS", heap).trim().split("\\s+"))));
-        String ehr = checkedEhr(env.getOrDefault("LT_EHR", "sandbox"));
-        return new StackSettings(root, Path.of(env.getOrDefault("LT_RUN_DIR", root.resolve("deploy/local/.run").toString())),
-                env.getOrDefault("JAVA", "java"), env.getOrDefault("LT_BIND_ADDRESS", "127.0.0.1"), Map.copyOf(ports),
+                List.of(value(env, "LT_" + name.toUpperCase().replace('-', '_') + "_OPTS", heap).split("\\s+"))));
+        String ehr = checkedEhr(value(env, "LT_EHR", "sandbox"));
+        return new StackSettings(root, Path.of(value(env, "LT_RUN_DIR", root.resolve("deploy/local/.run").toString())),
+                value(env, "JAVA", "java"), value(env, "LT_BIND_ADDRESS", "127.0.0.1"), Map.copyOf(ports),
                 Map.copyOf(heaps), ehr, !"0".equals(env.get("LT_READ_SIDE")), nonBlank(env.get("LT_CLOCK_START")),
                 false, nonBlank(env.get("LT_KAFKA_DATA_SIZE")), Duration.ofSeconds(intValue(env, "LT_READY_TIMEOUT", 120)),
-                env.getOrDefault("MALLOC_ARENA_MAX", "2"));
+                value(env, "MALLOC_ARENA_MAX", "2"));
     }
 
     /** The environment variable of a port or setting: {@code LT_INGEST_2_PORT}, {@code LT_KAFKA_CONTROLLER_PORT}. */
@@ -74,7 +74,8 @@ public record StackSettings(Path root, Path runDir, String java, String bindAddr
         return port;
     }
 
-    public List<String> heap(String kind) {
+    /** A kind of process's JVM options (heap and collector): java, ingest-java, pipeline-java, kafka, hapi-java. */
+    public List<String> jvmOptions(String kind) {
         return heaps.get(kind);
     }
 
@@ -134,6 +135,11 @@ public record StackSettings(Path root, Path runDir, String java, String bindAddr
             throw new StackException("LT_EHR / --ehr must be sandbox or hapi, not '" + kind + "'");
         }
         return kind;
+    }
+
+    /** The variable's value; unset or blank, the default (as the shell's {@code ${X:-default}}). */
+    private static String value(Map<String, String> env, String variable, String fallback) {
+        return nonBlank(env.get(variable)).orElse(fallback);
     }
 
     private static int intValue(Map<String, String> env, String variable, int fallback) {

@@ -55,11 +55,11 @@ public final class StackTokens {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             var keys = generator.generateKeyPair();
+            Files.createFile(signingKeyFile(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(signingKeyFile(), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-            Files.setPosixFilePermissions(signingKeyFile(), PosixFilePermissions.fromString("rw-------"));
             Files.writeString(publicKeyFile(), pem("PUBLIC KEY", keys.getPublic().getEncoded()));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new StackException("the stack's key pair could not be written in " + folder + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -69,8 +69,10 @@ public final class StackTokens {
     public String publicKeyBase64() {
         try {
             return Files.readString(publicKeyFile()).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new StackException("no signing key yet: run deploy/local/stack up first");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new StackException(publicKeyFile() + " is unreadable: " + e.getMessage(), e);
         }
     }
 

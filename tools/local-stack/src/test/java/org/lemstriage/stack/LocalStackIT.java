@@ -17,6 +17,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LocalStackIT {
     @TempDir
     Path run;
+    /** What the test started, stopped whatever the test's outcome (the processes are detached: they would outlive it). */
+    private LocalStack started;
+
+    @org.junit.jupiter.api.AfterEach
+    void stopWhatWasStarted() {
+        if (started != null) {
+            started.down(true);
+        }
+    }
 
     @Test
     void theSandboxStartsIsSeenAndIsKilledAsTheStackRunsIt() throws Exception {
@@ -63,7 +72,8 @@ class LocalStackIT {
         Map<String, String> env = new java.util.HashMap<>(more);
         env.putAll(Map.of("LT_RUN_DIR", run.toString(), "LT_EHR_PORT", Integer.toString(freePort()),
                 "LT_EHR_FAULT_PORT", Integer.toString(freePort()), "LT_READY_TIMEOUT", "60"));
-        return new LocalStack(StackSettings.from(Artifacts.repositoryRoot(), env), said::add);
+        started = new LocalStack(StackSettings.from(Artifacts.repositoryRoot(), env), said::add);
+        return started;
     }
 
     private static int freePort() {

@@ -1,12 +1,14 @@
 package org.lemstriage.stack;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ServiceInstanceTest {
     private static final Path ROOT = Path.of("/repo");
@@ -26,24 +28,31 @@ class ServiceInstanceTest {
     }
 
     @Test
-    void theStackWiresEachServiceWithWhatItNeeds() {
-        LocalStack stack = new LocalStack(StackSettings.from(Artifacts.repositoryRoot(), Map.of("LT_READ_SIDE_PORT", "9083"))
-                .withCohortClock(true), line -> { });
+    void theReadSideNeedsTheStacksKeyAndSaysSo(@TempDir Path run) {
+        LocalStack stack = new LocalStack(StackSettings.from(Artifacts.repositoryRoot(), Map.of("LT_RUN_DIR", run.toString())), line -> { });
+        assertThatThrownBy(() -> stack.service("read-side")).isInstanceOf(StackException.class).hasMessageContaining("stack up");
+    }
+
+    @Test
+    void theStackWiresEachServiceWithWhatItNeeds(@TempDir Path run) {
+        LocalStack stack = new LocalStack(StackSettings.from(Artifacts.repositoryRoot(), Map.of("LT_READ_SIDE_PORT", "9083",
+                "LT_RUN_DIR", run.toString())).withCohortClock(true), line -> { });
+        stack.tokens().ensureKeys();
         assertThat(stack.service("ingest").properties()).containsKeys("mp.jwt.verify.publickey.location", "lemstriage.mllp.port")
                 .containsEntry("mp.jwt.verify.issuer", StackTokens.ISSUER);
         assertThat(stack.service("classifier-2").properties())
                 .containsEntry("kafka-streams.state.dir", stack.settings().runDir().resolve("classifier-2-state").toString())
                 .containsEntry("lemstriage.clock.start", StackSettings.COHORT_DAY).containsEntry("lemstriage.clock.adjustable", "true");
-        assertThat(stack.service("notifier").jvmOptions()).containsExactlyElementsOf(stack.settings().heap("pipeline-java"));
+        assertThat(stack.service("notifier").jvmOptions()).containsExactlyElementsOf(stack.settings().jvmOptions("pipeline-java"));
         assertThat(stack.component("keycloak")).isInstanceOf(LocalKeycloak.class);
         assertThat(LocalStack.COMPONENTS).allSatisfy(name -> assertThat(stack.component(name).name()).isEqualTo(name));
     }
 
     @Test
-    void theReadSideIsToldWhereItsPartsAreAndTheRealmsSecret() {
+    void theReadSideIsToldWhereItsPartsAreAndTheRealmsSecret(@TempDir Path run) {
         Path root = Artifacts.repositoryRoot();
         StackSettings settings = StackSettings.from(root, Map.of("LT_READ_SIDE_PORT", "9083", "LT_KEYCLOAK_PORT", "9180",
-                "LT_RUN_DIR", root.resolve("tools/local-stack/target/wiring-run").toString()));
+                "LT_RUN_DIR", run.toString()));
         LocalStack stack = new LocalStack(settings, line -> { });
         stack.tokens().ensureKeys();
         assertThat(stack.service("read-side").properties())

@@ -23,7 +23,7 @@ class StackSettingsTest {
         assertThat(settings.runDir()).isEqualTo(ROOT.resolve("deploy/local/.run"));
         assertThat(settings.readSide()).isTrue();
         assertThat(settings.clockStart()).isEmpty();
-        assertThat(settings.heap("pipeline-java")).containsExactly("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC");
+        assertThat(settings.jvmOptions("pipeline-java")).containsExactly("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC");
     }
 
     @Test
@@ -33,11 +33,23 @@ class StackSettingsTest {
                 "LT_RUN_DIR", "/tmp/run"));
         assertThat(settings.port("ingest-2")).isEqualTo(9280);
         assertThat(settings.port("kafka-controller")).isEqualTo(9193);
-        assertThat(settings.heap("ingest-java")).containsExactly("-Xmx700m", "-XX:+UseG1GC");
+        assertThat(settings.jvmOptions("ingest-java")).containsExactly("-Xmx700m", "-XX:+UseG1GC");
         assertThat(settings.readSide()).isFalse();
         assertThat(settings.ehr()).isEqualTo("hapi");
         assertThat(settings.withCohortClock(true).clockStart()).contains("2027-01-01T00:00:00Z");
         assertThat(settings.runDir()).isEqualTo(Path.of("/tmp/run"));
+    }
+
+    @Test
+    void aBlankVariableCountsAsUnsetAsTheShellsDefaultsDo() {
+        StackSettings settings = StackSettings.from(ROOT, Map.of("LT_RUN_DIR", "", "LT_JAVA_OPTS", " ", "JAVA", "", "LT_EHR", "",
+                "LT_BIND_ADDRESS", "", "LT_INGEST_PORT", ""));
+        assertThat(settings.runDir()).isEqualTo(ROOT.resolve("deploy/local/.run"));
+        assertThat(settings.jvmOptions("java")).containsExactly("-Xmx256m", "-XX:+UseSerialGC");
+        assertThat(settings.java()).isEqualTo("java");
+        assertThat(settings.ehr()).isEqualTo("sandbox");
+        assertThat(settings.bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(settings.port("ingest")).isEqualTo(8080);
     }
 
     @Test
