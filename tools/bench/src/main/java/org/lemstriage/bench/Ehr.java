@@ -1,5 +1,6 @@
 package org.lemstriage.bench;
 
+import ca.uhn.fhir.rest.client.api.IGenericClient;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -7,11 +8,6 @@ import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.model.fhir.Fhir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +15,11 @@ import java.util.Map;
 /** What the EHR holds for one patient, read as the worklist would: screening episodes and their round Tasks. */
 final class Ehr {
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final IGenericClient client;
 
     Ehr(String base) {
         this.base = base;
+        this.client = Fhir.r4().newRestfulGenericClient(base);
     }
 
     String base() {
@@ -33,13 +30,15 @@ final class Ehr {
     record Screening(int episodes, boolean duplicated) {
     }
 
-    Screening screening(String patient) throws Exception {
-        List<ServiceRequest> requests = search("ServiceRequest?patient=" + patient, ServiceRequest.class);
+    Screening screening(String patient) {
+        List<ServiceRequest> requests = resources(client.search().forResource(ServiceRequest.class)
+                .where(ServiceRequest.PATIENT.hasId(patient)).count(200).returnBundle(Bundle.class).execute(), ServiceRequest.class);
         long episodes = requests.stream().filter(r -> has(r.getIdentifier(), EhrIdentifiers.EPISODE)).count();
         Map<String, Integer> seen = new HashMap<>();
         requests.stream().flatMap(r -> r.getIdentifier().stream()).filter(i -> EhrIdentifiers.ORDER.equals(i.getSystem()))
                 .forEach(i -> seen.merge("order " + i.getValue(), 1, Integer::sum));
-        for (Task t : search("Task?patient=" + patient, Task.class)) {
+        for (Task t : resources(client.search().forResource(Task.class).where(Task.PATIENT.hasId(patient)).count(200)
+                .returnBundle(Bundle.class).execute(), Task.class)) {
             t.getIdentifier().stream().filter(i -> EhrIdentifiers.ROUND.equals(i.getSystem()))
                     .forEach(i -> seen.merge("round " + i.getValue(), 1, Integer::sum));
         }
@@ -50,14 +49,11 @@ final class Ehr {
         return identifiers.stream().anyMatch(i -> system.equals(i.getSystem()));
     }
 
-    /** Throws unless the EHR answers 200: a caller that polls during an EHR fault tries again later. */
-    private <T> List<T> search(String query, Class<T> type) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/" + query + "&_count=200"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("the EHR answered " + response.statusCode() + " to " + query);
-        }
-        Bundle bundle = Fhir.r4().newJsonParser().parseResource(Bundle.class, response.body());
+    /**
+     * The page's resources of one type. The searches throw unless the EHR answers: a caller that polls during an EHR
+     * fault tries again later.
+     */
+    private static <T> List<T> resources(Bundle bundle, Class<T> type) {
         return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).filter(type::isInstance).map(type::cast).toList();
     }
 }

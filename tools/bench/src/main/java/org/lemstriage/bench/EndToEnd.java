@@ -1,6 +1,11 @@
 package org.lemstriage.bench;
 
+import ca.uhn.fhir.rest.api.SummaryEnum;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
 import org.HdrHistogram.Histogram;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Task;
+import org.lemstriage.model.fhir.Fhir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,23 +21,23 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Latency from ingest's 2xx for a positive result to its screening Task being readable in the EHR, measured one
  * positive at a time while routine labs are posted in the background at a steady rate.
  */
 final class EndToEnd {
-    private static final Pattern TOTAL = Pattern.compile("\"total\"\\s*:\\s*(\\d+)");
 
     private final Ingest ingest;
     private final String ehr;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** The EHR's FHIR API, for the searches (HAPI's typed criteria). */
+    private final IGenericClient ehrClient;
 
     EndToEnd(Ingest ingest, String ehr) {
         this.ingest = ingest;
         this.ehr = ehr;
+        this.ehrClient = Fhir.r4().newRestfulGenericClient(ehr);
     }
 
     /**
@@ -144,10 +149,9 @@ final class EndToEnd {
         }
     }
 
-    private int tasks(String patient) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(ehr + "/Task?patient=" + patient + "&_summary=count")).build();
-        Matcher m = TOTAL.matcher(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
-        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    private int tasks(String patient) {
+        return ehrClient.search().forResource(Task.class).where(Task.PATIENT.hasId(patient)).summaryMode(SummaryEnum.COUNT)
+                .returnBundle(Bundle.class).execute().getTotal();
     }
 
     /** Puts a synthetic Patient in the EHR sandbox, which refuses Tasks for patients it does not know. */
