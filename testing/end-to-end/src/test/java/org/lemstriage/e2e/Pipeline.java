@@ -45,6 +45,8 @@ final class Pipeline {
     final String ehrBase;
     final IGenericClient ehr;
     final Path classifierState;
+    /** The test authorization server's public key, which ingest and the classifier's triage view trust. */
+    private final java.net.URI senderKey;
     final ServiceProcess ingest;
     /** ingest's HL7 v2 listener (MLLP). */
     final int mllpPort;
@@ -68,8 +70,9 @@ final class Pipeline {
         // Wired as the local stack wires them: tokens required (verified against the test authorization server's key),
         // the HL7 v2 listener on, with the senders' local code systems as the local stack's site maps them
         mllpPort = org.lemstriage.testsupport.Ports.free();
+        senderKey = SenderTokens.publicKeyFile().toUri();
         ingest = ServiceProcess.start("ingest", ServiceProperties.of().kafka(bootstrap).ehr(ehrBase)
-                .senderTokens(SenderTokens.ISSUER, SenderTokens.publicKeyFile().toUri())
+                .senderTokens(SenderTokens.ISSUER, senderKey)
                 .mllp("127.0.0.1", mllpPort, org.lemstriage.testsupport.Fixtures.repositoryRoot()).asMap());
         classifier = startClassifier();
         notifier = ServiceProcess.start("notifier", ServiceProperties.of().kafka(bootstrap).ehr(ehrBase).asMap());
@@ -86,7 +89,7 @@ final class Pipeline {
     private ServiceProcess startClassifier() throws Exception {
         // The triage view trusts the same authorization server as ingest
         return ServiceProcess.start("classifier", ServiceProperties.of().kafka(bootstrap).ehr(ehrBase)
-                .senderTokens(SenderTokens.ISSUER, SenderTokens.publicKeyFile().toUri()).stateDir(classifierState)
+                .senderTokens(SenderTokens.ISSUER, senderKey).stateDir(classifierState)
                 .clock(CLOCK_START, true).asMap());
     }
 

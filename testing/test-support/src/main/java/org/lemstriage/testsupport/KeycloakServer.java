@@ -5,17 +5,13 @@ import org.lemstriage.stack.LocalKeycloak;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A real OpenID Connect provider for the tests: Keycloak 26 from its own distribution (stand-ins/keycloak unpacks it),
@@ -30,7 +26,6 @@ public final class KeycloakServer {
     public static final String CLIENT_SECRET = LocalKeycloak.consoleSecret(Fixtures.repositoryRoot());
     /** Keycloak builds itself, then starts: 30 to 90 s on two cores. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
-    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
     private static KeycloakServer shared;
 
     private final int port;
@@ -54,20 +49,7 @@ public final class KeycloakServer {
 
     /** An access token for a user of the realm (password grant through the console's client). */
     public String token(String user, String password) {
-        String form = "grant_type=password&client_id=" + CLIENT_ID + "&client_secret=" + CLIENT_SECRET
-                + "&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        try {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(realmUrl() + "/protocol/openid-connect/token"))
-                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            Matcher token = ACCESS_TOKEN.matcher(answer.body());
-            if (answer.statusCode() != 200 || !token.find()) {
-                throw new IllegalStateException("Keycloak refused a token for " + user + ": HTTP " + answer.statusCode());
-            }
-            return token.group(1);
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        return LocalKeycloak.accessToken(realmUrl(), CLIENT_SECRET, user, password);
     }
 
     private static KeycloakServer start() {

@@ -3,6 +3,7 @@ package org.lemstriage.stack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
 import org.lemstriage.model.Topics;
 
 import java.io.IOException;
@@ -73,7 +74,7 @@ final class LocalBroker implements Component {
             Files.writeString(properties, serverProperties());
             if (!run.running(NAME) && !Files.exists(data().resolve("meta.properties"))) {
                 Path log = run.log(NAME);
-                String clusterId = Processes.output(tool("kafka.tools.StorageTool", "random-uuid"), log).trim();
+                String clusterId = Uuid.randomUuid().toString(); // what StorageTool's random-uuid prints
                 if (Processes.exitCode(tool("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()), log) != 0) {
                     throw new StackException("the broker's storage was not formatted; see " + log);
                 }

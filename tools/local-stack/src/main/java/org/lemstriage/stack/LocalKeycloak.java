@@ -102,20 +102,25 @@ public final class LocalKeycloak implements Component {
      * demo-auditor (the audit store's API), demo-worklist, demo-operator (dead letters).
      */
     String staffToken(String user) {
-        String form = "grant_type=password&client_id=" + CLIENT_ID + "&client_secret="
-                + consoleSecret(settings.root()) + "&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
-                + "&password=" + URLEncoder.encode(user, StandardCharsets.UTF_8);
+        return accessToken(settings.realmUrl(), consoleSecret(settings.root()), user, user);
+    }
+
+    /** An access token for a user of the realm at {@code realmUrl}: the password grant, through the console's client. */
+    public static String accessToken(String realmUrl, String clientSecret, String user, String password) {
+        String form = "grant_type=password&client_id=" + CLIENT_ID + "&client_secret=" + clientSecret
+                + "&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
+                + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
         try {
-            HttpResponse<String> answer = Readiness.HTTP.send(HttpRequest.newBuilder(URI.create(settings.realmUrl() + "/protocol/openid-connect/token"))
+            HttpResponse<String> answer = Readiness.HTTP.send(HttpRequest.newBuilder(URI.create(realmUrl + "/protocol/openid-connect/token"))
                     .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode token = answer.statusCode() == 200 ? EventJson.mapper().readTree(answer.body()).path("access_token") : null;
             if (token == null || !token.isTextual()) {
-                throw new StackException("Keycloak gave no token for " + user + " (HTTP " + answer.statusCode() + "; is the stack up?)");
+                throw new StackException("Keycloak gave no token for " + user + " (HTTP " + answer.statusCode() + "; is it up?)");
             }
             return token.asText();
         } catch (IOException e) {
-            throw new StackException("Keycloak gave no token for " + user + " (" + e.getMessage() + "; is the stack up?)", e);
+            throw new StackException("Keycloak gave no token for " + user + " (" + e.getMessage() + "; is it up?)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StackException("interrupted");

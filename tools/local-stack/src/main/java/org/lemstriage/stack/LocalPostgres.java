@@ -15,6 +15,8 @@ final class LocalPostgres implements Component {
 
     private final StackSettings settings;
     private final Artifacts artifacts;
+    /** Where its data goes: found once (as root it takes a process to tell). */
+    private Path folder;
 
     LocalPostgres(StackSettings settings, Artifacts artifacts) {
         this.settings = settings;
@@ -31,6 +33,13 @@ final class LocalPostgres implements Component {
      * the run folder is closed to others (a clone under /root, say), the data goes under /tmp instead.
      */
     Path folder() {
+        if (folder == null) {
+            folder = dataFolder();
+        }
+        return folder;
+    }
+
+    private Path dataFolder() {
         if (Processes.asRoot() && Processes.exitCode(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "test", "-x",
                 settings.runDir().toString()), Path.of("/dev/null")) != 0) {
             return Path.of("/tmp/lems-triage-postgres-" + settings.port(NAME));

@@ -86,27 +86,32 @@ public final class LocalStack {
         return new LocalPostgres(settings, artifacts);
     }
 
-    /** Starts a component's process without waiting for it; the log offset its readiness is judged from. */
-    public long launch(String name) {
+    /** A component whose process was started, and where its log stood then: what its readiness is judged from. */
+    public record Launched(Component component, long logFrom) {
+    }
+
+    /** Starts a component's process without waiting for it. */
+    public Launched launch(String name) {
         Component component = component(name);
         component.prepare();
         // glibc gives each thread that allocates natively an arena of its own, and a JVM has a hundred threads: RSS
         // the JVM never asked for (the notifier after a soak: 268 MiB with the default, 243 with 2), as compose and
         // Kubernetes set too
-        return run.start(component.launch().withEnvironment(Map.of("MALLOC_ARENA_MAX", settings.mallocArenaMax())));
+        long logFrom = run.start(component.launch().withEnvironment(Map.of("MALLOC_ARENA_MAX", settings.mallocArenaMax())));
+        return new Launched(component, Math.max(logFrom, 0));
     }
 
-    public void await(String name, long logFrom) {
-        Component component = component(name);
-        Readiness readiness = component.readiness(Math.max(logFrom, 0));
-        run.await(name, readiness, settings.readyTimeout(), Math.max(logFrom, 0));
+    public void await(Launched launched) {
+        Component component = launched.component();
+        Readiness readiness = component.readiness(launched.logFrom());
+        run.await(component.name(), readiness, settings.readyTimeout(), launched.logFrom());
         component.afterReady();
-        say.accept("  " + name + " ready: " + component.readyLine(readiness));
+        say.accept("  " + component.name() + " ready: " + component.readyLine(readiness));
     }
 
     /** Starts a component and returns once it is ready. */
     public void start(String name) {
-        await(name, launch(name));
+        await(launch(name));
     }
 
     /** Everything, started side by side where nothing waits on another, and returns once all are ready. */
@@ -115,24 +120,19 @@ public final class LocalStack {
         say.accept("starting lems-triage (run folder " + settings.runDir() + ")");
         tokens.ensureKeys();
         start("kafka");
-        long ehr = launch("ehr");
-        long keycloak = settings.readSide() ? launch("keycloak") : 0;
-        List<Long> pipeline = new ArrayList<>();
-        for (String name : PIPELINE) {
-            pipeline.add(launch(name));
-        }
-        long readSide = 0;
+        Launched ehr = launch("ehr");
+        Launched keycloak = settings.readSide() ? launch("keycloak") : null;
+        List<Launched> pipeline = PIPELINE.stream().map(this::launch).toList();
+        Launched readSide = null;
         if (settings.readSide()) {
             start("postgres");
-            await("keycloak", keycloak);
+            await(keycloak);
             readSide = launch("read-side");
         }
-        await("ehr", ehr);
-        for (int i = 0; i < PIPELINE.size(); i++) {
-            await(PIPELINE.get(i), pipeline.get(i));
-        }
-        if (settings.readSide()) {
-            await("read-side", readSide);
+        await(ehr);
+        pipeline.forEach(this::await);
+        if (readSide != null) {
+            await(readSide);
         }
         say.accept("lems-triage is up: POST FHIR Observations to " + settings.serviceUrl("ingest") + "/fhir/Observation");
         say.accept("  with a bearer token: curl -H \"Authorization: Bearer $(deploy/local/stack token)\" ...");
@@ -206,10 +206,7 @@ public final class LocalStack {
                 if (!PIPELINE.stream().allMatch(run::running)) {
                     throw new StackException("scale 2 needs the stack up (deploy/local/stack up)");
                 }
-                List<Long> from = SECOND_INSTANCES.stream().map(this::launch).toList();
-                for (int i = 0; i < SECOND_INSTANCES.size(); i++) {
-                    await(SECOND_INSTANCES.get(i), from.get(i));
-                }
+                SECOND_INSTANCES.stream().map(this::launch).toList().forEach(this::await);
             }
             case 1 -> {
                 SECOND_INSTANCES.forEach(run::stop);
