@@ -20,4 +20,26 @@ public interface NotifierConfig {
      */
     @WithDefault("15s")
     java.time.Duration ehrWatch();
+
+    /** The patient's reminders of a screening round released or overdue (CommunicationRequests to the portal). */
+    PatientReminders patientReminders();
+
+    interface PatientReminders {
+        /** Off: no reminder is written, and each one that would have been is named in the decision's AuditEvent. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * {@code CommunicationRequest.medium}: the HL7 v3 ParticipationMode code of the EHR portal's messages
+         * ({@code ONLINEWRIT} online written; {@code EMAILWRIT}, {@code MAILWRIT}, {@code PHONE}, ...).
+         */
+        @WithDefault("ONLINEWRIT")
+        String medium();
+
+        /**
+         * Whom the patient is asked to call, per language ({@code contact.en}, {@code contact.es}); where not set, the
+         * text's own words ("the clinic that ordered your blood test").
+         */
+        java.util.Map<String, String> contact();
+    }
 }

@@ -112,6 +112,15 @@ public final class Decisions {
         return new ClinicianRequest(id, kind, about, kind.display() + " (test) [rule TEST@1].", owner);
     }
 
+    /** The same decision for a patient who smoked at diagnosis (DELTA-P item T, read from {@code Observation/smoke-1}). */
+    public static TriageDecision smoker(TriageDecision d) {
+        List<DeltaPItem> deltaP = d.deltaP().stream().map(i -> i.item() == DeltaPItem.Item.SMOKING_AT_DIAGNOSIS
+                ? new DeltaPItem(i.item(), DeltaPItem.Presence.PRESENT, "Observation/smoke-1", "current smoker at diagnosis") : i).toList();
+        return new TriageDecision(d.decisionId(), d.episodeId(), d.version(), d.patientKey(), d.action(), d.tier(), d.evidence(),
+                d.rulesFired(), d.rulesetVersion(), d.explanation(), d.plan(), d.decidedAt(), d.context(), deltaP,
+                d.deltaPScore() + 1, d.kind(), d.closure(), d.requests(), d.hold());
+    }
+
     /** The episode ends because a clinician declined the held plan. */
     public static TriageDecision declined(TriageDecision d, int version) {
         return new TriageDecision(d.episodeId() + "/" + version, d.episodeId(), version, d.patientKey(), Action.CLOSE, d.tier(),

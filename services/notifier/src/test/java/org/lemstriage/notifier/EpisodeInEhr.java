@@ -58,12 +58,25 @@ public final class EpisodeInEhr {
         return orders;
     }
 
-    /** The notices sent to a clinician about the episode, by their business identifier. */
-    public List<org.hl7.fhir.r4.model.Communication> notices(String episode, String clinician) {
+    /** The messages sent to the episode's clinicians about one event ({@code opened}, {@code round-1/overdue}, ...). */
+    public List<org.hl7.fhir.r4.model.Communication> notices(String episode, String event) {
         Bundle found = ehr.search().forResource(org.hl7.fhir.r4.model.Communication.class).cacheControl(EhrClient.FRESH)
                 .where(org.hl7.fhir.r4.model.Communication.IDENTIFIER.exactly()
-                        .systemAndCode(EhrIdentifiers.NOTICE, EhrIdentifiers.notice(episode, clinician)))
+                        .systemAndCode(EhrIdentifiers.NOTICE, EhrIdentifiers.notice(episode, event)))
                 .returnBundle(Bundle.class).execute();
         return found.getEntry().stream().map(e -> (org.hl7.fhir.r4.model.Communication) e.getResource()).toList();
+    }
+
+    /** The patient's reminders of the episode's rounds, by business identifier value. */
+    public java.util.Map<String, org.hl7.fhir.r4.model.CommunicationRequest> reminders(String episode) {
+        Bundle found = ehr.search().forResource(org.hl7.fhir.r4.model.CommunicationRequest.class).cacheControl(EhrClient.FRESH)
+                .where(org.hl7.fhir.r4.model.CommunicationRequest.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episode))
+                .returnBundle(Bundle.class).execute();
+        java.util.Map<String, org.hl7.fhir.r4.model.CommunicationRequest> reminders = new java.util.TreeMap<>();
+        found.getEntry().forEach(e -> {
+            var reminder = (org.hl7.fhir.r4.model.CommunicationRequest) e.getResource();
+            assertThat(reminders.put(reminder.getIdentifierFirstRep().getValue(), reminder)).as("written once").isNull();
+        });
+        return reminders;
     }
 }

@@ -11,6 +11,8 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.CommunicationRequest;
+import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
@@ -47,8 +49,8 @@ import java.util.Set;
 public final class EhrSandbox implements AutoCloseable {
     public static final List<Class<? extends Resource>> TYPES = List.of(Patient.class, Observation.class,
             Condition.class, Task.class, ServiceRequest.class, Provenance.class, Organization.class,
-            // The ordering clinician and the notice lems-triage sends them
-            Practitioner.class, PractitionerRole.class, Communication.class);
+            // The ordering clinician and the messages lems-triage sends them; the patient's reminders and their opt-out
+            Practitioner.class, PractitionerRole.class, Communication.class, CommunicationRequest.class, Consent.class);
 
     private final Server jetty;
     private final InMemoryStore store;

@@ -17,8 +17,15 @@ public final class EhrIdentifiers {
     public static final String REVIEW = "https://lemstriage.org/fhir/sid/clinician-review";
     /** The Task that says an episode ended: a tumour was recorded, or the surveillance is complete. */
     public static final String CLOSING = "https://lemstriage.org/fhir/sid/screening-closing";
-    /** A notice to the clinician who asked for a result, one per episode and clinician. */
+    /**
+     * A Communication to the clinicians of an episode (who asked for the result, who is responsible for the episode),
+     * one per event that changes what they should do ({@link #notice}).
+     */
     public static final String NOTICE = "https://lemstriage.org/fhir/sid/clinician-notice";
+    /** A CommunicationRequest that reminds the patient of a screening round, one per round and event ({@link #reminder}). */
+    public static final String PATIENT_REMINDER = "https://lemstriage.org/fhir/sid/patient-reminder";
+    /** The one smoking-cessation referral (a ServiceRequest) of an episode whose patient smoked at diagnosis. */
+    public static final String SMOKING_CESSATION = "https://lemstriage.org/fhir/sid/smoking-cessation-referral";
     /**
      * A round's own orders: its CT thorax and its FDG-PET, each a ServiceRequest a radiology system can
      * schedule. Their requisition (the group of orders) is the episode ({@link #EPISODE}).
@@ -66,9 +73,19 @@ public final class EhrIdentifiers {
         return at < 0 ? Optional.empty() : Optional.of(identifierValue.substring(at + "/review/".length()));
     }
 
-    /** {@code <episode>/notice/<Practitioner or PractitionerRole>/<id>}. */
-    public static String notice(String episodeId, String clinician) {
-        return episodeId + "/notice/" + clinician;
+    /** {@code <episode>/notice/<event>}, e.g. {@code <episode>/notice/round-2/overdue}. */
+    public static String notice(String episodeId, String event) {
+        return episodeId + "/notice/" + event;
+    }
+
+    /** {@code <episode>/round-<n>/reminder/<event>}: released or overdue. */
+    public static String reminder(String episodeId, int round, String event) {
+        return round(episodeId, round) + "/reminder/" + event;
+    }
+
+    /** {@code <episode>/smoking-cessation}. */
+    public static String smokingCessation(String episodeId) {
+        return episodeId + "/smoking-cessation";
     }
 
     public static String closing(String episodeId) {

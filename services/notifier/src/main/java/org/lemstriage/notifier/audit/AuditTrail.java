@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
@@ -15,6 +14,7 @@ import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.fhir.AuditEvents;
 import org.lemstriage.model.fhir.Fhir;
 import org.lemstriage.model.fhir.EhrIdentifiers;
+import org.lemstriage.notifier.ehr.EpisodeWriter;
 
 
 /**
@@ -32,12 +32,14 @@ public class AuditTrail {
         this.emitter = emitter;
     }
 
-    public void written(TriageDecision decision, Bundle response) {
+    /** What was written; each message to a person that was not, with why (ids and reasons only). */
+    public void written(TriageDecision decision, EpisodeWriter.Written written) {
         AuditEvent event = event(decision, AuditEvent.AuditEventOutcome._0, null);
-        for (var entry : response.getEntry()) {
+        for (var entry : written.response().getEntry()) {
             event.addEntity().setWhat(new Reference(entry.getResponse().getLocation()))
                     .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"));
         }
+        written.withheld().forEach(withheld -> event.addEntity().setName("not written").setDescription(withheld));
         send(decision, event);
     }
 

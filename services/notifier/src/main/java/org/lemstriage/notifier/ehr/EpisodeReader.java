@@ -4,6 +4,8 @@ import org.lemstriage.model.fhir.EhrIdentifiers;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -18,11 +20,16 @@ import org.lemstriage.model.event.ClinicianRequest;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.notifier.episode.Decided;
+import org.lemstriage.notifier.episode.EpisodeEvent;
 import org.lemstriage.notifier.episode.HeldEpisode;
+import org.lemstriage.notifier.episode.PatientContact;
 
+import java.util.Comparator;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -50,8 +57,8 @@ public class EpisodeReader {
         CompletableFuture<Patient> patient = PatientKey.byIdentifier(decision.patientKey())
                 ? ehr.start(() -> PatientByIdentifier.resolve(ehr, PatientKey.identifier(decision.patientKey()))) : null;
         CompletableFuture<Set<String>> held = ehr.start(() -> observations(decision));
-        // The clinician is told once, when the episode is first written: whom to tell is read beside the episode, and
-        // only for a decision that may open it
+        // Whom to tell that the episode opened is read beside the episode, for a decision that may open it; for the
+        // other events, once the events are known (withPeople)
         CompletableFuture<List<String>> orderers = decision.action() == TriageDecision.Action.OPEN
                 ? ehr.start(() -> orderers(decision)) : null;
         // A request's Task is the clinician's it names only when the EHR holds that clinician
@@ -61,9 +68,54 @@ public class EpisodeReader {
         if (patient != null) {
             EhrClient.result(patient);
         }
-        List<String> toTell = orderers == null || episode.serviceRequest() != null ? List.of() : EhrClient.result(orderers);
+        List<String> toTell = orderers == null ? null : EhrClient.result(orderers);
         return new HeldEpisode(episode.serviceRequest(), episode.tasks(), observations, toTell, episode.orders(),
-                EhrClient.result(clinicians));
+                EhrClient.result(clinicians), PatientContact.UNREAD);
+    }
+
+    /**
+     * The episode with the people its events are told to: the clinicians who asked for the results, when they are to
+     * hear of something and were not read with the episode; the patient's languages and opt-out, when the patient is
+     * to be reminded. Nothing is read for a decision that changes nothing anyone hears of.
+     */
+    public HeldEpisode withPeople(TriageDecision decision, HeldEpisode held, List<EpisodeEvent> events) {
+        boolean clinicians = held.orderers() == null && events.stream().anyMatch(EpisodeEvent::forClinicians);
+        boolean patient = events.stream().anyMatch(EpisodeEvent::forPatient);
+        CompletableFuture<List<String>> orderers = clinicians ? ehr.start(() -> orderers(decision)) : null;
+        PatientContact contact = patient ? contact(decision) : held.patient();
+        return held.withPeople(orderers == null ? held.orderers() : EhrClient.result(orderers), contact);
+    }
+
+    /**
+     * The patient's languages ({@code Patient.communication}, the preferred first) and whether they declined reminders:
+     * an active Consent of theirs whose provision denies {@code CommunicationRequest} (a resource type in
+     * {@code provision.class}), within its period where it has one.
+     */
+    private PatientContact contact(TriageDecision decision) {
+        String key = decision.patientKey();
+        String id = PatientKey.byIdentifier(key) ? PatientByIdentifier.resolve(ehr, PatientKey.identifier(key)).getIdElement().getIdPart()
+                : PatientKey.patientId(key);
+        CompletableFuture<Optional<Patient>> patient = ehr.start(() -> held(Patient.class, new IdType("Patient", id)));
+        List<Consent> consents = ehr.searchAll("search consents of a patient", Consent.class,
+                c -> c.search().forResource(Consent.class).cacheControl(EhrClient.FRESH)
+                        .where(Consent.PATIENT.hasId("Patient/" + id))
+                        .and(Consent.STATUS.exactly().code(Consent.ConsentState.ACTIVE.toCode()))
+                        .returnBundle(Bundle.class).execute());
+        List<String> languages = EhrClient.result(patient).map(p -> p.getCommunication().stream()
+                .sorted(Comparator.comparing(c -> !c.getPreferred()))
+                .flatMap(c -> c.getLanguage().getCoding().stream()).map(Coding::getCode).filter(Objects::nonNull).toList())
+                .orElse(List.of());
+        return new PatientContact(languages, consents.stream().filter(EpisodeReader::declinesReminders).findFirst()
+                .map(c -> "Consent/" + c.getIdElement().getIdPart()).orElse(null));
+    }
+
+    private static boolean declinesReminders(Consent consent) {
+        Consent.ProvisionComponent provision = consent.getProvision();
+        Date now = new Date();
+        boolean inForce = !provision.hasPeriod() || (!provision.getPeriod().hasStart() || !provision.getPeriod().getStart().after(now))
+                && (!provision.getPeriod().hasEnd() || !provision.getPeriod().getEnd().before(now));
+        return inForce && provision.getType() == Consent.ConsentProvisionType.DENY && provision.getClass_().stream()
+                .anyMatch(c -> "http://hl7.org/fhir/resource-types".equals(c.getSystem()) && "CommunicationRequest".equals(c.getCode()));
     }
 
     /** The clinicians the decision's requests name (Practitioner or PractitionerRole) that the EHR holds. */

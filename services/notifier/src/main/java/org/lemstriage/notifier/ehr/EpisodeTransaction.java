@@ -13,14 +13,17 @@ import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.Action;
 import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.notifier.NotifierConfig;
-import org.lemstriage.notifier.episode.ClinicianNotice;
+import org.lemstriage.notifier.episode.ClinicianMessage;
 import org.lemstriage.notifier.episode.Decided;
 import org.lemstriage.notifier.episode.EntryUrls;
+import org.lemstriage.notifier.episode.EpisodeEvent;
 import org.lemstriage.notifier.episode.EpisodePlan;
 import org.lemstriage.notifier.episode.EpisodeProvenance;
 import org.lemstriage.notifier.episode.EpisodeRequest;
 import org.lemstriage.notifier.episode.HeldEpisode;
+import org.lemstriage.notifier.episode.PatientReminders;
 import org.lemstriage.notifier.episode.PlannedResource;
+import org.lemstriage.notifier.episode.ReminderTexts;
 import org.lemstriage.notifier.episode.Withdrawal;
 
 import java.util.ArrayList;
@@ -37,7 +40,10 @@ import java.util.Optional;
  * <li>what exists and lems-triage may still change is changed in place, with If-Match on the version read, so a
  *     change the oncology team made meanwhile is never overwritten (the EHR answers 412 and the write is redone);</li>
  * <li>what the team took up, and orders radiology finished or revoked, are left alone;</li>
- * <li>what the decision no longer wants is withdrawn with the reason ({@link Withdrawal}).</li>
+ * <li>what the decision no longer wants is withdrawn with the reason ({@link Withdrawal});</li>
+ * <li>what the write changes that people should hear of ({@link EpisodeEvent}) is told in the same transaction: the
+ *     patient's reminders ({@link PatientReminders}) and the clinicians' messages ({@link ClinicianMessage}), each by
+ *     conditional create, so a change and its message are written together or not at all, and never twice.</li>
  * </ul>
  * What each Task or order is, is its {@link PlannedResource}'s ({@link EpisodePlan}). The ServiceRequest records the
  * decision version applied; a decision no newer than it writes nothing, so redelivery and replay are harmless.
@@ -45,18 +51,26 @@ import java.util.Optional;
 @ApplicationScoped
 public class EpisodeTransaction {
     private final Reference worklist;
+    private final PatientReminders reminders;
 
     @Inject
     public EpisodeTransaction(NotifierConfig config) {
-        this(config.worklist());
+        this(config.worklist(), new PatientReminders(config.patientReminders().enabled(), config.patientReminders().medium(),
+                new ReminderTexts(config.patientReminders().contact())));
     }
 
-    public EpisodeTransaction(String worklist) {
+    public EpisodeTransaction(String worklist, PatientReminders reminders) {
         this.worklist = new Reference(worklist);
+        this.reminders = reminders;
     }
 
     /** The transaction to send, or empty when the EHR already reflects this decision or a newer one. */
     public Optional<Bundle> build(TriageDecision decision, HeldEpisode held) {
+        return compose(decision, held).map(Composed::transaction);
+    }
+
+    /** The transaction to send, and what it tells whom; empty when the EHR already reflects this decision or a newer one. */
+    public Optional<Composed> compose(TriageDecision decision, HeldEpisode held) {
         ServiceRequest heldRequest = held.serviceRequest();
         if (heldRequest != null && EpisodeRequest.appliedVersion(heldRequest) >= decision.version()) {
             return Optional.empty();
@@ -66,28 +80,32 @@ public class EpisodeTransaction {
         }
         Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         List<Reference> targets = new ArrayList<>();
+        List<EpisodeEvent> events = new ArrayList<>();
         String srUrl = EntryUrls.of("sr", decision.episodeId());
         Decided decided = decided(decision, held, heldRequest == null ? srUrl : "ServiceRequest/" + heldRequest.getIdElement().getIdPart());
         ServiceRequest sr = EpisodeRequest.of(decided, heldRequest);
         if (heldRequest == null) {
             create(tx, srUrl, sr, EhrIdentifiers.EPISODE, decision.episodeId());
+            events.add(EpisodeEvent.of(EpisodeEvent.Kind.OPENED));
         } else {
             update(tx, srUrl, sr, heldRequest);
+            if (decision.action() == Action.RETRACT) {
+                events.add(EpisodeEvent.of(EpisodeEvent.Kind.WITHDRAWN));
+            }
         }
         targets.add(new Reference(srUrl));
 
         Map<String, Resource> byIdentifier = held.byIdentifier();
-        for (PlannedResource planned : EpisodePlan.of(decided)) {
-            Resource existing = byIdentifier.remove(planned.identifier());
-            String url = EntryUrls.of(planned.type(), planned.identifier());
-            if (existing == null) {
-                create(tx, url, planned.create(), planned.system(), planned.identifier());
+        for (Step step : steps(decided, byIdentifier)) {
+            String url = EntryUrls.of(step.planned().type(), step.planned().identifier());
+            if (step.existing() == null) {
+                create(tx, url, step.written(), step.planned().system(), step.planned().identifier());
+            } else if (step.written() != null) {
+                update(tx, url, step.written(), step.existing());
+            }
+            if (step.written() != null) {
                 targets.add(new Reference(url));
-            } else {
-                changed(existing, planned).ifPresent(changed -> {
-                    update(tx, url, changed, existing);
-                    targets.add(new Reference(url));
-                });
+                events.addAll(step.planned().events(step.existing(), step.written()));
             }
         }
         Map<Integer, Task.TaskStatus> roundTasks = held.roundTaskStatuses();
@@ -98,20 +116,57 @@ public class EpisodeTransaction {
                 targets.add(new Reference(url));
             });
         }
-        if (decision.action() == Action.OPEN) {
-            for (String orderer : held.orderers()) {
-                ClinicianNotice notice = new ClinicianNotice(decided, orderer);
-                String url = EntryUrls.of("communication", notice.identifier());
-                create(tx, url, notice.create(), EhrIdentifiers.NOTICE, notice.identifier());
-                targets.add(new Reference(url));
-            }
-        }
+        List<String> withheld = tell(tx, decided, events, targets);
         // A resent transaction rewrites the Provenance, never adds one
         var provenance = EpisodeProvenance.of(decision, targets);
         tx.addEntry().setFullUrl(EntryUrls.of("provenance", decision.decisionId())).setResource(provenance).getRequest()
                 .setMethod(Bundle.HTTPVerb.PUT).setUrl("Provenance/" + provenance.getIdElement().getIdPart());
-        return Optional.of(tx);
+        return Optional.of(new Composed(tx, events, withheld));
     }
+
+    /**
+     * A transaction to send: the Bundle, what it changes that people should hear of, and which of those messages were
+     * not written and why (ids and reasons only, for the AuditEvent).
+     */
+    public record Composed(Bundle transaction, List<EpisodeEvent> events, List<String> withheld) {
+    }
+
+    /** What writing this decision would change that people should hear of: whom to read before the write. */
+    public List<EpisodeEvent> events(TriageDecision decision, HeldEpisode held) {
+        return compose(decision, held).map(Composed::events).orElse(List.of());
+    }
+
+    /** The reminders and messages of the events, each a conditional create; what is not written, and why. */
+    private List<String> tell(Bundle tx, Decided decided, List<EpisodeEvent> events, List<Reference> targets) {
+        List<String> withheld = new ArrayList<>();
+        Optional<String> notToPatient = reminders.withheld(decided);
+        List<String> clinicians = decided.toTell();
+        for (EpisodeEvent event : events) {
+            if (event.forPatient()) {
+                String identifier = reminders.identifier(decided, event);
+                if (notToPatient.isPresent()) {
+                    withheld.add("patient reminder " + identifier + " withheld: " + notToPatient.get());
+                } else {
+                    String url = EntryUrls.of("reminder", identifier);
+                    create(tx, url, reminders.create(decided, event), EhrIdentifiers.PATIENT_REMINDER, identifier);
+                    targets.add(new Reference(url));
+                }
+            }
+            if (event.forClinicians()) {
+                ClinicianMessage message = new ClinicianMessage(decided, event, clinicians);
+                if (clinicians.isEmpty()) {
+                    withheld.add("clinician message " + message.identifier() + " not sent: no ordering or responsible "
+                            + "clinician the EHR holds");
+                } else {
+                    String url = EntryUrls.of("communication", message.identifier());
+                    create(tx, url, message.create(), EhrIdentifiers.NOTICE, message.identifier());
+                    targets.add(new Reference(url));
+                }
+            }
+        }
+        return withheld;
+    }
+
 
     /**
      * How what the EHR holds differs from what the decision says, in round numbers and versions only: empty when the
@@ -132,12 +187,11 @@ public class EpisodeTransaction {
             differences.add("ServiceRequest holds decision version " + applied + ", not " + decision.version());
         }
         Map<String, Resource> byIdentifier = held.byIdentifier();
-        for (PlannedResource planned : EpisodePlan.of(decided(decision, held, "ServiceRequest/" + sr.getIdElement().getIdPart()))) {
-            Resource existing = byIdentifier.remove(planned.identifier());
-            if (existing == null) {
-                differences.add(planned.label() + " missing");
-            } else if (changed(existing, planned).isPresent()) {
-                differences.add(planned.label() + " not as decided");
+        for (Step step : steps(decided(decision, held, "ServiceRequest/" + sr.getIdElement().getIdPart()), byIdentifier)) {
+            if (step.existing() == null) {
+                differences.add(step.planned().label() + " missing");
+            } else if (step.written() != null) {
+                differences.add(step.planned().label() + " not as decided");
             }
         }
         Map<Integer, Task.TaskStatus> roundTasks = held.roundTaskStatuses();
@@ -147,6 +201,23 @@ public class EpisodeTransaction {
             }
         });
         return differences;
+    }
+
+    /**
+     * One Task or order the decision wants: what the EHR holds of it ({@code existing}, null when absent: taken out of
+     * {@code byIdentifier}, which keeps what the decision no longer wants), and what to write ({@code written}: the new
+     * resource, the changed one, or null when the EHR holds it as decided or it is no longer lems-triage's to change).
+     */
+    private record Step(PlannedResource planned, Resource existing, Resource written) {
+    }
+
+    private static List<Step> steps(Decided decided, Map<String, Resource> byIdentifier) {
+        List<Step> steps = new ArrayList<>();
+        for (PlannedResource planned : EpisodePlan.of(decided)) {
+            Resource existing = byIdentifier.remove(planned.identifier());
+            steps.add(new Step(planned, existing, existing == null ? planned.create() : changed(existing, planned).orElse(null)));
+        }
+        return steps;
     }
 
     private Decided decided(TriageDecision decision, HeldEpisode held, String episodeRequest) {

@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Writes a decision to the EHR and makes sure it holds: reads the episode fresh ({@link EpisodeReader}), sends the one
- * transaction that brings it to what the decision says ({@link EpisodeTransaction}), then reads it again and compares.
+ * Writes a decision to the EHR and makes sure it holds: reads the episode fresh ({@link EpisodeReader}), and the people
+ * to tell of what the write changes, sends the one transaction that brings it to what the decision says and tells them
+ * ({@link EpisodeTransaction}), then reads it again and compares.
  * A write is reported only once the EHR holds the episode as decided; anything else is a transient failure, retried
  * with exponential backoff and jitter behind a circuit breaker, and parked in the end. A permanent rejection is
  * thrown at once.
@@ -56,21 +57,27 @@ public class EpisodeWriter {
     @CircuitBreakerName(BREAKER)
     @CircuitBreaker(failOn = EhrFailure.Transient.class, skipOn = EhrFailure.Permanent.class, requestVolumeThreshold = 10,
             failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS)
-    public Optional<Bundle> write(TriageDecision decision) {
-        HeldEpisode current = reader.read(decision);
-        Optional<Bundle> tx = transactions.build(decision, current);
+    public Optional<Written> write(TriageDecision decision) {
+        HeldEpisode read = reader.read(decision);
+        HeldEpisode current = reader.withPeople(decision, read, transactions.events(decision, read));
+        Optional<EpisodeTransaction.Composed> tx = transactions.compose(decision, current);
         if (tx.isEmpty()) {
             holdsAsDecided(decision, current);
             LOG.infof("decision %s: already reflected in the EHR, nothing written", decision.decisionId());
             return Optional.empty();
         }
-        Bundle response = ehr.call("transaction for " + decision.decisionId(), c -> c.transaction().withBundle(tx.get()).execute());
-        notStale(decision, tx.get(), response);
+        Bundle sent = tx.get().transaction();
+        Bundle response = ehr.call("transaction for " + decision.decisionId(), c -> c.transaction().withBundle(sent).execute());
+        notStale(decision, sent, response);
         holdsAsDecided(decision, reader.readAgain(decision, current));
         long created = response.getEntry().stream().filter(e -> e.getResponse().getStatus().startsWith("201")).count();
         LOG.infof("decision %s %s: episode %s written, %d created, %d updated", decision.decisionId(), decision.action(),
                 decision.episodeId(), created, response.getEntry().size() - created);
-        return Optional.of(response);
+        return Optional.of(new Written(response, tx.get().withheld()));
+    }
+
+    /** The EHR's transaction-response, and the messages not written and why (ids and reasons, for the AuditEvent). */
+    public record Written(Bundle response, List<String> withheld) {
     }
 
     /**
@@ -79,9 +86,10 @@ public class EpisodeWriter {
      */
     private static void notStale(TriageDecision decision, Bundle sent, Bundle response) {
         for (int i = 0; i < sent.getEntry().size() && i < response.getEntry().size(); i++) {
-            // A notice to a clinician that already exists was sent before: it stands, and says nothing of the read
+            // A message that already exists was sent before: it stands, and says nothing of the read
+            String type = sent.getEntry().get(i).getRequest().getUrl();
             boolean conditionalCreate = sent.getEntry().get(i).getRequest().hasIfNoneExist()
-                    && !"Communication".equals(sent.getEntry().get(i).getRequest().getUrl());
+                    && !"Communication".equals(type) && !"CommunicationRequest".equals(type);
             if (conditionalCreate && !response.getEntry().get(i).getResponse().getStatus().startsWith("201")) {
                 throw new EhrFailure.Transient("decision " + decision.decisionId() + ": " + sent.getEntry().get(i)
                         .getRequest().getUrl() + " already existed though the episode read said it did not (a stale "

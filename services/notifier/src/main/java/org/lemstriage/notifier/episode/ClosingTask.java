@@ -1,9 +1,12 @@
 package org.lemstriage.notifier.episode;
 
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.event.TriageDecision.Closure;
 import org.lemstriage.model.fhir.EhrIdentifiers;
+
+import java.util.List;
 
 /**
  * The Task that says the episode ended: screening ended because a tumour was recorded (naming the Condition) or a
@@ -40,6 +43,18 @@ final class ClosingTask extends EpisodeTask {
         });
         task.setDescription(decided.decision().explanation());
         return task;
+    }
+
+    /** Ended: the closing Task is written, or reopened after lems-triage withdrew it (the episode ends again). */
+    @Override
+    public List<EpisodeEvent> events(Resource existing, Resource written) {
+        boolean ends = existing == null || ((Task) existing).getStatus() == Task.TaskStatus.CANCELLED
+                && ((Task) written).getStatus() == createdStatus();
+        return ends ? List.of(new EpisodeEvent(switch (decided.decision().closure().reason()) {
+            case TUMOUR_RECORDED -> EpisodeEvent.Kind.TUMOUR_RECORDED;
+            case SURVEILLANCE_COMPLETE -> EpisodeEvent.Kind.SURVEILLANCE_COMPLETE;
+            case CLINICIAN_DECLINED -> EpisodeEvent.Kind.SCREENING_DECLINED;
+        }, null, null, identifier())) : List.of();
     }
 
     @Override

@@ -3,12 +3,17 @@ package org.lemstriage.notifier.episode;
 import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.PatientKey;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.fhir.AuditEvents;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -50,6 +55,25 @@ public record Decided(TriageDecision decision, HeldEpisode held, Reference episo
     Reference firstResult() {
         List<Reference> results = results();
         return results.isEmpty() ? null : results.get(0);
+    }
+
+    /**
+     * Whom the clinicians' messages go to: who asked for the results (as the EHR knows them) and the Practitioner or
+     * PractitionerRole the team named as the episode's performer, where known.
+     */
+    public List<String> toTell() {
+        Set<String> clinicians = new LinkedHashSet<>(held.orderers() == null ? List.of() : held.orderers());
+        if (held.serviceRequest() != null) {
+            held.serviceRequest().getPerformer().stream().map(Reference::getReference).filter(Objects::nonNull)
+                    .filter(r -> r.startsWith("Practitioner/") || r.startsWith("PractitionerRole/")).forEach(clinicians::add);
+        }
+        return List.copyOf(clinicians);
+    }
+
+    /** A Task of the episode as the transaction references it: the EHR's id where it holds it, else its entry's fullUrl. */
+    Reference task(String identifier) {
+        Resource task = held.byIdentifier().get(identifier);
+        return new Reference(task instanceof Task ? "Task/" + task.getIdElement().getIdPart() : EntryUrls.of("Task", identifier));
     }
 
     /** A note by lems-triage. */

@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * What a decision wants in its episode, one {@link PlannedResource} per Task or order: a screening episode's rounds,
  * each with its CT and PET orders and its Task; a clinician-review episode's one review Task; once closed, only the
- * closing Task; besides, one Task per question the decision asks a clinician; nothing on RETRACT. Orders come
- * first: their Tasks focus on them.
+ * closing Task; besides, one Task per question the decision asks a clinician, and the smoking-cessation referral of a
+ * patient who smoked at diagnosis; nothing on RETRACT. Orders come first: their Tasks focus on them.
  */
 public final class EpisodePlan {
     private EpisodePlan() {
@@ -37,6 +37,7 @@ public final class EpisodePlan {
         for (ClinicianRequest request : decision.requests()) {
             planned.add(new RequestTask(decided, request));
         }
+        SmokingCessationReferral.of(decided).ifPresent(planned::add);
         return planned;
     }
 

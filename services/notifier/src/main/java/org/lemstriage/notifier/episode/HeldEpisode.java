@@ -18,26 +18,36 @@ import java.util.Set;
  * @param observations   which of the results the decision cites the EHR holds, as {@code Observation/<id>} or
  *                       {@code Condition/<id>}: only those are referenced literally
  * @param orderers       the clinicians who asked for the results, as the EHR knows them (Practitioner or
- *                       PractitionerRole references); read for an episode not yet written only
+ *                       PractitionerRole references); null when not read (no message to the clinicians)
  * @param orders         the rounds' CT and PET orders (the episode is their requisition)
  * @param clinicians     which clinicians the decision's requests name the EHR holds: a Task is theirs only then
+ * @param patient        how the patient is reminded, {@link PatientContact#UNREAD} when there is nothing to remind
  */
 public record HeldEpisode(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations, List<String> orderers,
-                          List<ServiceRequest> orders, Set<String> clinicians) {
+                          List<ServiceRequest> orders, Set<String> clinicians, PatientContact patient) {
 
-    /** This episode as read again after a write: what the first read found of the results and clinicians stands. */
+    /** This episode as read again after a write: what the first read found of the results and people stands. */
     public HeldEpisode readAgain(ServiceRequest serviceRequest, List<Task> tasks, List<ServiceRequest> orders) {
-        return new HeldEpisode(serviceRequest, tasks, observations, orderers, orders, clinicians);
+        return new HeldEpisode(serviceRequest, tasks, observations, orderers, orders, clinicians, patient);
     }
 
-    /** The episode's Tasks (rounds, review, requests, closing) and its rounds' orders, by business identifier value. */
+    /** With whom to tell what the decision changes. */
+    public HeldEpisode withPeople(List<String> readOrderers, PatientContact readPatient) {
+        return new HeldEpisode(serviceRequest, tasks, observations, readOrderers, orders, clinicians, readPatient);
+    }
+
+    /**
+     * The episode's Tasks (rounds, review, requests, closing), its rounds' orders and its smoking-cessation referral, by
+     * business identifier value.
+     */
     public Map<String, Resource> byIdentifier() {
         Map<String, Resource> byIdentifier = new HashMap<>();
         tasks.forEach(t -> t.getIdentifier().stream()
                 .filter(i -> EhrIdentifiers.ROUND.equals(i.getSystem()) || EhrIdentifiers.REVIEW.equals(i.getSystem())
                         || EhrIdentifiers.CLOSING.equals(i.getSystem()))
                 .findFirst().ifPresent(i -> byIdentifier.put(i.getValue(), t)));
-        orders.forEach(o -> o.getIdentifier().stream().filter(i -> EhrIdentifiers.ORDER.equals(i.getSystem()))
+        orders.forEach(o -> o.getIdentifier().stream()
+                .filter(i -> EhrIdentifiers.ORDER.equals(i.getSystem()) || EhrIdentifiers.SMOKING_CESSATION.equals(i.getSystem()))
                 .findFirst().ifPresent(i -> byIdentifier.put(i.getValue(), o)));
         return byIdentifier;
     }

@@ -2,8 +2,12 @@ package org.lemstriage.notifier.episode;
 
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.lemstriage.model.event.TriageDecision.ScreeningRound;
 import org.lemstriage.model.fhir.EhrIdentifiers;
+
+import java.util.List;
 
 /**
  * The FDG-PET/CT of one round (EFNS 2011: FDG-PET if the CT is negative): on hold until the classifier orders it,
@@ -37,6 +41,15 @@ final class PetOrder extends RoundOrder {
     @Override
     boolean released() {
         return round.petOrdered();
+    }
+
+    /** Ordered: the order leaves its hold for radiology. */
+    @Override
+    public List<EpisodeEvent> events(Resource existing, Resource written) {
+        boolean ordered = ((ServiceRequest) written).getStatus() == ServiceRequest.ServiceRequestStatus.ACTIVE
+                && (existing == null || ((ServiceRequest) existing).getStatus() == ServiceRequest.ServiceRequestStatus.ONHOLD);
+        return ordered ? List.of(new EpisodeEvent(EpisodeEvent.Kind.PET_ORDERED, round, null,
+                EhrIdentifiers.round(decided.episodeId(), round.round()))) : List.of();
     }
 
     @Override

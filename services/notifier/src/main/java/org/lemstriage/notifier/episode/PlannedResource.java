@@ -3,6 +3,7 @@ package org.lemstriage.notifier.episode;
 import org.hl7.fhir.r4.model.Resource;
 import org.lemstriage.model.fhir.EhrIdentifiers;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -31,6 +32,14 @@ public interface PlannedResource {
 
     /** What the EHR holds, its withdrawal by lems-triage undone, when that is why it is closed. */
     Optional<Resource> reopened(Resource held);
+
+    /**
+     * What writing it changes that people should hear of ({@link EpisodeEvent}): {@code existing} is what the EHR holds
+     * (null: it is created), {@code written} what the transaction writes.
+     */
+    default List<EpisodeEvent> events(Resource existing, Resource written) {
+        return List.of();
+    }
 
     default String label() {
         return labelOf(identifier());

@@ -1,9 +1,12 @@
 package org.lemstriage.notifier.episode;
 
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.event.ClinicianRequest;
 import org.lemstriage.model.fhir.EhrIdentifiers;
+
+import java.util.List;
 
 /**
  * A Task that asks a clinician something: requested, for the clinician the request names when the EHR holds them,
@@ -31,6 +34,12 @@ final class RequestTask extends EpisodeTask {
     @Override
     Task newTask() {
         return newTask(decided.episodeRequest(), createdStatus(), request.kind().code(), request.kind().display());
+    }
+
+    /** Asked: the Task is written for the first time. */
+    @Override
+    public List<EpisodeEvent> events(Resource existing, Resource written) {
+        return existing == null ? List.of(new EpisodeEvent(EpisodeEvent.Kind.REVIEW_NEEDED, null, request, identifier())) : List.of();
     }
 
     /** Never its status. */

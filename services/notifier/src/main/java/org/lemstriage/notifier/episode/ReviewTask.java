@@ -1,7 +1,10 @@
 package org.lemstriage.notifier.episode;
 
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.fhir.EhrIdentifiers;
+
+import java.util.List;
 
 /**
  * The one Task of a clinician-review episode (an old positive result): requested, routine, no due window, for the
@@ -25,6 +28,12 @@ final class ReviewTask extends EpisodeTask {
     @Override
     Task newTask() {
         return newTask(decided.episodeRequest(), createdStatus(), "clinician-review", "Clinician review of an antibody result");
+    }
+
+    /** Asked: the Task is written for the first time. */
+    @Override
+    public List<EpisodeEvent> events(Resource existing, Resource written) {
+        return existing == null ? List.of(new EpisodeEvent(EpisodeEvent.Kind.REVIEW_NEEDED, null, null, identifier())) : List.of();
     }
 
     /** Never its status or authoredOn. */

@@ -1,11 +1,13 @@
 package org.lemstriage.notifier.episode;
 
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.ScreeningRound;
 import org.lemstriage.model.fhir.EhrIdentifiers;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,6 +16,8 @@ import java.util.List;
  * tells the worklist why.
  */
 final class RoundTask extends EpisodeTask {
+    /** How lems-triage's note on an overdue round's Task begins. */
+    private static final String OVERDUE_NOTE = "Overdue: ";
     private final ScreeningRound round;
     /** The round's CT order as the transaction references it. */
     private final Reference ctOrder;
@@ -50,6 +54,29 @@ final class RoundTask extends EpisodeTask {
         return due(round) ? Task.TaskStatus.REQUESTED : Task.TaskStatus.ONHOLD;
     }
 
+    /**
+     * Released: its Task goes to the worklist on the round's schedule. Overdue: lems-triage marks it so for the first
+     * time (a round released late, already overdue, is only overdue).
+     */
+    @Override
+    public List<EpisodeEvent> events(Resource existing, Resource written) {
+        Task before = (Task) existing;
+        Task after = (Task) written;
+        List<EpisodeEvent> events = new ArrayList<>();
+        if (round.state() == TriageDecision.RoundState.DUE && after.getStatus() == Task.TaskStatus.REQUESTED
+                && (before == null || before.getStatus() == Task.TaskStatus.ONHOLD)) {
+            events.add(new EpisodeEvent(EpisodeEvent.Kind.ROUND_RELEASED, round, null, identifier()));
+        }
+        if (markedOverdue(after) && (before == null || !markedOverdue(before))) {
+            events.add(new EpisodeEvent(EpisodeEvent.Kind.ROUND_OVERDUE, round, null, identifier()));
+        }
+        return events;
+    }
+
+    private static boolean markedOverdue(Task task) {
+        return task.getNote().stream().anyMatch(n -> Decided.byLemsTriage(n) && n.getText().startsWith(OVERDUE_NOTE));
+    }
+
     /** Never its authoredOn; an on-hold round that fell due is released. */
     @Override
     void apply(Task task) {
@@ -62,7 +89,7 @@ final class RoundTask extends EpisodeTask {
         task.setPriority(overdue ? (priority == Task.TaskPriority.ROUTINE ? Task.TaskPriority.URGENT : Task.TaskPriority.ASAP) : priority);
         task.getNote().removeIf(Decided::byLemsTriage);
         if (overdue) {
-            task.addNote(Decided.note("Overdue: the window of screening round " + round.round() + " ended on "
+            task.addNote(Decided.note(OVERDUE_NOTE + "the window of screening round " + round.round() + " ended on "
                     + round.dueTo() + " without the round completed; priority raised to " + task.getPriority().toCode()
                     + " by lems-triage (decision " + decision.decisionId() + ")."));
         }

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * A Task or order the EHR holds that the decision no longer wants (rounds dropped from the plan; everything open on
- * RETRACT and CLOSE), withdrawn with the reason: an open Task cancelled ({@link EpisodeTask#withdrawn}), an order
+ * RETRACT and CLOSE; the smoking-cessation referral on RETRACT only), withdrawn with the reason: an open Task cancelled ({@link EpisodeTask#withdrawn}), an order
  * revoked ({@link RoundOrder#withdrawn}).
  */
 public final class Withdrawal {
@@ -25,6 +25,9 @@ public final class Withdrawal {
             return EpisodeTask.withdrawn(task, reason);
         }
         ServiceRequest order = (ServiceRequest) held;
+        if (SmokingCessationReferral.is(order) && decision.action() != TriageDecision.Action.RETRACT) {
+            return Optional.empty(); // the clinic's once written: withdrawn only with the episode
+        }
         Task.TaskStatus roundTask = EhrIdentifiers.roundOf(order.getIdentifierFirstRep().getValue()).map(roundTasks::get).orElse(null);
         return RoundOrder.withdrawn(order, reason, roundTask);
     }

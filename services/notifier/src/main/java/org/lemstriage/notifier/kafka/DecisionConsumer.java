@@ -50,8 +50,8 @@ public class DecisionConsumer {
             return park(message, null, "unreadable", "not TriageDecision JSON");
         }
         try (Scope trace = MessageTrace.current(message)) {
-            writer.write(decision).ifPresent(response -> {
-                audit.written(decision, response);
+            writer.write(decision).ifPresent(written -> {
+                audit.written(decision, written);
                 resultToTask.written(decision, message);
                 counters.out();
             });

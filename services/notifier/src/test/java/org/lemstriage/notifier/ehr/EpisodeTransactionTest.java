@@ -34,36 +34,27 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.lemstriage.notifier.ehr.EpisodeFixtures.IN_EHR;
+import static org.lemstriage.notifier.ehr.EpisodeFixtures.errors;
+import static org.lemstriage.notifier.ehr.EpisodeFixtures.none;
+import static org.lemstriage.notifier.ehr.EpisodeFixtures.nothing;
+import static org.lemstriage.notifier.ehr.EpisodeFixtures.query;
+import static org.lemstriage.notifier.ehr.EpisodeFixtures.stored;
 
 class EpisodeTransactionTest {
-    /** The result the test decisions cite, held by the EHR. */
-    private static final Set<String> IN_EHR = Set.of("Observation/obs-1");
-    private static FhirValidator validator;
-    private final EpisodeTransaction transactions = new EpisodeTransaction("Organization/worklist");
-
-    @BeforeAll
-    static void validator() {
-        var fhir = Fhir.r4();
-        var chain = new ValidationSupportChain(new DefaultProfileValidationSupport(fhir),
-                new InMemoryTerminologyServerValidationSupport(fhir), new CommonCodeSystemsTerminologyService(fhir));
-        validator = fhir.newValidator().registerValidatorModule(new FhirInstanceValidator(chain));
-    }
-
-    private static HeldEpisode nothing() {
-        return none(IN_EHR, List.of(), Set.of());
-    }
+    private final EpisodeTransaction transactions = new EpisodeTransaction("Organization/worklist", EpisodeFixtures.REMINDERS);
 
     @Test
     void openIsAServiceRequestRoundOrdersATaskPerRoundAndAProvenanceAllIdempotent() {
         Bundle tx = transactions.build(Decisions.decision("ep-1", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 3), nothing()).orElseThrow();
         assertThat(tx.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactly("ServiceRequest",
                 "ServiceRequest", "ServiceRequest", "ServiceRequest", "ServiceRequest", "ServiceRequest", "ServiceRequest",
-                "Task", "Task", "Task", "Provenance");
-        assertThat(tx.getEntry().subList(0, 10)).allSatisfy(e -> {
+                "Task", "Task", "Task", "CommunicationRequest", "Provenance");
+        assertThat(tx.getEntry().subList(0, 11)).allSatisfy(e -> {
             assertThat(e.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.POST);
             assertThat(query(e.getRequest().getIfNoneExist())).startsWith("identifier=https://lemstriage.org/fhir/sid/");
         });
-        assertThat(tx.getEntry().get(10).getRequest().getMethod()).as("Provenance by a derived id").isEqualTo(Bundle.HTTPVerb.PUT);
+        assertThat(tx.getEntry().get(11).getRequest().getMethod()).as("Provenance by a derived id").isEqualTo(Bundle.HTTPVerb.PUT);
         ServiceRequest sr = (ServiceRequest) tx.getEntry().get(0).getResource();
         assertThat(sr.getCode().getCoding()).extracting(c -> c.getCode()).containsExactly("24627-2", "169069000");
         // Each round's CT thorax and FDG-PET are orders of their own, under the episode's ServiceRequest
@@ -95,8 +86,8 @@ class EpisodeTransactionTest {
         assertThat(first.getOwner().getReference()).isEqualTo("Organization/worklist");
         assertThat(first.getReasonReference().getReference()).isEqualTo("Observation/obs-1");
         assertThat(first.getDescription()).contains("P/Q-type VGCC antibody positive");
-        Provenance provenance = (Provenance) tx.getEntry().get(10).getResource();
-        assertThat(provenance.getTarget()).hasSize(10);
+        Provenance provenance = (Provenance) tx.getEntry().get(11).getResource();
+        assertThat(provenance.getTarget()).hasSize(11);
         assertThat(provenance.getEntityFirstRep().getWhat().getIdentifier().getValue()).isEqualTo("ep-1/1");
         // The same decision builds the same transaction
         Bundle again = transactions.build(Decisions.decision("ep-1", 1, "Patient/p1", Action.OPEN, Tier.INTERMEDIATE, 3), nothing()).orElseThrow();
@@ -181,7 +172,7 @@ class EpisodeTransactionTest {
         TriageDecision open = Decisions.decision("ep-n", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2);
         Bundle tx = transactions.build(open, none(IN_EHR, List.of("Practitioner/dr-1"), Set.of())).orElseThrow();
         var entry = tx.getEntry().stream().filter(e -> e.getResource() instanceof Communication).findFirst().orElseThrow();
-        assertThat(query(entry.getRequest().getIfNoneExist())).isEqualTo("identifier=" + EhrIdentifiers.NOTICE + "|ep-n/notice/Practitioner/dr-1");
+        assertThat(query(entry.getRequest().getIfNoneExist())).isEqualTo("identifier=" + EhrIdentifiers.NOTICE + "|ep-n/notice/opened");
         Communication notice = (Communication) entry.getResource();
         assertThat(notice.getRecipientFirstRep().getReference()).isEqualTo("Practitioner/dr-1");
         assertThat(notice.getAboutFirstRep().getReference()).isEqualTo(tx.getEntry().get(0).getFullUrl());
@@ -447,51 +438,6 @@ class EpisodeTransactionTest {
         return requestTask(current, EhrIdentifiers.round(current.tasks().get(0).getGroupIdentifier().getValue(), round));
     }
 
-    /** The resources of a transaction as an EHR would hold them after it: ids sr, o1, o2, ..., t1, t2, ...; version 1. */
-    private static HeldEpisode stored(Bundle tx) {
-        return stored(tx, none(IN_EHR, List.of(), Set.of()));
-    }
-
-    /**
-     * What the EHR holds after a transaction on {@code before}: what it created gets the next ids, what it updated
-     * replaces the resource of that id, and references to an entry's fullUrl become references to what it stored.
-     */
-    private static HeldEpisode stored(Bundle tx, HeldEpisode before) {
-        Map<String, org.hl7.fhir.r4.model.Resource> byId = new LinkedHashMap<>();
-        if (before.serviceRequest() != null) {
-            byId.put("ServiceRequest/" + before.serviceRequest().getIdElement().getIdPart(), before.serviceRequest());
-        }
-        before.orders().forEach(o -> byId.put("ServiceRequest/" + o.getIdElement().getIdPart(), o));
-        before.tasks().forEach(t -> byId.put("Task/" + t.getIdElement().getIdPart(), t));
-        Map<String, String> urls = new HashMap<>();
-        List<org.hl7.fhir.r4.model.Resource> written = new ArrayList<>();
-        for (var entry : tx.getEntry()) {
-            var resource = entry.getResource().copy();
-            if (resource instanceof Provenance) {
-                continue;
-            }
-            String id = entry.getRequest().getMethod() == Bundle.HTTPVerb.PUT ? entry.getRequest().getUrl()
-                    : resource instanceof Task ? "Task/t" + (byId.keySet().stream().filter(k -> k.startsWith("Task/")).count() + 1)
-                    : resource instanceof ServiceRequest s && !s.getRequisition().hasValue() ? "ServiceRequest/sr"
-                    : "ServiceRequest/o" + (byId.keySet().stream().filter(k -> k.startsWith("ServiceRequest/o")).count() + 1);
-            resource.setId(new IdType(id));
-            resource.getMeta().setVersionId("1");
-            urls.put(entry.getFullUrl(), id);
-            byId.put(id, resource);
-            written.add(resource);
-        }
-        for (var resource : written) {
-            Fhir.r4().newTerser().getAllPopulatedChildElementsOfType(resource, org.hl7.fhir.r4.model.Reference.class)
-                    .forEach(r -> r.setReference(urls.getOrDefault(r.getReference(), r.getReference())));
-        }
-        ServiceRequest sr = byId.values().stream().filter(r -> r instanceof ServiceRequest s && !s.getRequisition().hasValue())
-                .map(r -> (ServiceRequest) r).findFirst().orElse(null);
-        List<ServiceRequest> orders = byId.values().stream().filter(r -> r instanceof ServiceRequest s && s.getRequisition().hasValue())
-                .map(r -> (ServiceRequest) r).toList();
-        List<Task> tasks = byId.values().stream().filter(r -> r instanceof Task).map(r -> (Task) r).toList();
-        return new HeldEpisode(sr, tasks, IN_EHR, List.of(), orders, Set.of());
-    }
-
     private static ServiceRequest order(HeldEpisode current, String identifier) {
         return current.orders().stream().filter(o -> identifier.equals(o.getIdentifierFirstRep().getValue())).findFirst().orElseThrow();
     }
@@ -505,20 +451,5 @@ class EpisodeTransactionTest {
     /** The resource a transaction writes to {@code url} (PUT). */
     private static org.hl7.fhir.r4.model.Resource resource(Bundle tx, String url) {
         return tx.getEntry().stream().filter(e -> url.equals(e.getRequest().getUrl())).findFirst().orElseThrow().getResource();
-    }
-
-    private static List<SingleValidationMessage> errors(org.hl7.fhir.instance.model.api.IBaseResource resource) {
-        return validator.validateWithResult(resource).getMessages().stream()
-                .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal()).toList();
-    }
-
-    /** A conditional create's query as a server reads it: URL-decoded (ConditionalUrl encodes every value). */
-    private static String query(String ifNoneExist) {
-        return java.net.URLDecoder.decode(ifNoneExist, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** Nothing written yet for the episode. */
-    private static HeldEpisode none(Set<String> observations, List<String> orderers, Set<String> clinicians) {
-        return new HeldEpisode(null, List.of(), observations, orderers, List.of(), clinicians);
     }
 }

@@ -2,6 +2,12 @@ package org.lemstriage.notifier.kafka;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import org.hl7.fhir.r4.model.Annotation;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.CommunicationRequest;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +21,7 @@ import org.lemstriage.model.fhir.EhrIdentifiers;
 import org.lemstriage.model.event.TriageDecision.Tier;
 import org.lemstriage.notifier.Decisions;
 import org.lemstriage.notifier.EpisodeInEhr;
+import org.lemstriage.notifier.episode.EpisodeRequest;
 import org.lemstriage.testsupport.Eventually;
 
 import java.time.Duration;
@@ -236,7 +243,7 @@ abstract class EpisodeConformance {
         sender.send(open);
         sender.send(open);
         await(() -> tasksOf(episode), t -> t.size() == 2);
-        var notices = episodes.notices(episode, "Practitioner/lt-dr-01");
+        var notices = episodes.notices(episode, "opened");
         assertThat(notices).hasSize(1);
         assertThat(notices.get(0).getRecipientFirstRep().getReference()).isEqualTo("Practitioner/lt-dr-01");
         assertThat(notices.get(0).getPayloadFirstRep().getContentStringType().getValue()).contains("For a result you ordered");
@@ -253,9 +260,62 @@ abstract class EpisodeConformance {
                 LabResult.PRACTITIONER_BY_IDENTIFIER + "urn:lemstriage:sandbox:practitioner|NOT-IN-THIS-EHR");
         sender.send(open);
         await(() -> tasksOf(episode), t -> t.size() == 2);
-        var notices = episodes.notices(episode, "Practitioner/lt-dr-01");
+        var notices = episodes.notices(episode, "opened");
         assertThat(notices).hasSize(1);
         assertThat(notices.get(0).getRecipient()).extracting(r -> r.getReference()).containsExactly("Practitioner/lt-dr-01");
+    }
+
+    @Test
+    void aReleasedRoundRemindsThePatientOnceInTheirLanguageAndAnOverdueOneOnceMoreAndTellsTheClinician() throws Exception {
+        String patient = "Patient/" + ehr.create().resource(new Patient().addCommunication(new Patient.PatientCommunicationComponent(
+                new CodeableConcept(new Coding("urn:ietf:bcp:47", "es", "Spanish"))).setPreferred(true))).execute().getId().getIdPart();
+        String episode = UUID.randomUUID().toString();
+        TriageDecision open = Decisions.orderedBy(Decisions.decision(episode, 1, patient, Action.OPEN, Tier.INTERMEDIATE, 2),
+                "Practitioner/lt-dr-01");
+        sender.send(open);
+        sender.send(open);
+        Map<String, CommunicationRequest> released = await(() -> episodes.reminders(episode), r -> r.size() == 1);
+        CommunicationRequest reminder = released.get(EhrIdentifiers.reminder(episode, 1, "released"));
+        assertThat(reminder.getLanguage()).isEqualTo("es");
+        assertThat(reminder.getPayloadFirstRep().getContentStringType().getValue()).contains("control 1 de 2");
+        assertThat(reminder.getRecipientFirstRep().getReference()).isEqualTo(patient);
+        assertThat(reminder.getAboutFirstRep().getReferenceElement().getIdPart()).isEqualTo(tasksOf(episode).get(0).getIdElement().getIdPart());
+        TriageDecision overdue = Decisions.progressed(open, 2, RoundState.OVERDUE, RoundState.PLANNED);
+        sender.send(overdue);
+        sender.send(overdue);
+        Map<String, CommunicationRequest> both = await(() -> episodes.reminders(episode), r -> r.size() == 2);
+        assertThat(both).containsKey(EhrIdentifiers.reminder(episode, 1, "overdue"));
+        var told = episodes.notices(episode, "round-1/overdue");
+        assertThat(told).singleElement().satisfies(c -> {
+            assertThat(c.getRecipient()).extracting(r -> r.getReference()).containsExactly("Practitioner/lt-dr-01");
+            assertThat(c.getAbout()).extracting(r -> r.getReferenceElement().getIdPart())
+                    .contains(tasksOf(episode).get(0).getIdElement().getIdPart());
+        });
+        // Still overdue at the next decision: nobody is told twice
+        sender.send(Decisions.progressed(open, 3, RoundState.OVERDUE, RoundState.PLANNED));
+        await(() -> EpisodeRequest.appliedVersion(serviceRequestOf(episode)), v -> v == 3);
+        assertThat(episodes.reminders(episode)).hasSize(2);
+        assertThat(episodes.notices(episode, "round-1/overdue")).hasSize(1);
+    }
+
+    @Test
+    void aPatientWhoDeclinedRemindersGetsNoneAndASmokerOneReferral() throws Exception {
+        String patient = "Patient/" + ehr.create().resource(new Patient()).execute().getId().getIdPart();
+        Consent optOut = new Consent().setStatus(Consent.ConsentState.ACTIVE).setPatient(new Reference(patient))
+                .setScope(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy", null)));
+        optOut.addCategory(new CodeableConcept(new Coding("http://loinc.org", "59284-0", "Patient Consent")));
+        optOut.getProvision().setType(Consent.ConsentProvisionType.DENY)
+                .addClass_(new Coding("http://hl7.org/fhir/resource-types", "CommunicationRequest", null));
+        ehr.create().resource(optOut).execute();
+        String episode = UUID.randomUUID().toString();
+        TriageDecision open = Decisions.smoker(Decisions.decision(episode, 1, patient, Action.OPEN, Tier.HIGH, 2));
+        sender.send(open);
+        sender.send(open);
+        await(() -> tasksOf(episode), t -> t.size() == 2);
+        assertThat(episodes.reminders(episode)).as("opted out").isEmpty();
+        Map<String, ServiceRequest> orders = episodes.orders(episode);
+        assertThat(orders).hasSize(5).containsKey(EhrIdentifiers.smokingCessation(episode));
+        assertThat(orders.get(EhrIdentifiers.smokingCessation(episode)).getCode().getCodingFirstRep().getCode()).isEqualTo("315232003");
     }
 
     @Test
