@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.CommunicationRequest;
 import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
@@ -50,7 +51,9 @@ public final class EhrSandbox implements AutoCloseable {
     public static final List<Class<? extends Resource>> TYPES = List.of(Patient.class, Observation.class,
             Condition.class, Task.class, ServiceRequest.class, Provenance.class, Organization.class,
             // The ordering clinician and the messages lems-triage sends them; the patient's reminders and their opt-out
-            Practitioner.class, PractitionerRole.class, Communication.class, CommunicationRequest.class, Consent.class);
+            Practitioner.class, PractitionerRole.class, Communication.class, CommunicationRequest.class, Consent.class,
+            // Radiology's reports of the screening orders
+            DiagnosticReport.class);
 
     private final Server jetty;
     private final InMemoryStore store;

@@ -202,6 +202,7 @@ class ClinicalCasesIT {
         Task task = Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0);
         var notices = Pipeline.await(() -> pipeline.ehr.search().forResource(org.hl7.fhir.r4.model.Communication.class)
                 .cacheControl(Pipeline.FRESH).where(org.hl7.fhir.r4.model.Communication.RECIPIENT.hasId("Practitioner/lt-dr-01"))
+                .and(org.hl7.fhir.r4.model.Communication.SUBJECT.hasId(patient))
                 .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute().getEntry(), e -> !e.isEmpty());
         var notice = (org.hl7.fhir.r4.model.Communication) notices.get(0).getResource();
         assertThat(notices).hasSize(1);

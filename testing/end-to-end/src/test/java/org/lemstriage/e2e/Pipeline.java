@@ -3,6 +3,8 @@ package org.lemstriage.e2e;
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.CommunicationRequest;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Patient;
@@ -193,6 +195,54 @@ final class Pipeline {
                 .where(ServiceRequest.PATIENT.hasId(patient)).count(50).returnBundle(Bundle.class).execute();
         return found.getEntry().stream().map(e -> (ServiceRequest) e.getResource())
                 .filter(sr -> EhrIdentifiers.EPISODE.equals(sr.getIdentifierFirstRep().getSystem())).findFirst().orElseThrow();
+    }
+
+    /** The patient's reminders lems-triage wrote (CommunicationRequests), by business identifier value, read fresh. */
+    java.util.Map<String, CommunicationRequest> reminders(String patient) {
+        Bundle found = ehr.search().forResource(CommunicationRequest.class).cacheControl(FRESH)
+                .where(CommunicationRequest.SUBJECT.hasId(patient)).count(50).returnBundle(Bundle.class).execute();
+        java.util.Map<String, CommunicationRequest> byIdentifier = new java.util.TreeMap<>();
+        found.getEntry().stream().map(e -> (CommunicationRequest) e.getResource())
+                .filter(r -> EhrIdentifiers.PATIENT_REMINDER.equals(r.getIdentifierFirstRep().getSystem()))
+                .forEach(r -> byIdentifier.merge(r.getIdentifierFirstRep().getValue(), r, (a, b) -> {
+                    throw new AssertionError("reminder written twice: " + r.getIdentifierFirstRep().getValue());
+                }));
+        return byIdentifier;
+    }
+
+    /** lems-triage's messages to the clinicians of the patient's episodes, by event ({@code opened}, {@code round-1/overdue}). */
+    java.util.Map<String, Communication> notices(String patient) {
+        Bundle found = ehr.search().forResource(Communication.class).cacheControl(FRESH)
+                .where(Communication.SUBJECT.hasId(patient)).count(50).returnBundle(Bundle.class).execute();
+        java.util.Map<String, Communication> byEvent = new java.util.TreeMap<>();
+        found.getEntry().stream().map(e -> (Communication) e.getResource())
+                .filter(c -> EhrIdentifiers.NOTICE.equals(c.getIdentifierFirstRep().getSystem()))
+                .forEach(c -> {
+                    String value = c.getIdentifierFirstRep().getValue();
+                    byEvent.merge(value.substring(value.indexOf("/notice/") + "/notice/".length()), c, (a, b) -> {
+                        throw new AssertionError("message written twice: " + value);
+                    });
+                });
+        return byEvent;
+    }
+
+    /** The patient's smoking-cessation referrals, read fresh. */
+    List<ServiceRequest> smokingReferrals(String patient) {
+        Bundle found = ehr.search().forResource(ServiceRequest.class).cacheControl(FRESH)
+                .where(ServiceRequest.PATIENT.hasId(patient)).count(50).returnBundle(Bundle.class).execute();
+        return found.getEntry().stream().map(e -> (ServiceRequest) e.getResource())
+                .filter(sr -> EhrIdentifiers.SMOKING_CESSATION.equals(sr.getIdentifierFirstRep().getSystem())).toList();
+    }
+
+    /** A clinician the EHR holds, new for each test: messages to them are this test's only. */
+    String newPractitioner() {
+        return "Practitioner/" + ehr.create().resource(new org.hl7.fhir.r4.model.Practitioner().setActive(true)).execute().getId().getIdPart();
+    }
+
+    /** The oncology team names the clinician responsible for the patient's episode: its ServiceRequest's performer. */
+    void assignResponsible(String patient, String clinician) {
+        ServiceRequest episode = episodeRequest(patient);
+        ehr.update().resource(episode.addPerformer(new org.hl7.fhir.r4.model.Reference(clinician))).execute();
     }
 
     static boolean round(Task task) {

@@ -5,6 +5,7 @@ import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.CommunicationRequest;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Reference;
@@ -18,6 +19,7 @@ import org.lemstriage.testsupport.BrokerAndSandbox;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +48,8 @@ class SurveillanceIT {
         assertThat(pipeline.postObservation(Pipeline.sox1Positive("e2e-surv-sox1-" + UUID.randomUUID(), patient,
                 pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
         Task round1 = Pipeline.await(() -> pipeline.tasks(patient, "requested"), t -> !t.isEmpty()).get(0);
+        String responsible = pipeline.newPractitioner();
+        pipeline.assignResponsible(patient, responsible);
         complete(round1);
         // By month 2 the EHR records a confirmed, active small-cell lung cancer
         String condition = recordCondition(patient, "254632001", "confirmed");
@@ -64,6 +68,14 @@ class SurveillanceIT {
         assertThat(pipeline.tasks(patient, "requested")).as("only the closing Task").hasSize(1);
         assertThat(pipeline.episodeRequest(patient).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
         assertThat(pipeline.view(patient).path("episode").path("closure").path("reason").asText()).isEqualTo("TUMOUR_RECORDED");
+        // The clinician responsible was told once, about the closing Task; the patient was reminded of round 1 only
+        assertThat(pipeline.notices(patient)).hasSize(1).allSatisfy((event, message) -> {
+            assertThat(event).startsWith("closed/");
+            assertThat(message.getRecipient()).extracting(Reference::getReference).containsExactly(responsible);
+            assertThat(message.getPayloadFirstRep().getContentStringType().getValue()).contains("tumour", condition);
+            assertThat(message.getAbout()).extracting(r -> r.getReferenceElement().getIdPart()).contains(closing.getIdElement().getIdPart());
+        });
+        assertThat(pipeline.reminders(patient).keySet()).singleElement().satisfies(id -> assertThat(id).endsWith("/round-1/reminder/released"));
     }
 
     @Test
@@ -74,6 +86,8 @@ class SurveillanceIT {
                 "0.45", "nmol/L", pipeline.classifierNow().toString())).statusCode()).isEqualTo(201);
         Task round1 = Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0);
         assertThat(round1.getPriority()).isEqualTo(Task.TaskPriority.URGENT);
+        String responsible = pipeline.newPractitioner();
+        pipeline.assignResponsible(patient, responsible);
         pipeline.advanceClassifierClock("P35D");
         Task overdue = Pipeline.await(() -> pipeline.rounds(patient, "requested"),
                 t -> !t.isEmpty() && t.get(0).getPriority() == Task.TaskPriority.ASAP).get(0);
@@ -83,6 +97,13 @@ class SurveillanceIT {
         assertThat(overdue.getDescription()).contains("ROUND-OVERDUE@1");
         assertThat(pipeline.view(patient).path("episode").path("rounds").get(0).path("state").asText()).isEqualTo("OVERDUE");
         assertThat(pipeline.view(patient).path("episode").path("overdue").toString()).isEqualTo("[1]");
+        // The patient: reminded when round 1 was released and once more now; the clinician responsible: told once
+        Map<String, CommunicationRequest> reminders = Pipeline.await(() -> pipeline.reminders(patient), r -> r.size() == 2);
+        assertThat(reminders.keySet()).allSatisfy(id -> assertThat(id).matches(".*/round-1/reminder/(released|overdue)"));
+        assertThat(reminders.values()).filteredOn(r -> r.getIdentifierFirstRep().getValue().endsWith("overdue")).singleElement()
+                .satisfies(r -> assertThat(r.getPayloadFirstRep().getContentStringType().getValue()).contains("late", "Check 1 of"));
+        assertThat(pipeline.notices(patient)).containsOnlyKeys("round-1/overdue").allSatisfy((event, message) ->
+                assertThat(message.getRecipient()).extracting(Reference::getReference).containsExactly(responsible));
     }
 
     @Test
@@ -94,6 +115,8 @@ class SurveillanceIT {
                 "nmol/L", pipeline.classifierNow().toString());
         assertThat(pipeline.postObservation(observation).statusCode()).isEqualTo(201);
         complete(Pipeline.await(() -> pipeline.rounds(patient, "requested"), t -> !t.isEmpty()).get(0));
+        String responsible = pipeline.newPractitioner();
+        pipeline.assignResponsible(patient, responsible);
         for (int round = 2; round <= 6; round++) {
             pipeline.advanceClassifierClock(round == 2 ? "P95D" : round == 3 ? "P92D" : "P185D");
             int n = round;
@@ -109,6 +132,9 @@ class SurveillanceIT {
         assertThat(pipeline.rounds(patient, "completed")).hasSize(6);
         assertThat(pipeline.view(patient).path("episode").path("status").asText()).isEqualTo("CLOSED");
         assertThat(pipeline.view(patient).path("episode").path("closure").path("reason").asText()).isEqualTo("SURVEILLANCE_COMPLETE");
+        assertThat(pipeline.reminders(patient)).as("one per round released").hasSize(6);
+        assertThat(pipeline.notices(patient)).hasSize(1).allSatisfy((event, message) -> assertThat(message.getPayloadFirstRep()
+                .getContentStringType().getValue()).contains("surveillance is complete"));
         // The same result sent again, then a negative N-type result on the same partition, which proves it was read
         assertThat(pipeline.postObservation(observation).statusCode()).isEqualTo(201);
         assertThat(pipeline.postObservation(Pipeline.quantity("e2e-surv-n-" + UUID.randomUUID(), patient, MAYO, "CCN",
@@ -153,6 +179,8 @@ class SurveillanceIT {
         assertThat(ct.getIdentifierFirstRep().getValue()).isEqualTo(EhrIdentifiers.ctOrder(episode, 1));
         assertThat(ct.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
         assertThat(order(episode, EhrIdentifiers.petOrder(episode, 1)).getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ONHOLD);
+        String responsible = pipeline.newPractitioner();
+        pipeline.assignResponsible(patient, responsible);
         // The team takes the round up and records the CT as negative on the round's Task, as the worklist would
         Task withResult = round1.copy().setStatus(Task.TaskStatus.INPROGRESS);
         withResult.addOutput().setType(new CodeableConcept(new Coding("http://loinc.org", "24627-2", "CT Chest")))
@@ -168,6 +196,10 @@ class SurveillanceIT {
         assertThat(pipeline.tasks(patient, "in-progress")).as("the team's Task is left as they left it").singleElement()
                 .satisfies(t -> assertThat(t.getOutput()).hasSize(1));
         assertThat(pipeline.view(patient).path("episode").path("rounds").get(0).path("petOrdered").asBoolean()).isTrue();
+        assertThat(pipeline.notices(patient)).containsOnlyKeys("round-1/pet-ordered").allSatisfy((event, message) -> {
+            assertThat(message.getRecipient()).extracting(Reference::getReference).containsExactly(responsible);
+            assertThat(message.getAbout()).extracting(r -> r.getReferenceElement().getIdPart()).contains(round1.getIdElement().getIdPart());
+        });
     }
 
     @Test

@@ -141,6 +141,9 @@ public class EpisodeTransaction {
         List<String> withheld = new ArrayList<>();
         Optional<String> notToPatient = reminders.withheld(decided);
         List<String> clinicians = decided.toTell();
+        // What the opening asks is told in the opening's message: one message when the episode opens
+        List<EpisodeEvent> askedWithOpening = events.stream().anyMatch(e -> e.kind() == EpisodeEvent.Kind.OPENED)
+                ? events.stream().filter(e -> e.kind() == EpisodeEvent.Kind.REVIEW_NEEDED).toList() : List.of();
         for (EpisodeEvent event : events) {
             if (event.forPatient()) {
                 String identifier = reminders.identifier(decided, event);
@@ -152,8 +155,9 @@ public class EpisodeTransaction {
                     targets.add(new Reference(url));
                 }
             }
-            if (event.forClinicians()) {
-                ClinicianMessage message = new ClinicianMessage(decided, event, clinicians);
+            if (event.forClinicians() && !askedWithOpening.contains(event)) {
+                ClinicianMessage message = new ClinicianMessage(decided, event, clinicians,
+                        event.kind() == EpisodeEvent.Kind.OPENED ? askedWithOpening : List.of());
                 if (clinicians.isEmpty()) {
                     withheld.add("clinician message " + message.identifier() + " not sent: no ordering or responsible "
                             + "clinician the EHR holds");

@@ -15,9 +15,10 @@ import java.util.List;
 /**
  * What the episode's clinicians (who asked for the result, who is responsible for the episode) hear of an event that
  * changes what they should do: one Communication (notification) per event, to all of them, naming the episode and
- * about its ServiceRequest and the Task the event concerns. Created only: a message sent stands.
+ * about its ServiceRequest and the Task the event concerns. The questions asked with the opening are told in the opening's
+ * message ({@code asked}), not one message each. Created only: a message sent stands.
  */
-public record ClinicianMessage(Decided decided, EpisodeEvent event, List<String> recipients) {
+public record ClinicianMessage(Decided decided, EpisodeEvent event, List<String> recipients, List<EpisodeEvent> asked) {
     public String identifier() {
         return EhrIdentifiers.notice(decided.episodeId(), event.key(decided.decision().version()));
     }
@@ -35,6 +36,7 @@ public record ClinicianMessage(Decided decided, EpisodeEvent event, List<String>
         if (event.task() != null) {
             message.addAbout(decided.task(event.task()));
         }
+        asked.stream().filter(a -> a.task() != null).forEach(a -> message.addAbout(decided.task(a.task())));
         message.setSent(Date.from(decision.decidedAt()));
         recipients.forEach(r -> message.addRecipient(new Reference(r)));
         message.setSender(Decided.lemsTriage());
@@ -57,7 +59,9 @@ public record ClinicianMessage(Decided decided, EpisodeEvent event, List<String>
                     ? "asked the oncology worklist for a clinician review"
                     : decision.hold() == TriageDecision.Hold.CONFIRMATION ? "asked a clinician to confirm before tumour screening"
                     : decision.hold() == TriageDecision.Hold.CLINICIAN_DECISION ? "planned tumour screening, its imaging held for a clinician's decision"
-                    : "opened tumour screening on the oncology worklist") + ". " + decision.explanation();
+                    : "opened tumour screening on the oncology worklist") + ". " + decision.explanation() + asked.stream()
+                    .filter(a -> a.request() != null).map(a -> " A clinician is asked: " + a.request().kind().display() + ".")
+                    .collect(java.util.stream.Collectors.joining());
             case ROUND_OVERDUE -> "Screening round " + event.round().round() + " of " + decision.plan().size()
                     + " (CT thorax) is overdue: its window ended on " + event.round().dueTo() + " and the round is not "
                     + "completed. Its Task's priority was raised on the oncology worklist.";

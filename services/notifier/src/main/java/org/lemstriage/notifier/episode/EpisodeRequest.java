@@ -18,7 +18,10 @@ public final class EpisodeRequest {
     private EpisodeRequest() {
     }
 
-    /** As the decision wants it; for the one the EHR holds ({@code existing}, or null), with its id, authoredOn and intent. */
+    /**
+     * As the decision wants it; for the one the EHR holds ({@code existing}, or null), with its id, authoredOn and intent,
+     * and the performer the team named (who is responsible for the episode: its clinicians' messages go to them too).
+     */
     public static ServiceRequest of(Decided decided, ServiceRequest existing) {
         TriageDecision decision = decided.decision();
         ServiceRequest sr = new ServiceRequest();
@@ -37,6 +40,7 @@ public final class EpisodeRequest {
         if (existing != null) {
             sr.setId(existing.getIdElement().getIdPart());
             sr.setAuthoredOnElement(existing.getAuthoredOnElement());
+            sr.setPerformer(existing.getPerformer());
             if (decision.closure() != null) {
                 sr.setIntent(existing.getIntent()); // a proposal that closes stays a proposal, now revoked
             }

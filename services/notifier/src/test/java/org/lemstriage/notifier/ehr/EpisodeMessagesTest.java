@@ -115,12 +115,13 @@ class EpisodeMessagesTest {
                 Decisions.request("imaging/child", ClinicianRequest.Kind.IMAGING_DECISION, null, null));
         Bundle tx = transactions.build(held, clinician(DR)).orElseThrow();
         assertThat(tx.getEntry()).noneMatch(e -> e.getResource() instanceof CommunicationRequest);
-        assertThat(messages(tx)).extracting(c -> c.getIdentifierFirstRep().getValue())
-                .containsExactly("ep-h/notice/opened", "ep-h/notice/review/imaging/child");
-        Communication asked = messages(tx).get(1);
-        assertThat(asked.getAbout()).extracting(Reference::getReference)
+        // One message at the opening, naming the question asked with it and linking its Task
+        assertThat(messages(tx)).extracting(c -> c.getIdentifierFirstRep().getValue()).containsExactly("ep-h/notice/opened");
+        Communication opened = messages(tx).get(0);
+        assertThat(opened.getAbout()).extracting(Reference::getReference)
                 .contains(fullUrlOf(tx, EhrIdentifiers.request("ep-h", "imaging/child")));
-        assertThat(asked.getPayloadFirstRep().getContentStringType().getValue()).contains("Decide on tumour-screening imaging");
+        assertThat(opened.getPayloadFirstRep().getContentStringType().getValue())
+                .contains("imaging held for a clinician's decision", "A clinician is asked: Decide on tumour-screening imaging");
         // Even a round the classifier says is due (released before the hold) reminds nobody while the plan is held
         TriageDecision heldDue = Decisions.asking(Decisions.progressed(open, 2, RoundState.DUE, RoundState.DUE), 2, Action.UPDATE,
                 null, Decisions.request("imaging/child", ClinicianRequest.Kind.IMAGING_DECISION, null, null));
@@ -137,8 +138,10 @@ class EpisodeMessagesTest {
     void eachClinicianEventIsOneCommunicationToWhoOrderedAndWhoIsResponsible() {
         TriageDecision open = Decisions.orderedBy(Decisions.decision("ep-c", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2), DR);
         HeldEpisode written = stored(transactions.build(open, clinician(DR)).orElseThrow(), clinician(DR));
-        // The team names the clinician responsible for the episode
+        // The team names the clinician responsible for the episode; lems-triage's later writes keep it
         written.serviceRequest().addPerformer(new Reference("PractitionerRole/onc-1"));
+        assertThat(((ServiceRequest) transactions.build(Decisions.petOrdered(open, 2, 1), written).orElseThrow().getEntryFirstRep()
+                .getResource()).getPerformer()).extracting(Reference::getReference).containsExactly("PractitionerRole/onc-1");
 
         Bundle pet = transactions.build(Decisions.petOrdered(open, 2, 1), written).orElseThrow();
         Communication petMessage = messages(pet).get(0);

@@ -10,7 +10,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.lemstriage.ehrclient.EhrFailure;
 import org.lemstriage.readside.ehr.EpisodeTasks;
+import org.lemstriage.readside.yield.YieldReports;
 import org.lemstriage.readside.store.QualityFigures;
 
 import java.sql.SQLException;
@@ -25,7 +28,8 @@ import java.util.Objects;
 
 /**
  * Quality over the last 26 weeks, as charts: positives per week, decision to Task written, Task written to round
- * completed (Task status in the EHR), overdue rounds, decisions by tier. Counts only: no patient is named.
+ * completed (Task status in the EHR), overdue rounds, decisions by tier; and the yield of every episode so far (the
+ * yield Measure's report, as a chart, a table and CSV). Counts only: no patient is named.
  */
 @Path("/console/quality")
 @Blocking
@@ -42,16 +46,19 @@ public class QualityPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance quality(ConsoleUser user, List<Chart> charts, String since);
+        static native TemplateInstance quality(ConsoleUser user, List<Chart> charts, String since, YieldView yield,
+                                               Chart yieldChart, String yieldUnavailable);
     }
 
     private final QualityFigures figures;
     private final EpisodeTasks tasks;
+    private final YieldReports yields;
     private final SecurityIdentity identity;
 
-    public QualityPage(QualityFigures figures, EpisodeTasks tasks, SecurityIdentity identity) {
+    public QualityPage(QualityFigures figures, EpisodeTasks tasks, YieldReports yields, SecurityIdentity identity) {
         this.figures = figures;
         this.tasks = tasks;
+        this.yields = yields;
         this.identity = identity;
     }
 
@@ -75,7 +82,28 @@ public class QualityPage {
                 weekly(figures.overdueEpisodesPerWeek(since, until), since, until)));
         charts.add(chart("tiers", "Decisions by tier", "Decisions in the last " + WEEKS + " weeks by tier.", "",
                 figures.decisionsByTier(since).entrySet().stream().map(e -> new SvgChart.Bar(e.getKey(), e.getValue())).toList()));
-        return Templates.quality(ConsoleUser.of(identity), charts, since.toString().substring(0, 10));
+        YieldView yield = null;
+        Chart yieldChart = null;
+        String unavailable = null;
+        try {
+            yield = YieldView.of(yields.report(null, null));
+            yieldChart = chart("yield", "Small-cell lung cancers found, by DELTA-P score", "The share of screening episodes "
+                    + "that found a small-cell lung cancer, per DELTA-P score; the table gives Maddison 2020's rate beside it.",
+                    "%", yield.byScore().stream().map(r -> new SvgChart.Bar(r.stratum(), r.episodes() == 0 ? 0
+                            : 100.0 * r.sclc() / r.episodes())).toList());
+        } catch (EhrFailure e) {
+            unavailable = "the EHR did not answer (" + e.summary() + ")";
+        }
+        return Templates.quality(ConsoleUser.of(identity), charts, since.toString().substring(0, 10), yield, yieldChart, unavailable);
+    }
+
+    /** The yield MeasureReport of every episode so far, as CSV: group, stratifier, stratum, population, count, score, expected. */
+    @GET
+    @Path("yield.csv")
+    @Produces("text/csv")
+    public Response yieldCsv() throws SQLException {
+        return Response.ok(YieldView.csv(yields.report(null, null)))
+                .header("Content-Disposition", "attachment; filename=\"lems-triage-yield.csv\"").build();
     }
 
     private static Chart chart(String id, String heading, String note, String unit, List<SvgChart.Bar> bars) {

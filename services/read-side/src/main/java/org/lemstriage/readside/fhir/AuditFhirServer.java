@@ -8,7 +8,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.lemstriage.model.fhir.Fhir;
 
 /**
- * The FHIR R4 read API of the audit store, HAPI FHIR's plain server under /fhir: AuditEvent read and search, JSON
+ * The FHIR R4 read API of the audit store, HAPI FHIR's plain server under /fhir: AuditEvent read and search, the yield
+ * Measure and its {@code $evaluate-measure} ({@link MeasureProvider}), JSON
  * by default (XML on request), errors as OperationOutcomes, 50 a page unless {@code _count} asks for up to 500
  * ({@link PageLimits}). It does not name itself in an {@code X-Powered-By} header.
  */
@@ -18,6 +19,8 @@ public class AuditFhirServer extends RestfulServer {
     AuditEventProvider auditEvents;
     @Inject
     PatientReadAudit readAudit;
+    @Inject
+    MeasureProvider measures;
 
     public AuditFhirServer() {
         super(Fhir.r4());
@@ -30,6 +33,7 @@ public class AuditFhirServer extends RestfulServer {
         setMaximumPageSize(AuditEventProvider.MAXIMUM_PAGE);
         registerInterceptor(new PageLimits(AuditEventProvider.MAXIMUM_PAGE));
         registerProvider(auditEvents);
+        registerProvider(measures);
         registerInterceptor(readAudit);
         registerInterceptor(new FailureLog());
     }

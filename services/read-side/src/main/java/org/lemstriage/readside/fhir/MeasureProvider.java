@@ -1,0 +1,68 @@
+package org.lemstriage.readside.fhir;
+
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Measure;
+import org.hl7.fhir.r4.model.MeasureReport;
+import org.lemstriage.ehrclient.EhrFailure;
+import org.lemstriage.readside.yield.YieldMeasure;
+import org.lemstriage.readside.yield.YieldReports;
+
+import java.sql.SQLException;
+import java.time.ZoneOffset;
+
+/**
+ * {@code GET /fhir/Measure/lems-triage-yield}: the yield Measure; {@code GET /fhir/Measure/lems-triage-yield/$evaluate-measure
+ * ?periodStart=&periodEnd=} (dates, both optional): its MeasureReport over the episodes opened in the period. Counts
+ * only; 503 when the EHR, which holds what was done, does not answer.
+ */
+@ApplicationScoped
+public class MeasureProvider implements IResourceProvider {
+    private final YieldReports reports;
+
+    public MeasureProvider(YieldReports reports) {
+        this.reports = reports;
+    }
+
+    @Override
+    public Class<? extends IBaseResource> getResourceType() {
+        return Measure.class;
+    }
+
+    @Read
+    public Measure read(@IdParam IdType id) {
+        known(id);
+        return reports.measure().measure();
+    }
+
+    @Operation(name = "$evaluate-measure", idempotent = true)
+    public MeasureReport evaluate(@IdParam IdType id, @OperationParam(name = "periodStart") DateType start,
+                                  @OperationParam(name = "periodEnd") DateType end) throws SQLException {
+        known(id);
+        try {
+            return reports.report(start == null ? null : start.getValue().toInstant().atZone(ZoneOffset.UTC).toLocalDate(),
+                    end == null ? null : end.getValue().toInstant().atZone(ZoneOffset.UTC).toLocalDate());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage());
+        } catch (EhrFailure e) {
+            throw new UnclassifiedServerFailureException(503, "the EHR did not answer (" + e.summary() + "): the yield "
+                    + "needs what it holds; try again");
+        }
+    }
+
+    private static void known(IdType id) {
+        if (!YieldMeasure.ID.equals(id.getIdPart())) {
+            throw new ResourceNotFoundException("Measure/" + id.getIdPart() + " is not known here; Measure/" + YieldMeasure.ID + " is");
+        }
+    }
+}
