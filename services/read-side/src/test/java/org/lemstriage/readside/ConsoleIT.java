@@ -8,6 +8,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.CommunicationRequest;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
@@ -104,6 +107,29 @@ class ConsoleIT {
         // The episode's round 1 Task as the notifier writes it, still requested; and a round completed 10 days after written
         IGenericClient ehr = Fhir.r4().newRestfulGenericClient(EhrSandboxes.shared().baseUrl());
         ehr.create().resource(task(OVERDUE_EPISODE, 1, Task.TaskStatus.REQUESTED, Instant.now())).execute();
+        // What the notifier wrote beside it: the episode's ServiceRequest, round 1's CT order, the patient's reminder
+        // and the clinicians' message about the overdue round
+        ServiceRequest episode = new ServiceRequest().setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE)
+                .setIntent(ServiceRequest.ServiceRequestIntent.ORDER).setSubject(new Reference("Patient/lt-p001"));
+        episode.addIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(OVERDUE_EPISODE));
+        String episodeRequest = "ServiceRequest/" + ehr.create().resource(episode).execute().getId().getIdPart();
+        ServiceRequest ct = new ServiceRequest().setStatus(ServiceRequest.ServiceRequestStatus.ACTIVE)
+                .setIntent(ServiceRequest.ServiceRequestIntent.ORDER).setSubject(new Reference("Patient/lt-p001"))
+                .setCode(new CodeableConcept().setText("CT thorax")).setAuthoredOn(Date.from(overdue.decidedAt()));
+        ct.addIdentifier(new Identifier().setSystem(EhrIdentifiers.ORDER).setValue(EhrIdentifiers.ctOrder(OVERDUE_EPISODE, 1)));
+        ct.setRequisition(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(OVERDUE_EPISODE));
+        ehr.create().resource(ct).execute();
+        CommunicationRequest reminder = new CommunicationRequest().setStatus(CommunicationRequest.CommunicationRequestStatus.ACTIVE)
+                .setAuthoredOn(Date.from(overdue.decidedAt()));
+        reminder.setLanguage("es");
+        reminder.addIdentifier(new Identifier().setSystem(EhrIdentifiers.PATIENT_REMINDER)
+                .setValue(EhrIdentifiers.reminder(OVERDUE_EPISODE, 1, "overdue")));
+        reminder.setGroupIdentifier(new Identifier().setSystem(EhrIdentifiers.EPISODE).setValue(OVERDUE_EPISODE));
+        ehr.create().resource(reminder).execute();
+        Communication told = new Communication().setStatus(Communication.CommunicationStatus.COMPLETED).setSent(Date.from(overdue.decidedAt()));
+        told.addIdentifier(new Identifier().setSystem(EhrIdentifiers.NOTICE).setValue(EhrIdentifiers.notice(OVERDUE_EPISODE, "round-1/overdue")));
+        told.addBasedOn(new Reference(episodeRequest));
+        ehr.create().resource(told).execute();
         Task completed = task("console-" + RUN + "-c", 1, Task.TaskStatus.COMPLETED, Instant.now().minus(Duration.ofDays(10)));
         completed.setLastModified(new Date());
         ehr.create().resource(completed).execute();
@@ -151,6 +177,15 @@ class ConsoleIT {
             assertThat(browser.text("article.decision")).contains("P/Q-type VGCC antibody").contains("1.7 nmol/L, POSITIVE")
                     .contains("bulbar involvement").contains("PRESENT").contains("OVERDUE");
             assertThat(browser.texts("table.tasks .task-status")).containsExactly("requested");
+            // One timeline: the result, the decision, the rounds' windows, the order and both messages
+            List<String> marks = browser.driver.findElements(org.openqa.selenium.By.cssSelector("svg.timeline .point title")).stream()
+                    .map(t -> t.getAttribute("textContent")).toList();
+            assertThat(marks).anySatisfy(m -> assertThat(m).startsWith("Results: P/Q-type VGCC antibody POSITIVE"))
+                    .anySatisfy(m -> assertThat(m).startsWith("Decisions: version 1: OPEN, tier HIGH"))
+                    .anySatisfy(m -> assertThat(m).startsWith("Rounds: round 1: CT thorax, 2020-01-01 to 2020-01-12 (overdue, Task requested)"))
+                    .anySatisfy(m -> assertThat(m).startsWith("Orders: CT thorax").endsWith("(active)"))
+                    .anySatisfy(m -> assertThat(m).startsWith("Messages: reminder to the patient: round-1 overdue (es)"))
+                    .anySatisfy(m -> assertThat(m).startsWith("Messages: message to clinicians: round-1/overdue"));
             browser.screenshot("patient");
             assertThat(browser.seriousAccessibilityViolations()).isEmpty();
 
@@ -262,6 +297,15 @@ class ConsoleIT {
         // The notifier wrote the overdue episode's Tasks 3 s after its decision: this week's median is a few seconds
         assertThat(browser.driver.findElement(org.openqa.selenium.By.cssSelector("#chart-to-task svg rect.point:last-of-type title"))
                 .getAttribute("textContent")).matches(".*: [0-9.]+");
+        // The yield: a chart by DELTA-P score, tables by score and by tier, and a CSV that says the same
+        assertThat(browser.chartPoints("#yield")).hasSize(7);
+        assertThat(browser.texts("#yield-by-score tbody tr")).hasSize(8);
+        assertThat(browser.texts("#yield-by-tier tbody tr")).hasSize(4);
+        String episodes = browser.driver.findElement(org.openqa.selenium.By.cssSelector("#yield-by-tier tbody tr:last-child td")).getText();
+        String csv = browser.fetch("/console/quality/yield.csv").replace("\r\n", "\n"); // as the browser hands it over
+        assertThat(csv).startsWith("group,stratifier,stratum,population,count,score,expected\n")
+                .contains("episodes-opened,,all,initial-population," + episodes + ",,\n")
+                .contains("sclc-found,delta-p-score,4,denominator,");
         browser.screenshot("quality");
         assertThat(browser.seriousAccessibilityViolations()).isEmpty();
     }

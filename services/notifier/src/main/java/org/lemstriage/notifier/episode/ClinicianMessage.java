@@ -32,6 +32,7 @@ public record ClinicianMessage(Decided decided, EpisodeEvent event, List<String>
                 "notification", "Notification")));
         message.setPriority(urgent() ? Communication.CommunicationPriority.URGENT : Communication.CommunicationPriority.ROUTINE);
         message.setSubject(decided.patient());
+        message.addBasedOn(decided.episodeRequest()); // the episode's messages are found by it
         message.addAbout(decided.episodeRequest());
         if (event.task() != null) {
             message.addAbout(decided.task(event.task()));
