@@ -73,6 +73,9 @@ public final class ConsoleCheck {
             check(!auditor.texts("code.rule").isEmpty(), "patient: rule ids shown " + auditor.texts("code.rule").stream().distinct().toList());
             List<String> tasks = auditor.texts("table.tasks .task-status");
             check(!tasks.isEmpty(), "patient: Task status read from the EHR " + tasks);
+            List<String> lanes = auditor.driver.findElements(org.openqa.selenium.By.cssSelector("svg.timeline .point title")).stream()
+                    .map(t -> t.getAttribute("textContent")).map(t -> t.substring(0, t.indexOf(':'))).distinct().toList();
+            check(lanes.containsAll(List.of("Results", "Decisions", "Rounds", "Orders", "Messages")), "patient: timeline with " + lanes);
             page(auditor, "patient");
 
             String search = "?patient=" + URLEncoder.encode(patient, StandardCharsets.UTF_8);
@@ -90,6 +93,10 @@ public final class ConsoleCheck {
                 check(!nonZero.isEmpty(), "quality: chart " + chart + ", " + nonZero.size() + " of " + points.size() + " bars above 0, "
                         + "the first " + nonZero.stream().limit(2).toList());
             }
+            List<String> yield = auditor.texts("#yield-by-tier tbody tr:last-child td");
+            check(!yield.isEmpty() && !"0".equals(yield.get(0)) && auditor.fetch("/console/quality/yield.csv").startsWith("group,stratifier"),
+                    "quality: yield of " + (yield.isEmpty() ? "no" : yield.get(0)) + " episodes, " + (yield.size() > 1 ? yield.get(1) : "?")
+                            + " rounds released, by tier and DELTA-P score, and as CSV");
             page(auditor, "quality");
 
             opened(auditor, "/console/pipeline");

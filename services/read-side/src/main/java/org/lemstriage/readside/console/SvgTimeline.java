@@ -57,8 +57,8 @@ public final class SvgTimeline {
         for (int t = 0; t <= 4; t++) {
             Instant tick = from.plusMillis((long) (Duration.between(from, to).toMillis() * (t / 4.0)));
             double x = LEFT + t * plot / 4;
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", x, axis + 18,
-                    tick.atZone(ZoneOffset.UTC).toLocalDate()));
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>", x, axis + 18,
+                    t == 0 ? "start" : t == 4 ? "end" : "middle", tick.atZone(ZoneOffset.UTC).toLocalDate()));
         }
         for (Mark mark : marks) {
             int lane = lanes.indexOf(mark.lane());
