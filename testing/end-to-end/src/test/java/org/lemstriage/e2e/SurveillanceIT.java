@@ -75,7 +75,11 @@ class SurveillanceIT {
             assertThat(message.getPayloadFirstRep().getContentStringType().getValue()).contains("tumour", condition);
             assertThat(message.getAbout()).extracting(r -> r.getReferenceElement().getIdPart()).contains(closing.getIdElement().getIdPart());
         });
-        assertThat(pipeline.reminders(patient).keySet()).singleElement().satisfies(id -> assertThat(id).endsWith("/round-1/reminder/released"));
+        assertThat(pipeline.reminders(patient).values()).singleElement().satisfies(reminder -> {
+            assertThat(reminder.getIdentifierFirstRep().getValue()).endsWith("/round-1/reminder/released");
+            assertThat(reminder.getStatus()).as("not sent by the portal: revoked when the screening ended")
+                    .isEqualTo(CommunicationRequest.CommunicationRequestStatus.REVOKED);
+        });
     }
 
     @Test

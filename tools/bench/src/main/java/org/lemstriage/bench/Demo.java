@@ -8,6 +8,8 @@ import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.MeasureReport;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Task;
 import org.lemstriage.model.event.EventJson;
 import org.lemstriage.model.fhir.EhrIdentifiers;
@@ -45,6 +47,8 @@ public final class Demo {
     private final Path cohort;
     private final IGenericClient ehr;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Whether the surveillance walk ran (on a fresh stack): the yield it fixes is checked then only. */
+    private boolean walked;
 
     private Demo(Stack stack) {
         this.stack = stack;
@@ -58,7 +62,7 @@ public final class Demo {
         LIBRARIES.setLevel(java.util.logging.Level.WARNING);
         Demo demo = new Demo(Stack.fromEnvironment());
         System.exit(demo.cohort() && demo.v2() && demo.surveillance() && demo.auditTrail("Patient/lt-p001")
-                && demo.cdsCard("Patient/lt-p001") ? 0 : 1);
+                && demo.yieldReport() && demo.cdsCard("Patient/lt-p001") ? 0 : 1);
     }
 
     /** One row of the cohort's manifest: a result, its patient, and what must become of it (task, ask or none). */
@@ -170,7 +174,10 @@ public final class Demo {
 
     /** The surveillance's lifecycle: overdue (lt-p003), tumour recorded (lt-p007), round released (lt-p001), completed (lt-p005). */
     private boolean surveillance() throws Exception {
-        if (!new SurveillanceWalk(stack.ehr(), stack.classifier()).walk("Patient/lt-p003", "Patient/lt-p007", "Patient/lt-p001", "Patient/lt-p005")) {
+        SurveillanceWalk walk = new SurveillanceWalk(stack.ehr(), stack.classifier());
+        boolean ok = walk.walk("Patient/lt-p003", "Patient/lt-p007", "Patient/lt-p001", "Patient/lt-p005");
+        walked = walk.walked();
+        if (!ok) {
             say("the surveillance did not run as ruleset 3.0 says");
             return false;
         }
@@ -206,6 +213,38 @@ public final class Demo {
         say("  curl -H \"Authorization: Bearer $(deploy/local/stack staff-token)\" '" + base + "/AuditEvent?patient=" + patient + "&action=C,U&_count=1'");
         say("  login (Keycloak, " + stack.local().settings().realmUrl() + "): demo-auditor / demo-auditor (role auditor), demo-worklist / demo-worklist");
         return true;
+    }
+
+    /**
+     * The yield Measure's report over the demo (an auditor's {@code $evaluate-measure}), and the figures the surveillance
+     * walk fixes: one small-cell lung cancer (lt-p007), one surveillance completed (lt-p005), no other tumour, one PET
+     * ordered but not done (lt-p001), and lt-p003's round 1 overdue among the overdue rounds.
+     */
+    private boolean yieldReport() throws Exception {
+        if (!walked) {
+            return true;
+        }
+        FhirContext fhir = FhirContext.forR4();
+        fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        IGenericClient readSide = fhir.newRestfulGenericClient(stack.local().settings().serviceUrl("read-side") + "/fhir");
+        readSide.registerInterceptor(new BearerTokenAuthInterceptor(stack.local().staffToken("demo-auditor")));
+        MeasureReport report = readSide.operation().onInstance("Measure/lems-triage-yield").named("$evaluate-measure")
+                .withNoParameters(Parameters.class).returnResourceType(MeasureReport.class).execute();
+        Map<String, Integer> counts = new TreeMap<>();
+        report.getGroup().forEach(g -> counts.put(g.getCode().getCodingFirstRep().getCode(), g.getPopulationFirstRep().getCount()));
+        say("");
+        say("yield (Measure lems-triage-yield, $evaluate-measure): " + counts.get("episodes-opened") + " screening episodes, "
+                + counts.get("rounds-released") + " rounds released, " + counts.get("rounds-completed") + " completed, "
+                + counts.get("rounds-overdue") + " overdue, " + counts.get("ct-done") + " CT and " + counts.get("pet-done")
+                + " PET done, " + counts.get("tumours-sclc") + " small-cell lung cancer, " + counts.get("surveillance-complete")
+                + " surveillance completed; also on the console's Quality page and as CSV");
+        boolean as = counts.get("tumours-sclc") == 1 && counts.get("surveillance-complete") == 1 && counts.get("tumours-other") == 0
+                && counts.get("pet-done") == 0 && counts.get("rounds-overdue") >= 1;
+        if (!as) {
+            say("the yield is not what the surveillance walk made it: one SCLC, one surveillance complete, no other tumour, "
+                    + "no PET done, an overdue round");
+        }
+        return as;
     }
 
     /** CDS Hooks patient-view for the patient, as the EHR calls it when a clinician opens the chart. */

@@ -52,6 +52,13 @@ public final class SurveillanceWalk {
         System.exit(ok ? 0 : 1);
     }
 
+    private boolean walked;
+
+    /** Whether the walk ran (it is skipped on a stack whose patients are past their first round). */
+    boolean walked() {
+        return walked;
+    }
+
     boolean walk(String overdue, String tumour, String released, String completed) throws Exception {
         if (status(classifier + "/test/clock") != 200) {
             say("surveillance walk skipped: the classifier's clock is not adjustable (start the stack with `demo` on a fresh run)");
@@ -63,6 +70,7 @@ public final class SurveillanceWalk {
                 return true;
             }
         }
+        walked = true;
         say("surveillance, followed in seconds (the classifier's clock moved forward; the oncology team played on the EHR):");
         complete(requested(tumour).get(0));
         Task releasedRound1 = requested(released).get(0);

@@ -5,6 +5,7 @@ import org.lemstriage.model.fhir.EhrIdentifiers;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.CommunicationRequest;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
@@ -63,6 +64,14 @@ public class EpisodeReader {
                 ? ehr.start(() -> orderers(decision)) : null;
         // A request's Task is the clinician's it names only when the EHR holds that clinician
         CompletableFuture<Set<String>> clinicians = ehr.start(() -> clinicians(decision));
+        // An episode that ends or is withdrawn revokes the reminders the portal has not sent yet
+        boolean ends = decision.action() == TriageDecision.Action.CLOSE || decision.action() == TriageDecision.Action.RETRACT;
+        CompletableFuture<List<CommunicationRequest>> reminders = ends ? ehr.start(() -> ehr.searchAll("search reminders of "
+                + decision.episodeId(), CommunicationRequest.class, c -> c.search().forResource(CommunicationRequest.class)
+                .cacheControl(EhrClient.FRESH).where(CommunicationRequest.GROUP_IDENTIFIER.exactly()
+                        .systemAndCode(EhrIdentifiers.EPISODE, decision.episodeId()))
+                .and(CommunicationRequest.STATUS.exactly().code(CommunicationRequest.CommunicationRequestStatus.ACTIVE.toCode()))
+                .returnBundle(Bundle.class).execute())) : null;
         Episode episode = episode(decision);
         Set<String> observations = EhrClient.result(held);
         if (patient != null) {
@@ -70,7 +79,7 @@ public class EpisodeReader {
         }
         List<String> toTell = orderers == null ? null : EhrClient.result(orderers);
         return new HeldEpisode(episode.serviceRequest(), episode.tasks(), observations, toTell, episode.orders(),
-                EhrClient.result(clinicians), PatientContact.UNREAD);
+                EhrClient.result(clinicians), PatientContact.UNREAD, reminders == null ? List.of() : EhrClient.result(reminders));
     }
 
     /**
@@ -101,12 +110,20 @@ public class EpisodeReader {
                         .where(Consent.PATIENT.hasId("Patient/" + id))
                         .and(Consent.STATUS.exactly().code(Consent.ConsentState.ACTIVE.toCode()))
                         .returnBundle(Bundle.class).execute());
-        List<String> languages = EhrClient.result(patient).map(p -> p.getCommunication().stream()
+        Optional<Patient> held = EhrClient.result(patient);
+        List<String> languages = held.map(p -> p.getCommunication().stream()
                 .sorted(Comparator.comparing(c -> !c.getPreferred()))
                 .flatMap(c -> c.getLanguage().getCoding().stream()).map(Coding::getCode).filter(Objects::nonNull).toList())
                 .orElse(List.of());
+        boolean reachable = held.map(EpisodeReader::reachable).orElse(true);
         return new PatientContact(languages, consents.stream().filter(EpisodeReader::declinesReminders).findFirst()
-                .map(c -> "Consent/" + c.getIdElement().getIdPart()).orElse(null));
+                .map(c -> "Consent/" + c.getIdElement().getIdPart()).orElse(null), reachable);
+    }
+
+    /** Not recorded as deceased (a date, or true) nor as not active. */
+    private static boolean reachable(Patient patient) {
+        boolean deceased = patient.hasDeceased() && !(patient.getDeceased() instanceof org.hl7.fhir.r4.model.BooleanType b && !b.booleanValue());
+        return !deceased && !(patient.hasActive() && !patient.getActive());
     }
 
     private static boolean declinesReminders(Consent consent) {

@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CommunicationRequest;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -115,6 +116,15 @@ public class EpisodeTransaction {
                 update(tx, url, withdrawn, leftover);
                 targets.add(new Reference(url));
             });
+        }
+        if (decision.action() == Action.RETRACT || decision.closure() != null) {
+            for (CommunicationRequest reminder : held.reminders()) {
+                PatientReminders.revoked(reminder).ifPresent(revoked -> {
+                    String url = EntryUrls.of("reminder", reminder.getIdentifierFirstRep().getValue());
+                    update(tx, url, revoked, reminder);
+                    targets.add(new Reference(url));
+                });
+            }
         }
         List<String> withheld = tell(tx, decided, events, targets);
         // A resent transaction rewrites the Provenance, never adds one

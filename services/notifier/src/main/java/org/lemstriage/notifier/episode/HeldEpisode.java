@@ -1,5 +1,6 @@
 package org.lemstriage.notifier.episode;
 
+import org.hl7.fhir.r4.model.CommunicationRequest;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
@@ -22,18 +23,20 @@ import java.util.Set;
  * @param orders         the rounds' CT and PET orders (the episode is their requisition)
  * @param clinicians     which clinicians the decision's requests name the EHR holds: a Task is theirs only then
  * @param patient        how the patient is reminded, {@link PatientContact#UNREAD} when there is nothing to remind
+ * @param reminders      the patient's reminders of the episode, read for a decision that ends or withdraws it only
  */
 public record HeldEpisode(ServiceRequest serviceRequest, List<Task> tasks, Set<String> observations, List<String> orderers,
-                          List<ServiceRequest> orders, Set<String> clinicians, PatientContact patient) {
+                          List<ServiceRequest> orders, Set<String> clinicians, PatientContact patient,
+                          List<CommunicationRequest> reminders) {
 
     /** This episode as read again after a write: what the first read found of the results and people stands. */
     public HeldEpisode readAgain(ServiceRequest serviceRequest, List<Task> tasks, List<ServiceRequest> orders) {
-        return new HeldEpisode(serviceRequest, tasks, observations, orderers, orders, clinicians, patient);
+        return new HeldEpisode(serviceRequest, tasks, observations, orderers, orders, clinicians, patient, reminders);
     }
 
     /** With whom to tell what the decision changes. */
     public HeldEpisode withPeople(List<String> readOrderers, PatientContact readPatient) {
-        return new HeldEpisode(serviceRequest, tasks, observations, readOrderers, orders, clinicians, readPatient);
+        return new HeldEpisode(serviceRequest, tasks, observations, readOrderers, orders, clinicians, readPatient, reminders);
     }
 
     /**

@@ -7,8 +7,9 @@ import java.util.List;
  *
  * @param languages  the languages of {@code Patient.communication}, the preferred first (BCP 47 codes as given)
  * @param optedOutBy the Consent by which the patient declined reminders ({@code Consent/<id>}), or null
+ * @param reachable  false when the Patient is recorded as deceased or not active: nobody is reminded then
  */
-public record PatientContact(List<String> languages, String optedOutBy) {
+public record PatientContact(List<String> languages, String optedOutBy, boolean reachable) {
     /** Not read: the decision reminds the patient of nothing. */
-    public static final PatientContact UNREAD = new PatientContact(List.of(), null);
+    public static final PatientContact UNREAD = new PatientContact(List.of(), null, true);
 }

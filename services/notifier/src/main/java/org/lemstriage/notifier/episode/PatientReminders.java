@@ -16,7 +16,8 @@ import java.util.Optional;
  * lems-triage does not reach the patient itself; it asks the EHR's patient portal (the medium) to send the message,
  * and what the portal sent is its Communication, based on this request. One per round and event, in the patient's
  * language where there is a text for it ({@link ReminderTexts}); none while the plan is held for a clinician's
- * decision, and none to a patient who declined reminders.
+ * decision, none to a patient who declined reminders or is recorded as deceased or not active. Those not yet sent
+ * are revoked when the episode ends or is withdrawn ({@link #revoked}).
  *
  * @param medium HL7 v3 ParticipationMode code of the portal's messages ({@code ONLINEWRIT}: online written)
  */
@@ -35,8 +36,17 @@ public record PatientReminders(boolean enabled, String medium, ReminderTexts tex
         if (decision.closure() != null || decision.action() == TriageDecision.Action.RETRACT) {
             return Optional.of("the episode is closed or withdrawn");
         }
-        String consent = decided.held().patient().optedOutBy();
-        return consent == null ? Optional.empty() : Optional.of("the patient declined reminders (" + consent + ")");
+        PatientContact patient = decided.held().patient();
+        if (!patient.reachable()) {
+            return Optional.of("the patient is recorded as deceased or not active");
+        }
+        return patient.optedOutBy() == null ? Optional.empty() : Optional.of("the patient declined reminders (" + patient.optedOutBy() + ")");
+    }
+
+    /** A reminder the portal has not sent yet (active), revoked: the episode it reminds of ended or was withdrawn. */
+    public static Optional<CommunicationRequest> revoked(CommunicationRequest held) {
+        return held.getStatus() == CommunicationRequest.CommunicationRequestStatus.ACTIVE
+                ? Optional.of(held.copy().setStatus(CommunicationRequest.CommunicationRequestStatus.REVOKED)) : Optional.empty();
     }
 
     public String identifier(Decided decided, EpisodeEvent event) {

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * One referral to stop smoking per screening episode whose patient smoked at diagnosis (DELTA-P item T, as the
  * classifier read it from the EHR): smoking is the main risk of the small-cell lung cancer the screening looks for, and
  * the seed texts tell these patients to ask about quitting. An active order of the episode (its requisition), written
- * once and then the clinic's: lems-triage never changes it, and withdraws it only with the episode (RETRACT).
+ * once and then the clinic's: lems-triage never changes or withdraws it, even when the episode is withdrawn.
  */
 final class SmokingCessationReferral implements PlannedResource {
     /**

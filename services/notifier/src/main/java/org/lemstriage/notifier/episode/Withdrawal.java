@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * A Task or order the EHR holds that the decision no longer wants (rounds dropped from the plan; everything open on
- * RETRACT and CLOSE; the smoking-cessation referral on RETRACT only), withdrawn with the reason: an open Task cancelled ({@link EpisodeTask#withdrawn}), an order
+ * RETRACT and CLOSE; never the smoking-cessation referral), withdrawn with the reason: an open Task cancelled ({@link EpisodeTask#withdrawn}), an order
  * revoked ({@link RoundOrder#withdrawn}).
  */
 public final class Withdrawal {
@@ -25,8 +25,8 @@ public final class Withdrawal {
             return EpisodeTask.withdrawn(task, reason);
         }
         ServiceRequest order = (ServiceRequest) held;
-        if (SmokingCessationReferral.is(order) && decision.action() != TriageDecision.Action.RETRACT) {
-            return Optional.empty(); // the clinic's once written: withdrawn only with the episode
+        if (SmokingCessationReferral.is(order)) {
+            return Optional.empty(); // the clinic's once written: stopping smoking is no less indicated if the episode goes
         }
         Task.TaskStatus roundTask = EhrIdentifiers.roundOf(order.getIdentifierFirstRep().getValue()).map(roundTasks::get).orElse(null);
         return RoundOrder.withdrawn(order, reason, roundTask);

@@ -92,7 +92,17 @@ final class EpisodeFixtures {
         List<ServiceRequest> orders = byId.values().stream().filter(r -> r instanceof ServiceRequest s && s.getRequisition().hasValue())
                 .map(r -> (ServiceRequest) r).toList();
         List<Task> tasks = byId.values().stream().filter(r -> r instanceof Task).map(r -> (Task) r).toList();
-        return new HeldEpisode(sr, tasks, IN_EHR, before.orderers(), orders, Set.of(), before.patient());
+        // The reminders the EHR holds after the transaction, as read for a decision that ends the episode
+        List<CommunicationRequest> reminders = new ArrayList<>(before.reminders());
+        for (var entry : tx.getEntry()) {
+            if (entry.getResource() instanceof CommunicationRequest r && entry.getRequest().getMethod() == Bundle.HTTPVerb.POST) {
+                CommunicationRequest stored = r.copy();
+                stored.setId(new IdType("CommunicationRequest/r" + (reminders.size() + 1)));
+                stored.getMeta().setVersionId("1");
+                reminders.add(stored);
+            }
+        }
+        return new HeldEpisode(sr, tasks, IN_EHR, before.orderers(), orders, Set.of(), before.patient(), reminders);
     }
 
     static List<SingleValidationMessage> errors(org.hl7.fhir.instance.model.api.IBaseResource resource) {
@@ -107,6 +117,6 @@ final class EpisodeFixtures {
 
     /** Nothing written yet for the episode. */
     static HeldEpisode none(Set<String> observations, List<String> orderers, Set<String> clinicians) {
-        return new HeldEpisode(null, List.of(), observations, orderers, List.of(), clinicians, PatientContact.UNREAD);
+        return new HeldEpisode(null, List.of(), observations, orderers, List.of(), clinicians, PatientContact.UNREAD, List.of());
     }
 }

@@ -108,6 +108,33 @@ class EpisodeMessagesTest {
     }
 
     @Test
+    void aPatientRecordedAsDeceasedIsRemindedOfNothing() {
+        TriageDecision open = Decisions.decision("ep-d", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2);
+        HeldEpisode deceased = none(IN_EHR, List.of(), Set.of()).withPeople(List.of(), new PatientContact(List.of("en"), null, false));
+        EpisodeTransaction.Composed composed = transactions.compose(open, deceased).orElseThrow();
+        assertThat(composed.transaction().getEntry()).noneMatch(e -> e.getResource() instanceof CommunicationRequest);
+        assertThat(composed.withheld()).anySatisfy(w -> assertThat(w).contains("deceased or not active"));
+    }
+
+    @Test
+    void anEpisodeThatEndsRevokesTheRemindersThePortalHasNotSentAndLeavesTheSentOnes() {
+        TriageDecision open = Decisions.decision("ep-r", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2);
+        HeldEpisode written = stored(transactions.build(Decisions.progressed(open, 1, RoundState.DUE, RoundState.DUE),
+                patient(List.of(), null)).orElseThrow(), patient(List.of(), null));
+        assertThat(written.reminders()).hasSize(2);
+        written.reminders().get(0).setStatus(CommunicationRequest.CommunicationRequestStatus.COMPLETED); // the portal sent it
+        for (TriageDecision ends : List.of(Decisions.closed(open, 2, "Condition/c1"),
+                Decisions.decision("ep-r", 2, "Patient/p1", Action.RETRACT, Tier.NONE, 0))) {
+            Bundle tx = transactions.build(ends, written).orElseThrow();
+            assertThat(tx.getEntry()).filteredOn(e -> e.getResource() instanceof CommunicationRequest).singleElement().satisfies(e -> {
+                assertThat(e.getRequest().getUrl()).isEqualTo("CommunicationRequest/r2");
+                assertThat(e.getRequest().getIfMatch()).isEqualTo("W/\"1\"");
+                assertThat(((CommunicationRequest) e.getResource()).getStatus()).isEqualTo(CommunicationRequest.CommunicationRequestStatus.REVOKED);
+            });
+        }
+    }
+
+    @Test
     void aPlanHeldForAClinicianRemindsThePatientOfNothingAndAsksTheClinicianOnce() {
         // A child: every round on hold until a clinician decides on imaging
         TriageDecision open = Decisions.orderedBy(Decisions.decision("ep-h", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2), DR);
@@ -187,7 +214,7 @@ class EpisodeMessagesTest {
     }
 
     @Test
-    void aSmokerGetsOneReferralThatOnlyAWithdrawnEpisodeRevokes() {
+    void aSmokerGetsOneReferralThatLemsTriageNeverChangesOrWithdraws() {
         TriageDecision open = Decisions.smoker(Decisions.decision("ep-s", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2));
         Bundle tx = transactions.build(open, none(IN_EHR, List.of(), Set.of())).orElseThrow();
         List<ServiceRequest> referrals = referrals(tx);
@@ -205,10 +232,9 @@ class EpisodeMessagesTest {
                 written).orElseThrow())).isEmpty();
         assertThat(referrals(transactions.build(Decisions.progressed(open, 2, RoundState.DUE, RoundState.DUE), written).orElseThrow())).isEmpty();
         assertThat(transactions.differences(Decisions.progressed(open, 1, RoundState.DUE, RoundState.PLANNED), written)).isEmpty();
-        // Withdrawn with the episode
+        // Not even withdrawn with the episode: stopping smoking is no less indicated
         assertThat(referrals(transactions.build(Decisions.decision("ep-s", 3, "Patient/p1", Action.RETRACT, Tier.NONE, 0),
-                written).orElseThrow())).singleElement().satisfies(r -> assertThat(r.getStatus())
-                .isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED));
+                written).orElseThrow())).isEmpty();
         // A non-smoker gets none
         assertThat(referrals(transactions.build(Decisions.decision("ep-t", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2),
                 none(IN_EHR, List.of(), Set.of())).orElseThrow())).isEmpty();
@@ -223,7 +249,7 @@ class EpisodeMessagesTest {
     }
 
     private static HeldEpisode withPatient(HeldEpisode held, List<String> languages, String optedOutBy) {
-        return held.withPeople(held.orderers(), new PatientContact(languages, optedOutBy));
+        return held.withPeople(held.orderers(), new PatientContact(languages, optedOutBy, true));
     }
 
     private static Bundle.BundleEntryComponent single(Bundle tx, Class<? extends Resource> type) {

@@ -306,12 +306,19 @@ abstract class EpisodeConformance {
         optOut.addCategory(new CodeableConcept(new Coding("http://loinc.org", "59284-0", "Patient Consent")));
         optOut.getProvision().setType(Consent.ConsentProvisionType.DENY)
                 .addClass_(new Coding("http://hl7.org/fhir/resource-types", "CommunicationRequest", null));
-        ehr.create().resource(optOut).execute();
+        String consent = "Consent/" + ehr.create().resource(optOut).execute().getId().getIdPart();
         String episode = UUID.randomUUID().toString();
         TriageDecision open = Decisions.smoker(Decisions.decision(episode, 1, patient, Action.OPEN, Tier.HIGH, 2));
-        sender.send(open);
-        sender.send(open);
-        await(() -> tasksOf(episode), t -> t.size() == 2);
+        try (org.lemstriage.testsupport.TopicProbe audit = org.lemstriage.testsupport.TopicProbe.fromNow(
+                org.lemstriage.testsupport.KafkaBroker.bootstrapServers(), org.lemstriage.model.Topics.TRIAGE_AUDIT)) {
+            sender.send(open);
+            sender.send(open);
+            await(() -> tasksOf(episode), t -> t.size() == 2);
+            // The decision's AuditEvent names the reminder not written, and why
+            var written = audit.awaitRecord(r -> r.value().contains("decision " + open.decisionId()), Duration.ofSeconds(60));
+            assertThat(written.value()).contains("patient reminder " + EhrIdentifiers.reminder(episode, 1, "released")
+                    + " withheld: the patient declined reminders (" + consent + ")");
+        }
         assertThat(episodes.reminders(episode)).as("opted out").isEmpty();
         Map<String, ServiceRequest> orders = episodes.orders(episode);
         assertThat(orders).hasSize(5).containsKey(EhrIdentifiers.smokingCessation(episode));

@@ -52,14 +52,18 @@ public record PatientTimeline(RawString svg, List<SvgTimeline.Mark> marks) {
             marks.add(new SvgTimeline.Mark("Orders", at, null, order.getCode().hasText() ? order.getCode().getText()
                     : order.getIdentifierFirstRep().getValue(), order.getStatus() == null ? "" : order.getStatus().toCode()));
         }
-        for (CommunicationRequest reminder : record.reminders()) {
-            String value = reminder.getIdentifierFirstRep().getValue();
+        for (CommunicationRequest reminder : record.reminders().stream().filter(r -> r.getIdentifier().stream()
+                .anyMatch(i -> EhrIdentifiers.PATIENT_REMINDER.equals(i.getSystem()))).toList()) {
+            String value = reminder.getIdentifier().stream().filter(i -> EhrIdentifiers.PATIENT_REMINDER.equals(i.getSystem()))
+                    .findFirst().orElseThrow().getValue();
             marks.add(new SvgTimeline.Mark("Messages", instant(reminder.getAuthoredOn(), latest), null, "reminder to the patient: "
                     + value.substring(value.indexOf("/round-") + 1).replace("/reminder/", " ") + " (" + reminder.getLanguage() + ")",
                     reminder.getStatus() == null ? "" : reminder.getStatus().toCode()));
         }
-        for (Communication message : record.messages()) {
-            String value = message.getIdentifierFirstRep().getValue();
+        for (Communication message : record.messages().stream().filter(m -> m.getIdentifier().stream()
+                .anyMatch(i -> EhrIdentifiers.NOTICE.equals(i.getSystem()))).toList()) {
+            String value = message.getIdentifier().stream().filter(i -> EhrIdentifiers.NOTICE.equals(i.getSystem()))
+                    .findFirst().orElseThrow().getValue();
             marks.add(new SvgTimeline.Mark("Messages", instant(message.getSent(), latest), null, "message to clinicians: "
                     + value.substring(value.indexOf("/notice/") + "/notice/".length()), message.getStatus() == null ? ""
                     : message.getStatus().toCode()));

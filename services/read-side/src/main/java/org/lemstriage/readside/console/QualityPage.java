@@ -93,6 +93,8 @@ public class QualityPage {
                             : 100.0 * r.sclc() / r.episodes())).toList());
         } catch (EhrFailure e) {
             unavailable = "the EHR did not answer (" + e.summary() + ")";
+        } catch (org.lemstriage.readside.store.EpisodeHistories.TooMany e) {
+            unavailable = e.getMessage();
         }
         return Templates.quality(ConsoleUser.of(identity), charts, since.toString().substring(0, 10), yield, yieldChart, unavailable);
     }

@@ -35,7 +35,7 @@ public final class SvgTimeline {
     public static RawString of(String title, List<String> lanes, List<Mark> marks) {
         int height = TOP + LANE * lanes.size() + AXIS;
         StringBuilder svg = new StringBuilder("<svg class=\"timeline\" role=\"img\" viewBox=\"0 0 " + WIDTH + " " + height
-                + "\" xmlns=\"http://www.w3.org/2000/svg\"><title>" + escape(title) + "</title>");
+                + "\" xmlns=\"http://www.w3.org/2000/svg\"><title>" + SvgChart.escape(title) + "</title>");
         Instant first = marks.stream().map(Mark::start).min(Instant::compareTo).orElse(Instant.now());
         Instant last = marks.stream().map(m -> m.end() != null ? m.end() : m.start()).max(Instant::compareTo).orElse(first);
         Duration span = Duration.between(first, last);
@@ -47,7 +47,7 @@ public final class SvgTimeline {
         for (int i = 0; i < lanes.size(); i++) {
             int y = TOP + i * LANE + LANE / 2;
             svg.append("<text x=\"").append(LEFT - 8).append("\" y=\"").append(y + 4).append("\" text-anchor=\"end\">")
-                    .append(escape(lanes.get(i))).append("</text>");
+                    .append(SvgChart.escape(lanes.get(i))).append("</text>");
             svg.append("<line class=\"lane\" x1=\"").append(LEFT).append("\" y1=\"").append(y).append("\" x2=\"")
                     .append(WIDTH - RIGHT).append("\" y2=\"").append(y).append("\"/>");
         }
@@ -64,7 +64,7 @@ public final class SvgTimeline {
             int lane = lanes.indexOf(mark.lane());
             int y = TOP + lane * LANE + LANE / 2;
             double x = LEFT + Duration.between(from, mark.start()).toMillis() * perMilli;
-            String tooltip = "<title>" + escape(mark.lane() + ": " + mark.what() + ", " + date(mark) + (mark.outcome().isEmpty() ? ""
+            String tooltip = "<title>" + SvgChart.escape(mark.lane() + ": " + mark.what() + ", " + date(mark) + (mark.outcome().isEmpty() ? ""
                     : " (" + mark.outcome() + ")")) + "</title>";
             if (mark.end() != null) {
                 double w = Math.max(3, Duration.between(mark.start(), mark.end()).toMillis() * perMilli);
@@ -87,9 +87,5 @@ public final class SvgTimeline {
     /** An outcome as a CSS class: completed, requested, overdue... (letters and dashes only). */
     private static String css(String outcome) {
         return "outcome-" + outcome.toLowerCase(Locale.ROOT).replaceAll("[^a-z]+", "-");
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -15,11 +15,12 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Measure;
 import org.hl7.fhir.r4.model.MeasureReport;
 import org.lemstriage.ehrclient.EhrFailure;
+import org.lemstriage.readside.store.EpisodeHistories;
 import org.lemstriage.readside.yield.YieldMeasure;
 import org.lemstriage.readside.yield.YieldReports;
 
 import java.sql.SQLException;
-import java.time.ZoneOffset;
+import java.time.LocalDate;
 
 /**
  * {@code GET /fhir/Measure/lems-triage-yield}: the yield Measure; {@code GET /fhir/Measure/lems-triage-yield/$evaluate-measure
@@ -50,9 +51,9 @@ public class MeasureProvider implements IResourceProvider {
                                   @OperationParam(name = "periodEnd") DateType end) throws SQLException {
         known(id);
         try {
-            return reports.report(start == null ? null : start.getValue().toInstant().atZone(ZoneOffset.UTC).toLocalDate(),
-                    end == null ? null : end.getValue().toInstant().atZone(ZoneOffset.UTC).toLocalDate());
-        } catch (IllegalArgumentException e) {
+            return reports.report(start == null ? null : LocalDate.parse(start.getValueAsString()),
+                    end == null ? null : LocalDate.parse(end.getValueAsString()));
+        } catch (IllegalArgumentException | EpisodeHistories.TooMany e) {
             throw new InvalidRequestException(e.getMessage());
         } catch (EhrFailure e) {
             throw new UnclassifiedServerFailureException(503, "the EHR did not answer (" + e.summary() + "): the yield "

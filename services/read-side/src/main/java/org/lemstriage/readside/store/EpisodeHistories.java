@@ -17,7 +17,7 @@ import java.util.Map;
 /** Every decision of the episodes opened in a period (their first decision's time), oldest version first. */
 @ApplicationScoped
 public class EpisodeHistories {
-    /** Bounded: a hospital opens hundreds of episodes a year; past this the yield says it was cut. */
+    /** Bounded: a hospital opens hundreds of episodes a year; past this the yield asks for a shorter period. */
     public static final int LIMIT = 50_000;
     private static final String OPENED_IN = "select decision from triage_decision where episode_id in (select episode_id "
             + "from triage_decision group by episode_id having min(decided_at) >= ? and min(decided_at) < ?) "
@@ -38,11 +38,18 @@ public class EpisodeHistories {
             s.setTimestamp(2, Timestamp.from(to));
             List<TriageDecision> decisions = OpenEpisodes.decisions(s);
             if (decisions.size() > LIMIT) {
-                throw new IllegalStateException("more than " + LIMIT + " decisions in the period: ask for a shorter one");
+                throw new TooMany("more than " + LIMIT + " decisions in the period: ask for a shorter one (periodStart, periodEnd)");
             }
             decisions.forEach(d -> episodes.computeIfAbsent(d.episodeId(), e -> new ArrayList<>()).add(d));
         }
         return episodes;
+    }
+
+    /** More decisions in a period than one report reads. */
+    public static final class TooMany extends RuntimeException {
+        TooMany(String message) {
+            super(message);
+        }
     }
 
     /** The first decision's time, or null when none is stored. */

@@ -7,7 +7,9 @@ import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.lemstriage.ehrclient.EhrClient;
+import org.lemstriage.ehrclient.EhrFailure;
 import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.event.TriageDecision.RoundState;
 import org.lemstriage.model.fhir.EhrIdentifiers;
@@ -34,6 +36,10 @@ public class EpisodeOutcomes {
     static final String CT_CHEST = "24627-2";
     /** SNOMED CT 254632001 |Small cell carcinoma of lung|: the tumour that explains LEMS (ruleset 3.0, code list lemsTumour). */
     static final String SCLC = "254632001";
+    /** A DiagnosticReport in one of these says the study was done. */
+    private static final Set<DiagnosticReport.DiagnosticReportStatus> DONE = Set.of(DiagnosticReport.DiagnosticReportStatus.FINAL,
+            DiagnosticReport.DiagnosticReportStatus.AMENDED, DiagnosticReport.DiagnosticReportStatus.CORRECTED,
+            DiagnosticReport.DiagnosticReportStatus.APPENDED);
 
     private final EhrClient ehr;
 
@@ -84,21 +90,28 @@ public class EpisodeOutcomes {
         int pet = (int) rounds.stream().filter(t -> done(byIdentifier.get(EhrIdentifiers.petOrder(episode,
                 EhrIdentifiers.roundOf(t.getIdentifierFirstRep().getValue()).orElse(0))), reported)).count();
         TriageDecision.Closure closure = latest.closure();
-        EpisodeOutcome.Tumour tumour = closure == null || closure.reason() != TriageDecision.Closure.Reason.TUMOUR_RECORDED
-                ? EpisodeOutcome.Tumour.NONE : tumour(closure.reference());
+        boolean closedOnTumour = closure != null && closure.reason() == TriageDecision.Closure.Reason.TUMOUR_RECORDED;
+        Optional<Condition> condition = closedOnTumour ? condition(closure.reference()) : Optional.empty();
+        EpisodeOutcome.Tumour tumour = !closedOnTumour ? EpisodeOutcome.Tumour.NONE : condition.filter(EpisodeOutcomes::sclc).isPresent()
+                ? EpisodeOutcome.Tumour.SCLC : EpisodeOutcome.Tumour.OTHER;
+        // The day the tumour was recorded in the EHR where it says so, else the day the classifier closed on it
+        java.time.LocalDate recorded = condition.filter(Condition::hasRecordedDate)
+                .map(c -> c.getRecordedDate().toInstant().atZone(ZoneOffset.UTC).toLocalDate()).orElse(closedOnTumour ? closure.date() : null);
         return Optional.of(new EpisodeOutcome(episode, latest.tier(), latest.deltaPScore(), firstPositive(decisions),
-                released.size(), completed, overdue.size(), ct, pet, tumour,
-                tumour == EpisodeOutcome.Tumour.NONE ? null : closure.date(),
+                released.size(), completed, overdue.size(), ct, pet, tumour, recorded,
                 closure != null && closure.reason() == TriageDecision.Closure.Reason.SURVEILLANCE_COMPLETE));
     }
 
-    /** The plan counts from the first positive result: round 1's first day; without rounds, the first decision's day. */
+    /** The plan counts from the first positive result: round 1's first day; without it, the first decision's day. */
     private static java.time.LocalDate firstPositive(List<TriageDecision> decisions) {
-        return decisions.stream().filter(d -> !d.plan().isEmpty()).findFirst().map(d -> d.plan().get(0).dueFrom())
-                .orElse(decisions.get(0).decidedAt().atZone(ZoneOffset.UTC).toLocalDate());
+        return decisions.stream().flatMap(d -> d.plan().stream()).filter(r -> r.round() == 1).findFirst()
+                .map(TriageDecision.ScreeningRound::dueFrom).orElse(decisions.get(0).decidedAt().atZone(ZoneOffset.UTC).toLocalDate());
     }
 
-    /** Which of the orders a DiagnosticReport is based on ({@code ServiceRequest/<id>}). */
+    /**
+     * Which of the orders a DiagnosticReport that says the study was done (final, amended, corrected, appended) is based
+     * on, by the order's id (a reference absolute, relative or versioned).
+     */
     private Set<String> reported(List<ServiceRequest> orders) {
         if (orders.isEmpty()) {
             return Set.of();
@@ -107,22 +120,33 @@ public class EpisodeOutcomes {
         return ehr.searchAll("search reports of orders", DiagnosticReport.class,
                         c -> c.search().forResource(DiagnosticReport.class).cacheControl(EhrClient.FRESH)
                                 .where(DiagnosticReport.BASED_ON.hasAnyOfIds(ids)).returnBundle(Bundle.class).execute())
-                .stream().flatMap(r -> r.getBasedOn().stream()).map(Reference::getReference).collect(Collectors.toSet());
+                .stream().filter(r -> DONE.contains(r.getStatus())).flatMap(r -> r.getBasedOn().stream())
+                .map(Reference::getReferenceElement).filter(id -> "ServiceRequest".equals(id.getResourceType()))
+                .map(IIdType::getIdPart).collect(Collectors.toSet());
     }
 
     private static boolean done(ServiceRequest order, Set<String> reported) {
         return order != null && (order.getStatus() == ServiceRequest.ServiceRequestStatus.COMPLETED
-                || reported.contains("ServiceRequest/" + order.getIdElement().getIdPart()));
+                || reported.contains(order.getIdElement().getIdPart()));
     }
 
-    /** Small-cell lung cancer when the Condition says so; any other cancer (or one the EHR no longer holds) is another. */
-    private EpisodeOutcome.Tumour tumour(String condition) {
-        if (condition == null || !condition.startsWith("Condition/")) {
-            return EpisodeOutcome.Tumour.OTHER;
+    /** The Condition the episode closed on, as the EHR holds it; empty when it holds it no longer (it counts as another tumour). */
+    private Optional<Condition> condition(String reference) {
+        if (reference == null || !reference.startsWith("Condition/")) {
+            return Optional.empty();
         }
-        Condition read = ehr.call("read closing Condition", c -> c.read().resource(Condition.class)
-                .withId(condition.substring("Condition/".length())).execute());
-        return read.getCode().getCoding().stream().anyMatch(c -> "http://snomed.info/sct".equals(c.getSystem()) && SCLC.equals(c.getCode()))
-                ? EpisodeOutcome.Tumour.SCLC : EpisodeOutcome.Tumour.OTHER;
+        try {
+            return Optional.of(ehr.call("read closing Condition", c -> c.read().resource(Condition.class)
+                    .withId(reference.substring("Condition/".length())).execute()));
+        } catch (EhrFailure.Permanent e) {
+            if (e.status() == 404 || e.status() == 410) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static boolean sclc(Condition condition) {
+        return condition.getCode().getCoding().stream().anyMatch(c -> "http://snomed.info/sct".equals(c.getSystem()) && SCLC.equals(c.getCode()));
     }
 }
