@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SCLC    0  12  27  25  30  21  12   127
  * other   1   2   3   2   1   0   0     9
  * </pre>
- * Tier: HIGH for scores 3 to 6 (116 episodes, 88 SCLC, 3 other), INTERMEDIATE for 2 (60, 27, 3), LOW for 0 and 1
+ * Tier: HIGH for scores 3 to 6 and for the first 5 episodes of score 2 (SOX1 positive: HIGH whatever the score; all
+ * 5 SCLC), so 121 episodes, 93 SCLC, 3 other; INTERMEDIATE for the rest of score 2 (55, 22, 3); LOW for 0 and 1
  * (124, 12, 3). An episode with a tumour released and completed one round, its CT and its PET done, the tumour recorded
  * 61 days after the first positive (2.004 months; another cancer: 183 days, 6.012 months). One without a tumour released
  * and completed every round (HIGH 6, else 5) with its CT, no PET, and completed its surveillance; a LOW one had one round
@@ -41,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>rounds released = completed = CT done: 25 x 6 (HIGH without tumour) + 30 x 5 (INTERMEDIATE) + 109 x 5 (LOW) + 136
  *     (one per tumour) = 150 + 150 + 545 + 136 = 981</li>
  * <li>rounds overdue: 109 (LOW without a tumour); PET done: 136; surveillances complete: 25 + 30 + 109 = 164</li>
- * <li>share that found SCLC: 127 / 300 = 0.423; HIGH 88 / 116 = 0.759, INTERMEDIATE 27 / 60 = 0.450, LOW 12 / 124 = 0.097;
+ * <li>rounds released by tier: HIGH 25 x 6 + 96 = 246, INTERMEDIATE 30 x 5 + 25 = 175, LOW 109 x 5 + 15 = 560</li>
+ * <li>share that found SCLC: 127 / 300 = 0.423; HIGH 93 / 121 = 0.769, INTERMEDIATE 22 / 55 = 0.400, LOW 12 / 124 = 0.097;
  *     by score 0, 0.188, 0.450, 0.556, 0.857, 0.875, 1.000</li>
  * <li>months to the tumour: 136 tumours, median 2.004 (127 at 2.004, 9 at 6.012)</li>
  * </ul>
@@ -74,7 +76,7 @@ class YieldMeasureTest {
 
         var byTier = stratifier(group(report, "sclc-found"), "tier");
         assertThat(byTier.getStratum()).extracting(s -> s.getValue().getText() + " " + score(s.getMeasureScore()))
-                .containsExactly("HIGH 0.759", "INTERMEDIATE 0.450", "LOW 0.097");
+                .containsExactly("HIGH 0.769", "INTERMEDIATE 0.400", "LOW 0.097");
         var byScore = stratifier(group(report, "sclc-found"), "delta-p-score");
         assertThat(byScore.getStratum()).extracting(s -> s.getValue().getText() + " " + score(s.getMeasureScore()) + " vs "
                         + score((Quantity) s.getExtensionByUrl(YieldMeasure.EXPECTED).getValue()))
@@ -82,7 +84,15 @@ class YieldMeasureTest {
                         "4 0.857 vs 0.857", "5 0.875 vs 0.875", "6 1.000 vs 1.000");
         assertThat(stratifier(group(report, "rounds-released"), "tier").getStratum())
                 .extracting(s -> s.getValue().getText() + " " + s.getPopulationFirstRep().getCount())
-                .containsExactly("HIGH 241", "INTERMEDIATE 180", "LOW 560"); // 150 + 91, 150 + 30, 545 + 15
+                .containsExactly("HIGH 246", "INTERMEDIATE 175", "LOW 560");
+    }
+
+    @Test
+    void theMedianOfAnEvenNumberOfTumoursIsTheMeanOfTheMiddleTwo() {
+        // 30, 61, 91 and 304 days from the first positive: the middle two average 76 days, 76 / 30.44 = 2.497 months
+        List<EpisodeOutcome> four = java.util.stream.IntStream.of(304, 30, 91, 61).mapToObj(d -> new EpisodeOutcome("ep-" + d, Tier.HIGH, 4,
+                FIRST_POSITIVE, 1, 1, 0, 1, 0, Tumour.SCLC, FIRST_POSITIVE.plusDays(d), false)).toList();
+        assertThat(score(group(yield.report(four, PERIOD, new Date()), "months-to-tumour").getMeasureScore())).isEqualTo("2.497");
     }
 
     @Test
@@ -108,8 +118,8 @@ class YieldMeasureTest {
     private static List<EpisodeOutcome> cohort() {
         List<EpisodeOutcome> episodes = new ArrayList<>();
         for (int score = 0; score <= 6; score++) {
-            Tier tier = score >= 3 ? Tier.HIGH : score == 2 ? Tier.INTERMEDIATE : Tier.LOW;
             for (int i = 0; i < EPISODES[score]; i++) {
+                Tier tier = score >= 3 || score == 2 && i < 5 ? Tier.HIGH : score == 2 ? Tier.INTERMEDIATE : Tier.LOW;
                 Tumour tumour = i < SCLC[score] ? Tumour.SCLC : i < SCLC[score] + OTHER[score] ? Tumour.OTHER : Tumour.NONE;
                 String id = "ep-" + score + "-" + i;
                 if (tumour != Tumour.NONE) {
