@@ -299,6 +299,33 @@ abstract class EpisodeConformance {
     }
 
     @Test
+    void eachLaterClinicianEventIsOneMessageToWhoOrdered() throws Exception {
+        // A question asked after the opening, the screening declined; another episode withdrawn
+        String episode = UUID.randomUUID().toString();
+        TriageDecision open = Decisions.orderedBy(Decisions.decision(episode, 1, "Patient/lt-p011", Action.OPEN, Tier.HIGH, 2),
+                "Practitioner/lt-dr-01");
+        sender.send(open);
+        await(() -> episodes.notices(episode, "opened"), n -> n.size() == 1);
+        sender.send(Decisions.asking(open, 2, Action.UPDATE, null,
+                Decisions.request("tumour-fit/Condition/c9", org.lemstriage.model.event.ClinicianRequest.Kind.TUMOUR_FIT, null, null)));
+        var asked = await(() -> episodes.notices(episode, "review/tumour-fit/Condition/c9"), n -> n.size() == 1).get(0);
+        assertThat(asked.getRecipient()).extracting(r -> r.getReference()).containsExactly("Practitioner/lt-dr-01");
+        assertThat(asked.getAbout()).extracting(r -> r.getReferenceElement().getIdPart())
+                .contains(serviceRequestOf(episode).getIdElement().getIdPart());
+        sender.send(Decisions.declined(open, 3));
+        assertThat(await(() -> episodes.notices(episode, "closed/v3"), n -> n.size() == 1).get(0)
+                .getPayloadFirstRep().getContentStringType().getValue()).contains("declined");
+
+        String withdrawn = UUID.randomUUID().toString();
+        sender.send(Decisions.orderedBy(Decisions.decision(withdrawn, 1, "Patient/lt-p012", Action.OPEN, Tier.LOW, 1), "Practitioner/lt-dr-01"));
+        await(() -> tasksOf(withdrawn), t -> t.size() == 1);
+        sender.send(Decisions.orderedBy(Decisions.decision(withdrawn, 2, "Patient/lt-p012", Action.RETRACT, Tier.NONE, 0), "Practitioner/lt-dr-01"));
+        sender.send(Decisions.orderedBy(Decisions.decision(withdrawn, 2, "Patient/lt-p012", Action.RETRACT, Tier.NONE, 0), "Practitioner/lt-dr-01"));
+        await(() -> episodes.notices(withdrawn, "withdrawn/v2"), n -> n.size() == 1);
+        assertThat(episodes.notices(episode, "closed/v3")).hasSize(1);
+    }
+
+    @Test
     void aPatientWhoDeclinedRemindersGetsNoneAndASmokerOneReferral() throws Exception {
         String patient = "Patient/" + ehr.create().resource(new Patient()).execute().getId().getIdPart();
         Consent optOut = new Consent().setStatus(Consent.ConsentState.ACTIVE).setPatient(new Reference(patient))
