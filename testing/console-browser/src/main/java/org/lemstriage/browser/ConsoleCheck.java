@@ -98,6 +98,8 @@ public final class ConsoleCheck {
                     "quality: yield of " + (yield.isEmpty() ? "no" : yield.get(0)) + " episodes, " + (yield.size() > 1 ? yield.get(1) : "?")
                             + " rounds released, by tier and DELTA-P score, and as CSV");
             page(auditor, "quality");
+            ((org.openqa.selenium.JavascriptExecutor) auditor.driver).executeScript("document.getElementById('yield').scrollIntoView()");
+            auditor.screenshot("quality-yield");
 
             opened(auditor, "/console/pipeline");
             check(auditor.texts("#lag tbody tr td:first-child").contains("lems-triage-notifier"), "pipeline: lag of lems-triage-notifier");

@@ -217,8 +217,10 @@ public final class Demo {
 
     /**
      * The yield Measure's report over the demo (an auditor's {@code $evaluate-measure}), and the figures the surveillance
-     * walk fixes: one small-cell lung cancer (lt-p007), one surveillance completed (lt-p005), no other tumour, one PET
-     * ordered but not done (lt-p001), and lt-p003's round 1 overdue among the overdue rounds.
+     * walk fixes, worked out by hand: one small-cell lung cancer (lt-p007), one surveillance completed (lt-p005), no other
+     * tumour; 8 rounds completed (lt-p005's 6 of the HIGH schedule, round 1 of lt-p007 and of lt-p001) and 1 CT done
+     * (lt-p001's, recorded negative on its Task); lt-p001's PET ordered but not done; lt-p003's round 1 among the overdue.
+     * Rounds released and overdue also count the other episodes' rounds as two years pass: printed, not fixed here.
      */
     private boolean yieldReport() throws Exception {
         if (!walked) {
@@ -239,10 +241,11 @@ public final class Demo {
                 + " PET done, " + counts.get("tumours-sclc") + " small-cell lung cancer, " + counts.get("surveillance-complete")
                 + " surveillance completed; also on the console's Quality page and as CSV");
         boolean as = counts.get("tumours-sclc") == 1 && counts.get("surveillance-complete") == 1 && counts.get("tumours-other") == 0
-                && counts.get("pet-done") == 0 && counts.get("rounds-overdue") >= 1;
+                && counts.get("rounds-completed") == 8 && counts.get("ct-done") == 1 && counts.get("pet-done") == 0
+                && counts.get("rounds-overdue") >= 1;
         if (!as) {
             say("the yield is not what the surveillance walk made it: one SCLC, one surveillance complete, no other tumour, "
-                    + "no PET done, an overdue round");
+                    + "8 rounds completed, 1 CT and no PET done, an overdue round");
         }
         return as;
     }
