@@ -62,9 +62,11 @@ class YieldIT {
     @Test
     void theMeasureReportCountsWhatTheDecisionsAndTheEhrSay() throws Exception {
         IGenericClient ehr = Fhir.r4().newRestfulGenericClient(EhrSandboxes.shared().baseUrl());
-        String sclc = "Condition/" + ehr.create().resource(new Condition().setCode(new CodeableConcept(
-                new Coding("http://snomed.info/sct", "254632001", "Small cell carcinoma of lung")))).execute().getId().getIdPart();
-        // A: HIGH, score 4, round 1 done (CT on its Task, PET order completed), SCLC recorded 45 days after the positive
+        // Recorded in the EHR 40 days after the first positive; lems-triage closed on it 5 days later
+        Condition recorded = new Condition().setCode(new CodeableConcept(new Coding("http://snomed.info/sct", "254632001",
+                "Small cell carcinoma of lung"))).setRecordedDateElement(new org.hl7.fhir.r4.model.DateTimeType(MONTH.plusDays(40).toString()));
+        String sclc = "Condition/" + ehr.create().resource(recorded).execute().getId().getIdPart();
+        // A: HIGH, score 4, round 1 done (CT on its Task, PET order completed), SCLC recorded 40 days after the positive
         String a = "yield-" + RUN + "-a";
         TriageDecision openA = decision(a, 1, Action.OPEN, Tier.HIGH, 4, 6, 1, RoundState.DUE, null);
         send(Topics.TRIAGE_DECISION, "Patient/" + a, json(openA));
@@ -88,26 +90,37 @@ class YieldIT {
                 .execute().getId().getIdPart();
         ehr.create().resource(new DiagnosticReport().setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL)
                 .setCode(new CodeableConcept(new Coding("http://loinc.org", "24627-2", "CT Chest"))).addBasedOn(new Reference(ctB))).execute();
+        // Round 2's PET: only a preliminary report, so not done yet
+        String petB = "ServiceRequest/" + ehr.create().resource(order(b, EhrIdentifiers.petOrder(b, 2), ServiceRequest.ServiceRequestStatus.ACTIVE))
+                .execute().getId().getIdPart();
+        ehr.create().resource(new DiagnosticReport().setStatus(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY)
+                .setCode(new CodeableConcept().setText("FDG-PET/CT")).addBasedOn(new Reference(petB))).execute();
+        // D: LOW, score 1, closed on a tumour whose Condition the EHR no longer holds: another tumour
+        String d = "yield-" + RUN + "-d";
+        send(Topics.TRIAGE_DECISION, "Patient/" + d, json(decision(d, 1, Action.CLOSE, Tier.LOW, 1, 5, 1, RoundState.DUE,
+                new Closure(Closure.Reason.TUMOUR_RECORDED, "Condition/gone-" + RUN, MONTH.plusDays(100)))));
         // C: withdrawn: not counted
         String c = "yield-" + RUN + "-c";
         send(Topics.TRIAGE_DECISION, "Patient/" + c, json(decision(c, 1, Action.OPEN, Tier.LOW, 1, 5, 1, RoundState.DUE, null)));
         send(Topics.TRIAGE_DECISION, "Patient/" + c, json(decision(c, 2, Action.RETRACT, Tier.NONE, 0, 0, 0, RoundState.DUE, null)));
-        awaitRows("select count(*) from triage_decision where episode_id like 'yield-" + RUN + "-%'", 6);
+        awaitRows("select count(*) from triage_decision where episode_id like 'yield-" + RUN + "-%'", 7);
 
         String month = "periodStart=" + MONTH + "&periodEnd=" + MONTH.plusMonths(1).minusDays(1);
         MeasureReport report = Fhir.r4().newJsonParser().parseResource(MeasureReport.class, given().auth().oauth2(auditor())
                 .get("/fhir/Measure/lems-triage-yield/$evaluate-measure?" + month).then().statusCode(200).extract().asString());
         assertThat(report.getPeriod().getStartElement().getValueAsString()).isEqualTo(MONTH.toString());
-        assertThat(count(report, "episodes-opened")).isEqualTo(2);
-        assertThat(count(report, "rounds-released")).isEqualTo(6);  // A 1, B 5
+        assertThat(count(report, "episodes-opened")).isEqualTo(3);
+        assertThat(count(report, "rounds-released")).isEqualTo(7);  // A 1, B 5, D 1
         assertThat(count(report, "rounds-completed")).isEqualTo(6);
         assertThat(count(report, "rounds-overdue")).isEqualTo(1);
-        assertThat(count(report, "ct-done")).isEqualTo(2);          // A's Task output, B's report
-        assertThat(count(report, "pet-done")).isEqualTo(1);
+        assertThat(count(report, "ct-done")).isEqualTo(2);          // A's Task output, B's final report
+        assertThat(count(report, "pet-done")).isEqualTo(1);         // A's order; B's report is preliminary
         assertThat(count(report, "tumours-sclc")).isEqualTo(1);
+        assertThat(count(report, "tumours-other")).isEqualTo(1);    // D's Condition is gone
         assertThat(count(report, "surveillance-complete")).isEqualTo(1);
-        assertThat(group(report, "sclc-found").getMeasureScore().getValue()).isEqualByComparingTo("0.5");
-        assertThat(group(report, "months-to-tumour").getMeasureScore().getValue()).isEqualByComparingTo("1.478"); // 45 / 30.44
+        assertThat(group(report, "sclc-found").getMeasureScore().getValue()).isEqualByComparingTo("0.333");
+        // A: 40 / 30.44 = 1.314 (the Condition's recordedDate); D: 100 / 30.44 = 3.285 (the closure's day); median 2.300
+        assertThat(group(report, "months-to-tumour").getMeasureScore().getValue()).isEqualByComparingTo("2.300");
         var byScore = group(report, "sclc-found").getStratifier().stream()
                 .filter(s -> "delta-p-score".equals(s.getCodeFirstRep().getCodingFirstRep().getCode())).findFirst().orElseThrow();
         assertThat(byScore.getStratum().get(4).getMeasureScore().getValue()).isEqualByComparingTo("1.0");
@@ -118,6 +131,11 @@ class YieldIT {
                 .get("/fhir/Measure/lems-triage-yield").then().statusCode(200).extract().asString());
         assertThat(measure.getGroup()).hasSize(report.getGroup().size());
         given().auth().oauth2(auditor()).get("/fhir/Measure/other/$evaluate-measure").then().statusCode(404);
+        // A year as the period: its first to its last day
+        MeasureReport year = Fhir.r4().newJsonParser().parseResource(MeasureReport.class, given().auth().oauth2(auditor())
+                .get("/fhir/Measure/lems-triage-yield/$evaluate-measure?periodStart=" + MONTH.getYear() + "&periodEnd=" + MONTH.getYear())
+                .then().statusCode(200).extract().asString());
+        assertThat(year.getPeriod().getEndElement().getValueAsString()).isEqualTo(MONTH.getYear() + "-12-31");
         given().auth().oauth2(auditor()).get("/fhir/Measure/lems-triage-yield/$evaluate-measure?periodStart=2020-02-01&periodEnd=2020-01-01")
                 .then().statusCode(400);
         given().get("/fhir/Measure/lems-triage-yield/$evaluate-measure").then().statusCode(401);

@@ -24,6 +24,7 @@ import org.lemstriage.notifier.episode.Decided;
 import org.lemstriage.notifier.episode.EpisodeEvent;
 import org.lemstriage.notifier.episode.HeldEpisode;
 import org.lemstriage.notifier.episode.PatientContact;
+import org.lemstriage.notifier.episode.PatientReminders;
 
 import java.util.Comparator;
 import java.util.Date;
@@ -65,8 +66,7 @@ public class EpisodeReader {
         // A request's Task is the clinician's it names only when the EHR holds that clinician
         CompletableFuture<Set<String>> clinicians = ehr.start(() -> clinicians(decision));
         // An episode that ends or is withdrawn revokes the reminders the portal has not sent yet
-        boolean ends = decision.action() == TriageDecision.Action.CLOSE || decision.action() == TriageDecision.Action.RETRACT;
-        CompletableFuture<List<CommunicationRequest>> reminders = ends ? ehr.start(() -> ehr.searchAll("search reminders of "
+        CompletableFuture<List<CommunicationRequest>> reminders = PatientReminders.ends(decision) ? ehr.start(() -> ehr.searchAll("search reminders of "
                 + decision.episodeId(), CommunicationRequest.class, c -> c.search().forResource(CommunicationRequest.class)
                 .cacheControl(EhrClient.FRESH).where(CommunicationRequest.GROUP_IDENTIFIER.exactly()
                         .systemAndCode(EhrIdentifiers.EPISODE, decision.episodeId()))

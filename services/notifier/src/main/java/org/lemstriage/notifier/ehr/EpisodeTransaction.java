@@ -117,10 +117,10 @@ public class EpisodeTransaction {
                 targets.add(new Reference(url));
             });
         }
-        if (decision.action() == Action.RETRACT || decision.closure() != null) {
+        if (PatientReminders.ends(decision)) {
             for (CommunicationRequest reminder : held.reminders()) {
                 PatientReminders.revoked(reminder).ifPresent(revoked -> {
-                    String url = EntryUrls.of("reminder", reminder.getIdentifierFirstRep().getValue());
+                    String url = EntryUrls.of("CommunicationRequest", reminder.getIdElement().getIdPart());
                     update(tx, url, revoked, reminder);
                     targets.add(new Reference(url));
                 });

@@ -43,10 +43,24 @@ public record PatientReminders(boolean enabled, String medium, ReminderTexts tex
         return patient.optedOutBy() == null ? Optional.empty() : Optional.of("the patient declined reminders (" + patient.optedOutBy() + ")");
     }
 
-    /** A reminder the portal has not sent yet (active), revoked: the episode it reminds of ended or was withdrawn. */
+    /** Whether the decision ends or withdraws the episode: its reminders not sent yet are revoked then. */
+    public static boolean ends(TriageDecision decision) {
+        return decision.action() == TriageDecision.Action.CLOSE || decision.action() == TriageDecision.Action.RETRACT;
+    }
+
+    /**
+     * One of lems-triage's reminders the portal has not sent yet (active), revoked with lems-triage's reason: the
+     * episode it reminds of ended or was withdrawn.
+     */
     public static Optional<CommunicationRequest> revoked(CommunicationRequest held) {
-        return held.getStatus() == CommunicationRequest.CommunicationRequestStatus.ACTIVE
-                ? Optional.of(held.copy().setStatus(CommunicationRequest.CommunicationRequestStatus.REVOKED)) : Optional.empty();
+        boolean ours = held.getIdentifier().stream().anyMatch(i -> EhrIdentifiers.PATIENT_REMINDER.equals(i.getSystem()));
+        if (!ours || held.getStatus() != CommunicationRequest.CommunicationRequestStatus.ACTIVE) {
+            return Optional.empty();
+        }
+        CommunicationRequest revoked = held.copy().setStatus(CommunicationRequest.CommunicationRequestStatus.REVOKED);
+        revoked.setStatusReason(new CodeableConcept(new Coding(EhrIdentifiers.TASK_CODE_SYSTEM,
+                EhrIdentifiers.WITHDRAWN_BY_LEMS_TRIAGE, "Withdrawn by lems-triage")).setText("The screening episode ended or was withdrawn"));
+        return Optional.of(revoked);
     }
 
     public String identifier(Decided decided, EpisodeEvent event) {

@@ -104,8 +104,12 @@ public class QualityPage {
     @Path("yield.csv")
     @Produces("text/csv")
     public Response yieldCsv() throws SQLException {
-        return Response.ok(YieldView.csv(yields.report(null, null)))
-                .header("Content-Disposition", "attachment; filename=\"lems-triage-yield.csv\"").build();
+        try {
+            return Response.ok(YieldView.csv(yields.report(null, null)))
+                    .header("Content-Disposition", "attachment; filename=\"lems-triage-yield.csv\"").build();
+        } catch (org.lemstriage.readside.store.EpisodeHistories.TooMany e) {
+            return Response.status(Response.Status.BAD_REQUEST).entity(e.getMessage()).type("text/plain").build();
+        }
     }
 
     private static Chart chart(String id, String heading, String note, String unit, List<SvgChart.Bar> bars) {

@@ -51,14 +51,26 @@ public class MeasureProvider implements IResourceProvider {
                                   @OperationParam(name = "periodEnd") DateType end) throws SQLException {
         known(id);
         try {
-            return reports.report(start == null ? null : LocalDate.parse(start.getValueAsString()),
-                    end == null ? null : LocalDate.parse(end.getValueAsString()));
+            return reports.report(start == null ? null : day(start, false), end == null ? null : day(end, true));
         } catch (IllegalArgumentException | EpisodeHistories.TooMany e) {
             throw new InvalidRequestException(e.getMessage());
         } catch (EhrFailure e) {
             throw new UnclassifiedServerFailureException(503, "the EHR did not answer (" + e.summary() + "): the yield "
                     + "needs what it holds; try again");
         }
+    }
+
+    /** A FHIR date of any precision as its first day (a start) or last day (an end): 2026 is 2026-01-01 to 2026-12-31. */
+    static LocalDate day(DateType date, boolean end) {
+        String value = date.getValueAsString();
+        return switch (date.getPrecision()) {
+            case YEAR -> end ? LocalDate.of(date.getYear(), 12, 31) : LocalDate.of(date.getYear(), 1, 1);
+            case MONTH -> {
+                LocalDate first = LocalDate.of(date.getYear(), date.getMonth() + 1, 1);
+                yield end ? first.plusMonths(1).minusDays(1) : first;
+            }
+            default -> LocalDate.parse(value.substring(0, 10));
+        };
     }
 
     private static void known(IdType id) {

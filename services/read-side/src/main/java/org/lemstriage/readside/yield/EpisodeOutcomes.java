@@ -96,7 +96,8 @@ public class EpisodeOutcomes {
                 ? EpisodeOutcome.Tumour.SCLC : EpisodeOutcome.Tumour.OTHER;
         // The day the tumour was recorded in the EHR where it says so, else the day the classifier closed on it
         java.time.LocalDate recorded = condition.filter(Condition::hasRecordedDate)
-                .map(c -> c.getRecordedDate().toInstant().atZone(ZoneOffset.UTC).toLocalDate()).orElse(closedOnTumour ? closure.date() : null);
+                .map(c -> java.time.LocalDate.parse(c.getRecordedDateElement().getValueAsString().substring(0, 10)))
+                .orElse(closedOnTumour ? closure.date() : null);
         return Optional.of(new EpisodeOutcome(episode, latest.tier(), latest.deltaPScore(), firstPositive(decisions),
                 released.size(), completed, overdue.size(), ct, pet, tumour, recorded,
                 closure != null && closure.reason() == TriageDecision.Closure.Reason.SURVEILLANCE_COMPLETE));
