@@ -181,7 +181,6 @@ public class EpisodeTransaction {
         return withheld;
     }
 
-
     /**
      * How what the EHR holds differs from what the decision says, in round numbers and versions only: empty when the
      * episode is as decided, or when a newer decision has since been applied. What the oncology team has taken up
