@@ -101,7 +101,12 @@ public final class EhrClient {
      * any page that fails fails the whole search. {@code what} names the search (ids only) in a failure's message.
      */
     public <T extends Resource> List<T> searchAll(String what, Class<T> type, Function<IGenericClient, Bundle> firstPage) {
-        Bundle page = call(what, firstPage);
+        return allPages(what, type, call(what, firstPage));
+    }
+
+    /** A search's matches of {@code type} from its first page on, following next links as {@link #searchAll} does. */
+    <T extends Resource> List<T> allPages(String what, Class<T> type, Bundle firstPage) {
+        Bundle page = firstPage;
         List<T> found = new ArrayList<>();
         for (int pages = 1; ; pages++) {
             page.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).filter(type::isInstance)
@@ -137,7 +142,9 @@ public final class EhrClient {
 
     /**
      * Every call is timed, by outcome ({@code ok}, {@code transient}, {@code permanent}), as
-     * {@code lemstriage_ehr_call_seconds} with a histogram (a dashboard's p95, an alert on the failure rate).
+     * {@code lemstriage_ehr_call_seconds} with a histogram (a dashboard's p95, an alert on the failure rate), and
+     * counted by what it does as {@code lemstriage_ehr_requests_total} ({@code kind} read, write, or check for
+     * readiness; a batch of reads is one read): the benchmark's EHR calls per decision.
      */
     public EhrClient metered(MeterRegistry registry, String service) {
         this.registry = registry;
@@ -172,8 +179,39 @@ public final class EhrClient {
         }
     }
 
-    /** Runs one interaction; {@code what} names it (ids only) in the failure's message. */
+    /**
+     * Reads sent together in one round trip, as a FHIR batch ({@link EhrBatch}): add each read or search to it, then
+     * {@link EhrBatch#send send} it.
+     */
+    public EhrBatch batch(String what) {
+        return new EhrBatch(this, what);
+    }
+
+    /** Runs one interaction that reads; {@code what} names it (ids only) in the failure's message. */
     public <T> T call(String what, Function<IGenericClient, T> call) {
+        return call(what, Kind.READ, call);
+    }
+
+    /** Runs one interaction that writes (a transaction); counted apart from reads. */
+    public <T> T write(String what, Function<IGenericClient, T> call) {
+        return call(what, Kind.WRITE, call);
+    }
+
+    /** Asks whether the EHR answers (its CapabilityStatement, for readiness): counted apart from a decision's reads. */
+    public <T> T check(String what, Function<IGenericClient, T> call) {
+        return call(what, Kind.CHECK, call);
+    }
+
+    /** What a request to the EHR does, as {@code lemstriage_ehr_requests_total} counts it. */
+    enum Kind {
+        READ, WRITE, CHECK;
+
+        String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private <T> T call(String what, Kind kind, Function<IGenericClient, T> call) {
         // The span's name is fixed (a trace backend groups by it); what it did, ids only, is an attribute
         Span span = tracer.spanBuilder("EHR call").setSpanKind(SpanKind.CLIENT).setAttribute("lemstriage.ehr.call", what).startSpan();
         long start = System.nanoTime();
@@ -188,6 +226,7 @@ public final class EhrClient {
         } finally {
             span.end();
             if (registry != null) {
+                registry.counter("lemstriage.ehr.requests", "service", service, "kind", kind.tag()).increment();
                 Timer.builder("lemstriage.ehr.call").tag("service", service).tag("outcome", outcome).publishPercentileHistogram()
                         .description("EHR calls by outcome").register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
@@ -208,16 +247,21 @@ public final class EhrClient {
             throw unreadable(what, e);
         } catch (BaseServerResponseException e) {
             int status = e.getStatusCode();
-            String summary = what + ": EHR answered " + status;
             if (status == 429) {
                 honourRetryAfter(RETRY_AFTER.seen.get());
             }
-            // 409 and 412: the resource changed since it was read; reading and writing again will do
-            if (status >= 500 || status == 408 || status == 429 || status == 409 || status == 412) {
-                throw new EhrFailure.Transient(summary, outcome(e));
-            }
-            throw new EhrFailure.Permanent(status, summary, outcome(e));
+            throw failure(what, status, outcome(e));
         }
+    }
+
+    /** The failure an answer with this status is: transient or permanent. */
+    static EhrFailure failure(String what, int status, String ehrAnswer) {
+        String summary = what + ": EHR answered " + status;
+        // 409 and 412: the resource changed since it was read; reading and writing again will do
+        if (status >= 500 || status == 408 || status == 429 || status == 409 || status == 412) {
+            return new EhrFailure.Transient(summary, ehrAnswer);
+        }
+        return new EhrFailure.Permanent(status, summary, ehrAnswer);
     }
 
     /**

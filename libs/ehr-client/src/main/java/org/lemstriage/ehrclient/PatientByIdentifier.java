@@ -43,6 +43,15 @@ public final class PatientByIdentifier {
                 c -> c.search().forResource(Patient.class).cacheControl(EhrClient.FRESH)
                         .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(identifier.getSystem(), identifier.getValue()))
                         .returnBundle(Bundle.class).execute());
+        return checked(found, identifier);
+    }
+
+    /**
+     * The one Patient a search by {@code identifier} found (in a batch, say), checked as {@link #resolve} checks it.
+     *
+     * @throws NotResolved when the search found none, or several, or one without the identifier
+     */
+    public static Patient checked(List<Patient> found, Identifier identifier) {
         if (found.size() != 1) {
             throw new NotResolved(found.size());
         }

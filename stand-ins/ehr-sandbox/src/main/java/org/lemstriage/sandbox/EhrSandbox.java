@@ -94,7 +94,7 @@ public final class EhrSandbox implements AutoCloseable {
             restful.registerProvider(new InMemoryResourceProvider<>(type, store, faults.searches()));
             typeNames.add(fhir.getResourceType(type));
         }
-        restful.registerProvider(new TransactionProvider(store, typeNames));
+        restful.registerProvider(new TransactionProvider(store, typeNames, faults));
 
         SeedLoader seed = new SeedLoader(store, typeNames);
         seed.loadClasspath();

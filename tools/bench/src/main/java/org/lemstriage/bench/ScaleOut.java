@@ -64,6 +64,11 @@ final class ScaleOut {
         ingest.throughput(plan.bundleClients(), Duration.ofSeconds(2), "/fhir", bundles);
         figures.put("ingest_bundle_obs_per_s", Benchmark.round(Benchmark.shown(
                 ingest.throughput(plan.bundleClients(), plan.load(), "/fhir", bundles) * Benchmark.BUNDLE_SIZE)));
+        List<String> listeners = ingests.size() == 1 ? List.of(stack.mllp()) : List.of(stack.mllp(), stack.secondMllp());
+        Benchmark.step(instances + ": HL7 v2 ORU^R01 over MLLP, " + plan.bundleClients() + " connections");
+        V2Throughput v2 = new V2Throughput(listeners, Benchmark.COHORT_PATIENTS);
+        v2.messages(plan.bundleClients(), Duration.ofSeconds(2));
+        figures.put("ingest_v2_oru_msgs_per_s", Benchmark.round(Benchmark.shown(v2.messages(plan.bundleClients(), plan.load()).perSecond())));
         Backlog.drain(kafka, Duration.ofMinutes(10)); // the burst below measures the pipeline, not this backlog
         Benchmark.step(instances + ": " + plan.burst() + " positives at once, until each one's Task is in the EHR");
         String runId = ingests.size() + "-" + Long.toString(System.currentTimeMillis(), 36);

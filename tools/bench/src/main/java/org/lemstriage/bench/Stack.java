@@ -44,6 +44,11 @@ final class Stack {
         return "localhost:" + local.settings().port("mllp");
     }
 
+    /** The second ingest's MLLP listener ({@code scale 2}). */
+    String secondMllp() {
+        return "localhost:" + local.settings().port("mllp-2");
+    }
+
     String ehr() {
         return local.settings().ehrBase();
     }
@@ -54,6 +59,20 @@ final class Stack {
 
     String classifier() {
         return local.settings().serviceUrl("classifier");
+    }
+
+    /** The same stack with its EHR replaced by one of {@code kind} on the same port ({@link LocalStack#replaceEhr}). */
+    Stack withEhr(String kind) {
+        return new Stack(local.replaceEhr(kind));
+    }
+
+    /** The EHR's process id, for its CPU cost. */
+    long ehrPid() {
+        return local.pids(java.util.List.of("ehr")).get("ehr");
+    }
+
+    String notifier() {
+        return local.settings().serviceUrl("notifier");
     }
 
     /** A token for the local integration engine to post results with. */

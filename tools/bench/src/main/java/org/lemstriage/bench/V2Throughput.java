@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,16 +28,19 @@ final class V2Throughput {
             {"2823-3", "Potassium", "4.1", "mmol/L", "3.5-5.1"}, {"2951-2", "Sodium", "140", "mmol/L", "136-145"},
             {"718-7", "Hemoglobin", "13.2", "g/dL", "12.0-16.0"}};
 
-    private final String host;
-    private final int port;
+    private final List<String[]> listeners;
+    private final java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
     private final int patients;
     private final String runId = Long.toString(System.currentTimeMillis(), 36);
     private final AtomicLong sequence = new AtomicLong();
 
     V2Throughput(String hostPort, int patients) {
-        String[] parts = hostPort.split(":");
-        this.host = parts[0];
-        this.port = Integer.parseInt(parts[1]);
+        this(List.of(hostPort), patients);
+    }
+
+    /** Connections taking turns among several listeners (two ingests), as a sender's pool behind a balancer would. */
+    V2Throughput(List<String> hostPorts, int patients) {
+        this.listeners = hostPorts.stream().map(h -> h.split(":")).toList();
         this.patients = patients;
     }
 
@@ -47,7 +51,8 @@ final class V2Throughput {
 
     /** One MLLP connection: a message out, its ACK in. */
     private final class Connection implements ClosedLoop.Sender {
-        private final Socket socket = new Socket(host, port);
+        private final String[] listener = listeners.get(Math.floorMod(opened.getAndIncrement(), listeners.size()));
+        private final Socket socket = new Socket(listener[0], Integer.parseInt(listener[1]));
         private final OutputStream out = socket.getOutputStream();
         private final InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
 

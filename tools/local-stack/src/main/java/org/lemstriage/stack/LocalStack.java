@@ -216,6 +216,17 @@ public final class LocalStack {
         }
     }
 
+    /**
+     * Stops the EHR and starts one of {@code kind} ({@code sandbox} or {@code hapi}) on the same port, returning once it
+     * is ready: the services keep running and find it there. The new EHR holds only its seed (the synthetic patients).
+     */
+    public LocalStack replaceEhr(String kind) {
+        run.stop("ehr");
+        LocalStack other = new LocalStack(settings.withEhr(kind), say);
+        other.start("ehr");
+        return other;
+    }
+
     public void kill9(String name) {
         run.kill9(name);
     }

@@ -17,8 +17,11 @@ public final class StackCommand {
             deploy/local/stack logs [-f] [NAME]          last lines of every log, or of one (kafka, ehr, postgres, ingest, ...)
             deploy/local/stack down [--keep-data]        stop exactly what `up` started; drop broker and classifier data
             deploy/local/stack build                     rebuild the services and the broker's classpath
-            deploy/local/stack bench [--quick|--full] [--seed N]   a fresh stack measured, with the raw limits of this
-                                                         machine: a table and target/bench/results.json
+            deploy/local/stack bench [--quick|--full] [--seed N] [--ehr hapi]   a fresh stack measured, with the raw
+                                                         limits of this machine: a table and target/bench/results.json;
+                                                         a full run (or --ehr hapi) ends on HAPI FHIR JPA as the EHR
+            deploy/local/stack soak [--minutes N] [--rate R]   N minutes (60) at R observations a second (200): memory,
+                                                         collections, lag and p99 over time, target/soak/soak.json
             deploy/local/stack chaos [--quick|--full] [--only NAME]   the fault suite, each fault on a fresh stack
             deploy/local/stack token [SCOPE]             a bearer token for ingest [system/Observation.write], signed by
                                                          the stack's own key; the triage view takes lemstriage.triage.read
@@ -80,6 +83,9 @@ public final class StackCommand {
             }
             case "chaos" -> {
                 return runs.chaos(rest);
+            }
+            case "soak" -> {
+                return runs.soak(rest);
             }
             case "kill9" -> stack.kill9(name(rest, "kill9"));
             case "pause" -> stack.pause(name(rest, "pause"));

@@ -54,8 +54,19 @@ final class StackRuns {
      * Benchmark against it (it ends with a second instance of each service); the stack is stopped afterwards unless
      * LT_BENCH_KEEP is set.
      */
-    int bench(List<String> options) {
-        LocalStack bench = new LocalStack(stack.settings().withCohortClock(false), System.out::println);
+    int bench(List<String> given) {
+        // The sandbox first; HAPI FHIR JPA replaces it for the EHR's phases at the end of a full run, or of a quick
+        // one given --ehr hapi
+        boolean hapi = !given.contains("--quick") || stack.settings().ehr().equals("hapi");
+        List<String> options = new ArrayList<>(given);
+        int ehrAt = options.indexOf("--ehr");
+        if (ehrAt >= 0) {
+            options.subList(ehrAt, Math.min(ehrAt + 2, options.size())).clear();
+        }
+        if (hapi) {
+            options.add("--hapi-phase");
+        }
+        LocalStack bench = new LocalStack(stack.settings().withEhr("sandbox").withCohortClock(false), System.out::println);
         new Build(bench).ifMissing();
         if (bench.anyRunning()) {
             System.out.println("stopping the running stack first: the benchmark times each service's start");
@@ -109,6 +120,31 @@ final class StackRuns {
             arguments.addAll(List.of("--fixtures", fixtures(chaos).toString(), "--out",
                     chaos.settings().root().resolve("target/chaos/results.json").toString()));
             return java(chaos, chaos.artifacts().benchClasspath(), "org.lemstriage.bench.FaultSuite", arguments, "-Xmx512m");
+        } finally {
+            down.run();
+        }
+    }
+
+    /**
+     * A fresh stack as {@code up} starts it (the sandbox, the read side beside it), then tools/bench's Soak against it:
+     * {@code --minutes N} (default 60) of the cohort's mix at a fixed rate, memory, collections, lag and latency over
+     * time, and nothing lost or duplicated at the end. The stack is stopped afterwards.
+     */
+    int soak(List<String> options) {
+        LocalStack soak = new LocalStack(stack.settings().withEhr("sandbox").withCohortClock(false), System.out::println);
+        new Build(soak).ifMissing();
+        if (soak.anyRunning()) {
+            System.out.println("stopping the running stack first: the soak starts from a fresh one");
+            soak.down(false);
+        }
+        Runnable down = downOnExit(soak);
+        try {
+            soak.up();
+            List<String> arguments = new ArrayList<>(options);
+            soak.pids(LocalStack.COMPONENTS).forEach((name, pid) -> arguments.addAll(List.of("--process", name + "=" + pid)));
+            arguments.addAll(List.of("--fixtures", fixtures(soak).toString(), "--out",
+                    soak.settings().root().resolve("target/soak").toString()));
+            return java(soak, soak.artifacts().benchClasspath(), "org.lemstriage.bench.Soak", arguments, "-Xmx1g");
         } finally {
             down.run();
         }

@@ -1,11 +1,7 @@
 package org.lemstriage.classifier.ehr;
 
-import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.gclient.IQuery;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateType;
@@ -20,6 +16,7 @@ import org.lemstriage.model.event.ClinicalContext;
 import org.lemstriage.model.event.ClinicalContext.CodedFact;
 import org.lemstriage.model.event.ClinicalContext.Measurement;
 import org.lemstriage.model.event.ContextRequest;
+import org.lemstriage.ehrclient.EhrBatch;
 import org.lemstriage.ehrclient.EhrClient;
 import org.lemstriage.ehrclient.EhrFailure;
 import org.lemstriage.ehrclient.PatientByIdentifier;
@@ -34,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Reads what DELTA-P and the surveillance need from the EHR's FHIR API: the Patient (birth date, gender), smoking status (LOINC
@@ -75,21 +71,24 @@ public class ClinicalContextReader {
         Patient patient = knownId == null ? PatientByIdentifier.resolve(ehr, PatientKey.identifier(key)) : null;
         String id = knownId != null ? knownId : patient.getIdElement().getIdPart();
         String ref = "Patient/" + id;
-        // One search for every Observation DELTA-P reads, by LOINC code; the searches wait for the EHR together
-        // (EhrClient.start). Every search is HAPI's typed criteria: values escaped and encoded, never text
-        var observations = ehr.start(() -> search(Observation.class, c -> c.search().forResource(Observation.class)
-                .where(Observation.PATIENT.hasId(ref)).and(Observation.CODE.exactly().systemAndValues(LOINC, OBSERVATION_CODES))));
-        var conditionsFound = ehr.start(() -> search(Condition.class, c -> c.search().forResource(Condition.class)
-                .where(Condition.PATIENT.hasId(ref))));
-        var tasks = ehr.start(() -> episodeTasks(request.episodeId()));
+        // One round trip (EhrBatch): the Patient, one search for every Observation DELTA-P reads by LOINC code, the
+        // Conditions, the episode's Tasks. Every search is HAPI's typed criteria: values escaped and encoded, never text
+        EhrBatch reads = ehr.batch("read the context of " + request.requestId());
+        var observations = reads.search("search Observation", Observation.class, Observation.PATIENT.hasId(ref),
+                Observation.CODE.exactly().systemAndValues(LOINC, OBSERVATION_CODES));
+        var conditionsFound = reads.search("search Condition", Condition.class, Condition.PATIENT.hasId(ref));
+        var tasksFound = request.episodeId() == null ? null : reads.search("search Task", Task.class,
+                Task.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, request.episodeId()));
+        var patientRead = patient == null ? reads.read(Patient.class, id) : null;
+        reads.send();
         if (patient == null) {
-            patient = ehr.call("read Patient", c -> c.read().resource(Patient.class).withId(id).execute());
+            patient = patientRead.get().orElseThrow(() -> new EhrFailure.Permanent(404, "read Patient: EHR answered 404"));
         }
         List<CodedFact> smoking = new ArrayList<>();
         List<Measurement> weights = new ArrayList<>();
         List<Measurement> performance = new ArrayList<>();
         List<CodedFact> pregnancy = new ArrayList<>();
-        for (Observation o : EhrClient.result(observations)) {
+        for (Observation o : observations.get()) {
             String loinc = o.getCode().getCoding().stream().filter(c -> LOINC.equals(c.getSystem())).map(c -> c.getCode())
                     .filter(List.of(OBSERVATION_CODES)::contains).findFirst().orElse("");
             switch (loinc) {
@@ -102,7 +101,7 @@ public class ClinicalContextReader {
                 default -> { } // another code of the same Observation matched: not one DELTA-P reads
             }
         }
-        List<CodedFact> conditions = EhrClient.result(conditionsFound).stream()
+        List<CodedFact> conditions = conditionsFound.get().stream()
                 .map(c -> new CodedFact(reference(c), conditionDate(c), codes(c.getCode()),
                         c.hasClinicalStatus() ? c.getClinicalStatus().getCodingFirstRep().getCode() : null,
                         c.hasVerificationStatus() ? c.getVerificationStatus().getCodingFirstRep().getCode() : null,
@@ -111,16 +110,12 @@ public class ClinicalContextReader {
         return new ClinicalContext(request.patientKey(), request.requestId(), ClinicalContext.Status.AVAILABLE, null,
                 clock.instant(), request.onset(), ref,
                 birthDate(patient), patient.hasGender() ? patient.getGender().toCode() : null, smoking, weights, performance,
-                conditions, EhrClient.result(tasks), pregnancy);
+                conditions, tasksFound == null ? List.of() : episodeTasks(tasksFound.get()), pregnancy);
     }
 
-    /** The Tasks of the open episode, by its group identifier, with the status the oncology team left them in. */
-    private List<EpisodeTask> episodeTasks(String episodeId) {
-        if (episodeId == null) {
-            return List.of();
-        }
-        return search(Task.class, c -> c.search().forResource(Task.class)
-                        .where(Task.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId))).stream()
+    /** The Tasks of the open episode (by its group identifier), with the status the oncology team left them in. */
+    private static List<EpisodeTask> episodeTasks(List<Task> found) {
+        return found.stream()
                 .map(t -> new EpisodeTask(reference(t), t.getIdentifier().stream().map(i -> i.getValue()).findFirst().orElse(null),
                         t.hasStatus() ? t.getStatus().toCode() : null, outputs(t), codes(t.getStatusReason())))
                 .toList();
@@ -139,11 +134,6 @@ public class ClinicalContextReader {
         }
         DateType d = patient.getBirthDateElement();
         return LocalDate.of(d.getYear(), d.getMonth() == null ? 1 : d.getMonth() + 1, d.getDay() == null ? 1 : d.getDay());
-    }
-
-    private <T extends Resource> List<T> search(Class<T> type, Function<IGenericClient, IQuery<IBaseBundle>> query) {
-        return ehr.searchAll("search " + type.getSimpleName(), type,
-                c -> query.apply(c).cacheControl(EhrClient.FRESH).returnBundle(Bundle.class).execute());
     }
 
     private Optional<BigDecimal> kilograms(Observation o) {

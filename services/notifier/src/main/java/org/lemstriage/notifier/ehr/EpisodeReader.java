@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
+import org.lemstriage.ehrclient.EhrBatch;
 import org.lemstriage.ehrclient.EhrClient;
 import org.lemstriage.ehrclient.PatientByIdentifier;
 import org.lemstriage.model.PatientKey;
@@ -26,20 +27,27 @@ import org.lemstriage.notifier.episode.HeldEpisode;
 import org.lemstriage.notifier.episode.PatientContact;
 import org.lemstriage.notifier.episode.PatientReminders;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /**
- * What the EHR holds for a decision's episode, read fresh: every search asks {@code Cache-Control: no-cache}, because
- * a server may answer a repeated search from its first answer (HAPI FHIR JPA does for 60 s by default), and an
- * episode read from before it was written would make the writer believe it absent.
+ * What the EHR holds for a decision's episode, read fresh, in one round trip ({@link EhrBatch}): the episode's
+ * ServiceRequest, Tasks and orders, the results it cites, the clinicians its requests name and who ordered its results,
+ * the patient and their Consents, and for a decision that ends the episode its active reminders. Every search asks
+ * {@code Cache-Control: no-cache}, because a server may answer a repeated search from its first answer (HAPI FHIR JPA
+ * does for 60 s by default), and an episode read from before it was written would make the writer believe it absent.
+ * What the people's answers say is taken only when the decision's events call for it ({@link #withPeople}), so an
+ * EHR that cannot answer them (no Consent resource, say) fails only a decision that tells the patient.
  */
 @ApplicationScoped
 public class EpisodeReader {
@@ -49,50 +57,72 @@ public class EpisodeReader {
         this.ehr = ehr;
     }
 
+    /** The episode as read, and the answers about the people to tell, taken when the events call for them. */
+    public record Read(HeldEpisode held, EhrBatch.Answer<List<String>> orderers, EhrBatch.Answer<PatientContact> patient) {
+    }
+
     /**
      * @throws PatientByIdentifier.NotResolved when the decision names its patient by identifier and the EHR holds
      *                                         no Patient, or several, with it: nothing may be written for it
      */
-    public HeldEpisode read(TriageDecision decision) {
-        // Every read waits for the EHR at the same time (EhrClient.start): one after another, they were most of a
-        // positive result's way to its Task
-        CompletableFuture<Patient> patient = PatientKey.byIdentifier(decision.patientKey())
-                ? ehr.start(() -> PatientByIdentifier.resolve(ehr, PatientKey.identifier(decision.patientKey()))) : null;
-        CompletableFuture<Set<String>> held = ehr.start(() -> observations(decision));
-        // Whom to tell that the episode opened is read beside the episode, for a decision that may open it; for the
-        // other events, once the events are known (withPeople)
-        CompletableFuture<List<String>> orderers = decision.action() == TriageDecision.Action.OPEN
-                ? ehr.start(() -> orderers(decision)) : null;
+    public Read read(TriageDecision decision) {
+        String key = decision.patientKey();
+        EhrBatch reads = ehr.batch("read episode " + decision.episodeId() + " for decision " + decision.decisionId());
+        EhrBatch.Answer<List<Patient>> byIdentifier = PatientKey.byIdentifier(key) ? reads.search("search Patient by identifier",
+                Patient.class, Patient.IDENTIFIER.exactly().systemAndIdentifier(PatientKey.identifier(key).getSystem(),
+                        PatientKey.identifier(key).getValue())) : null;
+        EhrBatch.Answer<Optional<Patient>> byId = byIdentifier == null ? reads.read(Patient.class, PatientKey.patientId(key)) : null;
+        EhrBatch.Answer<List<Consent>> consents = byIdentifier == null ? consents(reads, PatientKey.patientId(key)) : null;
+        EhrBatch.Answer<Set<String>> observations = cited(reads, decision, Observation.class, "Observation");
+        EhrBatch.Answer<Set<String>> conditions = cited(reads, decision, org.hl7.fhir.r4.model.Condition.class, "Condition");
+        EhrBatch.Answer<List<String>> orderers = orderers(reads, decision);
         // A request's Task is the clinician's it names only when the EHR holds that clinician
-        CompletableFuture<Set<String>> clinicians = ehr.start(() -> clinicians(decision));
+        EhrBatch.Answer<Set<String>> clinicians = clinicians(reads, decision);
         // An episode that ends or is withdrawn revokes the reminders the portal has not sent yet
-        CompletableFuture<List<CommunicationRequest>> reminders = PatientReminders.ends(decision) ? ehr.start(() -> ehr.searchAll("search reminders of "
-                + decision.episodeId(), CommunicationRequest.class, c -> c.search().forResource(CommunicationRequest.class)
-                .cacheControl(EhrClient.FRESH).where(CommunicationRequest.GROUP_IDENTIFIER.exactly()
-                        .systemAndCode(EhrIdentifiers.EPISODE, decision.episodeId()))
-                .and(CommunicationRequest.STATUS.exactly().code(CommunicationRequest.CommunicationRequestStatus.ACTIVE.toCode()))
-                .returnBundle(Bundle.class).execute())) : null;
-        Episode episode = episode(decision);
-        Set<String> observations = EhrClient.result(held);
-        if (patient != null) {
-            EhrClient.result(patient);
-        }
-        List<String> toTell = orderers == null ? null : EhrClient.result(orderers);
-        return new HeldEpisode(episode.serviceRequest(), episode.tasks(), observations, toTell, episode.orders(),
-                EhrClient.result(clinicians), PatientContact.UNREAD, reminders == null ? List.of() : EhrClient.result(reminders));
+        EhrBatch.Answer<List<CommunicationRequest>> reminders = PatientReminders.ends(decision) ? reads.search("search reminders of "
+                + decision.episodeId(), CommunicationRequest.class, CommunicationRequest.GROUP_IDENTIFIER.exactly()
+                .systemAndCode(EhrIdentifiers.EPISODE, decision.episodeId()), CommunicationRequest.STATUS.exactly()
+                .code(CommunicationRequest.CommunicationRequestStatus.ACTIVE.toCode())) : null;
+        EpisodeAnswers episode = episode(reads, decision);
+        reads.send();
+        Optional<Patient> patient = byIdentifier != null
+                ? Optional.of(PatientByIdentifier.checked(byIdentifier.get(), PatientKey.identifier(key))) : byId.get();
+        Set<String> held = new HashSet<>(observations.get());
+        held.addAll(conditions.get());
+        // Whom to tell that the episode opened is taken with the episode, for a decision that may open it; for the
+        // other events, once the events are known (withPeople)
+        List<String> toTell = decision.action() == TriageDecision.Action.OPEN ? orderers.get() : null;
+        HeldEpisode episodeHeld = new HeldEpisode(episode.serviceRequest(), episode.tasks(), held, toTell, episode.orders(),
+                clinicians.get(), PatientContact.UNREAD, reminders == null ? List.of() : reminders.get());
+        EhrBatch.Answer<PatientContact> contact = () -> contact(patient,
+                consents != null ? consents.get() : consentsOf(patient.orElseThrow().getIdElement().getIdPart()));
+        return new Read(episodeHeld, orderers, contact);
     }
 
     /**
      * The episode with the people its events are told to: the clinicians who asked for the results, when they are to
-     * hear of something and were not read with the episode; the patient's languages and opt-out, when the patient is
-     * to be reminded. Nothing is read for a decision that changes nothing anyone hears of.
+     * hear of something and were not taken with the episode; the patient's languages and opt-out, when the patient is
+     * to be reminded. Nothing is taken for a decision that changes nothing anyone hears of.
      */
-    public HeldEpisode withPeople(TriageDecision decision, HeldEpisode held, List<EpisodeEvent> events) {
+    public HeldEpisode withPeople(Read read, List<EpisodeEvent> events) {
+        HeldEpisode held = read.held();
         boolean clinicians = held.orderers() == null && events.stream().anyMatch(EpisodeEvent::forClinicians);
         boolean patient = events.stream().anyMatch(EpisodeEvent::forPatient);
-        CompletableFuture<List<String>> orderers = clinicians ? ehr.start(() -> orderers(decision)) : null;
-        PatientContact contact = patient ? contact(decision) : held.patient();
-        return held.withPeople(orderers == null ? held.orderers() : EhrClient.result(orderers), contact);
+        return held.withPeople(clinicians ? read.orderers().get() : held.orderers(), patient ? read.patient().get() : held.patient());
+    }
+
+    /** The patient's active Consents, in the batch. */
+    private static EhrBatch.Answer<List<Consent>> consents(EhrBatch reads, String patientId) {
+        return reads.search("search consents of a patient", Consent.class, Consent.PATIENT.hasId("Patient/" + patientId),
+                Consent.STATUS.exactly().code(Consent.ConsentState.ACTIVE.toCode()));
+    }
+
+    /** The active Consents of a patient named by identifier, found by the batch: one call more, when reminded. */
+    private List<Consent> consentsOf(String patientId) {
+        EhrBatch reads = ehr.batch("read consents of a patient");
+        EhrBatch.Answer<List<Consent>> consents = consents(reads, patientId);
+        reads.send();
+        return consents.get();
     }
 
     /**
@@ -100,17 +130,7 @@ public class EpisodeReader {
      * an active Consent of theirs whose provision denies {@code CommunicationRequest} (a resource type in
      * {@code provision.class}), within its period where it has one.
      */
-    private PatientContact contact(TriageDecision decision) {
-        String key = decision.patientKey();
-        String id = PatientKey.byIdentifier(key) ? PatientByIdentifier.resolve(ehr, PatientKey.identifier(key)).getIdElement().getIdPart()
-                : PatientKey.patientId(key);
-        CompletableFuture<Optional<Patient>> patient = ehr.start(() -> held(Patient.class, new IdType("Patient", id)));
-        List<Consent> consents = ehr.searchAll("search consents of a patient", Consent.class,
-                c -> c.search().forResource(Consent.class).cacheControl(EhrClient.FRESH)
-                        .where(Consent.PATIENT.hasId("Patient/" + id))
-                        .and(Consent.STATUS.exactly().code(Consent.ConsentState.ACTIVE.toCode()))
-                        .returnBundle(Bundle.class).execute());
-        Optional<Patient> held = EhrClient.result(patient);
+    private static PatientContact contact(Optional<Patient> held, List<Consent> consents) {
         List<String> languages = held.map(p -> p.getCommunication().stream()
                 .sorted(Comparator.comparing(c -> !c.getPreferred()))
                 .flatMap(c -> c.getLanguage().getCoding().stream()).map(Coding::getCode).filter(Objects::nonNull).toList())
@@ -136,49 +156,73 @@ public class EpisodeReader {
     }
 
     /** The clinicians the decision's requests name (Practitioner or PractitionerRole) that the EHR holds. */
-    private Set<String> clinicians(TriageDecision decision) {
-        Set<String> held = new HashSet<>();
-        for (String owner : decision.requests().stream().map(ClinicianRequest::owner).filter(Objects::nonNull)
-                .distinct().toList()) {
+    private static EhrBatch.Answer<Set<String>> clinicians(EhrBatch reads, TriageDecision decision) {
+        Map<String, EhrBatch.Answer<? extends Optional<?>>> asked = new LinkedHashMap<>();
+        for (String owner : decision.requests().stream().map(ClinicianRequest::owner).filter(Objects::nonNull).distinct().toList()) {
             IdType id = new IdType(owner);
-            if ("Practitioner".equals(id.getResourceType()) && held(Practitioner.class, id).isPresent()
-                    || "PractitionerRole".equals(id.getResourceType()) && held(PractitionerRole.class, id).isPresent()) {
-                held.add(owner);
+            if ("Practitioner".equals(id.getResourceType())) {
+                asked.put(owner, reads.read(Practitioner.class, id.getIdPart()));
+            } else if ("PractitionerRole".equals(id.getResourceType())) {
+                asked.put(owner, reads.read(PractitionerRole.class, id.getIdPart()));
             }
         }
-        return held;
+        return () -> {
+            Set<String> held = new HashSet<>();
+            asked.forEach((owner, answer) -> {
+                if (answer.get().isPresent()) {
+                    held.add(owner);
+                }
+            });
+            return held;
+        };
+    }
+
+    /** The episode after a write, read by GET entries at the end of the write's transaction ({@link EhrBatch#after}). */
+    public Again after(TriageDecision decision, Bundle transaction) {
+        EhrBatch reads = ehr.batch("read episode " + decision.episodeId() + " after decision " + decision.decisionId());
+        EpisodeAnswers episode = episode(reads, decision);
+        reads.after(transaction);
+        return new Again(reads, episode);
     }
 
     /**
-     * The episode again, after a write: which of the decision's results and clinicians the EHR holds was read with it
-     * before, and the write did not change it.
+     * The episode as the transaction's own reads found it after its writes: which of the decision's results and
+     * clinicians the EHR holds was read with it before, and the write did not change it.
      */
-    public HeldEpisode readAgain(TriageDecision decision, HeldEpisode before) {
-        Episode again = episode(decision);
-        return before.readAgain(again.serviceRequest(), again.tasks(), again.orders());
+    public record Again(EhrBatch reads, EpisodeAnswers episode) {
+        public HeldEpisode answeredBy(Bundle response, HeldEpisode before) {
+            reads.answeredBy(response);
+            return before.readAgain(episode.serviceRequest(), episode.tasks(), episode.orders());
+        }
     }
 
-    /** The episode's ServiceRequest (or null), its Tasks and its rounds' orders. */
-    private record Episode(ServiceRequest serviceRequest, List<Task> tasks, List<ServiceRequest> orders) {
+    /** The episode's ServiceRequest (or null), its Tasks and its rounds' orders, as a batch answers them. */
+    record EpisodeAnswers(EhrBatch.Answer<List<ServiceRequest>> requests, EhrBatch.Answer<List<Task>> taskList,
+                          EhrBatch.Answer<List<ServiceRequest>> orderList) {
+        ServiceRequest serviceRequest() {
+            List<ServiceRequest> found = requests.get();
+            return found.isEmpty() ? null : found.get(0);
+        }
+
+        List<Task> tasks() {
+            return taskList.get();
+        }
+
+        List<ServiceRequest> orders() {
+            return orderList.get();
+        }
     }
 
-    private Episode episode(TriageDecision decision) {
+    private static EpisodeAnswers episode(EhrBatch reads, TriageDecision decision) {
         String episodeId = decision.episodeId();
-        CompletableFuture<List<ServiceRequest>> requests = ehr.start(() -> ehr.searchAll("search episode " + episodeId,
-                ServiceRequest.class, c -> c.search().forResource(ServiceRequest.class).cacheControl(EhrClient.FRESH)
-                        .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId))
-                        .returnBundle(Bundle.class).execute()));
-        CompletableFuture<List<Task>> tasks = ehr.start(() -> ehr.searchAll("search tasks of " + episodeId, Task.class,
-                c -> c.search().forResource(Task.class).cacheControl(EhrClient.FRESH)
-                        .where(Task.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId))
-                        .returnBundle(Bundle.class).execute()));
-        // The rounds' CT and PET orders: the episode is their requisition
-        List<ServiceRequest> orders = ehr.searchAll("search orders of " + episodeId, ServiceRequest.class,
-                c -> c.search().forResource(ServiceRequest.class).cacheControl(EhrClient.FRESH)
-                        .where(ServiceRequest.REQUISITION.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId))
-                        .returnBundle(Bundle.class).execute());
-        List<ServiceRequest> episode = EhrClient.result(requests);
-        return new Episode(episode.isEmpty() ? null : episode.get(0), EhrClient.result(tasks), orders);
+        return new EpisodeAnswers(
+                reads.search("search episode " + episodeId, ServiceRequest.class,
+                        ServiceRequest.IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId)),
+                reads.search("search tasks of " + episodeId, Task.class,
+                        Task.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId)),
+                // The rounds' CT and PET orders: the episode is their requisition
+                reads.search("search orders of " + episodeId, ServiceRequest.class,
+                        ServiceRequest.REQUISITION.exactly().systemAndCode(EhrIdentifiers.EPISODE, episodeId)));
     }
 
     /**
@@ -186,72 +230,58 @@ public class EpisodeReader {
      * ServiceRequest a result is based on, or a Practitioner or PractitionerRole the result names, when the EHR holds
      * it. A server that enforces referential integrity would refuse a Communication to anyone else.
      */
-    private List<String> orderers(TriageDecision decision) {
-        Set<String> orderers = new java.util.LinkedHashSet<>();
+    private static EhrBatch.Answer<List<String>> orderers(EhrBatch reads, TriageDecision decision) {
+        List<EhrBatch.Answer<Optional<String>>> asked = new ArrayList<>();
         for (String ref : decision.evidence().stream().flatMap(e -> e.orderedBy().stream()).distinct().toList()) {
             if (ref.startsWith(LabResult.PRACTITIONER_BY_IDENTIFIER)) {
                 // HL7 v2's OBR-16 names the clinician by identifier: the one Practitioner the EHR holds with it
-                byIdentifier(ref.substring(LabResult.PRACTITIONER_BY_IDENTIFIER.length())).ifPresent(orderers::add);
+                byIdentifier(reads, ref.substring(LabResult.PRACTITIONER_BY_IDENTIFIER.length())).ifPresent(asked::add);
                 continue;
             }
             IdType id = new IdType(ref);
             if ("ServiceRequest".equals(id.getResourceType())) {
-                held(ServiceRequest.class, id).filter(ServiceRequest::hasRequester).map(sr -> sr.getRequester().getReference())
-                        .filter(r -> r != null && (r.startsWith("Practitioner/") || r.startsWith("PractitionerRole/")))
-                        .ifPresent(orderers::add);
+                var request = reads.read(ServiceRequest.class, id.getIdPart());
+                asked.add(() -> request.get().filter(ServiceRequest::hasRequester).map(sr -> sr.getRequester().getReference())
+                        .filter(r -> r != null && (r.startsWith("Practitioner/") || r.startsWith("PractitionerRole/"))));
             } else if ("Practitioner".equals(id.getResourceType())) {
-                held(Practitioner.class, id).ifPresent(p -> orderers.add(ref));
+                var practitioner = reads.read(Practitioner.class, id.getIdPart());
+                asked.add(() -> practitioner.get().map(p -> ref));
             } else if ("PractitionerRole".equals(id.getResourceType())) {
-                held(PractitionerRole.class, id).ifPresent(p -> orderers.add(ref));
+                var role = reads.read(PractitionerRole.class, id.getIdPart());
+                asked.add(() -> role.get().map(p -> ref));
             }
         }
-        return List.copyOf(orderers);
+        return () -> {
+            Set<String> orderers = new LinkedHashSet<>();
+            asked.forEach(answer -> answer.get().ifPresent(orderers::add));
+            return List.copyOf(orderers);
+        };
     }
 
     /** The Practitioner the EHR holds with this {@code system|value} identifier, when exactly one. */
-    private java.util.Optional<String> byIdentifier(String token) {
+    private static Optional<EhrBatch.Answer<Optional<String>>> byIdentifier(EhrBatch reads, String token) {
         int bar = token.indexOf('|');
         if (bar <= 0 || bar == token.length() - 1) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        List<Practitioner> found = ehr.searchAll("search Practitioner by identifier", Practitioner.class,
-                c -> c.search().forResource(Practitioner.class).cacheControl(EhrClient.FRESH)
-                        .where(Practitioner.IDENTIFIER.exactly().systemAndCode(token.substring(0, bar), token.substring(bar + 1)))
-                        .returnBundle(Bundle.class).execute());
-        return found.size() == 1 ? java.util.Optional.of("Practitioner/" + found.get(0).getIdElement().getIdPart())
-                : java.util.Optional.empty();
+        var found = reads.search("search Practitioner by identifier", Practitioner.class,
+                Practitioner.IDENTIFIER.exactly().systemAndCode(token.substring(0, bar), token.substring(bar + 1)));
+        return Optional.of(() -> {
+            List<Practitioner> practitioners = found.get();
+            return practitioners.size() == 1 ? Optional.of("Practitioner/" + practitioners.get(0).getIdElement().getIdPart())
+                    : Optional.empty();
+        });
     }
 
-    /** The resource, if the EHR holds it (a 404 or 410 is "not held"; any other failure is the EHR's). */
-    private <T extends org.hl7.fhir.instance.model.api.IBaseResource> java.util.Optional<T> held(Class<T> type, IdType id) {
-        try {
-            return java.util.Optional.of(ehr.call("read " + id.getResourceType(), c -> c.read().resource(type).withId(id.getIdPart()).execute()));
-        } catch (org.lemstriage.ehrclient.EhrFailure.Permanent e) {
-            if (e.status() == 404 || e.status() == 410) {
-                return java.util.Optional.empty();
-            }
-            throw e;
-        }
-    }
-
-    /** Which of the decision's results the EHR holds, so that only those are referenced literally. */
-    private Set<String> observations(TriageDecision decision) {
-        Set<String> held = new java.util.HashSet<>(cited(decision, Observation.class, "Observation"));
-        // A LEMS diagnosis is a Condition
-        held.addAll(cited(decision, org.hl7.fhir.r4.model.Condition.class, "Condition"));
-        return held;
-    }
-
-    /** Which of the decision's cited resources of one type the EHR holds, as {@code Type/id}. */
-    private <T extends org.hl7.fhir.r4.model.Resource> Set<String> cited(TriageDecision decision, Class<T> type, String name) {
+    /** Which of the decision's results of one type the EHR holds, so that only those are referenced literally. */
+    private static <T extends org.hl7.fhir.r4.model.Resource> EhrBatch.Answer<Set<String>> cited(EhrBatch reads,
+            TriageDecision decision, Class<T> type, String name) {
         List<String> ids = Decided.citedIds(decision, name);
         if (ids.isEmpty()) {
-            return Set.of();
+            return Set::of;
         }
-        return ehr.searchAll("search results of " + decision.decisionId(), type,
-                        c -> c.search().forResource(type).cacheControl(EhrClient.FRESH)
-                                .where(new ca.uhn.fhir.rest.gclient.TokenClientParam("_id").exactly().codes(ids))
-                                .returnBundle(Bundle.class).execute())
-                .stream().map(o -> name + "/" + o.getIdElement().getIdPart()).collect(Collectors.toSet());
+        var found = reads.search("search results of " + decision.decisionId(), type,
+                new ca.uhn.fhir.rest.gclient.TokenClientParam("_id").exactly().codes(ids));
+        return () -> found.get().stream().map(o -> name + "/" + o.getIdElement().getIdPart()).collect(Collectors.toSet());
     }
 }

@@ -19,9 +19,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Writes a decision to the EHR and makes sure it holds: reads the episode fresh ({@link EpisodeReader}), and the people
- * to tell of what the write changes, sends the one transaction that brings it to what the decision says and tells them
- * ({@link EpisodeTransaction}), then reads it again and compares.
+ * Writes a decision to the EHR and makes sure it holds: reads the episode fresh and the people to tell of what the write
+ * changes, in one batch ({@link EpisodeReader}), sends the one transaction that brings it to what the decision says and
+ * tells them ({@link EpisodeTransaction}), whose own GET entries, answered after its writes, read the episode again for
+ * the comparison. A first decision costs the EHR two round trips here (and one in the classifier, for its context).
  * A write is reported only once the EHR holds the episode as decided; anything else is a transient failure, retried
  * with exponential backoff and jitter behind a circuit breaker, and parked in the end. A permanent rejection is
  * thrown at once.
@@ -58,8 +59,8 @@ public class EpisodeWriter {
     @CircuitBreaker(failOn = EhrFailure.Transient.class, skipOn = EhrFailure.Permanent.class, requestVolumeThreshold = 10,
             failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS)
     public Optional<Written> write(TriageDecision decision) {
-        HeldEpisode read = reader.read(decision);
-        HeldEpisode current = reader.withPeople(decision, read, transactions.events(decision, read));
+        EpisodeReader.Read read = reader.read(decision);
+        HeldEpisode current = reader.withPeople(read, transactions.events(decision, read.held()));
         Optional<EpisodeTransaction.Composed> tx = transactions.compose(decision, current);
         if (tx.isEmpty()) {
             holdsAsDecided(decision, current);
@@ -67,13 +68,20 @@ public class EpisodeWriter {
             return Optional.empty();
         }
         Bundle sent = tx.get().transaction();
-        Bundle response = ehr.call("transaction for " + decision.decisionId(), c -> c.transaction().withBundle(sent).execute());
+        int writes = sent.getEntry().size();
+        // The episode is read again by the transaction's own GET entries, answered after its writes: the check that
+        // the EHR holds it as decided costs no round trip of its own
+        EpisodeReader.Again again = reader.after(decision, sent);
+        Bundle response = ehr.write("transaction for " + decision.decisionId(),
+                c -> c.transaction().withBundle(sent).cacheControl(EhrClient.FRESH).execute());
         notStale(decision, sent, response);
-        holdsAsDecided(decision, reader.readAgain(decision, current));
-        long created = response.getEntry().stream().filter(e -> e.getResponse().getStatus().startsWith("201")).count();
+        holdsAsDecided(decision, again.answeredBy(response, current));
+        Bundle written = new Bundle().setType(response.getType());
+        response.getEntry().subList(0, writes).forEach(written::addEntry);
+        long created = written.getEntry().stream().filter(e -> e.getResponse().getStatus().startsWith("201")).count();
         LOG.infof("decision %s %s: episode %s written, %d created, %d updated", decision.decisionId(), decision.action(),
-                decision.episodeId(), created, response.getEntry().size() - created);
-        return Optional.of(new Written(response, tx.get().withheld()));
+                decision.episodeId(), created, writes - created);
+        return Optional.of(new Written(written, tx.get().withheld()));
     }
 
     /** The EHR's transaction-response, and the messages not written and why (ids and reasons, for the AuditEvent). */

@@ -44,7 +44,7 @@ public class EhrReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         try {
-            CapabilityStatement cs = ehr.call("metadata", c -> c.capabilities().ofType(CapabilityStatement.class).execute());
+            CapabilityStatement cs = ehr.check("metadata", c -> c.capabilities().ofType(CapabilityStatement.class).execute());
             changed(true, null);
             return HealthCheckResponse.named("ehr").up().withData("fhirVersion", cs.getFhirVersion().toCode()).build();
         } catch (EhrFailure e) {

@@ -67,14 +67,6 @@ public class FaultInjection extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!transactionDelay.isZero() && "POST".equals(request.getMethod()) && request.getRequestURI().matches(".*/fhir/?")) {
-            transactionsHeld.incrementAndGet();
-            try {
-                Thread.sleep(transactionDelay.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         if (!everyDelay.isZero()) {
             try {
                 Thread.sleep(everyDelay.toMillis());
@@ -83,25 +75,44 @@ public class FaultInjection extends HttpFilter {
             }
         }
         String query = request.getQueryString();
-        if (query != null) {
-            String decoded = java.net.URLDecoder.decode(query, java.nio.charset.StandardCharsets.UTF_8);
-            for (var fault : faults.entrySet()) {
-                if (decoded.contains(fault.getKey()) && fault.getValue().take()) {
-                    response.setStatus(fault.getValue().status());
-                    if (fault.getValue().retryAfter() != null) {
-                        response.setHeader("Retry-After", fault.getValue().retryAfter().toString());
-                    }
-                    response.setContentType("application/fhir+json");
-                    response.getWriter().write("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
-                            + "\"code\":\"transient\",\"diagnostics\":\"injected fault\"}]}");
-                    return;
-                }
+        var fault = query == null ? java.util.Optional.<Fault>empty()
+                : taken(java.net.URLDecoder.decode(query, java.nio.charset.StandardCharsets.UTF_8));
+        if (fault.isPresent()) {
+            response.setStatus(fault.get().status());
+            if (fault.get().retryAfter() != null) {
+                response.setHeader("Retry-After", fault.get().retryAfter().toString());
             }
+            response.setContentType("application/fhir+json");
+            response.getWriter().write("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                    + "\"code\":\"transient\",\"diagnostics\":\"injected fault\"}]}");
+            return;
         }
         chain.doFilter(request, response);
     }
 
-    private record Fault(int status, Integer retryAfter, boolean always, java.util.concurrent.atomic.AtomicInteger remaining) {
+    /**
+     * The fault armed for a request whose (decoded) query, or a batch or transaction entry's URL, contains its text,
+     * counted as taken; a batch or transaction gets it for the whole request, as a rate limiter would answer.
+     */
+    java.util.Optional<Fault> taken(String decodedQuery) {
+        return faults.entrySet().stream().filter(f -> decodedQuery.contains(f.getKey()) && f.getValue().take())
+                .map(Map.Entry::getValue).findFirst();
+    }
+
+    /** A transaction, held as {@link #delayTransactions} asked (batches of reads are not). */
+    void holdTransaction() {
+        if (transactionDelay.isZero()) {
+            return;
+        }
+        transactionsHeld.incrementAndGet();
+        try {
+            Thread.sleep(transactionDelay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    record Fault(int status, Integer retryAfter, boolean always, java.util.concurrent.atomic.AtomicInteger remaining) {
         boolean take() {
             return always || remaining.getAndUpdate(n -> Math.max(n - 1, 0)) > 0;
         }

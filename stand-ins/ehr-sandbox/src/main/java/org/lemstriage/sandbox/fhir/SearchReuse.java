@@ -40,11 +40,14 @@ public class SearchReuse {
     }
 
     List<Resource> search(RequestDetails request, Supplier<List<Resource>> fresh) {
+        return search(request.getCompleteUrl(), request.getHeader("Cache-Control"), fresh);
+    }
+
+    /** A search by its URL ({@code key}), asked with this Cache-Control (a batch's entry: the batch's). */
+    List<Resource> search(String key, String cacheControl, Supplier<List<Resource>> fresh) {
         if (window.isZero()) {
             return fresh.get();
         }
-        String key = request.getCompleteUrl();
-        String cacheControl = request.getHeader("Cache-Control");
         boolean noCache = honourNoCache && cacheControl != null && cacheControl.toLowerCase().contains("no-cache");
         Matches earlier = reused.get(key);
         if (!noCache && earlier != null && System.nanoTime() - earlier.at() < window.toNanos()) {

@@ -2,11 +2,15 @@ package org.lemstriage.sandbox.fhir;
 
 import ca.uhn.fhir.rest.annotation.Transaction;
 import ca.uhn.fhir.rest.annotation.TransactionParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.lemstriage.sandbox.store.InMemoryStore;
@@ -17,25 +21,97 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Transaction Bundles of POST (with optional ifNoneExist) and PUT entries, all-or-nothing: every entry is checked
- * and every id resolved before anything is stored, then references to an entry's fullUrl (urn:uuid) are rewritten
- * to the resolved id, whether the entry created a resource or matched an existing one.
+ * Transaction Bundles of POST (with optional ifNoneExist), PUT and GET entries, all-or-nothing: every write entry is
+ * checked and every id resolved before anything is stored, then references to an entry's fullUrl (urn:uuid) are
+ * rewritten to the resolved id, whether the entry created a resource or matched an existing one; GET entries are
+ * answered after the writes, as FHIR orders a transaction's processing, so they read what it left. Batch Bundles of
+ * GET entries (reads and searches), each answered on its own. Faults armed for a text a GET entry's URL contains
+ * answer the whole request ({@link FaultInjection}).
  */
 public class TransactionProvider {
     private final InMemoryStore store;
     private final Set<String> supportedTypes;
+    private final FaultInjection faults;
 
-    public TransactionProvider(InMemoryStore store, Set<String> supportedTypes) {
+    public TransactionProvider(InMemoryStore store, Set<String> supportedTypes, FaultInjection faults) {
         this.store = store;
         this.supportedTypes = supportedTypes;
+        this.faults = faults;
     }
 
     @Transaction
-    public Bundle transaction(@TransactionParam Bundle bundle) {
-        if (bundle.getType() != Bundle.BundleType.TRANSACTION) {
-            throw new InvalidRequestException("Bundle.type must be 'transaction' (batch is not supported by the sandbox)");
+    public Bundle transaction(@TransactionParam Bundle bundle, RequestDetails request) {
+        for (BundleEntryComponent entry : bundle.getEntry()) {
+            if (entry.getRequest().getMethod() == HTTPVerb.GET && entry.getRequest().hasUrl()) {
+                faults.taken(java.net.URLDecoder.decode(entry.getRequest().getUrl(), java.nio.charset.StandardCharsets.UTF_8))
+                        .ifPresent(TransactionProvider::refuse);
+            }
         }
-        return store.atomically(() -> apply(bundle.getEntry()));
+        String cacheControl = request.getHeader("Cache-Control");
+        if (bundle.getType() == Bundle.BundleType.BATCH) {
+            Bundle response = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
+            for (int i = 0; i < bundle.getEntry().size(); i++) {
+                BundleEntryComponent entry = bundle.getEntry().get(i);
+                if (entry.getRequest().getMethod() != HTTPVerb.GET) {
+                    throw new InvalidRequestException("Bundle.entry[" + i + "].request.method: the sandbox answers batches of GET entries only");
+                }
+                response.addEntry(read(entry.getRequest().getUrl(), cacheControl));
+            }
+            return response;
+        }
+        if (bundle.getType() != Bundle.BundleType.TRANSACTION) {
+            throw new InvalidRequestException("Bundle.type must be 'transaction' or 'batch'");
+        }
+        faults.holdTransaction();
+        return store.atomically(() -> {
+            Bundle response = apply(bundle.getEntry());
+            for (int i = 0; i < bundle.getEntry().size(); i++) {
+                if (bundle.getEntry().get(i).getRequest().getMethod() == HTTPVerb.GET) {
+                    response.getEntry().set(i, read(bundle.getEntry().get(i).getRequest().getUrl(), cacheControl));
+                }
+            }
+            return response;
+        });
+    }
+
+    /** A GET entry's answer: a read ({@code Type/id}) or a search ({@code Type?query}), or the status it failed with. */
+    private BundleEntryComponent read(String url, String cacheControl) {
+        BundleEntryComponent answer = new BundleEntryComponent();
+        try {
+            int q = url == null ? -1 : url.indexOf('?');
+            String path = url == null ? "" : q < 0 ? url : url.substring(0, q);
+            if (path.contains("/")) {
+                IdType id = new IdType(path);
+                if (!supportedTypes.contains(id.getResourceType())) {
+                    throw new InvalidRequestException("resource type " + id.getResourceType() + " is not supported by the EHR sandbox");
+                }
+                answer.setResource(store.read(id)).getResponse().setStatus("200 OK");
+                return answer;
+            }
+            if (!supportedTypes.contains(path)) {
+                throw new InvalidRequestException("resource type " + path + " is not supported by the EHR sandbox");
+            }
+            String query = q < 0 ? "" : url.substring(q + 1);
+            List<Resource> found = faults.searches().search(url, cacheControl, () -> store.search(path, ca.uhn.fhir.util.UrlUtil.parseQueryString(query)));
+            Bundle searchset = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(found.size());
+            found.forEach(r -> searchset.addEntry().setFullUrl(r.getIdElement().toUnqualifiedVersionless().getValue()).setResource(r)
+                    .getSearch().setMode(Bundle.SearchEntryMode.MATCH));
+            answer.setResource(searchset).getResponse().setStatus("200 OK");
+        } catch (BaseServerResponseException e) {
+            answer.getResponse().setStatus(e.getStatusCode() + " " + e.getStatusCode())
+                    .setOutcome(new OperationOutcome().addIssue(new OperationOutcome.OperationOutcomeIssueComponent()
+                            .setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.PROCESSING)
+                            .setDiagnostics(e.getMessage())));
+        }
+        return answer;
+    }
+
+    private static void refuse(FaultInjection.Fault fault) {
+        var refused = new UnclassifiedServerFailureException(fault.status(), "injected fault");
+        if (fault.retryAfter() != null) {
+            refused.addResponseHeader("Retry-After", fault.retryAfter().toString());
+        }
+        throw refused;
     }
 
     private Bundle apply(List<BundleEntryComponent> entries) {
@@ -43,6 +119,9 @@ public class TransactionProvider {
         Map<Integer, Resource> matched = new HashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             BundleEntryComponent entry = entries.get(i);
+            if (entry.getRequest().getMethod() == HTTPVerb.GET) {
+                continue;
+            }
             Resource resource = check(entry, i);
             String type = store.typeOf(resource);
             IdType id;
@@ -68,7 +147,7 @@ public class TransactionProvider {
         resolved.values().forEach(id -> pending.add(id.getResourceType() + "/" + id.getIdPart()));
         Map<Integer, Resource> prepared = new HashMap<>();
         for (int i = 0; i < entries.size(); i++) {
-            if (matched.containsKey(i)) {
+            if (matched.containsKey(i) || entries.get(i).getRequest().getMethod() == HTTPVerb.GET) {
                 continue;
             }
             Resource resource = entries.get(i).getResource().copy();
@@ -79,6 +158,10 @@ public class TransactionProvider {
         Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
         for (int i = 0; i < entries.size(); i++) {
             BundleEntryComponent entry = entries.get(i);
+            if (entry.getRequest().getMethod() == HTTPVerb.GET) {
+                response.addEntry(); // answered once every write is done
+                continue;
+            }
             Resource existing = matched.get(i);
             if (existing != null) {
                 response.addEntry().getResponse().setStatus("200 OK")
