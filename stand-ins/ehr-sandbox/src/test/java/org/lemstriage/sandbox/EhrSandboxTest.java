@@ -144,6 +144,37 @@ class EhrSandboxTest {
     }
 
     @Test
+    void aTransactionsGetEntriesAreAnsweredAfterItsWritesAndSeeThem() {
+        Bundle tx = episode("tx-get");
+        tx.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Task?group-identifier=urn:test:episode%7Ctx-get");
+        Bundle response = client.transaction().withBundle(tx).execute();
+        assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus()).containsExactly("201 Created", "201 Created", "200 OK");
+        Bundle found = (Bundle) response.getEntry().get(2).getResource();
+        assertThat(found.getEntry()).hasSize(1);
+        assertThat(found.getEntryFirstRep().getResource()).isInstanceOf(Task.class);
+    }
+
+    @Test
+    void aBatchAnswersEachReadAndSearchOnItsOwn() {
+        Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+        batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient/lt-p001");
+        batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient/no-such-patient");
+        batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient?birthdate=1958-03-14");
+        batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient?_id=lt-p002");
+        Bundle response = client.transaction().withBundle(batch).execute();
+        assertThat(response.getType()).isEqualTo(Bundle.BundleType.BATCHRESPONSE);
+        assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus().substring(0, 3)).containsExactly("200", "404", "400", "200");
+        assertThat(((Patient) response.getEntry().get(0).getResource()).getIdElement().getIdPart()).isEqualTo("lt-p001");
+        assertThat(response.getEntry().get(2).getResponse().getOutcome()).isNotNull();
+        assertThat(((Bundle) response.getEntry().get(3).getResource()).getEntry()).hasSize(1);
+
+        Bundle write = new Bundle().setType(Bundle.BundleType.BATCH);
+        write.addEntry().setResource(new Patient()).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        assertThatThrownBy(() -> client.transaction().withBundle(write).execute())
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("Bundle.entry[0].request.method");
+    }
+
+    @Test
     void searchListsAllOfATypeWithPaging() {
         Bundle page = client.search().forResource(Patient.class).count(3).returnBundle(Bundle.class).execute();
         assertThat(page.getEntry()).hasSize(3);

@@ -22,7 +22,8 @@ final class EhrCalls {
     /** The target: a first decision (the classifier's context, the notifier's read and its transaction) in 3 calls. */
     static final double TARGET_PER_FIRST_DECISION = 3;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    /** HTTP/1.1: the JDK client's h2c upgrade broke on a service's metrics answer (a protocol error, once warm). */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Map<String, String> services;
 
     /** {@code services}: name to base URL, each serving {@code /q/metrics}. */

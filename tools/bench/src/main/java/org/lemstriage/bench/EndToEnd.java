@@ -159,14 +159,25 @@ final class EndToEnd {
     /** Puts a synthetic Patient in the EHR, which refuses Tasks for patients it does not know. */
     void createPatient(String id) throws Exception {
         // Its identifier: how an HL7 v2 result names it (PID-3, V2Throughput)
-        String json = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Synthetic\"}],"
+        put("Patient", id, "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Synthetic\"}],"
                 + "\"identifier\":[{\"system\":\"" + V2Throughput.MRN_SYSTEM + "\",\"value\":\"" + id + "\"}],"
-                + "\"birthDate\":\"1961-01-01\"}";
-        HttpRequest request = HttpRequest.newBuilder(URI.create(ehr + "/Patient/" + id))
+                + "\"birthDate\":\"1961-01-01\"}");
+    }
+
+    /**
+     * Puts the laboratory the routine results name as their performer ({@code Organization/routine-lab}): a server that
+     * checks references on write (HAPI FHIR JPA does by default) refuses a result whose performer it does not hold.
+     */
+    void createLaboratory() throws Exception {
+        put("Organization", "routine-lab", "{\"resourceType\":\"Organization\",\"id\":\"routine-lab\",\"name\":\"Routine laboratory\"}");
+    }
+
+    private void put(String type, String id, String json) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(ehr + "/" + type + "/" + id))
                 .header("Content-Type", "application/fhir+json").PUT(HttpRequest.BodyPublishers.ofString(json)).build();
         int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         if (status / 100 != 2) {
-            throw new IllegalStateException("the EHR refused Patient/" + id + ": HTTP " + status);
+            throw new IllegalStateException("the EHR refused " + type + "/" + id + ": HTTP " + status);
         }
     }
 }

@@ -35,6 +35,7 @@ final class HapiPhase {
         result.put("ehr_start_s", Benchmark.round((System.nanoTime() - t0) / 1e9));
         String ehr = stack.ehr();
         EndToEnd endToEnd = new EndToEnd(ingest, ehr);
+        endToEnd.createLaboratory();
         for (int p = 0; p < Benchmark.COHORT_PATIENTS; p++) {
             endToEnd.createPatient("bench-" + p);
         }
