@@ -99,8 +99,9 @@ public final class EhrBatch {
     /** The reads {@link #after put after a transaction}, answered by its response. */
     public EhrBatch answeredBy(Bundle transactionResponse) {
         if (transactionResponse.getEntry().size() != offset + request.getEntry().size()) {
-            throw new EhrFailure.Permanent(EhrClient.UNREADABLE_ANSWER, what + ": the EHR answered "
-                    + transactionResponse.getEntry().size() + " entries to a transaction of " + (offset + request.getEntry().size()));
+            // The writes are done: what they left is read again on the retry, not given up on
+            throw new EhrFailure.Transient(what + ": the EHR answered " + transactionResponse.getEntry().size()
+                    + " entries to a transaction of " + (offset + request.getEntry().size()) + "; reading again");
         }
         response = transactionResponse;
         return this;

@@ -35,9 +35,13 @@ final class EhrCalls {
     Map<String, Double> now() throws Exception {
         Map<String, Double> counts = new TreeMap<>();
         for (var service : services.entrySet()) {
-            String text = http.send(HttpRequest.newBuilder(URI.create(service.getValue() + "/q/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = SAMPLE.matcher(text);
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(service.getValue() + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (metrics.statusCode() != 200 || !SAMPLE.matcher(metrics.body()).find()) {
+                throw new IllegalStateException(service.getKey() + "'s metrics (HTTP " + metrics.statusCode()
+                        + ") hold no lemstriage_ehr_requests_total: EHR calls cannot be counted");
+            }
+            Matcher m = SAMPLE.matcher(metrics.body());
             while (m.find()) {
                 Map<String, String> labels = new LinkedHashMap<>();
                 Matcher l = LABEL.matcher(m.group(1));
@@ -55,13 +59,16 @@ final class EhrCalls {
 
     /** Reads and writes per decision between two readings, each service's and in all, against the target. */
     static Map<String, Object> perDecision(Map<String, Double> before, Map<String, Double> after, long decisions) {
+        if (decisions == 0) {
+            throw new IllegalStateException("no decision to count EHR calls against");
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("decisions", decisions);
         double reads = 0;
         double writes = 0;
         for (var entry : after.entrySet()) {
             double calls = entry.getValue() - before.getOrDefault(entry.getKey(), 0.0);
-            double each = decisions == 0 ? 0 : calls / decisions;
+            double each = calls / decisions;
             result.put(entry.getKey(), Benchmark.round2(each));
             if (entry.getKey().endsWith(".read")) {
                 reads += each;

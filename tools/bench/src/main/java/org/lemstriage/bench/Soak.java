@@ -89,9 +89,12 @@ public final class Soak {
         AtomicInteger next = new AtomicInteger();
         Semaphore inFlight = new Semaphore(64);
         ScheduledExecutorService load = Executors.newScheduledThreadPool(2);
-        int perTick = Math.max(1, rate / 100);
+        double[] credit = {0}; // a rate that is not a multiple of 100 sends its fraction on later ticks
         load.scheduleAtFixedRate(() -> {
-            for (int k = 0; k < perTick; k++) {
+            credit[0] += rate / 100.0;
+            int now = (int) credit[0];
+            credit[0] -= now;
+            for (int k = 0; k < now; k++) {
                 if (!inFlight.tryAcquire()) {
                     skipped.incrementAndGet(); // ingest is behind: counted, not piled up
                     continue;
@@ -117,25 +120,32 @@ public final class Soak {
         Histogram window = new Histogram(3);
         Histogram all = new Histogram(3);
         List<String> probes = new ArrayList<>();
+        int probeTimeouts = 0;
+        String failure = null;
         String run = Long.toString(System.currentTimeMillis(), 36);
         Jstat jstat = new Jstat(processes);
         Map<String, long[]> gcBefore = jstat.collections();
         long t0 = System.nanoTime();
         long nextMinute = t0 + TimeUnit.MINUTES.toNanos(1);
         long sentBefore = 0;
+        long minuteStart = t0;
         try {
             while (perMinute.size() < minutes) {
                 long probeStart = System.nanoTime();
-                String patient = "soak-" + run + "-" + probes.size();
+                String patient = "soak-" + run + "-" + probeStart;
                 endToEnd.createPatient(patient);
-                probes.add("Patient/" + patient);
                 int status = ingest.post("/fhir/Observation", cohort.positive("Patient/" + patient).json());
                 if (status / 100 == 2) {
+                    probes.add("Patient/" + patient);
                     long accepted = System.nanoTime();
-                    endToEnd.awaitTask("Patient/" + patient, Duration.ofSeconds(60), 10);
-                    long us = (System.nanoTime() - accepted) / 1000;
-                    window.recordValue(us);
-                    all.recordValue(us);
+                    try {
+                        endToEnd.awaitTask("Patient/" + patient, Duration.ofSeconds(60), 10);
+                        long us = (System.nanoTime() - accepted) / 1000;
+                        window.recordValue(us);
+                        all.recordValue(us);
+                    } catch (IllegalStateException late) {
+                        probeTimeouts++; // its Task may still come: the check at the end tells lost from late
+                    }
                 } else {
                     refused.incrementAndGet();
                 }
@@ -143,7 +153,9 @@ public final class Soak {
                     int minute = perMinute.size() + 1;
                     long sentNow = sent.get();
                     Map<String, long[]> gcNow = jstat.collections();
-                    perMinute.add(minute(minute, processes, jstat, gcBefore, gcNow, Backlog.records(kafka), (sentNow - sentBefore) / 60.0));
+                    double seconds = (System.nanoTime() - minuteStart) / 1e9;
+                    minuteStart = System.nanoTime();
+                    perMinute.add(minute(minute, processes, jstat, gcBefore, gcNow, Backlog.records(kafka), (sentNow - sentBefore) / seconds));
                     gcBefore = gcNow;
                     sentBefore = sentNow;
                     if (minute % WINDOW_MINUTES == 0) {
@@ -156,6 +168,8 @@ public final class Soak {
                 }
                 Thread.sleep(Math.max(0, PROBE_EVERY_MS - (System.nanoTime() - probeStart) / 1_000_000));
             }
+        } catch (Exception e) {
+            failure = "the run stopped after " + perMinute.size() + " minutes: " + e; // what it measured so far is kept
         } finally {
             load.shutdown();
             load.awaitTermination(30, TimeUnit.SECONDS);
@@ -164,7 +178,12 @@ public final class Soak {
             Thread.sleep(100); // the last answers
         }
         System.out.println("  the pipeline catching up");
-        double drain = Backlog.drain(kafka, Duration.ofMinutes(10));
+        double drain = -1;
+        try {
+            drain = Backlog.drain(kafka, Duration.ofMinutes(10));
+        } catch (IllegalStateException behind) {
+            failure = failure == null ? behind.getMessage() : failure;
+        }
         Thread.sleep(5000); // a late duplicate would show now
         Ehr ehr = new Ehr(stack.ehr());
         List<String> checked = new ArrayList<>(positivePatients);
@@ -176,11 +195,13 @@ public final class Soak {
             lost += screening.episodes() == 0 ? 1 : 0;
             duplicated += screening.duplicated() ? 1 : 0;
         }
-        long publishedCount = published.count(Topics.LAB_OBSERVATION) - probes.size(); // each probe is published too
+        long publishedCount = published.count(Topics.LAB_OBSERVATION) - probes.size(); // each accepted probe is published too
         published.close();
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("minutes", minutes);
+        result.put("failure", failure);
+        result.put("probe_timeouts_60s", probeTimeouts);
         result.put("rate_obs_per_s", rate);
         result.put("sent", sent.get());
         result.put("refused", refused.get());
@@ -199,7 +220,11 @@ public final class Soak {
         Files.createDirectories(out);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("soak.json").toFile(), result);
         Files.writeString(out.resolve("soak.svg"), SoakChart.svg(perMinute, perWindow, processes.keySet()));
-        boolean ok = lost == 0 && duplicated == 0 && refused.get() == 0 && publishedCount == trackedAccepted.get();
+        boolean ok = failure == null && lost == 0 && duplicated == 0 && refused.get() == 0 && skipped.get() == 0
+                && publishedCount == trackedAccepted.get();
+        if (failure != null) {
+            System.out.println("soak: " + failure);
+        }
         System.out.printf(Locale.ROOT, "%nsoak: %d sent, %d refused, %d not sent (ingest behind); tracked %d accepted, %d published;"
                         + " %d patients with positives: %d lost, %d duplicated; end to end p99 %.1f ms%n"
                         + "RSS slope (MiB an hour): %s%nheap after GC slope (MiB an hour): %s%nwritten: %s%n%s%n",

@@ -22,7 +22,7 @@ final class EhrSandbox implements Component {
 
     @Override
     public Launch launch() {
-        List<String> options = new java.util.ArrayList<>(settings.jvmOptions("java"));
+        List<String> options = new java.util.ArrayList<>(settings.jvmOptions("ehr-java"));
         options.addAll(List.of("-jar", artifacts.sandboxJar().toString()));
         return Launch.java(NAME, settings.java(), settings.port(NAME), options)
                 .withPort("ehr-fault", settings.port("ehr-fault"))

@@ -28,8 +28,11 @@ public record StackSettings(Path root, Path runDir, String java, String bindAddr
      * Kubernetes): small heaps, few cores, no concurrent GC threads competing with the load for them.
      */
     static final Map<String, String> DEFAULT_HEAPS = Map.of(
-            // the read-side service and the sandbox
+            // the read-side service
             "java", "-Xmx256m -XX:+UseSerialGC",
+            // the EHR sandbox keeps every version of every resource in memory: a full benchmark's decisions (each an
+            // episode of 30-odd resources, their messages, every version) filled 256 MiB before its end
+            "ehr-java", "-Xmx1g -XX:+UseSerialGC",
             // ingest holds the FHIR R4 definitions for instance validation: about 240 MiB of live heap with them. At
             // 384 MiB the old generation stayed full and ran 138 full collections in 5 minutes of load; at 512 MiB
             // (what compose and Kubernetes give it: 70 % of 768 MiB) 15, and ingest used a third less CPU
@@ -74,7 +77,7 @@ public record StackSettings(Path root, Path runDir, String java, String bindAddr
         return port;
     }
 
-    /** A kind of process's JVM options (heap and collector): java, ingest-java, pipeline-java, kafka, hapi-java. */
+    /** A kind of process's JVM options (heap and collector): java, ehr-java, ingest-java, pipeline-java, kafka, hapi-java. */
     public List<String> jvmOptions(String kind) {
         return heaps.get(kind);
     }

@@ -62,7 +62,7 @@ class LocalStackIT {
 
     @Test
     void aComponentThatExitsBeforeItIsReadyFailsWithWhatItLogged() {
-        LocalStack stack = stack(Map.of("LT_JAVA_OPTS", "-Xmx1k"), new ArrayList<>());
+        LocalStack stack = stack(Map.of("LT_EHR_JAVA_OPTS", "-Xmx1k"), new ArrayList<>());
         stack.run().prepare();
         assertThatThrownBy(() -> stack.start("ehr")).isInstanceOf(StackException.class)
                 .hasMessageStartingWith("ehr exited; last lines of its log:").hasMessageContaining("heap");

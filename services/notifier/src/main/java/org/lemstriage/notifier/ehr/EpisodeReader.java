@@ -85,8 +85,9 @@ public class EpisodeReader {
                 .code(CommunicationRequest.CommunicationRequestStatus.ACTIVE.toCode())) : null;
         EpisodeAnswers episode = episode(reads, decision);
         reads.send();
-        Optional<Patient> patient = byIdentifier != null
-                ? Optional.of(PatientByIdentifier.checked(byIdentifier.get(), PatientKey.identifier(key))) : byId.get();
+        // A patient named by identifier must be exactly one Patient before anything is written; one named by id is
+        // read for the reminders only, and taken only then
+        Patient identified = byIdentifier != null ? PatientByIdentifier.checked(byIdentifier.get(), PatientKey.identifier(key)) : null;
         Set<String> held = new HashSet<>(observations.get());
         held.addAll(conditions.get());
         // Whom to tell that the episode opened is taken with the episode, for a decision that may open it; for the
@@ -94,8 +95,9 @@ public class EpisodeReader {
         List<String> toTell = decision.action() == TriageDecision.Action.OPEN ? orderers.get() : null;
         HeldEpisode episodeHeld = new HeldEpisode(episode.serviceRequest(), episode.tasks(), held, toTell, episode.orders(),
                 clinicians.get(), PatientContact.UNREAD, reminders == null ? List.of() : reminders.get());
-        EhrBatch.Answer<PatientContact> contact = () -> contact(patient,
-                consents != null ? consents.get() : consentsOf(patient.orElseThrow().getIdElement().getIdPart()));
+        EhrBatch.Answer<PatientContact> contact = () -> identified != null
+                ? contact(Optional.of(identified), consentsOf(identified.getIdElement().getIdPart()))
+                : contact(byId.get(), consents.get());
         return new Read(episodeHeld, orderers, contact);
     }
 

@@ -40,11 +40,16 @@ public class SearchReuse {
     }
 
     List<Resource> search(RequestDetails request, Supplier<List<Resource>> fresh) {
-        return search(request.getCompleteUrl(), request.getHeader("Cache-Control"), fresh);
+        return search(request.getResourceName(), request.getParameters(), request.getHeader("Cache-Control"), fresh);
     }
 
-    /** A search by its URL ({@code key}), asked with this Cache-Control (a batch's entry: the batch's). */
-    List<Resource> search(String key, String cacheControl, Supplier<List<Resource>> fresh) {
+    /**
+     * A search of {@code type} by its parameters, asked with this Cache-Control (a batch's entry: the batch's). Reused
+     * by type and parameters, as HAPI FHIR JPA reuses them: the same search on its own or in a batch meets one cache.
+     */
+    List<Resource> search(String type, Map<String, String[]> parameters, String cacheControl, Supplier<List<Resource>> fresh) {
+        String key = type + "?" + new java.util.TreeMap<>(parameters).entrySet().stream()
+                .map(p -> p.getKey() + "=" + String.join(",", p.getValue())).collect(java.util.stream.Collectors.joining("&"));
         if (window.isZero()) {
             return fresh.get();
         }

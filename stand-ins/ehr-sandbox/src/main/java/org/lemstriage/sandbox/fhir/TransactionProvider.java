@@ -92,7 +92,8 @@ public class TransactionProvider {
                 throw new InvalidRequestException("resource type " + path + " is not supported by the EHR sandbox");
             }
             String query = q < 0 ? "" : url.substring(q + 1);
-            List<Resource> found = faults.searches().search(url, cacheControl, () -> store.search(path, ca.uhn.fhir.util.UrlUtil.parseQueryString(query)));
+            Map<String, String[]> parameters = ca.uhn.fhir.util.UrlUtil.parseQueryString(query);
+            List<Resource> found = faults.searches().search(path, parameters, cacheControl, () -> store.search(path, parameters));
             Bundle searchset = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(found.size());
             found.forEach(r -> searchset.addEntry().setFullUrl(r.getIdElement().toUnqualifiedVersionless().getValue()).setResource(r)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH));
