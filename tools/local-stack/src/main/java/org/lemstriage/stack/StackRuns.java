@@ -67,11 +67,7 @@ final class StackRuns {
             options.add("--hapi-phase");
         }
         LocalStack bench = new LocalStack(stack.settings().withEhr("sandbox").withCohortClock(false), System.out::println);
-        new Build(bench).ifMissing();
-        if (bench.anyRunning()) {
-            System.out.println("stopping the running stack first: the benchmark times each service's start");
-            bench.down(false);
-        }
+        built(bench, "the benchmark times each service's start");
         String keep = System.getenv("LT_BENCH_KEEP");
         Runnable down = keep == null || keep.isBlank() ? downOnExit(bench) : () -> { };
         try {
@@ -108,11 +104,7 @@ final class StackRuns {
             settings = settings.withKafkaDataSize("512m");
         }
         LocalStack chaos = new LocalStack(settings, System.out::println);
-        new Build(chaos).ifMissing();
-        if (chaos.anyRunning()) {
-            System.out.println("stopping the running stack first: the fault suite starts from a fresh one");
-            chaos.down(false);
-        }
+        built(chaos, "the fault suite starts from a fresh one");
         Runnable down = downOnExit(chaos);
         try {
             chaos.up();
@@ -132,11 +124,7 @@ final class StackRuns {
      */
     int soak(List<String> options) {
         LocalStack soak = new LocalStack(stack.settings().withEhr("sandbox").withCohortClock(false), System.out::println);
-        new Build(soak).ifMissing();
-        if (soak.anyRunning()) {
-            System.out.println("stopping the running stack first: the soak starts from a fresh one");
-            soak.down(false);
-        }
+        built(soak, "the soak starts from a fresh one");
         Runnable down = downOnExit(soak);
         try {
             soak.up();
@@ -166,6 +154,15 @@ final class StackRuns {
                 System.out.println("==> " + name + " (" + stack.run().log(name) + ")");
                 System.out.println(stack.run().lastLines(name, 40));
             }
+        }
+    }
+
+    /** Builds what is missing and stops a running stack: the run starts from a fresh one ({@code why} says why). */
+    private static void built(LocalStack stack, String why) {
+        new Build(stack).ifMissing();
+        if (stack.anyRunning()) {
+            System.out.println("stopping the running stack first: " + why);
+            stack.down(false);
         }
     }
 
