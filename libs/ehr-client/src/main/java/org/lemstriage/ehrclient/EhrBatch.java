@@ -17,6 +17,11 @@ import java.util.regex.Pattern;
  * {@link EhrClient#searchAll} reads them.
  */
 public final class EhrBatch {
+    /**
+     * Matches asked for in one page: a server pages a search at its own default otherwise (HAPI FHIR JPA at 20, fewer
+     * than an episode's orders), and every further page is a call of its own.
+     */
+    static final int PAGE = 100;
     /** A FHIR id ({@code [A-Za-z0-9\-\.]{1,64}}): anything else no server can hold, and is not asked for. */
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
@@ -41,7 +46,7 @@ public final class EhrBatch {
 
     /** A search of {@code type} by typed criteria; {@code name} names it (ids only) in a failure's message. */
     public <T extends Resource> Answer<List<T>> search(String name, Class<T> type, ICriterion<?>... criteria) {
-        int index = add(type.getSimpleName() + "?" + ConditionalUrl.query(criteria));
+        int index = add(type.getSimpleName() + "?" + ConditionalUrl.query(criteria) + "&_count=" + PAGE);
         return () -> {
             Bundle.BundleEntryComponent entry = answered(index, name);
             if (!(entry.getResource() instanceof Bundle found)) {

@@ -65,6 +65,46 @@ abstract class EpisodeConformance {
     }
 
     @Test
+    void aFirstDecisionCostsTheEhrOneBatchOfReadsAndOneTransactionEvenWithMoreOrdersThanAServersPage() throws Exception {
+        // 12 rounds: 12 Tasks and 24 orders, more than HAPI FHIR JPA's default page of 20 matches
+        double[] before = quietRequests();
+        String episode = UUID.randomUUID().toString();
+        sender.send(Decisions.decision(episode, 1, "Patient/lt-p004", Action.OPEN, Tier.HIGH, 12));
+        await(() -> tasksOf(episode), t -> t.size() >= 12);
+        double[] after = quietRequests();
+        assertThat(after[0] - before[0]).as("reads: the episode and its people in one batch").isEqualTo(1);
+        assertThat(after[1] - before[1]).as("writes: one transaction, its read-back inside it").isEqualTo(1);
+    }
+
+    /** The notifier's EHR requests so far (reads, writes), once they have stood still for two seconds. */
+    private static double[] quietRequests() throws InterruptedException {
+        double[] last = requests();
+        while (true) {
+            Thread.sleep(2_000);
+            double[] now = requests();
+            if (java.util.Arrays.equals(now, last)) {
+                return now;
+            }
+            last = now;
+        }
+    }
+
+    private static double[] requests() {
+        String metrics = io.restassured.RestAssured.given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        double[] counts = new double[2];
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(?m)^lemstriage_ehr_requests_total\\{([^}]*)}\\s+([0-9.eE+-]+)").matcher(metrics);
+        while (m.find()) {
+            if (m.group(1).contains("kind=\"read\"")) {
+                counts[0] += Double.parseDouble(m.group(2));
+            } else if (m.group(1).contains("kind=\"write\"")) {
+                counts[1] += Double.parseDouble(m.group(2));
+            }
+        }
+        return counts;
+    }
+
+    @Test
     void aDecisionDeliveredThreeTimesLeavesOneEpisode() throws Exception {
         String episode = UUID.randomUUID().toString();
         for (int i = 0; i < 3; i++) {
