@@ -99,7 +99,7 @@ public class TransactionProvider {
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH));
             answer.setResource(searchset).getResponse().setStatus("200 OK");
         } catch (BaseServerResponseException e) {
-            answer.getResponse().setStatus(e.getStatusCode() + " " + e.getStatusCode())
+            answer.getResponse().setStatus(e.getStatusCode() + " " + org.eclipse.jetty.http.HttpStatus.getMessage(e.getStatusCode()))
                     .setOutcome(new OperationOutcome().addIssue(new OperationOutcome.OperationOutcomeIssueComponent()
                             .setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.PROCESSING)
                             .setDiagnostics(e.getMessage())));
