@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class EhrBatch {
     /**
-     * Matches asked for in one page: a server pages a search at its own default otherwise (HAPI FHIR JPA at 20, fewer
-     * than an episode's orders), and every further page is a call of its own.
+     * Matches asked for in one page: a server pages a search at its own default otherwise (HAPI FHIR JPA at 10, fewer
+     * than an episode's Tasks or orders; it grants 50 at most), and every further page is a call of its own.
      */
     static final int PAGE = 100;
     /** A FHIR id ({@code [A-Za-z0-9\-\.]{1,64}}): anything else no server can hold, and is not asked for. */

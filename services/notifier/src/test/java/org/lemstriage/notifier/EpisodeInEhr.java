@@ -40,9 +40,10 @@ public final class EpisodeInEhr {
 
     /** The episode's Tasks in round order. */
     public List<Task> tasks(String episode) {
+        // A page large enough for an episode: HAPI FHIR JPA pages at 10 unless asked
         Bundle found = ehr.search().forResource(Task.class).cacheControl(EhrClient.FRESH)
                 .where(Task.GROUP_IDENTIFIER.exactly().systemAndCode(EhrIdentifiers.EPISODE, episode))
-                .returnBundle(Bundle.class).execute();
+                .count(50).returnBundle(Bundle.class).execute();
         return found.getEntry().stream().map(e -> (Task) e.getResource())
                 .sorted(Comparator.comparing(t -> t.getIdentifierFirstRep().getValue())).toList();
     }

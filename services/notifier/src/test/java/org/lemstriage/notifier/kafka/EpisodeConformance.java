@@ -66,7 +66,7 @@ abstract class EpisodeConformance {
 
     @Test
     void aFirstDecisionCostsTheEhrOneBatchOfReadsAndOneTransactionEvenWithMoreOrdersThanAServersPage() throws Exception {
-        // 12 rounds: 12 Tasks and 24 orders, more than HAPI FHIR JPA's default page of 20 matches
+        // 12 rounds: 12 Tasks and 24 orders, more than HAPI FHIR JPA's default page of 10 matches
         double[] before = quietRequests();
         String episode = UUID.randomUUID().toString();
         sender.send(Decisions.decision(episode, 1, "Patient/lt-p004", Action.OPEN, Tier.HIGH, 12));
