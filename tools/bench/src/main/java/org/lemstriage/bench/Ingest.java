@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * ingest over HTTP, as a hospital's integration engine sends to it: bearer token, FHIR JSON; with several instances,
@@ -14,16 +15,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Ingest {
     private final List<String> bases;
-    private final String token;
+    private final Supplier<String> token;
     private final AtomicInteger turn = new AtomicInteger();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     Ingest(String base, String token) {
-        this(List.of(base), token);
+        this(List.of(base), () -> token);
     }
 
     Ingest(List<String> bases, String token) {
+        this(bases, () -> token);
+    }
+
+    /** With a token asked for each request: a sender that renews its token before it expires (the soak's hour). */
+    Ingest(List<String> bases, Supplier<String> token) {
         this.bases = List.copyOf(bases);
         this.token = token;
     }
@@ -36,7 +42,7 @@ final class Ingest {
     private HttpRequest request(String path, String json) {
         String base = bases.get(Math.floorMod(turn.getAndIncrement(), bases.size()));
         return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/fhir+json").header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/fhir+json").header("Authorization", "Bearer " + token.get())
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 

@@ -21,6 +21,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * An hour, not minutes: the cohort's mix at a fixed rate (200 observations a second, 2 % of them positive antibody
@@ -61,7 +63,7 @@ public final class Soak {
         Path out = Path.of(opts.getOrDefault("out", "target/soak"));
         Stack stack = Stack.fromEnvironment();
         String kafka = stack.kafka();
-        Ingest ingest = new Ingest(stack.ingest(), stack.senderToken());
+        Ingest ingest = new Ingest(List.of(stack.ingest()), renewedEvery(Duration.ofMinutes(20), stack::senderToken));
         EndToEnd endToEnd = new EndToEnd(ingest, stack.ehr());
         // 2 % positives: a tracked share of 2/30 with the cohort's 30 % of those positive
         SyntheticCohort cohort = new SyntheticCohort(Path.of(opts.get("fixtures")), Long.parseLong(opts.getOrDefault("seed", "20261206")),
@@ -278,5 +280,22 @@ public final class Soak {
             slopes.put(name, n < 2 || denominator == 0 ? 0.0 : Benchmark.round((n * sxy - sx * sy) / denominator * 60));
         }
         return slopes;
+    }
+
+    /**
+     * The stack's sender tokens last an hour, and a soak outlasts one (its first run was refused 401 from minute 58): it
+     * renews its token as a sender's OAuth client would.
+     */
+    static Supplier<String> renewedEvery(Duration every, Supplier<String> sign) {
+        AtomicReference<String> token = new AtomicReference<>(sign.get());
+        AtomicLong signedAt = new AtomicLong(System.nanoTime());
+        return () -> {
+            long now = System.nanoTime();
+            if (now - signedAt.get() > every.toNanos()) {
+                signedAt.set(now);
+                token.set(sign.get());
+            }
+            return token.get();
+        };
     }
 }

@@ -8,6 +8,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Resource;
+import org.lemstriage.ingest.validation.TrackedResultValidator;
 import org.lemstriage.model.PatientKey;
 import org.lemstriage.model.event.LabResult;
 import org.lemstriage.model.event.LabResult.NormalisedQuantity;

@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
-import org.lemstriage.ingest.fhir.TrackedResultValidator;
+import org.lemstriage.ingest.validation.TrackedResultValidator;
 
 /**
  * Not ready while the FHIR validator is still warming up (several seconds after start): until then a tracked result

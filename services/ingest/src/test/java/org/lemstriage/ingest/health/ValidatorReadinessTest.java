@@ -2,7 +2,7 @@ package org.lemstriage.ingest.health;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
-import org.lemstriage.ingest.fhir.TrackedResultValidator;
+import org.lemstriage.ingest.validation.TrackedResultValidator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,9 @@
-package org.lemstriage.ingest.fhir;
+package org.lemstriage.ingest.validation;
 
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.ingest.Samples;
+import org.lemstriage.ingest.fhir.FhirInputException;
 import org.lemstriage.model.fhir.Fhir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +23,7 @@ class TrackedResultValidatorTest {
         // obs-6: a value and a dataAbsentReason together
         String invalid = parse(Samples.mayoVgcc("v-2", "Patient/v", "0.45")
                 .replace("\"status\":\"final\",", "\"status\":\"final\",\"dataAbsentReason\":{\"text\":\"not done\"},"));
-        for (int i = 0; i < TrackedResultValidator.USES_BEFORE_RECYCLING + 10; i++) {
+        for (int i = 0; i < ValidatorPool.USES_BEFORE_RECYCLING + 10; i++) {
             assertThatCode(() -> validator.validate(valid)).doesNotThrowAnyException();
         }
         assertThatThrownBy(() -> validator.validate(invalid)).isInstanceOfSatisfying(FhirInputException.class, e -> {
