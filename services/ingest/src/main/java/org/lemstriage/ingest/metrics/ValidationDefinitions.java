@@ -10,7 +10,7 @@ import org.lemstriage.ingest.validation.TrackedResultValidator;
 /**
  * Tracked results validated against the cut R4 definitions alone, and those validated again against the full ones
  * because they needed a definition the cut lacks, as {@code lemstriage_validations_total{definitions="cut|full"}}.
- * The first "full" one loads the full definitions (several seconds, and about 100 MiB more heap).
+ * The first "full" one loads the full definitions (several seconds, and about 180 MiB more live heap).
  */
 @ApplicationScoped
 public class ValidationDefinitions {

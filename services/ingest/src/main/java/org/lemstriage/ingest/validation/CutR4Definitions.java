@@ -65,7 +65,7 @@ final class CutR4Definitions implements IValidationSupport {
             // marked as DefaultProfileValidationSupport marks what it serves: the validator reads the package
             definition.setUserData(DefaultProfileValidationSupport.SOURCE_PACKAGE_ID, CORE_PACKAGE);
             if (definition instanceof StructureDefinition) {
-                definition.setUserData("package", CORE_PACKAGE);
+                definition.setUserData("package", "hl7.fhir.r4"); // as its loader marks the structure definitions
                 structures.put(definition.getUrl(), definition);
             } else if (definition instanceof ValueSet) {
                 valueSets.put(definition.getUrl(), definition);
@@ -133,8 +133,10 @@ final class CutR4Definitions implements IValidationSupport {
         }
         IBaseResource held = structures.get(key);
         if (held == null) {
-            // the full set would also try the name with a lower-case first letter ("String" for "string")
-            missIfFullHolds(key, lowerCaseType(key));
+            // the full set would also try the name with a lower-case first letter ("String" for "string"), and HAPI's
+            // cached chain finds a structure definition outside hl7.org by its URL and version
+            int bar = key.indexOf('|');
+            missIfFullHolds(key, lowerCaseType(key), bar > 0 ? key.substring(0, bar) : null);
         }
         return held;
     }
@@ -156,12 +158,14 @@ final class CutR4Definitions implements IValidationSupport {
         return (List<T>) allStructures;
     }
 
+    /** Not answered from the cut: a miss, so that the full definitions answer it. */
     @Override
     public <T extends IBaseResource> List<T> fetchAllNonBaseStructureDefinitions() {
-        miss("all non-base structure definitions"); // the full set's answer differs: never trusted during a validation
-        return null;
+        miss("all non-base structure definitions");
+        return List.of();
     }
 
+    /** Not answered from the cut: a miss, so that the full definitions answer it. */
     @Override
     public List<IBaseResource> fetchAllConformanceResources() {
         miss("all conformance resources");
@@ -171,10 +175,11 @@ final class CutR4Definitions implements IValidationSupport {
         return all;
     }
 
+    /** Not answered from the cut: a miss, so that the full definitions answer it. */
     @Override
     public <T extends IBaseResource> List<T> fetchAllSearchParameters() {
         miss("all search parameters");
-        return null;
+        return List.of();
     }
 
     /**

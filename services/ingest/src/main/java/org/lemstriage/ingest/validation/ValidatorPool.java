@@ -1,15 +1,13 @@
 package org.lemstriage.ingest.validation;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.ConceptValidationOptions;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.context.support.IValidationSupport;
-import ca.uhn.fhir.context.support.ValidationSupportContext;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r5.elementmodel.Manager;
 import org.hl7.fhir.r5.utils.validation.ValidatorSession;
@@ -23,12 +21,8 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * A few InstanceValidators over one set of R4 definitions, one caller at a time each (they are not thread-safe).
@@ -49,7 +43,7 @@ final class ValidatorPool {
     static final int USES_BEFORE_RECYCLING = 200;
 
     private final FhirInstanceValidator hapi;
-    private final BlockingQueue<Pooled> idle;
+    private final BlockingQueue<Slot> idle;
 
     /** What one validation found, and the first definition it asked for that the definitions lacked, if any (see CutR4Definitions). */
     record Outcome(List<ValidationMessage> messages, String missed) {
@@ -62,7 +56,7 @@ final class ValidatorPool {
 
     /** The full R4 definitions, as HAPI serves them (the reference the cut definitions are checked against). */
     static ValidatorPool full(FhirContext fhir, int size) {
-        return filled(new ValidationSupportChain(new ca.uhn.fhir.context.support.DefaultProfileValidationSupport(fhir),
+        return filled(new ValidationSupportChain(new DefaultProfileValidationSupport(fhir),
                 new CommonCodeSystemsTerminologyService(fhir), new InMemoryTerminologyServerValidationSupport(fhir),
                 new SnapshotGeneratingValidationSupport(fhir)), fhir, size);
     }
@@ -73,86 +67,6 @@ final class ValidatorPool {
                 new InMemoryTerminologyServerValidationSupport(fhir), new SnapshotGeneratingValidationSupport(fhir)), fhir, size);
     }
 
-    /**
-     * The chain for the cut definitions. HAPI's cache is off: an answer to a question the cut definitions missed would be
-     * served to the next validation without asking them, and so without a miss. Instead it remembers its code checks
-     * (the costly part: a value set expanded for each) only when no miss went into them, keyed as HAPI keys them.
-     * And it asks the definitions for "fetch all", which HAPI's chain answers with nothing when its cache is off
-     * (HAPI FHIR 8.8.1).
-     */
-    private static final class MissAwareChain extends ValidationSupportChain {
-        /** Remembered code checks; past this many (codes from senders), forgotten all at once. */
-        private static final int CODE_CHECKS_KEPT = 10_000;
-        private final CutR4Definitions definitions;
-        private final Map<CodeCheck, Optional<CodeValidationResult>> codeChecks = new ConcurrentHashMap<>();
-
-        private record CodeCheck(ConceptValidationOptions options, String system, String code, String display, String valueSet) {
-        }
-
-        MissAwareChain(CutR4Definitions definitions, IValidationSupport... terminology) {
-            super(CacheConfiguration.disabled(), definitions);
-            this.definitions = definitions;
-            for (IValidationSupport next : terminology) {
-                addValidationSupport(next);
-            }
-        }
-
-        @Override
-        public CodeValidationResult validateCode(ValidationSupportContext context, ConceptValidationOptions options, String system,
-                                                 String code, String display, String valueSetUrl) {
-            return remembered(new CodeCheck(ConceptValidationOptions.copy(options), system, code, display, valueSetUrl),
-                    () -> super.validateCode(context, options, system, code, display, valueSetUrl));
-        }
-
-        @Override
-        public CodeValidationResult validateCodeInValueSet(ValidationSupportContext context, ConceptValidationOptions options,
-                                                           String system, String code, String display, IBaseResource valueSet) {
-            String url = CommonCodeSystemsTerminologyService.getValueSetUrl(getFhirContext(), valueSet);
-            if (url == null || url.isBlank()) {
-                return super.validateCodeInValueSet(context, options, system, code, display, valueSet);
-            }
-            return remembered(new CodeCheck(ConceptValidationOptions.copy(options), system, code, display, url),
-                    () -> super.validateCodeInValueSet(context, options, system, code, display, valueSet));
-        }
-
-        private CodeValidationResult remembered(CodeCheck check, Supplier<CodeValidationResult> answer) {
-            Optional<CodeValidationResult> known = codeChecks.get(check);
-            if (known != null) {
-                return known.orElse(null);
-            }
-            CutR4Definitions.Watch watch = CutR4Definitions.watching();
-            boolean missedBefore = watch == null || watch.missed();
-            CodeValidationResult result = answer.get();
-            if (!missedBefore && !watch.missed()) {
-                if (codeChecks.size() >= CODE_CHECKS_KEPT) {
-                    codeChecks.clear();
-                }
-                codeChecks.put(check, Optional.ofNullable(result));
-            }
-            return result;
-        }
-
-        @Override
-        public List<IBaseResource> fetchAllStructureDefinitions() {
-            return definitions.fetchAllStructureDefinitions();
-        }
-
-        @Override
-        public List<IBaseResource> fetchAllNonBaseStructureDefinitions() {
-            return definitions.fetchAllNonBaseStructureDefinitions();
-        }
-
-        @Override
-        public List<IBaseResource> fetchAllConformanceResources() {
-            return definitions.fetchAllConformanceResources();
-        }
-
-        @Override
-        public <T extends IBaseResource> List<T> fetchAllSearchParameters() {
-            return definitions.fetchAllSearchParameters();
-        }
-    }
-
     private static ValidatorPool filled(IValidationSupport chain, FhirContext fhir, int size) {
         var hapi = new FhirInstanceValidator(chain);
         // HAPI creates its worker context on first use: one validation through HAPI's own API loads the definitions now
@@ -160,44 +74,59 @@ final class ValidatorPool {
         ValidatorPool pool = new ValidatorPool(hapi, size);
         String warmUp = fhir.newJsonParser().encodeResourceToString(new Observation().setStatus(Observation.ObservationStatus.FINAL));
         for (int i = 0; i < size; i++) {
-            Pooled v = pool.new Pooled();
-            v.validator.validate(null, new ArrayList<>(), json(warmUp), Manager.FhirFormat.JSON);
-            pool.idle.add(v);
+            Slot slot = new Slot();
+            slot.validator = pool.create();
+            slot.validator.validate(null, new ArrayList<>(), json(warmUp), Manager.FhirFormat.JSON);
+            pool.idle.add(slot);
         }
         return pool;
     }
 
     /**
-     * Validates one resource (FHIR JSON), waiting for a free validator. One that missed a definition is dropped: what
-     * it cached of that validation could hide the next miss.
+     * Validates one resource (FHIR JSON), waiting for a free validator. One that missed a definition is not used again:
+     * what it cached of that validation could hide the next miss. A failure after a miss is the cut's, not the
+     * resource's: the full definitions answer instead. A slot whose validator was dropped gets a new one when next
+     * taken, so a failure to make one fails that request, not the pool.
      */
     Outcome validate(String resourceJson) {
-        Pooled v;
+        Slot slot;
         try {
-            v = idle.take();
+            slot = idle.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a validator", e);
         }
         List<ValidationMessage> messages = new ArrayList<>();
-        String missed = "nothing: the validation failed";
+        String missed = null;
+        boolean keep = false;
         try (CutR4Definitions.Watch watch = CutR4Definitions.watch()) {
-            v.validator.validate(null, messages, json(resourceJson), Manager.FhirFormat.JSON);
+            if (slot.validator == null) {
+                slot.validator = create();
+                slot.uses = 0;
+            }
+            try {
+                slot.validator.validate(null, messages, json(resourceJson), Manager.FhirFormat.JSON);
+            } catch (RuntimeException e) {
+                if (!watch.missed()) {
+                    throw e;
+                }
+                messages.clear();
+            }
             missed = watch.firstMiss();
+            keep = missed == null && ++slot.uses < USES_BEFORE_RECYCLING;
         } finally {
-            idle.add(missed != null ? new Pooled() : v.used());
+            if (!keep) {
+                slot.validator = null;
+            }
+            idle.add(slot);
         }
         return new Outcome(messages, missed);
     }
 
-    /** One pooled validator and how often it was used; replaced when worn. */
-    private final class Pooled {
-        private final InstanceValidator validator = create();
+    /** A place in the pool: its validator, made when first needed, and how often it was used. */
+    private static final class Slot {
+        private InstanceValidator validator;
         private int uses;
-
-        Pooled used() {
-            return ++uses < USES_BEFORE_RECYCLING ? this : new Pooled();
-        }
     }
 
     /** An InstanceValidator over HAPI's worker context, configured as HAPI's ValidatorWrapper configures one. */

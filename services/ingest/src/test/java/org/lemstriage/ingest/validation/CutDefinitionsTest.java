@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +49,25 @@ class CutDefinitionsTest {
         try (CutR4Definitions.Watch watch = CutR4Definitions.watch()) {
             assertThat(cut.fetchCodeSystem("http://terminology.hl7.org/CodeSystem/missingtoothreason")).isNull();
             assertThat(watch.firstMiss()).isEqualTo("http://terminology.hl7.org/CodeSystem/missingtoothreason");
+        }
+    }
+
+    @Test
+    void everyStructureDefinitionAndHapisOwnCodeSystemTheFullDefinitionsServeIsHeldOrAMiss() {
+        CutR4Definitions cut = new CutR4Definitions(FHIR);
+        List<IBaseResource> full = new DefaultProfileValidationSupport(FHIR).fetchAllStructureDefinitions();
+        assertThat(full).hasSizeGreaterThan(600);
+        for (IBaseResource sd : full) {
+            String url = ((StructureDefinition) sd).getUrl();
+            assertThat(heldOrMissed(() -> cut.fetchStructureDefinition(url))).as(url).isTrue();
+            assertThat(heldOrMissed(() -> cut.fetchStructureDefinition(url + "|4.0.1"))).as(url + "|4.0.1").isTrue();
+        }
+        assertThat(heldOrMissed(() -> cut.fetchCodeSystem("https://hapifhir.io/fhir/CodeSystem/hapi-fhir-storage-response-code"))).isTrue();
+    }
+
+    private static boolean heldOrMissed(Supplier<IBaseResource> fetch) {
+        try (CutR4Definitions.Watch watch = CutR4Definitions.watch()) {
+            return fetch.get() != null || watch.missed();
         }
     }
 

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
@@ -34,7 +35,8 @@ import java.util.zip.GZIPOutputStream;
  *   <li>every extension whose context starts at one of those types, or at Element or BackboneElement;</li>
  *   <li>what those reach: their base definitions and type profiles, the value sets their bindings name (any
  *   strength), the value sets those include, and the code systems they draw on;</li>
- *   <li>the definitions of what their references may point at (Patient, Specimen, ...), without what those reach;</li>
+ *   <li>the definitions of what their references may point at (Patient, Specimen, ...), without what those reach (a
+ *   reference's target is checked by its type; a contained Patient needs more, and is a miss);</li>
  *   <li>and the list of every canonical URL in the full definitions, by which a miss is known.</li>
  * </ul>
  * Run {@code main} after a HAPI FHIR upgrade ({@code CutDefinitionsTest} fails until then).
@@ -43,6 +45,7 @@ public final class CutDefinitionsWriter {
     static final Path RESOURCES = Path.of("src/main/resources");
     private static final List<String> ROOTS = List.of("Resource", "DomainResource", "Observation", "Condition");
     private static final List<String> TERMINOLOGY = List.of("valuesets.xml", "v2-tables.xml", "v3-codesystems.xml");
+    static final String HAPI_CODE_SYSTEM = "/ca/uhn/fhir/context/support/HapiFhirStorageResponseCode.json";
 
     /** What is written: the cut Bundle (as JSON) and the full set's canonical URLs (one a line). */
     record Cut(String bundleJson, String canonicals, int structures, int valueSets, int codeSystems) {
@@ -66,15 +69,19 @@ public final class CutDefinitionsWriter {
         // the terminology files name what the full set holds; the full set itself says which resource it serves
         Set<String> valueSetUrls = new TreeSet<>();
         Set<String> codeSystemUrls = new TreeSet<>();
+        List<IBaseResource> terminology = new ArrayList<>();
         for (String file : TERMINOLOGY) {
             Bundle bundle = fhir.newXmlParser().parseResource(Bundle.class,
                     CutDefinitionsWriter.class.getResourceAsStream("/org/hl7/fhir/r4/model/valueset/" + file));
-            for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-                if (entry.getResource() instanceof ValueSet vs && full.fetchValueSet(vs.getUrl()) != null) {
-                    valueSetUrls.add(vs.getUrl());
-                } else if (entry.getResource() instanceof CodeSystem cs && full.fetchCodeSystem(cs.getUrl()) != null) {
-                    codeSystemUrls.add(cs.getUrl());
-                }
+            bundle.getEntry().forEach(entry -> terminology.add(entry.getResource()));
+        }
+        // HAPI's own code system, which DefaultProfileValidationSupport serves beside the specification's
+        terminology.add(fhir.newJsonParser().parseResource(CutDefinitionsWriter.class.getResourceAsStream(HAPI_CODE_SYSTEM)));
+        for (IBaseResource resource : terminology) {
+            if (resource instanceof ValueSet vs && full.fetchValueSet(vs.getUrl()) != null) {
+                valueSetUrls.add(vs.getUrl());
+            } else if (resource instanceof CodeSystem cs && full.fetchCodeSystem(cs.getUrl()) != null) {
+                codeSystemUrls.add(cs.getUrl());
             }
         }
 
