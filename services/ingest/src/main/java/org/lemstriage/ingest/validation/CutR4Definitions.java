@@ -28,7 +28,8 @@ import java.util.zip.GZIPInputStream;
  * The R4 definitions a tracked Observation or Condition can need, cut from HAPI's full R4 definitions (which {@link
  * DefaultProfileValidationSupport} serves) by {@code CutDefinitionsWriter}: the two resources, their profiles in the
  * specification, every data type, the extensions whose context is one of those, and the value sets and code systems
- * their bindings reach. The same resources, as the same kind of support, at about a quarter of the size.
+ * their bindings reach, and the definitions their references may point at. The same resources, as the same kind of
+ * support, in about 100 MiB less live heap.
  * <p>
  * What it does not hold it must not answer differently from the full definitions. So it knows every canonical URL the
  * full definitions hold ({@link #CANONICALS}), and when a validation asks for one it lacks (a contained resource of
