@@ -6,6 +6,8 @@
 set -euo pipefail
 export POSTGRES_USER="${POSTGRES_USER:-postgres}" POSTGRES_DB="${POSTGRES_DB:-${POSTGRES_USER:-postgres}}"
 if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
+  # the password from a file (a Compose secret), as the official image reads POSTGRES_PASSWORD_FILE
+  [[ -z "${POSTGRES_PASSWORD_FILE:-}" ]] || POSTGRES_PASSWORD="$(cat "$POSTGRES_PASSWORD_FILE")"
   [[ -n "${POSTGRES_PASSWORD:-}" ]] || { echo "POSTGRES_PASSWORD is not set" >&2; exit 1; }
   password_file="$(mktemp)"
   printf '%s' "$POSTGRES_PASSWORD" > "$password_file"

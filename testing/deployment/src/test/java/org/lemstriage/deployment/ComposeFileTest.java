@@ -183,6 +183,15 @@ class ComposeFileTest {
         String initSecrets = Files.readString(ROOT.resolve("deploy/compose/init-secrets"));
         assertThat(initSecrets).contains("jwt-public.pem", "QUARKUS_DATASOURCE_PASSWORD", "QUARKUS_OIDC_CONSOLE_CREDENTIALS_SECRET",
                 "lems-triage-realm.json");
+        // every secret file Compose mounts is one init-secrets writes
+        String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
+        Matcher file = Pattern.compile("file: \\./deploy/compose/secrets/([\\w.-]+)").matcher(compose);
+        int files = 0;
+        while (file.find()) {
+            assertThat(initSecrets).as(file.group(1)).contains("$dir/" + file.group(1));
+            files++;
+        }
+        assertThat(files).isGreaterThanOrEqualTo(5);
         assertThat(Files.readString(ROOT.resolve(".gitignore"))).contains("deploy/compose/secrets/", "/.env");
     }
 
