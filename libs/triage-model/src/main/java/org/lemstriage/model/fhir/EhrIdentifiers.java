@@ -78,7 +78,7 @@ public final class EhrIdentifiers {
         return episodeId + "/notice/" + event;
     }
 
-    /** {@code <episode>/round-<n>/reminder/<event>}: released or overdue. */
+    /** {@code <episode>/round-<n>/reminder/<event>}: released or overdue, ending in {@code /reopened-v<version>} when told again. */
     public static String reminder(String episodeId, int round, String event) {
         return round(episodeId, round) + "/reminder/" + event;
     }

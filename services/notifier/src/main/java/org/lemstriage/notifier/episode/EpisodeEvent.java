@@ -12,8 +12,20 @@ import org.lemstriage.model.event.TriageDecision.ScreeningRound;
  * @param round   the round, for round events; else null
  * @param request the question, for a review asked by a request; else null (the review of an old result)
  * @param task    the business identifier of the Task the event is about, or null
+ * @param reopenedBy the version of the decision that reopened what the event is about after lems-triage withdrew it
+ *                (the episode ended, then a tumour record was entered in error), or null: the same event again, told
+ *                again, under its own identifier
  */
-public record EpisodeEvent(Kind kind, ScreeningRound round, ClinicianRequest request, String task) {
+public record EpisodeEvent(Kind kind, ScreeningRound round, ClinicianRequest request, String task, Integer reopenedBy) {
+
+    public EpisodeEvent(Kind kind, ScreeningRound round, ClinicianRequest request, String task) {
+        this(kind, round, request, task, null);
+    }
+
+    /** The same event, of something the decision of this version reopened. */
+    EpisodeEvent reopened(int decisionVersion) {
+        return new EpisodeEvent(kind, round, request, task, decisionVersion);
+    }
 
     public enum Kind {
         /** The episode's first write. */
@@ -56,13 +68,22 @@ public record EpisodeEvent(Kind kind, ScreeningRound round, ClinicianRequest req
      */
     String key(int decisionVersion) {
         return switch (kind) {
+            case ROUND_RELEASED, ROUND_OVERDUE, PET_ORDERED -> "round-" + round.round() + "/" + roundEvent();
             case OPENED -> "opened";
-            case ROUND_RELEASED -> "round-" + round.round() + "/released";
-            case ROUND_OVERDUE -> "round-" + round.round() + "/overdue";
-            case PET_ORDERED -> "round-" + round.round() + "/pet-ordered";
             case REVIEW_NEEDED -> request == null ? "review" : "review/" + request.id();
             case TUMOUR_RECORDED, SURVEILLANCE_COMPLETE, SCREENING_DECLINED -> "closed/v" + decisionVersion;
             case WITHDRAWN -> "withdrawn/v" + decisionVersion;
         };
+    }
+
+    /** A round's event as identifiers end in it: released, overdue or pet-ordered, and when reopened, by which version. */
+    String roundEvent() {
+        String name = switch (kind) {
+            case ROUND_RELEASED -> "released";
+            case ROUND_OVERDUE -> "overdue";
+            case PET_ORDERED -> "pet-ordered";
+            default -> throw new IllegalStateException("not a round's event: " + kind);
+        };
+        return reopenedBy == null ? name : name + "/reopened-v" + reopenedBy;
     }
 }

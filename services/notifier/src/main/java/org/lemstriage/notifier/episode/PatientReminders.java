@@ -64,8 +64,7 @@ public record PatientReminders(boolean enabled, String medium, ReminderTexts tex
     }
 
     public String identifier(Decided decided, EpisodeEvent event) {
-        return EhrIdentifiers.reminder(decided.episodeId(), event.round().round(),
-                event.kind() == EpisodeEvent.Kind.ROUND_OVERDUE ? "overdue" : "released");
+        return EhrIdentifiers.reminder(decided.episodeId(), event.round().round(), event.roundEvent());
     }
 
     public CommunicationRequest create(Decided decided, EpisodeEvent event) {

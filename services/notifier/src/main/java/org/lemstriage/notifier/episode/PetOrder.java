@@ -43,13 +43,14 @@ final class PetOrder extends RoundOrder {
         return round.petOrdered();
     }
 
-    /** Ordered: the order leaves its hold for radiology. */
+    /** Ordered: the order leaves its hold for radiology, or active again after lems-triage had revoked it. */
     @Override
     public List<EpisodeEvent> events(Resource existing, Resource written) {
+        boolean reopened = existing != null && reopened(existing).isPresent();
         boolean ordered = ((ServiceRequest) written).getStatus() == ServiceRequest.ServiceRequestStatus.ACTIVE
-                && (existing == null || ((ServiceRequest) existing).getStatus() == ServiceRequest.ServiceRequestStatus.ONHOLD);
-        return ordered ? List.of(new EpisodeEvent(EpisodeEvent.Kind.PET_ORDERED, round, null,
-                EhrIdentifiers.round(decided.episodeId(), round.round()))) : List.of();
+                && (existing == null || ((ServiceRequest) existing).getStatus() == ServiceRequest.ServiceRequestStatus.ONHOLD || reopened);
+        EpisodeEvent event = new EpisodeEvent(EpisodeEvent.Kind.PET_ORDERED, round, null, EhrIdentifiers.round(decided.episodeId(), round.round()));
+        return ordered ? List.of(reopened ? event.reopened(decided.decision().version()) : event) : List.of();
     }
 
     @Override

@@ -56,21 +56,23 @@ final class RoundTask extends EpisodeTask {
 
     /**
      * Released: its Task goes to the worklist on the round's schedule. Overdue: lems-triage marks it so for the first
-     * time (a round released late, already overdue, is only overdue).
+     * time (a round released late, already overdue, is only overdue). A Task lems-triage had withdrawn and reopens is
+     * new to the worklist again: released or overdue as it is now, each again.
      */
     @Override
     public List<EpisodeEvent> events(Resource existing, Resource written) {
         Task before = (Task) existing;
         Task after = (Task) written;
+        boolean reopened = before != null && reopened(before).isPresent();
         List<EpisodeEvent> events = new ArrayList<>();
         if (round.state() == TriageDecision.RoundState.DUE && after.getStatus() == Task.TaskStatus.REQUESTED
-                && (before == null || before.getStatus() == Task.TaskStatus.ONHOLD)) {
+                && (before == null || before.getStatus() == Task.TaskStatus.ONHOLD || reopened)) {
             events.add(new EpisodeEvent(EpisodeEvent.Kind.ROUND_RELEASED, round, null, identifier()));
         }
-        if (markedOverdue(after) && (before == null || !markedOverdue(before))) {
+        if (markedOverdue(after) && (before == null || !markedOverdue(before) || reopened)) {
             events.add(new EpisodeEvent(EpisodeEvent.Kind.ROUND_OVERDUE, round, null, identifier()));
         }
-        return events;
+        return reopened ? events.stream().map(e -> e.reopened(decided.decision().version())).toList() : events;
     }
 
     private static boolean markedOverdue(Task task) {

@@ -100,6 +100,11 @@ final class EpisodeFixtures {
                 stored.setId(new IdType("CommunicationRequest/r" + (reminders.size() + 1)));
                 stored.getMeta().setVersionId("1");
                 reminders.add(stored);
+            } else if (entry.getResource() instanceof CommunicationRequest r) {
+                CommunicationRequest updated = r.copy();
+                updated.setId(new IdType(entry.getRequest().getUrl()));
+                reminders.replaceAll(held -> held.getIdElement().toUnqualifiedVersionless().getValue()
+                        .equals(entry.getRequest().getUrl()) ? updated : held);
             }
         }
         return new HeldEpisode(sr, tasks, IN_EHR, before.orderers(), orders, Set.of(), before.patient(), reminders);

@@ -135,6 +135,39 @@ class EpisodeMessagesTest {
     }
 
     @Test
+    void aReopenedEpisodeTellsItsRoundsAgainUnderTheirOwnIdentifiersOnce() {
+        TriageDecision open = Decisions.orderedBy(Decisions.decision("ep-z", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 3), DR);
+        HeldEpisode written = stored(transactions.build(open, withPatient(clinician(DR), List.of(), null)).orElseThrow(),
+                withPatient(clinician(DR), List.of(), null));
+        assertThat(written.reminders()).extracting(r -> r.getIdentifierFirstRep().getValue()).containsExactly("ep-z/round-1/reminder/released");
+        HeldEpisode closed = stored(transactions.build(Decisions.closed(open, 2, "Condition/sclc"), written).orElseThrow(), written);
+        assertThat(closed.reminders()).singleElement().satisfies(r ->
+                assertThat(r.getStatus()).isEqualTo(CommunicationRequest.CommunicationRequestStatus.REVOKED));
+        // The tumour record was entered in error: round 1 is due again, round 2 came back overdue
+        TriageDecision reopened = Decisions.asking(Decisions.progressed(open, 3, RoundState.DUE, RoundState.OVERDUE, RoundState.PLANNED),
+                3, Action.UPDATE, null, Decisions.request("reopened/Condition/sclc", ClinicianRequest.Kind.SURVEILLANCE_REOPENED, "Condition/sclc", null));
+        Bundle tx = transactions.build(reopened, closed).orElseThrow();
+        assertThat(tx.getEntry()).filteredOn(e -> e.getResource() instanceof CommunicationRequest)
+                .extracting(e -> ((CommunicationRequest) e.getResource()).getIdentifierFirstRep().getValue(), e -> query(e.getRequest().getIfNoneExist()))
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("ep-z/round-1/reminder/released/reopened-v3",
+                                "identifier=" + EhrIdentifiers.PATIENT_REMINDER + "|ep-z/round-1/reminder/released/reopened-v3"),
+                        org.assertj.core.groups.Tuple.tuple("ep-z/round-2/reminder/overdue/reopened-v3",
+                                "identifier=" + EhrIdentifiers.PATIENT_REMINDER + "|ep-z/round-2/reminder/overdue/reopened-v3"));
+        assertThat(messages(tx)).extracting(c -> c.getIdentifierFirstRep().getValue())
+                .contains("ep-z/notice/round-2/overdue/reopened-v3", "ep-z/notice/review/reopened/Condition/sclc");
+        // The same decision again, and the next one: told once
+        HeldEpisode again = stored(tx, closed);
+        assertThat(transactions.build(reopened, again)).as("applied already").isEmpty();
+        assertThat(transactions.build(reopened, closed).orElseThrow().getEntry()).filteredOn(e -> e.getResource() instanceof CommunicationRequest)
+                .as("sent again before it was applied: the same conditional creates").extracting(e -> e.getRequest().getIfNoneExist())
+                .containsExactlyInAnyOrderElementsOf(tx.getEntry().stream().filter(e -> e.getResource() instanceof CommunicationRequest)
+                        .map(e -> e.getRequest().getIfNoneExist()).toList());
+        assertThat(transactions.build(Decisions.progressed(open, 4, RoundState.DUE, RoundState.OVERDUE, RoundState.PLANNED), again)
+                .orElseThrow().getEntry()).noneMatch(e -> e.getResource() instanceof CommunicationRequest || e.getResource() instanceof Communication);
+    }
+
+    @Test
     void aPlanHeldForAClinicianRemindsThePatientOfNothingAndAsksTheClinicianOnce() {
         // A child: every round on hold until a clinician decides on imaging
         TriageDecision open = Decisions.orderedBy(Decisions.decision("ep-h", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2), DR);

@@ -339,6 +339,44 @@ abstract class EpisodeConformance {
     }
 
     @Test
+    void aReopenedEpisodeRemindsThePatientOfItsRoundOnceMoreAndItsAuditEventNamesTheReminder() throws Exception {
+        String patient = "Patient/" + ehr.create().resource(new Patient()).execute().getId().getIdPart();
+        String episode = UUID.randomUUID().toString();
+        TriageDecision open = Decisions.decision(episode, 1, patient, Action.OPEN, Tier.HIGH, 3);
+        sender.send(open);
+        await(() -> episodes.reminders(episode), r -> r.size() == 1);
+        String condition = "Condition/" + ehr.create().resource(new org.hl7.fhir.r4.model.Condition().setSubject(new Reference(patient))
+                .setCode(new CodeableConcept(new Coding("http://snomed.info/sct", "254632001", null)))).execute().getId().getIdPart();
+        sender.send(Decisions.closed(open, 2, condition));
+        await(() -> episodes.reminders(episode), r -> r.get(EhrIdentifiers.reminder(episode, 1, "released")).getStatus()
+                == CommunicationRequest.CommunicationRequestStatus.REVOKED);
+        // The tumour record was entered in error: the episode reopens, round 1 due again
+        TriageDecision reopened = Decisions.asking(Decisions.progressed(open, 3, RoundState.DUE, RoundState.PLANNED, RoundState.PLANNED),
+                3, Action.UPDATE, null, Decisions.request("reopened/" + condition,
+                        org.lemstriage.model.event.ClinicianRequest.Kind.SURVEILLANCE_REOPENED, condition, null));
+        try (org.lemstriage.testsupport.TopicProbe audit = org.lemstriage.testsupport.TopicProbe.fromNow(
+                org.lemstriage.testsupport.KafkaBroker.bootstrapServers(), org.lemstriage.model.Topics.TRIAGE_AUDIT)) {
+            sender.send(reopened);
+            sender.send(reopened);
+            Map<String, CommunicationRequest> reminders = await(() -> episodes.reminders(episode), r -> r.size() == 2);
+            CommunicationRequest again = reminders.get(EhrIdentifiers.reminder(episode, 1, "released/reopened-v3"));
+            assertThat(again.getStatus()).isEqualTo(CommunicationRequest.CommunicationRequestStatus.ACTIVE);
+            assertThat(again.getAboutFirstRep().getReferenceElement().getIdPart()).isEqualTo(tasksOf(episode).stream()
+                    .filter(t -> EhrIdentifiers.round(episode, 1).equals(t.getIdentifierFirstRep().getValue())).findFirst()
+                    .orElseThrow().getIdElement().getIdPart());
+            assertThat(reminders.get(EhrIdentifiers.reminder(episode, 1, "released")).getStatus())
+                    .as("the first stays revoked").isEqualTo(CommunicationRequest.CommunicationRequestStatus.REVOKED);
+            var written = audit.awaitRecord(r -> r.value().contains("decision " + reopened.decisionId()), Duration.ofSeconds(60));
+            assertThat(written.value()).as("the AuditEvent names the reminder written")
+                    .contains("CommunicationRequest/" + again.getIdElement().getIdPart());
+        }
+        // Both deliveries applied before the next decision: still two
+        sender.send(Decisions.progressed(open, 4, RoundState.DUE, RoundState.PLANNED, RoundState.PLANNED));
+        await(() -> EpisodeRequest.appliedVersion(serviceRequestOf(episode)), v -> v == 4);
+        assertThat(episodes.reminders(episode)).hasSize(2);
+    }
+
+    @Test
     void eachLaterClinicianEventIsOneMessageToWhoOrdered() throws Exception {
         // A question asked after the opening, the screening declined; another episode withdrawn
         String episode = UUID.randomUUID().toString();
