@@ -168,6 +168,27 @@ class EpisodeMessagesTest {
     }
 
     @Test
+    void aPetOrderedAgainAfterTheEpisodeReopensIsToldAgainOnce() {
+        TriageDecision open = Decisions.orderedBy(Decisions.decision("ep-y", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2), DR);
+        HeldEpisode written = stored(transactions.build(open, clinician(DR)).orElseThrow(), clinician(DR));
+        HeldEpisode pet = stored(transactions.build(Decisions.petOrdered(open, 2, 1), written).orElseThrow(), written);
+        HeldEpisode closed = stored(transactions.build(Decisions.closed(open, 3, "Condition/sclc"), pet).orElseThrow(), pet);
+        assertThat(order(closed, "ep-y/round-1/pet").getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+        TriageDecision reopened = Decisions.asking(Decisions.petOrdered(open, 4, 1), 4, Action.UPDATE, null,
+                Decisions.request("reopened/Condition/sclc", ClinicianRequest.Kind.SURVEILLANCE_REOPENED, "Condition/sclc", null));
+        Bundle tx = transactions.build(reopened, closed).orElseThrow();
+        assertThat(messages(tx)).extracting(c -> c.getIdentifierFirstRep().getValue())
+                .contains("ep-y/notice/round-1/pet-ordered/reopened-v4");
+        HeldEpisode again = stored(tx, closed);
+        assertThat(order(again, "ep-y/round-1/pet").getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+        assertThat(messages(transactions.build(Decisions.petOrdered(open, 5, 1), again).orElseThrow())).isEmpty();
+    }
+
+    private static ServiceRequest order(HeldEpisode held, String identifier) {
+        return held.orders().stream().filter(o -> identifier.equals(o.getIdentifierFirstRep().getValue())).findFirst().orElseThrow();
+    }
+
+    @Test
     void aPlanHeldForAClinicianRemindsThePatientOfNothingAndAsksTheClinicianOnce() {
         // A child: every round on hold until a clinician decides on imaging
         TriageDecision open = Decisions.orderedBy(Decisions.decision("ep-h", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2), DR);
