@@ -71,6 +71,7 @@ final class ValidatorPool {
         var hapi = new FhirInstanceValidator(chain);
         // HAPI creates its worker context on first use: one validation through HAPI's own API loads the definitions now
         fhir.newValidator().registerValidatorModule(hapi).validateWithResult(new Observation().setStatus(Observation.ObservationStatus.FINAL));
+        SteadyExtensionContexts.apply(hapi.getWorkerContext());
         ValidatorPool pool = new ValidatorPool(hapi, size);
         String warmUp = fhir.newJsonParser().encodeResourceToString(new Observation().setStatus(Observation.ObservationStatus.FINAL));
         for (int i = 0; i < size; i++) {

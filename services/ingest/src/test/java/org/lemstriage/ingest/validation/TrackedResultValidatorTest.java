@@ -1,10 +1,16 @@
 package org.lemstriage.ingest.validation;
 
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.utilities.validation.ValidationMessage;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.ingest.Samples;
 import org.lemstriage.ingest.fhir.FhirInputException;
 import org.lemstriage.model.fhir.Fhir;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -31,6 +37,46 @@ class TrackedResultValidatorTest {
             assertThat(e.issues()).anySatisfy(issue -> assertThat(issue.message()).contains("obs-6"));
             assertThat(e.issues()).allSatisfy(issue -> assertThat(issue.expression()).startsWith("Observation"));
         });
+    }
+
+    /** The regex extension, where the validator lets it be used only on definitions: on a result, out of its context. */
+    private static String withRegexExtension(String id) {
+        return parse(Samples.mayoVgcc(id, "Patient/v", "0.45").replace("\"status\":\"final\",",
+                "\"status\":\"final\",\"extension\":[{\"url\":\"http://hl7.org/fhir/StructureDefinition/regex\",\"valueString\":\".*\"}],"));
+    }
+
+    @Test
+    void anExtensionWhoseContextsTheValidatorAmendsGetsTheSameAnswerTheHundredthTime() {
+        TrackedResultValidator validator = new TrackedResultValidator(true, 1);
+        String observation = withRegexExtension("v-4");
+        List<String> first = said(validator.messages(observation));
+        assertThat(first).anySatisfy(m -> assertThat(m).contains("regex").contains("not allowed"));
+        for (int i = 0; i < 100; i++) {
+            assertThat(said(validator.messages(observation))).as("validation %d", i + 2).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void validatorsSharingTheDefinitionsAnswerSuchExtensionsSideBySide() throws Exception {
+        TrackedResultValidator validator = new TrackedResultValidator(true, 2);
+        String observation = withRegexExtension("v-5");
+        List<String> first = said(validator.messages(observation));
+        var threads = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<List<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                answers.add(threads.submit(() -> said(validator.messages(observation))));
+            }
+            for (Future<List<String>> answer : answers) {
+                assertThat(answer.get()).isEqualTo(first);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static List<String> said(List<ValidationMessage> messages) {
+        return messages.stream().map(m -> m.getLevel() + " " + m.getLocation() + " " + m.getMessage()).toList();
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,10 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The cut R4 definitions change no answer: over a corpus of what ingest takes, {@link TrackedResultValidator} (the cut
  * definitions, the full ones after a miss) says exactly what the validator says against HAPI's full R4 definitions,
- * every error, warning and information, in the same order, at the same place. The corpus: every tracked input of
- * ingest's tests (the samples, the routine labs, the demo's cohort, the HL7 v2 corpus and the vendors' quirks as
- * Observations), the bad-input table's Observations and Conditions, the US Core examples when ../shared is beside the
- * repository, and generated variants (a few dozen codes under every canonical URL the full definitions hold,
+ * every error, warning and information, in the same order, at the same place, in the same words (an object's identity
+ * hash apart, which differs from run to run). The corpus: every tracked input of ingest's tests (the samples, the
+ * routine labs, the demo's cohort, the HL7 v2 corpus and the vendors' quirks as Observations), the bad-input table's
+ * Observations and Conditions, the US Core examples when ../shared is beside the repository, and generated variants (a few dozen codes under every canonical URL the full definitions hold,
  * extensions and profiles of every structure definition with and without a version, an empty contained resource of
  * every type, values of every type, good and bad). One thread: the pool's concurrency is not exercised here. jqwik
  * prints the seed.
@@ -43,6 +44,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ValidatorEquivalenceTest {
     private static final IParser JSON = Fhir.r4().newJsonParser();
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * An object's identity hash in a message ("ConceptSetFilterComponent@4200ce90": the validator prints a filter it
+     * cannot apply with its default toString), different from one run to the next: compared without it.
+     */
+    private static final Pattern IDENTITY_HASH = Pattern.compile("\\b([A-Za-z_][\\w$]*(?:\\.[A-Za-z_][\\w$]*)+)@[0-9a-f]{1,8}\\b");
     private static TrackedResultValidator tracked;
     private static ValidatorPool full;
     private static List<String> canonicals;
@@ -101,6 +107,17 @@ class ValidatorEquivalenceTest {
     }
 
     @Example
+    void aModifierExtensionOutOfItsContextGetsTheFullDefinitionsAnswerHoweverOftenItWasSaidBefore() {
+        // found by CI's seed: the validator grew the regex extension's contexts with each check (SteadyExtensionContexts)
+        String observation = "{\"resourceType\":\"Observation\",\"modifierExtension\":[{\"url\":"
+                + "\"http://hl7.org/fhir/StructureDefinition/regex\",\"valueBoolean\":true}],\"code\":{\"text\":\"x\"},"
+                + "\"subject\":{\"reference\":\"Patient/g\"}}";
+        full.validate(observation);
+        full.validate(observation);
+        assertSameAnswer(observation);
+    }
+
+    @Example
     void aResultThatNeedsADefinitionBeyondTheCutIsValidatedAgainstTheFullOnes() {
         // a contained Basic, the focus of the result: its definition is not in the cut
         String observation = JSON.encodeResourceToString(JSON.parseResource(Samples.mayoVgcc("e-5", "Patient/e", "0.45")
@@ -136,22 +153,7 @@ class ValidatorEquivalenceTest {
 
     private static List<String> said(List<ValidationMessage> messages) {
         return messages.stream().map(m -> m.getLevel() + " " + m.getType() + " " + m.getLocation() + " " + m.getMessageId()
-                + " " + withoutRepeats(m.getMessage())).toList();
-    }
-
-    /**
-     * An extension used out of its context is told where it may be used; the validator (org.hl7.fhir.validation
-     * 6.7.9) appends one more copy of a context to that list each time it says so, whichever definitions it reads, so
-     * the same message grows from one validation to the next. Compared without the repeats.
-     */
-    private static String withoutRepeats(String message) {
-        int list = message.indexOf("allowed for this version = ");
-        if (list < 0) {
-            return message;
-        }
-        int end = message.lastIndexOf(')');
-        String contexts = String.join(", ", new java.util.LinkedHashSet<>(List.of(message.substring(list + 27, end).split(", "))));
-        return message.substring(0, list + 27) + contexts + message.substring(end);
+                + " " + IDENTITY_HASH.matcher(m.getMessage()).replaceAll("$1@")).toList();
     }
 
     @Provide
