@@ -3,6 +3,8 @@ package org.lemstriage.model;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 import org.lemstriage.model.event.ContextRequest;
+import org.lemstriage.model.event.EventJson;
+import org.lemstriage.model.event.TriageDecision;
 import org.lemstriage.model.serde.ContextRequestSerde;
 
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,16 @@ class EventSerdeTest {
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining(Topics.CONTEXT_REQUEST).hasMessageContaining("ContextRequest")
                 .hasMessageNotContaining("secret-name").hasMessageNotContaining("not a date");
+    }
+
+    @Test
+    void aClosureWrittenBeforeItSaidWhetherItsTumourWasOnTheListReadsAsNotSaying() throws Exception {
+        var older = EventJson.mapper().readValue("{\"reason\":\"TUMOUR_RECORDED\",\"reference\":\"Condition/c1\",\"date\":\"2026-03-01\"}",
+                TriageDecision.Closure.class);
+        assertThat(older).isEqualTo(new TriageDecision.Closure(TriageDecision.Closure.Reason.TUMOUR_RECORDED, "Condition/c1",
+                LocalDate.of(2026, 3, 1), null));
+        var now = new TriageDecision.Closure(TriageDecision.Closure.Reason.TUMOUR_RECORDED, "Condition/c1", LocalDate.of(2026, 3, 1), true);
+        assertThat(EventJson.mapper().readValue(EventJson.mapper().writeValueAsString(now), TriageDecision.Closure.class)).isEqualTo(now);
     }
 
     @Test

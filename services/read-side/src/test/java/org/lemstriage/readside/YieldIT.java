@@ -99,31 +99,40 @@ class YieldIT {
         String d = "yield-" + RUN + "-d";
         send(Topics.TRIAGE_DECISION, "Patient/" + d, json(decision(d, 1, Action.CLOSE, Tier.LOW, 1, 5, 1, RoundState.DUE,
                 new Closure(Closure.Reason.TUMOUR_RECORDED, "Condition/gone-" + RUN, MONTH.plusDays(100)))));
+        // E: HIGH, score 5, closed on a tumour the classifier found on its code list lemsTumour by a code the site added
+        // there (not SNOMED CT 254632001): small-cell as the classifier says; no recordedDate, so the closure's day
+        String e = "yield-" + RUN + "-e";
+        String siteCoded = "Condition/" + ehr.create().resource(new Condition().setCode(new CodeableConcept(
+                new Coding("urn:lemstriage:test:site-tumours", "lems-tumour-" + RUN, null)))).execute().getId().getIdPart();
+        send(Topics.TRIAGE_DECISION, "Patient/" + e, json(decision(e, 1, Action.CLOSE, Tier.HIGH, 5, 6, 1, RoundState.DUE,
+                new Closure(Closure.Reason.TUMOUR_RECORDED, siteCoded, MONTH.plusDays(61), true))));
         // C: withdrawn: not counted
         String c = "yield-" + RUN + "-c";
         send(Topics.TRIAGE_DECISION, "Patient/" + c, json(decision(c, 1, Action.OPEN, Tier.LOW, 1, 5, 1, RoundState.DUE, null)));
         send(Topics.TRIAGE_DECISION, "Patient/" + c, json(decision(c, 2, Action.RETRACT, Tier.NONE, 0, 0, 0, RoundState.DUE, null)));
-        awaitRows("select count(*) from triage_decision where episode_id like 'yield-" + RUN + "-%'", 7);
+        awaitRows("select count(*) from triage_decision where episode_id like 'yield-" + RUN + "-%'", 8);
 
         String month = "periodStart=" + MONTH + "&periodEnd=" + MONTH.plusMonths(1).minusDays(1);
         MeasureReport report = Fhir.r4().newJsonParser().parseResource(MeasureReport.class, given().auth().oauth2(auditor())
                 .get("/fhir/Measure/lems-triage-yield/$evaluate-measure?" + month).then().statusCode(200).extract().asString());
         assertThat(report.getPeriod().getStartElement().getValueAsString()).isEqualTo(MONTH.toString());
-        assertThat(count(report, "episodes-opened")).isEqualTo(3);
-        assertThat(count(report, "rounds-released")).isEqualTo(7);  // A 1, B 5, D 1
+        assertThat(count(report, "episodes-opened")).isEqualTo(4);
+        assertThat(count(report, "rounds-released")).isEqualTo(8);  // A 1, B 5, D 1, E 1
         assertThat(count(report, "rounds-completed")).isEqualTo(6);
         assertThat(count(report, "rounds-overdue")).isEqualTo(1);
         assertThat(count(report, "ct-done")).isEqualTo(2);          // A's Task output, B's final report
         assertThat(count(report, "pet-done")).isEqualTo(1);         // A's order; B's report is preliminary
-        assertThat(count(report, "tumours-sclc")).isEqualTo(1);
+        assertThat(count(report, "tumours-sclc")).isEqualTo(2);     // A by its code, E by the classifier's list
         assertThat(count(report, "tumours-other")).isEqualTo(1);    // D's Condition is gone
         assertThat(count(report, "surveillance-complete")).isEqualTo(1);
-        assertThat(group(report, "sclc-found").getMeasureScore().getValue()).isEqualByComparingTo("0.333");
-        // A: 40 / 30.44 = 1.314 (the Condition's recordedDate); D: 100 / 30.44 = 3.285 (the closure's day); median 2.300
-        assertThat(group(report, "months-to-tumour").getMeasureScore().getValue()).isEqualByComparingTo("2.300");
+        assertThat(group(report, "sclc-found").getMeasureScore().getValue()).isEqualByComparingTo("0.5");
+        // A: 40 / 30.44 = 1.314 (the Condition's recordedDate); E: 61 / 30.44 = 2.004 and D: 100 / 30.44 = 3.285 (the
+        // closure's day); median 2.004
+        assertThat(group(report, "months-to-tumour").getMeasureScore().getValue()).isEqualByComparingTo("2.004");
         var byScore = group(report, "sclc-found").getStratifier().stream()
                 .filter(s -> "delta-p-score".equals(s.getCodeFirstRep().getCodingFirstRep().getCode())).findFirst().orElseThrow();
         assertThat(byScore.getStratum().get(4).getMeasureScore().getValue()).isEqualByComparingTo("1.0");
+        assertThat(byScore.getStratum().get(5).getMeasureScore().getValue()).isEqualByComparingTo("1.0");
         assertThat(byScore.getStratum().get(2).getMeasureScore().getValue()).isEqualByComparingTo("0.0");
 
         // The Measure itself; another Measure, a period backwards, and no token are refused

@@ -92,12 +92,21 @@ public record TriageDecision(
 
     /**
      * Why an episode ends. TUMOUR_RECORDED: the EHR gained a confirmed, active cancer that explains LEMS (small-cell
-     * lung cancer, or another cancer a clinician said explains it; {@code reference} names the Condition): open rounds are cancelled and oncological care takes over. SURVEILLANCE_COMPLETE: the last
-     * round was completed: one closing review Task. CLINICIAN_DECLINED: a clinician answered no to screening a
-     * held plan ({@code reference} is null).
+     * lung cancer, or another cancer a clinician said explains it; {@code reference} names the Condition): open rounds
+     * are cancelled and oncological care takes over. SURVEILLANCE_COMPLETE: the last round was completed: one closing
+     * review Task. CLINICIAN_DECLINED: a clinician answered no to screening a held plan ({@code reference} is null).
+     *
+     * @param lemsTumour for a tumour recorded, whether its code is on the ruleset's list of the tumour that explains
+     *                   LEMS (code list {@code lemsTumour}: small-cell lung cancer, and what a site adds), rather than
+     *                   another cancer a clinician said explains it; null for the other reasons, and in decisions made
+     *                   before the classifier said so
      */
-    public record Closure(Reason reason, String reference, LocalDate date) {
+    public record Closure(Reason reason, String reference, LocalDate date, Boolean lemsTumour) {
         public enum Reason { TUMOUR_RECORDED, SURVEILLANCE_COMPLETE, CLINICIAN_DECLINED }
+
+        public Closure(Reason reason, String reference, LocalDate date) {
+            this(reason, reference, date, null);
+        }
     }
 
     public enum Tier { HIGH, INTERMEDIATE, LOW, NONE }

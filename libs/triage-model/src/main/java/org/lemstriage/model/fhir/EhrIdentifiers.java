@@ -22,7 +22,10 @@ public final class EhrIdentifiers {
      * one per event that changes what they should do ({@link #notice}).
      */
     public static final String NOTICE = "https://lemstriage.org/fhir/sid/clinician-notice";
-    /** A CommunicationRequest that reminds the patient of a screening round, one per round and event ({@link #reminder}). */
+    /**
+     * A CommunicationRequest that reminds the patient of a screening round, one per round and event, and one more when a
+     * reopened episode brings the round back ({@link #reminder}).
+     */
     public static final String PATIENT_REMINDER = "https://lemstriage.org/fhir/sid/patient-reminder";
     /** The one smoking-cessation referral (a ServiceRequest) of an episode whose patient smoked at diagnosis. */
     public static final String SMOKING_CESSATION = "https://lemstriage.org/fhir/sid/smoking-cessation-referral";

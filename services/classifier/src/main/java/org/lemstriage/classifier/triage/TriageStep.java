@@ -199,13 +199,13 @@ public final class TriageStep {
         if (episode != null && kind == EpisodeKind.SCREENING && context != null) {
             Optional<ClinicalContext.CodedFact> tumour = surveillance.newTumour(context, episode.malignancies());
             if (tumour.isPresent()) {
-                return close(state, episode, new Closure(Closure.Reason.TUMOUR_RECORDED, tumour.get().reference(), today),
+                return close(state, episode, new Closure(Closure.Reason.TUMOUR_RECORDED, tumour.get().reference(), today, true),
                         with(assessment, Surveillance.TUMOUR_RECORDED, Surveillance.tumourReason(tumour.get(), start)), now, request);
             }
             TriageRule.Ending ending = assessment.ending();
             if (ending != null) {
                 boolean tumourAnswer = ending.reason() == Closure.Reason.TUMOUR_RECORDED;
-                return close(state, episode, new Closure(ending.reason(), ending.reference(), today), tumourAnswer
+                return close(state, episode, new Closure(ending.reason(), ending.reference(), today, tumourAnswer ? false : null), tumourAnswer
                         ? with(assessment, Surveillance.TUMOUR_RECORDED, Surveillance.tumourAnsweredReason(ending.reference(), start))
                         : with(assessment, ending.ruleId(), Surveillance.declinedReason(ending.ruleId())), now, request);
             }

@@ -195,6 +195,9 @@ class ClinicalCasesTest {
         if (expect.has("closureReference")) {
             assertThat(last.closure().reference()).isEqualTo(expect.get("closureReference").asText());
         }
+        if (expect.has("closureLemsTumour")) {
+            assertThat(last.closure().lemsTumour()).as("on the code list lemsTumour").isEqualTo(expect.get("closureLemsTumour").asBoolean());
+        }
         if (expect.has("roundStates")) {
             assertThat(last.plan()).extracting(r -> r.state().name()).containsExactlyElementsOf(strings(expect.get("roundStates")));
         }

@@ -87,7 +87,6 @@ public class EpisodeTransaction {
         ServiceRequest sr = EpisodeRequest.of(decided, heldRequest);
         if (heldRequest == null) {
             create(tx, srUrl, sr, EhrIdentifiers.EPISODE, decision.episodeId());
-            events.add(EpisodeEvent.of(EpisodeEvent.Kind.OPENED));
         } else {
             update(tx, srUrl, sr, heldRequest);
             if (decision.action() == Action.RETRACT) {
@@ -97,7 +96,11 @@ public class EpisodeTransaction {
         targets.add(new Reference(srUrl));
 
         Map<String, Resource> byIdentifier = held.byIdentifier();
-        for (Step step : steps(decided, byIdentifier)) {
+        List<Step> steps = steps(decided, byIdentifier);
+        if (heldRequest == null) {
+            events.add(new EpisodeEvent(EpisodeEvent.Kind.OPENED, null, null, firstRoundToTheWorklist(steps)));
+        }
+        for (Step step : steps) {
             String url = EntryUrls.of(step.planned().type(), step.planned().identifier());
             if (step.existing() == null) {
                 create(tx, url, step.written(), step.planned().system(), step.planned().identifier());
@@ -110,11 +113,15 @@ public class EpisodeTransaction {
             }
         }
         Map<Integer, Task.TaskStatus> roundTasks = held.roundTaskStatuses();
+        List<Reference> cancelledTasks = new ArrayList<>();
         for (Resource leftover : byIdentifier.values()) {
             Withdrawal.of(leftover, decision, roundTasks).ifPresent(withdrawn -> {
                 String url = EntryUrls.of(leftover.fhirType(), leftover.getIdElement().getIdPart());
                 update(tx, url, withdrawn, leftover);
                 targets.add(new Reference(url));
+                if (withdrawn instanceof Task) {
+                    cancelledTasks.add(new Reference("Task/" + leftover.getIdElement().getIdPart()));
+                }
             });
         }
         if (PatientReminders.ends(decision)) {
@@ -126,7 +133,8 @@ public class EpisodeTransaction {
                 });
             }
         }
-        List<String> withheld = tell(tx, decided, events, targets);
+        cancelledTasks.sort(java.util.Comparator.comparing(Reference::getReference));
+        List<String> withheld = tell(tx, decided, events, targets, cancelledTasks);
         // A resent transaction rewrites the Provenance, never adds one
         var provenance = EpisodeProvenance.of(decision, targets);
         tx.addEntry().setFullUrl(EntryUrls.of("provenance", decision.decisionId())).setResource(provenance).getRequest()
@@ -146,8 +154,19 @@ public class EpisodeTransaction {
         return compose(decision, held).map(Composed::events).orElse(List.of());
     }
 
-    /** The reminders and messages of the events, each a conditional create; what is not written, and why. */
-    private List<String> tell(Bundle tx, Decided decided, List<EpisodeEvent> events, List<Reference> targets) {
+    /** The business identifier of the first round Task the opening sends to the worklist (requested), or null. */
+    private static String firstRoundToTheWorklist(List<Step> steps) {
+        return steps.stream().filter(s -> s.existing() == null && EhrIdentifiers.ROUND.equals(s.planned().system())
+                        && s.written() instanceof Task task && task.getStatus() == Task.TaskStatus.REQUESTED)
+                .map(s -> s.planned().identifier()).findFirst().orElse(null);
+    }
+
+    /**
+     * The reminders and messages of the events, each a conditional create; what is not written, and why. A withdrawal's
+     * message links the Tasks it cancelled ({@code cancelledTasks}).
+     */
+    private List<String> tell(Bundle tx, Decided decided, List<EpisodeEvent> events, List<Reference> targets,
+                              List<Reference> cancelledTasks) {
         List<String> withheld = new ArrayList<>();
         Optional<String> notToPatient = reminders.withheld(decided);
         List<String> clinicians = decided.toTell();
@@ -167,7 +186,8 @@ public class EpisodeTransaction {
             }
             if (event.forClinicians() && !askedWithOpening.contains(event)) {
                 ClinicianMessage message = new ClinicianMessage(decided, event, clinicians,
-                        event.kind() == EpisodeEvent.Kind.OPENED ? askedWithOpening : List.of());
+                        event.kind() == EpisodeEvent.Kind.OPENED ? askedWithOpening : List.of(),
+                        event.kind() == EpisodeEvent.Kind.WITHDRAWN ? cancelledTasks : List.of());
                 if (clinicians.isEmpty()) {
                     withheld.add("clinician message " + message.identifier() + " not sent: no ordering or responsible "
                             + "clinician the EHR holds");

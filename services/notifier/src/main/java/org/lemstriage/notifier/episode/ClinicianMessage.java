@@ -16,9 +16,11 @@ import java.util.List;
  * What the episode's clinicians (who asked for the result, who is responsible for the episode) hear of an event that
  * changes what they should do: one Communication (notification) per event, to all of them, naming the episode and
  * about its ServiceRequest and the Task the event concerns. The questions asked with the opening are told in the opening's
- * message ({@code asked}), not one message each. Created only: a message sent stands.
+ * message ({@code asked}), not one message each; a withdrawal's message links the Tasks it cancelled ({@code cancelled}).
+ * Created only: a message sent stands.
  */
-public record ClinicianMessage(Decided decided, EpisodeEvent event, List<String> recipients, List<EpisodeEvent> asked) {
+public record ClinicianMessage(Decided decided, EpisodeEvent event, List<String> recipients, List<EpisodeEvent> asked,
+                               List<Reference> cancelled) {
     public String identifier() {
         return EhrIdentifiers.notice(decided.episodeId(), event.key(decided.decision().version()));
     }
@@ -38,6 +40,7 @@ public record ClinicianMessage(Decided decided, EpisodeEvent event, List<String>
             message.addAbout(decided.task(event.task()));
         }
         asked.stream().filter(a -> a.task() != null).forEach(a -> message.addAbout(decided.task(a.task())));
+        cancelled.forEach(message::addAbout);
         message.setSent(Date.from(decision.decidedAt()));
         recipients.forEach(r -> message.addRecipient(new Reference(r)));
         message.setSender(Decided.lemsTriage());

@@ -14,10 +14,10 @@ import java.util.Optional;
 /**
  * The patient's reminder of a screening round released or overdue: a CommunicationRequest, not a Communication.
  * lems-triage does not reach the patient itself; it asks the EHR's patient portal (the medium) to send the message,
- * and what the portal sent is its Communication, based on this request. One per round and event, in the patient's
- * language where there is a text for it ({@link ReminderTexts}); none while the plan is held for a clinician's
- * decision, none to a patient who declined reminders or is recorded as deceased or not active. Those not yet sent
- * are revoked when the episode ends or is withdrawn ({@link #revoked}).
+ * and what the portal sent is its Communication, based on this request. One per round and event (and per reopening:
+ * {@link EpisodeEvent#reopenedBy}), in the patient's language where there is a text for it ({@link ReminderTexts});
+ * none while the plan is held for a clinician's decision, none to a patient who declined reminders or is recorded as
+ * deceased or not active. Those not yet sent are revoked when the episode ends or is withdrawn ({@link #revoked}).
  *
  * @param medium HL7 v3 ParticipationMode code of the portal's messages ({@code ONLINEWRIT}: online written)
  */

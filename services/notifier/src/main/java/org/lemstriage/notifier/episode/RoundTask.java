@@ -57,7 +57,9 @@ final class RoundTask extends EpisodeTask {
     /**
      * Released: its Task goes to the worklist on the round's schedule. Overdue: lems-triage marks it so for the first
      * time (a round released late, already overdue, is only overdue). A Task lems-triage had withdrawn and reopens is
-     * new to the worklist again: released or overdue as it is now, each again.
+     * new to the worklist again: released or overdue as it is now, each again. Told again only in the decision that
+     * reopens it: the classifier reopens an episode on its own schedule, so a round released before comes back
+     * released, not on hold.
      */
     @Override
     public List<EpisodeEvent> events(Resource existing, Resource written) {

@@ -218,7 +218,11 @@ class EpisodeMessagesTest {
     @Test
     void eachClinicianEventIsOneCommunicationToWhoOrderedAndWhoIsResponsible() {
         TriageDecision open = Decisions.orderedBy(Decisions.decision("ep-c", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2), DR);
-        HeldEpisode written = stored(transactions.build(open, clinician(DR)).orElseThrow(), clinician(DR));
+        Bundle opening = transactions.build(open, clinician(DR)).orElseThrow();
+        assertThat(messages(opening)).singleElement().satisfies(m -> assertThat(m.getAbout()).extracting(Reference::getReference)
+                .as("the episode and the round the worklist has now").containsExactly(opening.getEntryFirstRep().getFullUrl(),
+                        fullUrlOf(opening, EhrIdentifiers.round("ep-c", 1))));
+        HeldEpisode written = stored(opening, clinician(DR));
         // The team names the clinician responsible for the episode; lems-triage's later writes keep it
         written.serviceRequest().addPerformer(new Reference("PractitionerRole/onc-1"));
         assertThat(((ServiceRequest) transactions.build(Decisions.petOrdered(open, 2, 1), written).orElseThrow().getEntryFirstRep()
@@ -248,6 +252,8 @@ class EpisodeMessagesTest {
         assertThat(messages(withdrawn)).singleElement().satisfies(m -> {
             assertThat(m.getIdentifierFirstRep().getValue()).isEqualTo("ep-c/notice/withdrawn/v4");
             assertThat(m.getRecipient()).extracting(Reference::getReference).containsExactly(DR, "PractitionerRole/onc-1");
+            assertThat(m.getAbout()).extracting(Reference::getReference).as("the episode and the Tasks it cancelled")
+                    .containsExactly("ServiceRequest/sr", "Task/t1", "Task/t2"); // the Tasks in the order of their ids
         });
         assertThat(List.of(pet, tumour, complete, declined, withdrawn)).allSatisfy(b -> messages(b).forEach(m -> assertThat(errors(m)).isEmpty()));
         // A clinician's review asked after the opening: one message
@@ -255,6 +261,25 @@ class EpisodeMessagesTest {
                 Decisions.request("tumour-fit/Condition/c2", ClinicianRequest.Kind.TUMOUR_FIT, "Condition/c2", null)), written).orElseThrow();
         assertThat(messages(asked)).extracting(m -> m.getIdentifierFirstRep().getValue())
                 .containsExactly("ep-c/notice/review/tumour-fit/Condition/c2");
+    }
+
+    @Test
+    void everyKindOfClinicianReviewAskedAfterTheOpeningIsOneMessageLinkingItsTask() {
+        TriageDecision open = Decisions.orderedBy(Decisions.decision("ep-k", 1, "Patient/p1", Action.OPEN, Tier.HIGH, 2), DR);
+        HeldEpisode written = stored(transactions.build(open, clinician(DR)).orElseThrow(), clinician(DR));
+        for (ClinicianRequest.Kind kind : ClinicianRequest.Kind.values()) {
+            String question = kind.code() + "/Condition/c1";
+            Bundle asked = transactions.build(Decisions.asking(open, 2, Action.UPDATE, null,
+                    Decisions.request(question, kind, "Condition/c1", null)), written).orElseThrow();
+            assertThat(messages(asked)).as(kind.name()).singleElement().satisfies(m -> {
+                assertThat(m.getIdentifierFirstRep().getValue()).isEqualTo("ep-k/notice/review/" + question);
+                assertThat(m.getRecipient()).extracting(Reference::getReference).containsExactly(DR);
+                assertThat(m.getAbout()).extracting(Reference::getReference)
+                        .containsExactly("ServiceRequest/sr", fullUrlOf(asked, EhrIdentifiers.request("ep-k", question)));
+                assertThat(m.getPayloadFirstRep().getContentStringType().getValue()).contains(kind.display(), "ep-k");
+                assertThat(errors(m)).isEmpty();
+            });
+        }
     }
 
     @Test

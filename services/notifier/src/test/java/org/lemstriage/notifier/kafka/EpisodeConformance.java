@@ -289,6 +289,10 @@ abstract class EpisodeConformance {
         assertThat(notices.get(0).getPayloadFirstRep().getContentStringType().getValue()).contains("For a result you ordered");
         assertThat(notices.get(0).getAboutFirstRep().getReferenceElement().getIdPart())
                 .isEqualTo(serviceRequestOf(episode).getIdElement().getIdPart());
+        String round1 = tasksOf(episode).stream().filter(t -> t.getStatus() == Task.TaskStatus.REQUESTED).findFirst().orElseThrow()
+                .getIdElement().getIdPart();
+        assertThat(notices.get(0).getAbout()).extracting(r -> r.getReferenceElement().getIdPart()).as("the round on the worklist")
+                .contains(round1);
     }
 
     @Test
@@ -405,8 +409,11 @@ abstract class EpisodeConformance {
         String marker = UUID.randomUUID().toString();
         sender.send(Decisions.decision(marker, 1, "Patient/lt-p012", Action.OPEN, Tier.LOW, 1));
         await(() -> tasksOf(marker), t -> t.size() == 1);
-        assertThat(episodes.notices(withdrawn, "withdrawn/v2")).singleElement().satisfies(c ->
-                assertThat(c.getRecipient()).extracting(r -> r.getReference()).containsExactly("Practitioner/lt-dr-01"));
+        String cancelled = tasksOf(withdrawn).get(0).getIdElement().getIdPart();
+        assertThat(episodes.notices(withdrawn, "withdrawn/v2")).singleElement().satisfies(c -> {
+            assertThat(c.getRecipient()).extracting(r -> r.getReference()).containsExactly("Practitioner/lt-dr-01");
+            assertThat(c.getAbout()).extracting(r -> r.getReferenceElement().getIdPart()).as("the Task it cancelled").contains(cancelled);
+        });
     }
 
     @Test

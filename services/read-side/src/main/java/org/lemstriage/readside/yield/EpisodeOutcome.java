@@ -24,7 +24,10 @@ public record EpisodeOutcome(String episodeId, TriageDecision.Tier tier, int del
                              int roundsReleased, int roundsCompleted, int roundsOverdue, int ctDone, int petDone,
                              Tumour tumour, LocalDate tumourRecorded, boolean surveillanceComplete) {
 
-    /** What the tumour that closed the episode was: small-cell lung cancer (SNOMED CT 254632001), another cancer, none. */
+    /**
+     * What the tumour that closed the episode was: small-cell lung cancer (on the classifier's code list lemsTumour),
+     * another cancer, none.
+     */
     public enum Tumour { NONE, SCLC, OTHER }
 
     /** Months (of 30.44 days) from the first positive result to the tumour recorded; empty without a tumour. */

@@ -34,7 +34,10 @@ import java.util.stream.Collectors;
 public class EpisodeOutcomes {
     /** LOINC 24627-2 CT Chest: a round Task's output of this type is its CT thorax result. */
     static final String CT_CHEST = "24627-2";
-    /** SNOMED CT 254632001 |Small cell carcinoma of lung|: the tumour that explains LEMS (ruleset 3.0, code list lemsTumour). */
+    /**
+     * SNOMED CT 254632001 |Small cell carcinoma of lung|, ruleset 3.0's default code list lemsTumour: small-cell for a
+     * decision that does not say whether its tumour was on the list (made before the classifier said so).
+     */
     static final String SCLC = "254632001";
     /** A DiagnosticReport in one of these says the study was done. */
     private static final Set<DiagnosticReport.DiagnosticReportStatus> DONE = Set.of(DiagnosticReport.DiagnosticReportStatus.FINAL,
@@ -92,8 +95,9 @@ public class EpisodeOutcomes {
         TriageDecision.Closure closure = latest.closure();
         boolean closedOnTumour = closure != null && closure.reason() == TriageDecision.Closure.Reason.TUMOUR_RECORDED;
         Optional<Condition> condition = closedOnTumour ? condition(closure.reference()) : Optional.empty();
-        EpisodeOutcome.Tumour tumour = !closedOnTumour ? EpisodeOutcome.Tumour.NONE : condition.filter(EpisodeOutcomes::sclc).isPresent()
-                ? EpisodeOutcome.Tumour.SCLC : EpisodeOutcome.Tumour.OTHER;
+        // Small-cell as the classifier's code list (lemsTumour) says; a decision made before it said so, by the code
+        boolean sclc = closedOnTumour && (closure.lemsTumour() != null ? closure.lemsTumour() : condition.filter(EpisodeOutcomes::sclc).isPresent());
+        EpisodeOutcome.Tumour tumour = !closedOnTumour ? EpisodeOutcome.Tumour.NONE : sclc ? EpisodeOutcome.Tumour.SCLC : EpisodeOutcome.Tumour.OTHER;
         // The day the tumour was recorded in the EHR where it says so, else the day the classifier closed on it
         java.time.LocalDate recorded = condition.filter(Condition::hasRecordedDate)
                 .map(c -> java.time.LocalDate.parse(c.getRecordedDateElement().getValueAsString().substring(0, 10)))
