@@ -137,8 +137,12 @@ class SurveillanceIT {
         assertThat(pipeline.view(patient).path("episode").path("status").asText()).isEqualTo("CLOSED");
         assertThat(pipeline.view(patient).path("episode").path("closure").path("reason").asText()).isEqualTo("SURVEILLANCE_COMPLETE");
         assertThat(pipeline.reminders(patient)).as("one per round released").hasSize(6);
-        assertThat(pipeline.notices(patient)).hasSize(1).allSatisfy((event, message) -> assertThat(message.getPayloadFirstRep()
-                .getContentStringType().getValue()).contains("surveillance is complete"));
+        assertThat(pipeline.notices(patient)).hasSize(1).allSatisfy((event, message) -> {
+            assertThat(message.getPayloadFirstRep().getContentStringType().getValue()).contains("surveillance is complete");
+            assertThat(message.getRecipient()).extracting(Reference::getReference).contains(responsible);
+            assertThat(message.getAbout()).extracting(r -> r.getReferenceElement().getIdPart()).as("the closing review Task")
+                    .contains(closing.getIdElement().getIdPart());
+        });
         // The same result sent again, then a negative N-type result on the same partition, which proves it was read
         assertThat(pipeline.postObservation(observation).statusCode()).isEqualTo(201);
         assertThat(pipeline.postObservation(Pipeline.quantity("e2e-surv-n-" + UUID.randomUUID(), patient, MAYO, "CCN",

@@ -8,11 +8,13 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 import org.lemstriage.model.Topics;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) in this JVM, from Apache Kafka's own
@@ -24,6 +26,7 @@ public final class KafkaBroker {
     /** Partitions per topic: more than one, so per-patient ordering by key is actually exercised. */
     public static final int PARTITIONS = 3;
     private static KafkaClusterTestKit cluster;
+    private static final AtomicLong ENDS_REFUSED = new AtomicLong();
 
     private KafkaBroker() {
     }
@@ -45,6 +48,7 @@ public final class KafkaBroker {
     }
 
     private static KafkaClusterTestKit start(int partitions) {
+        refuseToEndTheJvm();
         try {
             KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                     .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
@@ -101,6 +105,36 @@ public final class KafkaBroker {
     private static void createTopics(String bootstrap, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(Topics.ALL.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList()).all().get();
+        }
+    }
+
+    /**
+     * Kafka ends the JVM (halt, status 1) when a broker's log folders fail, and a test JVM's exit deletes them (Kafka's
+     * TestUtils registers that) under a broker still running: the copy of this class a Quarkus test's class loader
+     * holds started one that {@link TestSession} does not see. Failsafe then reports "Error occurred in starting
+     * fork" after every test passed. A test JVM ends with its tests' result: Kafka's halt and exit are refused, and
+     * said on stderr.
+     */
+    private static void refuseToEndTheJvm() {
+        Exit.Procedure refuse = (status, message) -> {
+            ENDS_REFUSED.incrementAndGet();
+            System.err.println("The Kafka test broker asked to end the JVM (status " + status + ": " + message + "); refused");
+        };
+        Exit.setHaltProcedure(refuse);
+        Exit.setExitProcedure(refuse);
+    }
+
+    /** How often Kafka asked to end this JVM and was refused. */
+    static long endsRefused() {
+        return ENDS_REFUSED.get();
+    }
+
+    /** Closes a dedicated broker, saying so when it does not close cleanly. */
+    static void closeQuietly(KafkaClusterTestKit kit) {
+        try {
+            kit.close();
+        } catch (Exception e) {
+            System.err.println("Kafka test broker did not stop cleanly: " + e);
         }
     }
 

@@ -224,6 +224,7 @@ public final class Demo {
      */
     private boolean yieldReport() throws Exception {
         if (!walked) {
+            say("yield not checked: the surveillance walk, which sets the figures it checks, was skipped");
             return true;
         }
         FhirContext fhir = FhirContext.forR4();
