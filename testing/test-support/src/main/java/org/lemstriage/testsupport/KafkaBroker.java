@@ -110,10 +110,10 @@ public final class KafkaBroker {
 
     /**
      * Kafka ends the JVM (halt, status 1) when a broker's log folders fail, and a test JVM's exit deletes them (Kafka's
-     * TestUtils registers that) under a broker still running: the copy of this class a Quarkus test's class loader
-     * holds started one that {@link TestSession} does not see. Failsafe then reports "Error occurred in starting
-     * fork" after every test passed. A test JVM ends with its tests' result: Kafka's halt and exit are refused, and
-     * said on stderr.
+     * TestUtils registers that) under a broker still running, as one started through a Quarkus test's class loader may
+     * be ({@link TestSession} stops the one its own class loader sees). Failsafe then reports "Error occurred in
+     * starting fork" after every test passed. A test JVM ends with its tests' result: Kafka's halt and exit are
+     * refused, and said on stderr.
      */
     private static void refuseToEndTheJvm() {
         Exit.Procedure refuse = (status, message) -> {
