@@ -75,6 +75,31 @@ class TrackedResultValidatorTest {
         }
     }
 
+    @Test
+    void aResultNestedAsDeepAsIngestReadsIsValidatedOnAWorkerThreadsStack() throws Exception {
+        // Extensions in extensions: two JSON levels each, to the 64 levels ingest reads (IngestConfig.maxDepth)
+        StringBuilder nested = new StringBuilder("{\"url\":\"http://example.org/leaf\",\"valueString\":\"x\"}");
+        int depth = 3; // the Observation, its extension array, the leaf
+        while (depth + 2 <= 64) {
+            nested.insert(0, "{\"url\":\"http://example.org/level\",\"extension\":[").append("]}");
+            depth += 2;
+        }
+        String observation = parse(Samples.mayoVgcc("v-6", "Patient/v", "0.45").replace("\"status\":\"final\",",
+                "\"status\":\"final\",\"extension\":[" + nested + "],"));
+        TrackedResultValidator validator = new TrackedResultValidator(true, 1);
+        var answer = new java.util.concurrent.CompletableFuture<List<ValidationMessage>>();
+        // 1 MiB: the JVM's default thread stack here, as Quarkus' worker threads have
+        Thread worker = new Thread(null, () -> {
+            try {
+                answer.complete(validator.messages(observation));
+            } catch (Throwable t) {
+                answer.completeExceptionally(t);
+            }
+        }, "worker", 1024 * 1024);
+        worker.start();
+        assertThat(answer.get()).noneMatch(m -> m.getLevel() == ValidationMessage.IssueSeverity.FATAL);
+    }
+
     private static List<String> said(List<ValidationMessage> messages) {
         return messages.stream().map(m -> m.getLevel() + " " + m.getLocation() + " " + m.getMessage()).toList();
     }

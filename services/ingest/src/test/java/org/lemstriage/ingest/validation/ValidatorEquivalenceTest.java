@@ -86,7 +86,11 @@ class ValidatorEquivalenceTest {
     void theBadInputTableAndTheUsCoreExamplesGetTheFullDefinitionsAnswer() throws Exception {
         List<String> inputs = new ArrayList<>();
         for (var bad : MAPPER.readTree(ValidatorEquivalenceTest.class.getResourceAsStream("/bad-inputs.json")).get("cases")) {
-            inputs.add(bad.get("body").asText());
+            // 413: refused before it is read (nested deeper than ingest reads), so never validated; the validator's
+            // recursion would overflow the stack on it, or not, as the JIT has compiled it
+            if (bad.get("status").asInt() != 413) {
+                inputs.add(bad.get("body").asText());
+            }
         }
         if (Fixtures.usCoreAvailable()) {
             Fixtures.usCore("").forEach(file -> inputs.add(Fixtures.read(file)));
