@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.lemstriage.model.Topics;
 
 import java.io.File;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ class KafkaBrokerTest {
                 folders.add(node.metadataDirectory());
             }
             for (String folder : folders) {
-                Utils.delete(new File(folder));
+                deleteWhileTheBrokerWrites(new File(folder), before);
             }
             try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers(),
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3000,
@@ -51,5 +52,20 @@ class KafkaBrokerTest {
             KafkaBroker.closeQuietly(kit);
         }
         assertThat(KafkaBroker.endsRefused()).as("Kafka asked to end the JVM, and it goes on").isGreaterThan(before);
+    }
+
+    /**
+     * Deletes a folder the running broker may write a file into meanwhile: the delete fails then, and goes again, until
+     * the folder is gone or the broker has failed on it (asked to end the JVM), for 30 s at most.
+     */
+    private static void deleteWhileTheBrokerWrites(File folder, long endsBefore) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (folder.exists() && KafkaBroker.endsRefused() == endsBefore && System.nanoTime() < deadline) {
+            try {
+                Utils.delete(folder);
+            } catch (IOException writtenMeanwhile) {
+                Thread.sleep(20);
+            }
+        }
     }
 }
