@@ -140,11 +140,7 @@ public final class KafkaBroker {
 
     static synchronized void stop() {
         if (cluster != null) {
-            try {
-                cluster.close();
-            } catch (Exception e) {
-                System.err.println("Kafka test broker did not stop cleanly: " + e);
-            }
+            closeQuietly(cluster);
             cluster = null;
         }
     }

@@ -28,6 +28,7 @@ import org.lemstriage.notifier.episode.ReminderTexts;
 import org.lemstriage.notifier.episode.Withdrawal;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -133,7 +134,7 @@ public class EpisodeTransaction {
                 });
             }
         }
-        cancelledTasks.sort(java.util.Comparator.comparing(Reference::getReference));
+        cancelledTasks.sort(Comparator.comparing(Reference::getReference));
         List<String> withheld = tell(tx, decided, events, targets, cancelledTasks);
         // A resent transaction rewrites the Provenance, never adds one
         var provenance = EpisodeProvenance.of(decision, targets);

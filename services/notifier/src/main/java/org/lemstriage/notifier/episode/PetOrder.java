@@ -46,7 +46,7 @@ final class PetOrder extends RoundOrder {
     /** Ordered: the order leaves its hold for radiology, or active again after lems-triage had revoked it. */
     @Override
     public List<EpisodeEvent> events(Resource existing, Resource written) {
-        boolean reopened = existing != null && reopened(existing).isPresent();
+        boolean reopened = reopens(existing);
         boolean ordered = ((ServiceRequest) written).getStatus() == ServiceRequest.ServiceRequestStatus.ACTIVE
                 && (existing == null || ((ServiceRequest) existing).getStatus() == ServiceRequest.ServiceRequestStatus.ONHOLD || reopened);
         EpisodeEvent event = new EpisodeEvent(EpisodeEvent.Kind.PET_ORDERED, round, null, EhrIdentifiers.round(decided.episodeId(), round.round()));

@@ -33,6 +33,11 @@ public interface PlannedResource {
     /** What the EHR holds, its withdrawal by lems-triage undone, when that is why it is closed. */
     Optional<Resource> reopened(Resource held);
 
+    /** Whether writing it undoes lems-triage's withdrawal of what the EHR holds ({@code existing}, null: created). */
+    default boolean reopens(Resource existing) {
+        return existing != null && reopened(existing).isPresent();
+    }
+
     /**
      * What writing it changes that people should hear of ({@link EpisodeEvent}): {@code existing} is what the EHR holds
      * (null: it is created), {@code written} what the transaction writes.

@@ -65,7 +65,7 @@ final class RoundTask extends EpisodeTask {
     public List<EpisodeEvent> events(Resource existing, Resource written) {
         Task before = (Task) existing;
         Task after = (Task) written;
-        boolean reopened = before != null && reopened(before).isPresent();
+        boolean reopened = reopens(before);
         List<EpisodeEvent> events = new ArrayList<>();
         if (round.state() == TriageDecision.RoundState.DUE && after.getStatus() == Task.TaskStatus.REQUESTED
                 && (before == null || before.getStatus() == Task.TaskStatus.ONHOLD || reopened)) {
